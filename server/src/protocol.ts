@@ -1,0 +1,116 @@
+// The custom messages between the VS Code client and the language server, declared once
+// and imported by both sides. Types only: no runtime dependency on either side's library.
+
+/** Request: run the rule (or the query region) of a document over sample files. */
+export const RunRuleRequest = 'eql/runRule';
+export interface RunRuleParams {
+  uri: string;
+  /** Which embedded query of a rule file (0 for a plain .eql file). */
+  regionIndex?: number;
+  /** Absolute paths of sample files or folders, already chosen by the client. */
+  samples: string[];
+  /** Overrides of the rule's own options. */
+  options?: RunOptions;
+}
+export interface RunOptions {
+  timestampField?: string;
+  tiebreakerField?: string;
+  eventCategoryField?: string;
+  size?: number;
+  resultPosition?: 'head' | 'tail';
+  maxSamplesPerKey?: number;
+}
+export interface RunRuleResult {
+  /** Identifies this run for follow-up requests (explain, search). */
+  runId: string;
+  query: string;
+  /** Human name of what ran: the rule name or the file name. */
+  source: string;
+  kind: 'event' | 'sequence' | 'sample';
+  matches: MatchDto[];
+  stats: { events: number; files: number; matched: number; ms: number };
+  errors: SampleErrorDto[];
+  /** Fields the query references, in order of appearance. */
+  fields: string[];
+  /** Per referenced field: how many scanned events have it, for the empty state. */
+  fieldPresence: { field: string; present: number }[];
+  /** Query/syntax errors that prevented the run (then matches is empty). */
+  queryErrors: { line: number; column: number; message: string }[];
+  /** maxspan in ms for sequences, to show time between steps against it. */
+  maxspanMs?: number;
+}
+export interface MatchDto {
+  kind: 'event' | 'sequence' | 'sample';
+  joinKeys: unknown[];
+  events: EventDto[];
+}
+export interface EventDto {
+  /** Index of the event in the run's input order; -1 for a missing-event placeholder. */
+  id: number;
+  missing: boolean;
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  column?: number;
+  /** The event's timestamp as ISO-8601, when it has one. */
+  timestamp?: string;
+  /** The document the query ran on (the normalized ECS document for raw CloudTrail). */
+  doc?: Record<string, unknown>;
+  /** The original raw CloudTrail record, when doc was normalized from one. */
+  raw?: Record<string, unknown>;
+}
+export interface SampleErrorDto {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Request: explain why one event of a run matched or did not ("Why not?"). */
+export const ExplainEventRequest = 'eql/explainEvent';
+export interface ExplainEventParams {
+  runId: string;
+  eventId: number;
+}
+export interface ExplainEventResult {
+  event: EventDto;
+  /** One tree per query step (one for an event query). */
+  steps: ExplainStep[];
+  /** For sequences and samples: why the event did not complete a match, in words. */
+  notes: string[];
+}
+export interface ExplainStep {
+  label: string;
+  matched: boolean;
+  tree: ExplainNode;
+}
+export interface ExplainNode {
+  /** The clause's source text, e.g. `event.outcome == "success"`. */
+  text: string;
+  value: 'true' | 'false' | 'null';
+  /** Field values the clause compared, e.g. `event.outcome = "failure"`. */
+  detail?: string;
+  children: ExplainNode[];
+}
+
+/** Request: find events of a run by text, for picking one to explain. */
+export const SearchEventsRequest = 'eql/searchEvents';
+export interface SearchEventsParams {
+  runId: string;
+  text: string;
+  limit: number;
+}
+export interface SearchEventsResult {
+  events: EventDto[];
+  total: number;
+}
+
+/** Notification server -> client: what the server is using for a document. */
+export const StatusNotification = 'eql/status';
+export interface StatusParams {
+  uri: string;
+  /** Labels of the active field catalogs, e.g. ["ECS 9.x", "AWS CloudTrail"]. */
+  schemas: string[];
+  /** Why these catalogs: "from index logs-aws.cloudtrail-*" or "setting eqlRuleStudio.schemas". */
+  reason: string;
+}
