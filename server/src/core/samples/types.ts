@@ -1,0 +1,19 @@
+/** One sample event as the engine sees it. */
+export interface SampleEvent {
+  /** The document the engine queries: the normalized ECS document for raw CloudTrail, else the input object. */
+  doc: Record<string, unknown>;
+  /** The original record when `doc` was produced by normalization (raw CloudTrail). */
+  raw?: Record<string, unknown>;
+  /** Where the event starts: 1-based line and column of its first character. */
+  source: { file: string; line: number; column: number };
+  /** Input order across all files read in one run (0-based). */
+  seq: number;
+}
+
+/** A problem in sample input; reading continues after it. Positions are 1-based. */
+export interface SampleError {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
