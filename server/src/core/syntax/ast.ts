@@ -54,6 +54,8 @@ export interface SampleQuery extends NodeBase {
   kind: 'sample';
   by: Expr[];
   steps: Step[];
+  /** Not valid for samples; kept so the analyzer can point at it. */
+  until?: Step;
 }
 
 /** Endgame's `join` — parsed so the analyzer can say Elasticsearch does not support it. */
@@ -61,6 +63,7 @@ export interface JoinQuery extends NodeBase {
   kind: 'join';
   by: Expr[];
   steps: Step[];
+  until?: Step;
 }
 
 /** One `[filter] by keys with runs=N` term of a sequence, sample or until; `![...]` when missing. */

@@ -1,0 +1,97 @@
+// Generic traversal of the syntax tree, so features don't each re-implement the node shapes.
+import type { Expr, FieldRef, Query, Range, Statement, Step } from './ast';
+
+export type Node =
+  | Statement
+  | Query
+  | Step
+  | Statement['pipes'][number]
+  | Step['filter']
+  | Step['filter']['category']
+  | NonNullable<Step['runs']>
+  | NonNullable<Extract<Query, { kind: 'sequence' }>['maxspan']>
+  | Expr;
+
+/** The direct children of a node, in source order. */
+export function childrenOf(node: Node): Node[] {
+  switch (node.kind) {
+    case 'statement':
+      return [...(node.query ? [node.query] : []), ...node.pipes];
+    case 'event':
+      return [node.filter];
+    case 'sequence':
+      return [...node.by, ...(node.maxspan ? [node.maxspan] : []), ...node.steps, ...(node.until ? [node.until] : [])];
+    case 'sample':
+    case 'join':
+      return [...node.by, ...node.steps, ...(node.until ? [node.until] : [])];
+    case 'step':
+      return [node.filter, ...node.by, ...(node.runs ? [node.runs] : [])];
+    case 'filter':
+      return [node.category, node.condition];
+    case 'pipe':
+      return node.args;
+    case 'not':
+      return [node.operand];
+    case 'unary':
+      return [node.operand];
+    case 'logical':
+    case 'comparison':
+    case 'arithmetic':
+      return [node.left, node.right];
+    case 'in':
+      return [node.value, ...node.list];
+    case 'match':
+      return [node.value, ...node.patterns];
+    case 'call':
+      return node.args;
+    case 'paren':
+      return [node.expr];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Visits `node` and its descendants depth-first in source order. Return `false` from `visit`
+ * to skip a node's children. `parent` is the node's parent (undefined for the root).
+ */
+export function walk(node: Node, visit: (node: Node, parent: Node | undefined) => boolean | void): void {
+  // An explicit stack: deeply nested input (long `or` chains) must not overflow the call stack.
+  const stack: Array<[Node, Node | undefined]> = [[node, undefined]];
+  while (stack.length > 0) {
+    const [n, parent] = stack.pop()!;
+    if (visit(n, parent) === false) continue;
+    const kids = childrenOf(n);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], n]);
+  }
+}
+
+/** Every field reference in source order (including `by` keys and pipe arguments). */
+export function fieldsOf(node: Node): FieldRef[] {
+  const out: FieldRef[] = [];
+  walk(node, (n) => {
+    if (n.kind === 'field') out.push(n);
+  });
+  return out;
+}
+
+/** The innermost nodes containing `offset` (end inclusive, for a cursor), outermost first. */
+export function nodesAt(root: Node, offset: number): Node[] {
+  const path: Node[] = [];
+  walk(root, (n) => {
+    if (!contains(n.range, offset)) return false;
+    path.push(n);
+    return true;
+  });
+  return path;
+}
+
+export function contains(range: Range, offset: number): boolean {
+  return offset >= range.start && offset <= range.end;
+}
+
+/** All steps of a query (sequence/sample/join steps then `until`), or none for an event query. */
+export function stepsOf(query: Query | undefined): Step[] {
+  if (!query || query.kind === 'event') return [];
+  return [...query.steps, ...(query.until ? [query.until] : [])];
+}
