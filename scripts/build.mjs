@@ -15,3 +15,8 @@ const entries = [
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 await Promise.all(entries.map((e) => esbuild.build(e)));
+
+// Field catalogs: extracted from devDependencies at build time into dist/data (read lazily by the server).
+import { spawnSync } from 'node:child_process';
+const gen = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-catalogs.ts'], { stdio: 'inherit' });
+if (gen.status !== 0) process.exit(gen.status ?? 1);

@@ -1,0 +1,204 @@
+// The catalogs active for one query, merged: answers "does this field exist, what is it,
+// what comes after `aws.cloudtrail.`, what did you mean". Built once per selection and cached
+// by the caller (see select.ts), so the prefix tree is paid for once, not per keystroke.
+import { isOpenType, type Catalog, type FieldInfo, type KnownValue } from './types';
+
+/** One entry of `children(prefix)`: the next dotted segment after the prefix. */
+export interface ChildEntry {
+  segment: string;
+  /** Full dotted name of this node. */
+  name: string;
+  /** Set when the node is itself a field. */
+  field?: FieldInfo;
+  /** The node has sub-fields (it is a group such as `event` or an object field). */
+  hasChildren: boolean;
+  /** Best (lowest) tier of the catalogs defining anything at or under this node. */
+  tier: number;
+}
+
+export interface SchemaSet {
+  catalogs: readonly Catalog[];
+  /** Catalog labels, for hover and the status bar: ["ECS 9.4.0", "AWS CloudTrail"]. */
+  labels: string[];
+  /** Why these catalogs: "from index logs-aws.cloudtrail-*", "setting eqlRuleStudio.schemas". */
+  reason: string;
+  /**
+   * False when the query searches data no active catalog describes (an index we have no
+   * catalog for): unknown fields are then only hinted, not warned.
+   */
+  complete: boolean;
+  /** The field, merged over catalogs (first catalog wins; missing description etc. filled from later ones). */
+  lookup(name: string): FieldInfo | undefined;
+  /** Next segments under `prefix` ('' for top level; 'aws.cloudtrail' or 'aws.cloudtrail.'). */
+  children(prefix: string): ChildEntry[];
+  /** Up to n known field names closest to `name` (for "did you mean"). */
+  closest(name: string, n?: number): string[];
+  /** Known values of a field: allowed values plus catalog value lists. */
+  values(name: string): KnownValue[];
+  /** Elasticsearch type of a field, for the analyzer's type checks. */
+  fieldType(name: string): string | undefined;
+  /** Ranking tier of a field (lower first). */
+  tier(name: string): number;
+}
+
+interface Node {
+  children: Map<string, Node>;
+  name: string;
+  tier: number;
+}
+
+export function createSchemaSet(catalogs: readonly Catalog[], reason: string, complete = true): SchemaSet {
+  const ordered = [...catalogs].sort((a, b) => (a.tier ?? 3) - (b.tier ?? 3));
+  let tree: Node | undefined;
+  let names: string[] | undefined;
+  const lookupCache = new Map<string, FieldInfo | undefined>();
+
+  function direct(name: string): FieldInfo | undefined {
+    if (lookupCache.has(name)) return lookupCache.get(name);
+    let merged: FieldInfo | undefined;
+    for (const c of ordered) {
+      const f = c.fields.get(name);
+      if (!f) continue;
+      if (!merged) merged = { ...f };
+      else {
+        merged.description ??= f.description;
+        merged.example ??= f.example;
+        merged.allowedValues ??= f.allowedValues;
+        merged.array ??= f.array;
+        merged.level ??= f.level;
+      }
+    }
+    lookupCache.set(name, merged);
+    return merged;
+  }
+
+  /** A sub-path of a flattened/object field: valid, typed by the parent. */
+  function underOpen(name: string): FieldInfo | undefined {
+    let i = name.lastIndexOf('.');
+    while (i > 0) {
+      const parent = direct(name.slice(0, i));
+      if (parent && isOpenType(parent.type)) {
+        return {
+          name,
+          type: parent.type === 'flattened' ? 'keyword' : 'unknown',
+          description: `A key inside \`${parent.name}\` (${parent.type}): any sub-path is accepted.`,
+          source: parent.source,
+        };
+      }
+      i = name.lastIndexOf('.', i - 1);
+    }
+    return undefined;
+  }
+
+  function buildTree(): Node {
+    const root: Node = { children: new Map(), name: '', tier: 9 };
+    for (const c of ordered) {
+      const t = c.tier ?? 3;
+      for (const f of c.fields.values()) {
+        const ft = f.level === 'core' ? Math.min(t, 2) : t;
+        let node = root;
+        const parts = f.name.split('.');
+        for (let i = 0; i < parts.length; i++) {
+          let next = node.children.get(parts[i]);
+          if (!next) {
+            next = { children: new Map(), name: parts.slice(0, i + 1).join('.'), tier: ft };
+            node.children.set(parts[i], next);
+          } else if (ft < next.tier) next.tier = ft;
+          node = next;
+        }
+      }
+    }
+    return root;
+  }
+
+  return {
+    catalogs: ordered,
+    labels: ordered.map((c) => c.label),
+    reason,
+    complete,
+    lookup(name) {
+      return direct(name) ?? underOpen(name);
+    },
+    children(prefix) {
+      tree ??= buildTree();
+      const p = prefix.endsWith('.') ? prefix.slice(0, -1) : prefix;
+      let node: Node | undefined = tree;
+      if (p) for (const seg of p.split('.')) node = node?.children.get(seg);
+      if (!node) return [];
+      const out: ChildEntry[] = [];
+      for (const [segment, child] of node.children) {
+        out.push({ segment, name: child.name, field: direct(child.name), hasChildren: child.children.size > 0, tier: child.tier });
+      }
+      return out;
+    },
+    closest(name, n = 3) {
+      names ??= [...new Set(ordered.flatMap((c) => [...c.fields.keys()]))];
+      return closestNames(name, names, n);
+    },
+    values(name) {
+      const out: KnownValue[] = [];
+      const seen = new Set<string>();
+      const add = (v: KnownValue) => {
+        if (!seen.has(v.value)) {
+          seen.add(v.value);
+          out.push(v);
+        }
+      };
+      for (const v of direct(name)?.allowedValues ?? []) add(v);
+      for (const c of ordered) for (const v of c.values?.get(name) ?? []) add(v);
+      return out;
+    },
+    fieldType(name) {
+      return this.lookup(name)?.type;
+    },
+    tier(name) {
+      let best = 9;
+      for (const c of ordered) {
+        const f = c.fields.get(name);
+        if (f) best = Math.min(best, f.level === 'core' ? Math.min(c.tier ?? 3, 2) : c.tier ?? 3);
+      }
+      return best;
+    },
+  };
+}
+
+/**
+ * Names within a small edit distance (transpositions count once: `actoin` -> `action`), best
+ * first; ties broken by a shared last segment, then alphabetically.
+ */
+export function closestNames(name: string, candidates: Iterable<string>, n: number): string[] {
+  const limit = Math.max(2, Math.floor(name.length / 5));
+  const scored: { c: string; d: number }[] = [];
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  for (const c of candidates) {
+    if (Math.abs(c.length - name.length) > limit) continue;
+    const d = editDistance(name, c, limit);
+    if (d <= limit) scored.push({ c, d: d - (c.endsWith('.' + last) ? 0.5 : 0) });
+  }
+  scored.sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1));
+  return scored.slice(0, n).map((s) => s.c);
+}
+
+/** Optimal string alignment distance, giving up (returning limit+1) once every row exceeds limit. */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  const m = a.length;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = new Array<number>(n + 1);
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return limit + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[n];
+}

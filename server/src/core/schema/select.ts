@@ -1,0 +1,137 @@
+// Which catalogs apply to a query: a rule's `index` patterns and `[metadata] integration` choose
+// them; a plain .eql file uses the eqlRuleStudio.schemas setting. The registry holds the loaded
+// catalogs (built-in ones loaded on first use) and caches one SchemaSet per selection.
+import { awsCloudtrailCatalog } from './awsCloudtrail';
+import { ecsCatalogFromData, isEcsData } from './ecs';
+import { createSchemaSet, type SchemaSet } from './schemaSet';
+import type { Catalog } from './types';
+
+/** The part of a rule the selection looks at (service/document.ts RuleContext fits). */
+export interface RuleSelector {
+  indices: string[];
+  integrations: string[];
+}
+
+/** Ids of the built-in catalogs, as the eqlRuleStudio.schemas setting names them. */
+export const BUILTIN_CATALOG_IDS = ['ecs', 'aws.cloudtrail'] as const;
+
+/** Index patterns of CloudTrail data: the integration's data stream, and Filebeat's aws module. */
+function searchesCloudtrail(pattern: string): boolean {
+  const p = pattern.trim().toLowerCase().replace(/^[^:]*:/, ''); // drop a cross-cluster prefix
+  if (p.includes('aws.cloudtrail') || p.startsWith('logs-aws')) return true;
+  return p === '*' || p === 'logs-*' || p.startsWith('filebeat-') || p === 'logs-*-*';
+}
+
+/** Patterns that ECS plus the catalogs we have fully describe. */
+function coveredPattern(pattern: string): boolean {
+  const p = pattern.trim().toLowerCase().replace(/^[^:]*:/, '');
+  return p.includes('aws.cloudtrail') || p.startsWith('logs-aws');
+}
+
+function patternMatches(pattern: string, index: string): boolean {
+  const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  return re.test(index) || pattern === index;
+}
+
+export class CatalogRegistry {
+  private ecs: Catalog | null | undefined;
+  private samples: Catalog | undefined;
+  private extra: Catalog[] = [];
+  private cache = new Map<string, SchemaSet>();
+
+  /** `readEcs` returns the text of dist/data/ecs.json (or undefined when it is missing); called once, on first use. */
+  constructor(private readonly readEcs: () => string | undefined) {}
+
+  /** The ECS catalog, or undefined when its data file is missing or unreadable. */
+  ecsCatalog(): Catalog | undefined {
+    if (this.ecs === undefined) {
+      this.ecs = null;
+      try {
+        const text = this.readEcs();
+        const data: unknown = text ? JSON.parse(text) : undefined;
+        if (isEcsData(data)) this.ecs = ecsCatalogFromData(data);
+      } catch {
+        this.ecs = null;
+      }
+    }
+    return this.ecs ?? undefined;
+  }
+
+  builtin(id: string): Catalog | undefined {
+    if (id === 'ecs') return this.ecsCatalog();
+    if (id === 'aws.cloudtrail' || id === 'aws') return awsCloudtrailCatalog();
+    return undefined;
+  }
+
+  /** Fields seen in the workspace's sample events (see catalogFromSamples); undefined clears. */
+  setSamples(catalog: Catalog | undefined): void {
+    this.samples = catalog;
+    this.cache.clear();
+  }
+
+  /** User schema files and detection-rules schema files, already parsed. */
+  setExtra(catalogs: Catalog[]): void {
+    this.extra = catalogs;
+    this.cache.clear();
+  }
+
+  get samplesCatalog(): Catalog | undefined {
+    return this.samples;
+  }
+
+  /**
+   * The SchemaSet for a rule (its index patterns and integrations) or, without a rule, for the
+   * setting's catalog ids (undefined: ECS and every built-in integration).
+   */
+  schemasFor(rule?: RuleSelector, setting?: string[]): SchemaSet {
+    const key = rule ? `r:${rule.indices.join(',')}|${rule.integrations.join(',')}` : `s:${(setting ?? []).join(',')}|${setting ? 1 : 0}`;
+    let set = this.cache.get(key);
+    if (!set) {
+      set = this.build(rule, setting);
+      this.cache.set(key, set);
+    }
+    return set;
+  }
+
+  private build(rule?: RuleSelector, setting?: string[]): SchemaSet {
+    const catalogs: Catalog[] = [];
+    let reason: string;
+    let complete = true;
+    const ecs = this.ecsCatalog();
+    if (rule && (rule.indices.length > 0 || rule.integrations.length > 0)) {
+      if (ecs) catalogs.push(ecs);
+      const aws = rule.indices.some(searchesCloudtrail) || rule.integrations.some((i) => i === 'aws' || i.startsWith('aws.') || i === 'cloudtrail');
+      if (aws) catalogs.push(awsCloudtrailCatalog());
+      const reasons: string[] = [];
+      if (rule.indices.length) reasons.push(`from index ${rule.indices.join(', ')}`);
+      if (rule.integrations.length) reasons.push(`integration ${rule.integrations.join(', ')}`);
+      reason = reasons.join('; ');
+      complete = rule.indices.length > 0 ? rule.indices.every(coveredPattern) : aws;
+      for (const c of this.extra) if (appliesTo(c, rule)) catalogs.push(c);
+    } else {
+      const ids = setting ?? [...BUILTIN_CATALOG_IDS];
+      for (const id of ids) {
+        const c = this.builtin(id);
+        if (c) catalogs.push(c);
+      }
+      reason = setting ? 'setting eqlRuleStudio.schemas' : 'default: ECS and every built-in integration';
+      // A plain file says nothing about its data: only extra catalogs without a filter apply.
+      for (const c of this.extra) if (!c.appliesTo) catalogs.push(c);
+      complete = ids.length > 0;
+    }
+    if (!ecs && (!setting || setting.includes('ecs'))) {
+      reason += ' (ECS data file missing)';
+      complete = false;
+    }
+    if (this.samples) catalogs.push(this.samples);
+    return createSchemaSet(catalogs, reason, complete);
+  }
+}
+
+function appliesTo(c: Catalog, rule: RuleSelector): boolean {
+  if (!c.appliesTo) return true;
+  const { indices, integrations } = c.appliesTo;
+  if (indices?.some((p) => rule.indices.some((i) => patternMatches(p, i) || patternMatches(i, p)))) return true;
+  if (integrations?.some((p) => rule.integrations.some((i) => i === p || i.startsWith(p + '.') || p.startsWith(i + '.')))) return true;
+  return false;
+}
