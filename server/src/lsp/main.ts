@@ -1,0 +1,193 @@
+// The EQL language server: the only place that knows the LSP connection. It keeps the
+// open documents, debounces diagnostics, reads settings and files, and forwards every
+// request to the language service façade. Started by the VS Code client over IPC, or with
+// `--stdio` (protocol tests, other editors).
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { StatusNotification } from '../protocol';
+import { createLanguageService } from '../service/languageService';
+import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens';
+import { Debouncer } from './debounce';
+import { guard, guardVoid } from './safe';
+import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
+import { Workspace } from './workspace';
+
+const DIAGNOSTICS_DELAY_MS = 150;
+
+const connection = createConnection(ProposedFeatures.all);
+const log = (m: string) => connection.console.error(m);
+process.on('uncaughtException', (e) => log(`uncaught: ${e instanceof Error ? e.stack : String(e)}`));
+process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
+
+const documents = new TextDocuments(TextDocument);
+const service = createLanguageService({ log });
+const workspace = new Workspace(log);
+const debouncer = new Debouncer(DIAGNOSTICS_DELAY_MS);
+
+let configurationPull = false;
+let dynamicConfiguration = false;
+let pushedSettings: ServerSettings = DEFAULT_SERVER_SETTINGS;
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  configurationPull = caps.workspace?.configuration === true;
+  dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  workspace.setRoots((params.workspaceFolders ?? []).map((f) => f.uri).concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : []));
+  const opts = params.initializationOptions as { settings?: unknown } | undefined;
+  if (opts?.settings) pushedSettings = toSettings(opts.settings);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+      completionProvider: { triggerCharacters: ['.', '[', '(', '"', ' ', '~', ','], resolveProvider: false },
+      hoverProvider: true,
+      signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: false },
+      documentFormattingProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeLensProvider: { resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true } },
+    },
+    serverInfo: { name: 'eql-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(
+  guardVoid(log, 'initialized', async () => {
+    if (dynamicConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'eqlRuleStudio' });
+    await applySettings();
+  }),
+);
+
+async function fetchSettings(): Promise<ServerSettings> {
+  if (!configurationPull) return pushedSettings;
+  const raw: unknown = await connection.workspace.getConfiguration({ section: 'eqlRuleStudio' });
+  return toSettings(raw);
+}
+
+async function applySettings(): Promise<void> {
+  const s = await fetchSettings();
+  workspace.configure(s);
+  service.configure({ schemas: s.schemas });
+  for (const d of documents.all()) scheduleDiagnostics(d, 0);
+  connection.languages.semanticTokens.refresh();
+  connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
+
+connection.onDidChangeConfiguration(
+  guardVoid(log, 'didChangeConfiguration', async (change) => {
+    const section = (change.settings as { eqlRuleStudio?: unknown } | undefined)?.eqlRuleStudio;
+    if (section) pushedSettings = toSettings(section);
+    await applySettings();
+  }),
+);
+
+function serviceDoc(d: TextDocument) {
+  return service.document(d.uri, d.languageId, d.version, d.getText());
+}
+
+function publishDiagnostics(d: TextDocument): void {
+  const current = documents.get(d.uri);
+  if (!current || current.version !== d.version) return; // a newer edit will publish
+  const doc = serviceDoc(current);
+  const diagnostics = service.diagnostics(doc);
+  void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
+  if (doc.regions.length > 0) void connection.sendNotification(StatusNotification, service.status(doc));
+}
+
+function scheduleDiagnostics(d: TextDocument, delay = DIAGNOSTICS_DELAY_MS): void {
+  debouncer.schedule(d.uri, guardVoid(log, 'diagnostics', () => publishDiagnostics(d)), delay);
+}
+
+documents.onDidOpen(guardVoid(log, 'didOpen', (e) => scheduleDiagnostics(e.document, 0)));
+documents.onDidChangeContent(guardVoid(log, 'didChange', (e) => scheduleDiagnostics(e.document)));
+documents.onDidClose(
+  guardVoid(log, 'didClose', (e) => {
+    debouncer.cancel(e.document.uri);
+    service.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  }),
+);
+
+connection.onDidChangeWatchedFiles(
+  guardVoid(log, 'didChangeWatchedFiles', (params) => {
+    if (workspace.filesChanged(params.changes.map((c) => c.uri))) {
+      for (const d of documents.all()) scheduleDiagnostics(d, 0);
+      connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    }
+  }),
+);
+
+/** The document and host offset of a text-document-position request, or undefined. */
+function at(uri: string, position?: { line: number; character: number }) {
+  const d = documents.get(uri);
+  if (!d) return undefined;
+  return { doc: serviceDoc(d), offset: position ? d.offsetAt(position) : 0 };
+}
+
+connection.onCompletion(
+  guard(log, 'completion', null, (p) => {
+    const a = at(p.textDocument.uri, p.position);
+    return a ? service.complete(a.doc, a.offset) : null;
+  }),
+);
+connection.onHover(
+  guard(log, 'hover', null, (p) => {
+    const a = at(p.textDocument.uri, p.position);
+    return a ? service.hover(a.doc, a.offset) : null;
+  }),
+);
+connection.onSignatureHelp(
+  guard(log, 'signatureHelp', null, (p) => {
+    const a = at(p.textDocument.uri, p.position);
+    return a ? service.signatureHelp(a.doc, a.offset) : null;
+  }),
+);
+connection.onDocumentSymbol(
+  guard(log, 'documentSymbol', [], (p) => {
+    const a = at(p.textDocument.uri);
+    return a ? service.symbols(a.doc) : [];
+  }),
+);
+connection.onFoldingRanges(
+  guard(log, 'foldingRange', [], (p) => {
+    const a = at(p.textDocument.uri);
+    return a ? service.folding(a.doc) : [];
+  }),
+);
+connection.languages.semanticTokens.on(
+  guard(log, 'semanticTokens', { data: [] }, (p) => {
+    const a = at(p.textDocument.uri);
+    return a ? service.semanticTokens(a.doc) : { data: [] };
+  }),
+);
+connection.onDocumentFormatting(
+  guard(log, 'formatting', [], (p) => {
+    const a = at(p.textDocument.uri);
+    return a ? service.format(a.doc, p.options) : [];
+  }),
+);
+connection.onCodeAction(
+  guard(log, 'codeAction', [], (p) => {
+    const a = at(p.textDocument.uri);
+    return a ? service.codeActions(a.doc, p.range, p.context.diagnostics) : [];
+  }),
+);
+connection.onCodeLens(
+  guard(log, 'codeLens', [], (p) => {
+    const a = at(p.textDocument.uri);
+    return a ? service.codeLenses(a.doc, workspace.sampleFileCount(p.textDocument.uri)) : [];
+  }),
+);
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,152 @@
+// The language service façade: one object with every feature, built from the feature
+// modules. The language server and the CLI both talk only to this, so the editor and
+// `eql-rules check` give the same verdicts. It caches per document version and per query
+// text (the parse cache), and holds the settings; it does no I/O itself — the host
+// (lsp/ or cli/) hands it catalogs, rule ids and sample counts.
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic as LspDiagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  FormattingOptions,
+  Hover,
+  Range as LspRange,
+  SemanticTokens,
+  SignatureHelp,
+  TextEdit as LspTextEdit,
+} from 'vscode-languageserver-types';
+import { parse, type ParseResult } from '../core/syntax/parser';
+import type { StatusParams } from '../protocol';
+import { getCodeActions } from './codeActions';
+import { getCodeLenses } from './codeLens';
+import { getDiagnostics } from './diagnostics';
+import { wholeTextRegion, type ServiceDocument } from './document';
+import { getFoldingRanges } from './folding';
+import { getSemanticTokens } from './semanticTokens';
+
+/** The `eqlRuleStudio.*` settings the service uses. */
+export interface StudioSettings {
+  /** Catalog ids for plain .eql files. */
+  schemas: string[];
+}
+
+export const DEFAULT_SETTINGS: StudioSettings = { schemas: ['ecs', 'aws.cloudtrail'] };
+
+export interface LanguageServiceHost {
+  log(message: string): void;
+}
+
+export interface LanguageService {
+  configure(settings: Partial<StudioSettings>): void;
+  /** The ServiceDocument of a text (cached by uri + version). */
+  document(uri: string, languageId: string, version: number, text: string): ServiceDocument;
+  forget(uri: string): void;
+  /** Parse of each region (cached by query text). */
+  parsed(doc: ServiceDocument): ParseResult[];
+  diagnostics(doc: ServiceDocument): LspDiagnostic[];
+  complete(doc: ServiceDocument, offset: number): CompletionList;
+  hover(doc: ServiceDocument, offset: number): Hover | null;
+  signatureHelp(doc: ServiceDocument, offset: number): SignatureHelp | null;
+  symbols(doc: ServiceDocument): DocumentSymbol[];
+  folding(doc: ServiceDocument): FoldingRange[];
+  semanticTokens(doc: ServiceDocument): SemanticTokens;
+  format(doc: ServiceDocument, options: FormattingOptions): LspTextEdit[];
+  codeActions(doc: ServiceDocument, range: LspRange, diagnostics: readonly LspDiagnostic[]): CodeAction[];
+  codeLenses(doc: ServiceDocument, sampleFiles: number): CodeLens[];
+  status(doc: ServiceDocument): StatusParams;
+}
+
+/** A small LRU of parses by query text: editing one rule file re-parses only its changed query. */
+class ParseCache {
+  private readonly map = new Map<string, ParseResult>();
+  constructor(private readonly max: number) {}
+  get(text: string): ParseResult {
+    let p = this.map.get(text);
+    if (p) {
+      this.map.delete(text);
+    } else {
+      p = parse(text);
+    }
+    this.map.set(text, p);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    return p;
+  }
+}
+
+function buildDocument(uri: string, languageId: string, version: number, text: string): ServiceDocument {
+  const regions = languageId === 'eql' || /\.eql$/i.test(uri) ? [wholeTextRegion(text)] : [];
+  return { uri, languageId, version, text, regions };
+}
+
+export function createLanguageService(host: LanguageServiceHost, initial: Partial<StudioSettings> = {}): LanguageService {
+  let settings: StudioSettings = { ...DEFAULT_SETTINGS, ...initial };
+  const docs = new Map<string, ServiceDocument>();
+  const parses = new ParseCache(200);
+  const parsedOf = new WeakMap<ServiceDocument, ParseResult[]>();
+
+  const parsed = (doc: ServiceDocument): ParseResult[] => {
+    let p = parsedOf.get(doc);
+    if (!p) {
+      p = doc.regions.map((r) => parses.get(r.query));
+      parsedOf.set(doc, p);
+    }
+    return p;
+  };
+
+  return {
+    configure(s) {
+      settings = { ...settings, ...s };
+    },
+    document(uri, languageId, version, text) {
+      const cached = docs.get(uri);
+      if (cached && cached.version === version && cached.text === text && cached.languageId === languageId) return cached;
+      const doc = buildDocument(uri, languageId, version, text);
+      docs.set(uri, doc);
+      return doc;
+    },
+    forget(uri) {
+      docs.delete(uri);
+    },
+    parsed,
+    diagnostics(doc) {
+      return getDiagnostics(doc, parsed(doc), {
+        analyze: () => [],
+        fields: () => [],
+        rule: () => [],
+        onError: (name, e) => host.log(`diagnostics/${name}: ${String(e)}`),
+      });
+    },
+    complete() {
+      return { isIncomplete: false, items: [] };
+    },
+    hover() {
+      return null;
+    },
+    signatureHelp() {
+      return null;
+    },
+    symbols() {
+      return [];
+    },
+    folding(doc) {
+      return getFoldingRanges(doc, parsed(doc));
+    },
+    semanticTokens(doc) {
+      return getSemanticTokens(doc, parsed(doc), () => undefined);
+    },
+    format() {
+      return [];
+    },
+    codeActions(doc, range, diagnostics) {
+      return getCodeActions(doc.uri, range, diagnostics);
+    },
+    codeLenses(doc, sampleFiles) {
+      return getCodeLenses(doc, sampleFiles);
+    },
+    status(doc) {
+      return { uri: doc.uri, schemas: [], reason: `setting eqlRuleStudio.schemas (${settings.schemas.join(', ')})` };
+    },
+  };
+}

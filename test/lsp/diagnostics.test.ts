@@ -1,0 +1,80 @@
+// Protocol tests: the real server over stdio publishes diagnostics at the right place
+// in .eql files and in rule files, and offers their quick fixes as code actions.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
+import { ensureBuilt, fixtureUri, readFixture, TestServer } from './harness';
+
+let server: TestServer;
+let n = 0;
+before(async () => {
+  ensureBuilt();
+  server = new TestServer();
+  await server.initialize();
+});
+after(async () => server.close());
+
+/** Opens `text` as a new document; `|` is not used here. */
+async function diagnose(languageId: string, text: string, ext = languageId === 'eql' ? 'eql' : 'toml'): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
+  const uri = `file:///virtual/doc${++n}.${ext}`;
+  return { uri, diagnostics: await server.open(uri, languageId, text) };
+}
+
+const where = (d: Diagnostic) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`;
+
+describe('diagnostics over LSP', () => {
+  it('the seed .eql query has none', async () => {
+    const diagnostics = await server.open(fixtureUri('test-fixtures/rules/aws_rds_db_instance_restored.eql'), 'eql', readFixture('test-fixtures/rules/aws_rds_db_instance_restored.eql'));
+    assert.deepEqual(diagnostics.map(where), []);
+  });
+
+  // [query, expected code@line:column (1-based) of the first diagnostic]
+  const cases: [string, string][] = [
+    ['any where event.action = "x"', 'EQL014@1:24'],
+    ['any where true\nand event.action == "x', 'EQL002@2:21'],
+    ["any where\n  user.name == 'root'", 'EQL004@2:16'],
+    ['process where (a == 1', 'EQL012@1:22'],
+  ];
+  for (const [query, expected] of cases) {
+    it(`${JSON.stringify(query)} -> ${expected}`, async () => {
+      const { diagnostics } = await diagnose('eql', query);
+      assert.ok(diagnostics.length > 0, 'expected a diagnostic');
+      assert.equal(where(diagnostics[0]), expected);
+    });
+  }
+
+  // [query, quick fix title, text after applying it]
+  const fixes: [string, string, string][] = [
+    ['any where event.action = "x"', "Replace '=' with '=='", 'any where event.action == "x"'],
+    ["any where user.name == 'root'", 'Use double quotes', 'any where user.name == "root"'],
+  ];
+  for (const [query, title, after] of fixes) {
+    it(`quick fix "${title}" on ${JSON.stringify(query)}`, async () => {
+      const { uri, diagnostics } = await diagnose('eql', query);
+      const d = diagnostics[0];
+      const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics } });
+      const action = actions.find((a) => a.title === title);
+      assert.ok(action, `no action "${title}" in ${JSON.stringify(actions.map((a) => a.title))}`);
+      assert.equal(action.kind, 'quickfix');
+      assert.equal(applyEdits(query, action.edit?.changes?.[uri] ?? []), after);
+      const fixed = await server.open(uri, 'eql', after);
+      assert.deepEqual(fixed.filter((x) => x.severity === 1).map(where), []);
+    });
+  }
+
+  it('a broken document never kills the server', async () => {
+    const junk = ['', '\u0000\uffff', '"""', '![[[[', 'sequence by', '| head -1', '`', 'x'.repeat(10_000), '((((((((((((((((((((('];
+    for (const text of junk) await diagnose('eql', text);
+    const { diagnostics } = await diagnose('eql', 'any where true');
+    assert.deepEqual(diagnostics, []);
+  });
+});
+
+function applyEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
