@@ -22,6 +22,8 @@ import type { Diagnostic } from '../diagnostic';
 import { lex, quoteString, type Token } from './lexer';
 
 export interface ParseResult {
+  /** The text that was parsed. */
+  text: string;
   statement: Statement;
   errors: Diagnostic[];
   tokens: Token[];
@@ -823,9 +825,10 @@ export function parse(text: string): ParseResult {
   try {
     const p = new Parser(text, lexed.tokens);
     const statement = p.parseStatement();
-    return { statement, errors: lexicalFirst(lexed.errors, p.errors), tokens: stripEof(lexed.tokens), comments: lexed.comments };
+    return { text, statement, errors: lexicalFirst(lexed.errors, p.errors), tokens: stripEof(lexed.tokens), comments: lexed.comments };
   } catch (e) {
     return {
+      text,
       statement: { kind: 'statement', range: { start: 0, end: text.length }, query: undefined, pipes: [] },
       errors: [...lexed.errors, internalError(text, e)],
       tokens: stripEof(lexed.tokens),
