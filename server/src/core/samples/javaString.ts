@@ -1,0 +1,96 @@
+/**
+ * Java's `Map.toString()` / `List.toString()` as Elasticsearch's ingest pipeline prints a parsed JSON object
+ * (`aws.cloudtrail.request_parameters` etc.). Detection rules match substrings of that text, and the panel shows it,
+ * so we reproduce it exactly: keys in `java.util.HashMap` iteration order (bucket order of String.hashCode spread,
+ * capacity grown from 16 at load factor 0.75 by the number of keys the JSON had before empty values were pruned).
+ */
+
+/** Number of keys each pruned object had in the raw JSON (sizes the HashMap). Filled by the pruner. */
+export const originalKeyCount = new WeakMap<object, number>();
+
+const hashCache = new Map<string, number>();
+
+function javaStringHash(s: string): number {
+  let h = hashCache.get(s);
+  if (h !== undefined) return h;
+  h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  if (hashCache.size < 100_000) hashCache.set(s, h);
+  return h;
+}
+
+/** HashMap.hash(): the high bits spread into the low ones. */
+function spread(h: number): number {
+  return (h ^ (h >>> 16)) | 0;
+}
+
+function capacityFor(insertions: number): number {
+  let cap = 16;
+  while (insertions > cap * 0.75) cap *= 2;
+  return cap;
+}
+
+/** The keys of `obj` in the order a java.util.HashMap filled with `insertions` puts (in this order) iterates them. */
+export function javaHashMapOrder(keys: string[], insertions = keys.length): string[] {
+  const mask = capacityFor(Math.max(insertions, keys.length)) - 1;
+  const withBucket = keys.map((k, i) => ({ k, b: spread(javaStringHash(k)) & mask, i }));
+  withBucket.sort((a, b) => a.b - b.b || a.i - b.i);
+  return withBucket.map((x) => x.k);
+}
+
+/** Java's Double.toString (JDK 19+ shortest digits). */
+export function javaDouble(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e7) {
+    const s = String(x);
+    return s.includes('.') ? s : s + '.0';
+  }
+  const [mant, exp] = x.toExponential().split('e');
+  const m = mant.includes('.') ? mant : mant + '.0';
+  return `${m}E${Number(exp)}`;
+}
+
+function javaNumber(x: number): string {
+  // JSON integers become Integer/Long in Elasticsearch, everything else Double.
+  if (Number.isInteger(x) && Math.abs(x) < 9.223372036854776e18) {
+    return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
+  }
+  return javaDouble(x);
+}
+
+/** `String.valueOf(value)` for a value parsed from JSON. */
+export function javaToString(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      return javaNumber(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return String(value);
+  }
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) s += ', ';
+      s += javaToString(value[i]);
+    }
+    return s + ']';
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  const ordered = javaHashMapOrder(keys, originalKeyCount.get(obj) ?? keys.length);
+  let s = '{';
+  for (let i = 0; i < ordered.length; i++) {
+    if (i > 0) s += ', ';
+    s += ordered[i] + '=' + javaToString(obj[ordered[i]]);
+  }
+  return s + '}';
+}

@@ -1,0 +1,523 @@
+/**
+ * Incremental JSON splitter: fed text chunks of any size, it finds the top-level JSON values of a stream (one document,
+ * NDJSON, concatenated JSON) and, instead of buffering whole containers, the elements of the arrays that hold events
+ * (a top-level array, CloudTrail `Records`, Elasticsearch `hits.hits`, CloudWatch `events`). Each value is handed over
+ * already `JSON.parse`d with the 1-based line/column of its first character. Structural problems give one error and
+ * resume at the next line, so one bad line never loses the rest of a file. Never throws.
+ */
+
+/** Where a value was found; the reader interprets it accordingly. */
+export type ValueWhere = 'top' | 'array' | 'records' | 'hits' | 'events';
+
+export interface SplitterSink {
+  value(value: unknown, line: number, column: number, where: ValueWhere): void;
+  error(line: number, column: number, message: string): void;
+  /** A primitive (non-container) value where an event was expected. */
+  skipped(line: number, column: number): void;
+}
+
+export interface SplitterOptions {
+  /** Deeper nesting is an error (protects every recursive consumer downstream). */
+  maxDepth?: number;
+  /** A single event larger than this many characters is reported and skipped instead of buffered. */
+  maxValueChars?: number;
+  /** A one-line value up to this size is parsed directly with JSON.parse (fast path for NDJSON). */
+  fastLineChars?: number;
+}
+
+/** Key paths (from the top-level object) of arrays whose elements are streamed one by one. */
+const STREAMED_PATHS: { path: string[]; where: ValueWhere }[] = [
+  { path: ['Records'], where: 'records' },
+  { path: ['hits', 'hits'], where: 'hits' },
+  { path: ['hits', 'events'], where: 'hits' },
+  { path: ['rawResponse', 'hits', 'hits'], where: 'hits' },
+  { path: ['events'], where: 'events' },
+];
+
+const OPEN_OBJ = 123, CLOSE_OBJ = 125, OPEN_ARR = 91, CLOSE_ARR = 93, QUOTE = 34, BACKSLASH = 92;
+const NL = 10, CR = 13, SPACE = 32, TAB = 9, COMMA = 44, COLON = 58;
+
+function isStreamedContainer(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.Records) || Array.isArray(o.events)) return true;
+  const hitsOf = (x: unknown) => (typeof x === 'object' && x !== null ? (x as Record<string, unknown>).hits : undefined);
+  const hits = hitsOf(o);
+  if (typeof hits === 'object' && hits !== null && (Array.isArray((hits as Record<string, unknown>).hits) || Array.isArray((hits as Record<string, unknown>).events))) return true;
+  const raw = hitsOf(o.rawResponse);
+  return typeof raw === 'object' && raw !== null && Array.isArray((raw as Record<string, unknown>).hits);
+}
+
+function deeperThan(v: unknown, limit: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (limit <= 0) return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'object' && x !== null && deeperThan(x, limit - 1)) return true;
+  } else {
+    for (const k in v) {
+      const x = (v as Record<string, unknown>)[k];
+      if (typeof x === 'object' && x !== null && deeperThan(x, limit - 1)) return true;
+    }
+  }
+  return false;
+}
+
+/** Position of a JSON.parse error inside the parsed text, when the engine's message says so. */
+function parseErrorOffset(message: string): number | undefined {
+  const m = /at position (\d+)/.exec(message);
+  return m ? Number(m[1]) : undefined;
+}
+
+function cleanParseMessage(message: string): string {
+  return message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/,? ?"[^"]*"\.\.\. is not valid JSON$/s, ' (invalid JSON)');
+}
+
+export class JsonSplitter {
+  private readonly maxDepth: number;
+  private readonly maxValueChars: number;
+  private readonly fastLineChars: number;
+
+  // Position tracking (absolute character offsets from the start of the input).
+  private base = 0; // absolute offset of the current chunk's first char
+  private line = 1;
+  private lineStart = 0;
+  private started = false; // BOM handling
+
+  // Structure.
+  private stack: number[] = []; // OPEN_OBJ / OPEN_ARR
+  private expectKey: boolean[] = []; // per depth, for objects at shallow depths
+  private keys: string[] = []; // most recent key per object depth (shallow depths only)
+  private inString = false;
+  private escape = false;
+  private stringIsKey = false;
+  private keyParts: string[] = [];
+  private streamDepth = 0; // >0: elements of the array at this depth are units
+  private streamWhere: ValueWhere = 'top';
+  private containerTop = false; // the current top-level value is a container whose own text is not an event
+
+  // The unit being collected (a top-level value or a streamed element).
+  private unitActive = false;
+  private unitParts: string[] = [];
+  private unitStartInChunk = 0;
+  private unitLen = 0;
+  private unitTooLarge = false;
+  private unitLine = 0;
+  private unitColumn = 0;
+  private unitWhere: ValueWhere = 'top';
+
+  // A primitive value being collected at top level or as a streamed element.
+  private primActive = false;
+  private primParts: string[] = [];
+  private primStartInChunk = 0;
+  private primLine = 0;
+  private primColumn = 0;
+  private primIsString = false;
+
+  // Error recovery: after a structural error, skip to the next line and ignore stray punctuation.
+  private skipToEol = false;
+  private recovering = false;
+  private valuesSeen = 0;
+  /** Decided by the first top-level value: a file of one-line values (NDJSON) is recovered line by line. */
+  private lineMode: boolean | undefined;
+  private unitFirstLine = 0;
+
+  constructor(private readonly sink: SplitterSink, options: SplitterOptions = {}) {
+    this.maxDepth = options.maxDepth ?? 256;
+    this.maxValueChars = options.maxValueChars ?? 64 * 1024 * 1024;
+    this.fastLineChars = options.fastLineChars ?? 4 * 1024 * 1024;
+  }
+
+  push(chunk: string): void {
+    if (chunk.length === 0 || this.abandoned) return;
+    let s = chunk;
+    if (!this.started) {
+      this.started = true;
+      // A byte-order mark is not part of the first column.
+      if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    }
+    try {
+      this.scan(s);
+    } catch (e) {
+      // Defensive: the scanner is written not to throw; if it ever does, report and resync rather than crash.
+      this.fail(this.line, 1, `internal reader error: ${(e as Error).message}`);
+    }
+    this.base += s.length;
+  }
+
+  end(): void {
+    if (this.primActive) this.finishPrimitive('', 0);
+    if (this.stack.length > 0 || this.inString) {
+      if (this.unitActive || this.containerTop) {
+        const line = this.unitActive ? this.unitLine : this.line;
+        const col = this.unitActive ? this.unitColumn : 1;
+        this.sink.error(line, col, this.inString ? 'unterminated string at end of input' : 'unexpected end of input: a value is not closed');
+      }
+    }
+    this.resetStructure();
+  }
+
+  private col(iInChunk: number): number {
+    return this.base + iInChunk - this.lineStart + 1;
+  }
+
+  private resetStructure(): void {
+    this.stack.length = 0;
+    this.expectKey.length = 0;
+    this.keys.length = 0;
+    this.inString = false;
+    this.escape = false;
+    this.stringIsKey = false;
+    this.keyParts = [];
+    this.streamDepth = 0;
+    this.containerTop = false;
+    this.unitActive = false;
+    this.unitParts = [];
+    this.unitLen = 0;
+    this.unitTooLarge = false;
+    this.primActive = false;
+    this.primParts = [];
+  }
+
+  private fail(line: number, column: number, message: string): void {
+    this.sink.error(line, column, message);
+    this.resetStructure();
+    this.skipToEol = true;
+    this.recovering = true;
+  }
+
+  private startUnit(s: string, i: number, where: ValueWhere): void {
+    this.unitActive = true;
+    this.unitParts = [];
+    this.unitStartInChunk = i;
+    this.unitLen = 0;
+    this.unitTooLarge = false;
+    this.unitLine = this.line;
+    this.unitColumn = this.col(i);
+    this.unitWhere = where;
+    this.unitFirstLine = this.line;
+    void s;
+  }
+
+  private finishUnit(s: string, endExclusive: number): void {
+    this.unitActive = false;
+    if (this.unitTooLarge) {
+      this.unitParts = [];
+      return;
+    }
+    const last = s.slice(this.unitStartInChunk, endExclusive);
+    const text = this.unitParts.length ? this.unitParts.join('') + last : last;
+    this.unitParts = [];
+    this.emitText(text, this.unitLine, this.unitColumn, this.unitWhere);
+  }
+
+  private emitText(text: string, line: number, column: number, where: ValueWhere): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const off = parseErrorOffset(msg);
+      let l = line, c = column;
+      if (off !== undefined) {
+        for (let k = 0; k < off && k < text.length; k++) {
+          if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;
+        }
+      }
+      this.sink.error(l, c, `invalid JSON: ${cleanParseMessage(msg)}`);
+      return;
+    }
+    this.valuesSeen++;
+    this.sink.value(value, line, column, where);
+  }
+
+  /** Collects pending text of the active unit / primitive / key at the end of a chunk. */
+  private carry(s: string): void {
+    if (this.unitActive && !this.unitTooLarge) {
+      const part = s.slice(this.unitStartInChunk);
+      this.unitLen += part.length;
+      if (this.unitLen > this.maxValueChars) {
+        this.unitTooLarge = true;
+        this.unitParts = [];
+        this.sink.error(this.unitLine, this.unitColumn, `value larger than ${this.maxValueChars} characters, skipped`);
+      } else this.unitParts.push(part);
+    }
+    this.unitStartInChunk = 0;
+    if (this.primActive) {
+      const part = s.slice(this.primStartInChunk);
+      if (this.primParts.reduce((n, p) => n + p.length, 0) < 1024) this.primParts.push(part);
+      this.primStartInChunk = 0;
+    }
+  }
+
+  private startPrimitive(i: number, isString: boolean): void {
+    this.primActive = true;
+    this.primParts = [];
+    this.primStartInChunk = i;
+    this.primLine = this.line;
+    this.primColumn = this.col(i);
+    this.primIsString = isString;
+  }
+
+  /** A primitive ends (at a delimiter): skipped and counted if valid JSON, else an error. */
+  private finishPrimitive(s: string, endExclusive: number): void {
+    this.primActive = false;
+    const text = (this.primParts.join('') + s.slice(this.primStartInChunk, endExclusive)).trim();
+    this.primParts = [];
+    if (this.recovering) return;
+    if (!this.primIsString) {
+      let ok = text.length > 0 && text.length < 1024;
+      if (ok) {
+        try { JSON.parse(text); } catch { ok = false; }
+      }
+      if (!ok) {
+        const shown = text.length > 40 ? text.slice(0, 40) + '…' : text;
+        this.fail(this.primLine, this.primColumn, `not JSON: unexpected ${JSON.stringify(shown)}`);
+        return;
+      }
+    }
+    this.valuesSeen++;
+    this.sink.skipped(this.primLine, this.primColumn);
+  }
+
+  /** One-line top-level object parsed directly; returns the index after it, or -1 to take the slow path. */
+  private tryFastLine(s: string, i: number): number {
+    if (this.lineMode === false) return -1;
+    const nl = s.indexOf('\n', i);
+    if (nl < 0 || nl - i > this.fastLineChars) return -1;
+    let value: unknown;
+    try {
+      value = JSON.parse(s.slice(i, nl));
+    } catch {
+      return -1;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || isStreamedContainer(value)) return -1;
+    if (deeperThan(value, this.maxDepth)) return -1; // the slow path reports it
+    this.valuesSeen++;
+    if (this.lineMode === undefined) this.lineMode = true;
+    this.recovering = false;
+    this.sink.value(value, this.line, this.col(i), 'top');
+    return nl;
+  }
+
+  private scan(s: string): void {
+    const n = s.length;
+    let i = 0;
+    while (i < n) {
+      if (this.skipToEol) {
+        const nl = s.indexOf('\n', i);
+        if (nl < 0) { i = n; break; }
+        this.skipToEol = false;
+        i = nl; // the newline itself is processed below
+      }
+      if (this.inString) {
+        // Tight loop: strings are most of the text.
+        let j = i;
+        let esc = this.escape;
+        for (; j < n; j++) {
+          const c = s.charCodeAt(j);
+          if (esc) { esc = false; continue; }
+          if (c === BACKSLASH) { esc = true; continue; }
+          if (c === QUOTE) break;
+          if (c === NL) break;
+        }
+        this.escape = esc;
+        if (j >= n) {
+          if (this.stringIsKey) this.keyParts.push(s.slice(i));
+          i = n;
+          break;
+        }
+        if (s.charCodeAt(j) === NL) {
+          const at = this.col(j);
+          const line = this.line;
+          this.line++;
+          this.lineStart = this.base + j + 1;
+          this.fail(line, at, 'unterminated string (a line break inside a string)');
+          this.skipToEol = false; // already at the next line
+          i = j + 1;
+          continue;
+        }
+        // closing quote at j
+        this.inString = false;
+        if (this.stringIsKey) {
+          this.keyParts.push(s.slice(i, j));
+          const raw = this.keyParts.join('');
+          this.keyParts = [];
+          let key = raw;
+          if (raw.indexOf('\\') >= 0) {
+            try { key = JSON.parse('"' + raw + '"') as string; } catch { key = raw; }
+          }
+          this.keys[this.stack.length] = key;
+          this.stringIsKey = false;
+        }
+        if (this.primActive && this.primIsString) {
+          this.finishPrimitive(s, j + 1);
+        }
+        i = j + 1;
+        continue;
+      }
+
+      const c = s.charCodeAt(i);
+      if (c === SPACE || c === TAB || c === CR) {
+        if (this.primActive && !this.primIsString) this.finishPrimitive(s, i);
+        i++;
+        continue;
+      }
+      if (c === NL) {
+        if (this.primActive && !this.primIsString) this.finishPrimitive(s, i);
+        const line = this.line;
+        const at = this.col(i);
+        this.line++;
+        this.lineStart = this.base + i + 1;
+        i++;
+        if (this.lineMode && this.stack.length > 0 && !this.containerTop && this.unitActive && this.unitWhere === 'top' && this.unitFirstLine === line) {
+          this.fail(line, at, 'unexpected end of line: this line\'s JSON value is not closed');
+          this.skipToEol = false;
+        }
+        continue;
+      }
+      const depth = this.stack.length;
+
+      if (this.primActive) {
+        // Inside an unquoted primitive: it ends at whitespace (handled above) or structural punctuation.
+        if (c === COMMA || c === CLOSE_ARR || c === CLOSE_OBJ || c === OPEN_OBJ || c === OPEN_ARR || c === QUOTE || c === COLON) {
+          this.finishPrimitive(s, i);
+          if (this.skipToEol) continue;
+        } else { i++; continue; }
+      }
+
+      if (depth === 0) {
+        // Between top-level values.
+        if (c === OPEN_OBJ) {
+          const fast = this.tryFastLine(s, i);
+          if (fast >= 0) { i = fast; continue; }
+          this.recovering = false;
+          this.startUnit(s, i, 'top');
+          this.stack.push(OPEN_OBJ);
+          this.expectKey[1] = true;
+          this.keys.length = 0;
+          i++;
+          continue;
+        }
+        if (c === OPEN_ARR) {
+          this.recovering = false;
+          this.stack.push(OPEN_ARR);
+          this.containerTop = true;
+          this.streamDepth = 1;
+          this.streamWhere = 'array';
+          if (this.lineMode === undefined) this.lineMode = false;
+          i++;
+          continue;
+        }
+        if (this.recovering && (c === COMMA || c === CLOSE_ARR || c === CLOSE_OBJ || c === COLON)) { i++; continue; }
+        if (c === CLOSE_ARR || c === CLOSE_OBJ || c === COMMA || c === COLON) {
+          this.fail(this.line, this.col(i), `unexpected '${String.fromCharCode(c)}'`);
+          continue;
+        }
+        if (this.valuesSeen === 0 && !this.recovering && (c < 32 || c === 0xfffd || !/[-0-9tfn"]/.test(String.fromCharCode(c)))) {
+          // Not JSON at all (binary, CSV, text): one error for the file.
+          this.sink.error(this.line, this.col(i), 'not a JSON sample file: it does not start with a JSON value');
+          this.skipToEol = false;
+          this.resetStructure();
+          this.recovering = true;
+          this.abandoned = true;
+          return;
+        }
+        this.startPrimitive(i, c === QUOTE);
+        if (c === QUOTE) { this.inString = true; this.escape = false; this.stringIsKey = false; }
+        i++;
+        continue;
+      }
+
+      // Inside a container.
+      const top = this.stack[depth - 1];
+      const inElement = this.streamDepth > 0 && depth > this.streamDepth;
+      if (c === QUOTE) {
+        this.inString = true;
+        this.escape = false;
+        if (!inElement && top === OPEN_OBJ && depth <= 3 && this.expectKey[depth]) {
+          this.stringIsKey = true;
+          this.keyParts = [];
+        } else if (this.streamDepth > 0 && depth === this.streamDepth) {
+          this.startPrimitive(i, true);
+        }
+        i++;
+        // Fast in-string scan continues at the top of the loop.
+        continue;
+      }
+      if (c === OPEN_OBJ || c === OPEN_ARR) {
+        if (depth >= this.maxDepth) {
+          this.fail(this.line, this.col(i), `nesting deeper than ${this.maxDepth} levels`);
+          continue;
+        }
+        if (this.streamDepth > 0 && depth === this.streamDepth) {
+          this.startUnit(s, i, this.streamWhere);
+        } else if (c === OPEN_ARR && this.streamDepth === 0 && depth <= 3 && this.unitActive && this.unitWhere === 'top' && this.isStreamedPath(depth)) {
+          // The top-level object holds an event array: stream its elements, drop the object's own text.
+          this.unitActive = false;
+          this.unitParts = [];
+          this.containerTop = true;
+          this.streamDepth = depth + 1;
+        }
+        this.stack.push(c);
+        if (c === OPEN_OBJ && depth + 1 <= 3) this.expectKey[depth + 1] = true;
+        i++;
+        continue;
+      }
+      if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        if ((c === CLOSE_OBJ) !== (top === OPEN_OBJ)) {
+          this.fail(this.line, this.col(i), `unexpected '${String.fromCharCode(c)}': expected '${top === OPEN_OBJ ? '}' : ']'}'`);
+          continue;
+        }
+        this.stack.pop();
+        const d = this.stack.length;
+        if (this.streamDepth > 0 && d === this.streamDepth && this.unitActive) {
+          this.finishUnit(s, i + 1);
+        } else if (this.streamDepth > 0 && d === this.streamDepth - 1) {
+          this.streamDepth = 0; // the event array closed
+        }
+        if (d === 0) {
+          if (this.unitActive) {
+            this.finishUnit(s, i + 1);
+            if (this.lineMode === undefined) this.lineMode = this.unitLine === this.line;
+          } else if (this.lineMode === undefined) this.lineMode = false;
+          this.containerTop = false;
+          this.streamDepth = 0;
+          this.valuesSeen++;
+        }
+        i++;
+        continue;
+      }
+      if (c === COLON) { if (depth <= 3) this.expectKey[depth] = false; i++; continue; }
+      if (c === COMMA) { if (depth <= 3 && top === OPEN_OBJ) this.expectKey[depth] = true; i++; continue; }
+      if (this.streamDepth > 0 && depth === this.streamDepth) {
+        // A primitive array element where events are expected.
+        this.startPrimitive(i, false);
+        i++;
+        continue;
+      }
+      i++;
+    }
+    this.carry(s);
+  }
+
+  /** Whether all containers up to `depth` are objects and their keys form a streamed path. */
+  private isStreamedPath(depth: number): boolean {
+    for (let d = 0; d < depth; d++) if (this.stack[d] !== OPEN_OBJ) return false;
+    for (const p of STREAMED_PATHS) {
+      if (p.path.length !== depth) continue;
+      let ok = true;
+      for (let d = 0; d < depth; d++) if (this.keys[d + 1] !== p.path[d]) { ok = false; break; }
+      if (ok) { this.streamWhere = p.where; return true; }
+    }
+    return false;
+  }
+
+  private abandoned = false;
+  /** True when the rest of the input is ignored (not JSON at all, or abandoned by the caller). */
+  get isAbandoned(): boolean { return this.abandoned; }
+  /** Stop reading this input (e.g. after too many errors). */
+  abandon(): void {
+    this.abandoned = true;
+    this.resetStructure();
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Sample reader: turns text chunks of one file into SampleEvents, whatever the format — a JSON document or array,
+ * NDJSON, CloudTrail `{"Records":[...]}` or records one per line, Elasticsearch search / EQL responses, Kibana
+ * exports of hits or `_source` documents, CloudWatch Logs `events[].message`. Raw CloudTrail records are normalized to
+ * ECS (the original is kept in `raw`); anything else passes through. Never throws; errors carry file:line:column.
+ */
+import { JsonSplitter, type ValueWhere } from './jsonStream';
+import { normalizeCloudTrail, isRawCloudTrail, isCloudTrailDigest, type NormalizeOptions } from './cloudtrail';
+import type { SampleError, SampleEvent } from './types';
+
+export interface SampleReaderCallbacks {
+  onEvent(event: SampleEvent): void;
+  onError?(error: SampleError): void;
+  /** Something skipped on purpose (a CloudTrail digest file, a summary line). */
+  onNote?(file: string, message: string): void;
+}
+
+export interface SampleReaderOptions {
+  /** seq of the first event (readers of several files continue the count). Default 0. */
+  firstSeq?: number;
+  /** Normalize raw CloudTrail records to ECS (default true). */
+  normalize?: boolean;
+  normalizeOptions?: NormalizeOptions;
+  /** After this many errors the rest of the file is skipped (binary junk must not flood the user). Default 100. */
+  maxErrors?: number;
+  /** Forwarded to the splitter (tests use small limits). */
+  maxDepth?: number;
+  maxValueChars?: number;
+}
+
+export interface SampleReaderStats {
+  events: number;
+  errors: number;
+  /** Values that are not objects (numbers, strings, arrays where an event was expected), skipped. */
+  skippedValues: number;
+  /** CloudTrail digest records and other deliberately skipped objects. */
+  skippedObjects: number;
+  notes: string[];
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An Elasticsearch hit: `_source` plus hit metadata. */
+function isHit(o: Obj): boolean {
+  return isObj(o._source) && ('_index' in o || '_id' in o);
+}
+
+export class SampleReader {
+  private readonly splitter: JsonSplitter;
+  private seq: number;
+  private readonly normalize: boolean;
+  readonly stats: SampleReaderStats = { events: 0, errors: 0, skippedValues: 0, skippedObjects: 0, notes: [] };
+  private readonly maxErrors: number;
+  private noted = new Set<string>();
+
+  constructor(readonly file: string, private readonly cb: SampleReaderCallbacks, private readonly options: SampleReaderOptions = {}) {
+    this.seq = options.firstSeq ?? 0;
+    this.normalize = options.normalize ?? true;
+    this.maxErrors = options.maxErrors ?? 100;
+    this.splitter = new JsonSplitter(
+      {
+        value: (v, line, column, where) => this.onValue(v, line, column, where),
+        error: (line, column, message) => this.onError(line, column, message),
+        skipped: () => { this.stats.skippedValues++; },
+      },
+      { maxDepth: options.maxDepth, maxValueChars: options.maxValueChars },
+    );
+  }
+
+  /** The seq the next event will get. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  push(chunk: string): void {
+    this.splitter.push(chunk);
+  }
+
+  end(): SampleReaderStats {
+    this.splitter.end();
+    if (this.stats.skippedValues > 0) this.note(`${this.stats.skippedValues} non-object value(s) skipped`);
+    return this.stats;
+  }
+
+  private note(message: string): void {
+    if (this.noted.has(message)) return;
+    this.noted.add(message);
+    this.stats.notes.push(message);
+    this.cb.onNote?.(this.file, message);
+  }
+
+  private onError(line: number, column: number, message: string): void {
+    if (this.splitter.isAbandoned && this.stats.errors >= this.maxErrors) return;
+    this.stats.errors++;
+    this.cb.onError?.({ file: this.file, line, column, message });
+    if (this.stats.errors >= this.maxErrors) {
+      this.cb.onError?.({ file: this.file, line, column, message: `too many errors (${this.maxErrors}): the rest of this file is skipped` });
+      this.splitter.abandon();
+    }
+  }
+
+  private onValue(v: unknown, line: number, column: number, where: ValueWhere): void {
+    if (!isObj(v)) {
+      this.stats.skippedValues++;
+      return;
+    }
+    let o: Obj = v;
+    if (where === 'events' && typeof o.message === 'string') {
+      // CloudWatch Logs: the record is the message text.
+      let inner: unknown;
+      try {
+        inner = JSON.parse(o.message);
+      } catch {
+        inner = undefined;
+      }
+      if (!isObj(inner)) {
+        this.stats.skippedValues++;
+        return;
+      }
+      o = inner;
+    }
+    if (isHit(o)) {
+      const src = o._source as Obj;
+      const doc: Obj = { ...src };
+      if (o._id !== undefined && !('_id' in doc)) doc._id = o._id;
+      if (o._index !== undefined && !('_index' in doc)) doc._index = o._index;
+      o = doc;
+    }
+    if (isCloudTrailDigest(o)) {
+      this.stats.skippedObjects++;
+      this.note('CloudTrail digest file: it holds no events, skipped');
+      return;
+    }
+    let doc = o;
+    let raw: Obj | undefined;
+    if (this.normalize && isRawCloudTrail(o)) {
+      raw = o;
+      doc = normalizeCloudTrail(o, this.options.normalizeOptions);
+    }
+    const event: SampleEvent = { doc, source: { file: this.file, line, column }, seq: this.seq++ };
+    if (raw) event.raw = raw;
+    this.stats.events++;
+    this.cb.onEvent(event);
+  }
+}
+
+/** Reads a whole text at once (tests, small in-memory samples). */
+export function readSampleText(
+  text: string,
+  file: string,
+  options: SampleReaderOptions = {},
+): { events: SampleEvent[]; errors: SampleError[]; stats: SampleReaderStats } {
+  const events: SampleEvent[] = [];
+  const errors: SampleError[] = [];
+  const reader = new SampleReader(file, { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, options);
+  reader.push(text);
+  const stats = reader.end();
+  return { events, errors, stats };
+}
