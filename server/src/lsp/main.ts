@@ -12,6 +12,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CatalogRegistry } from '../core/schema/select';
 import { StatusNotification } from '../protocol';
 import { createLanguageService } from '../service/languageService';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens';
@@ -28,7 +31,9 @@ process.on('uncaughtException', (e) => log(`uncaught: ${e instanceof Error ? e.s
 process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
 
 const documents = new TextDocuments(TextDocument);
-const service = createLanguageService({ log });
+// The catalogs' data files sit next to the bundle (dist/data), read on first use.
+const catalogs = new CatalogRegistry(() => readFileSync(join(__dirname, 'data', 'ecs.json'), 'utf8'));
+const service = createLanguageService({ log, catalogs });
 const workspace = new Workspace(log);
 const debouncer = new Debouncer(DIAGNOSTICS_DELAY_MS);
 

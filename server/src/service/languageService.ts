@@ -19,23 +19,26 @@ import type {
 } from 'vscode-languageserver-types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import type { StatusParams } from '../protocol';
+import type { CatalogRegistry } from '../core/schema/select';
 import { getCodeActions } from './codeActions';
 import { getCodeLenses } from './codeLens';
+import { schemasForRegion, samplesCatalog, type ServiceContext } from './context';
 import { getDiagnostics } from './diagnostics';
+import { getFieldDiagnostics } from './fieldDiagnostics';
 import { wholeTextRegion, type ServiceDocument } from './document';
 import { getFoldingRanges } from './folding';
 import { getSemanticTokens } from './semanticTokens';
 
 /** The `eqlRuleStudio.*` settings the service uses. */
 export interface StudioSettings {
-  /** Catalog ids for plain .eql files. */
-  schemas: string[];
+  /** Catalog ids for plain .eql files; undefined: ECS and every built-in integration. */
+  schemas?: string[];
 }
-
-export const DEFAULT_SETTINGS: StudioSettings = { schemas: ['ecs', 'aws.cloudtrail'] };
 
 export interface LanguageServiceHost {
   log(message: string): void;
+  /** The field catalogs; the host feeds it files (user schemas, samples) as they change. */
+  catalogs: CatalogRegistry;
 }
 
 export interface LanguageService {
@@ -81,7 +84,8 @@ function buildDocument(uri: string, languageId: string, version: number, text: s
 }
 
 export function createLanguageService(host: LanguageServiceHost, initial: Partial<StudioSettings> = {}): LanguageService {
-  let settings: StudioSettings = { ...DEFAULT_SETTINGS, ...initial };
+  let settings: StudioSettings = { ...initial };
+  const ctx = (): ServiceContext => ({ catalogs: host.catalogs, schemaSetting: settings.schemas });
   const docs = new Map<string, ServiceDocument>();
   const parses = new ParseCache(200);
   const parsedOf = new WeakMap<ServiceDocument, ParseResult[]>();
@@ -113,7 +117,10 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
     diagnostics(doc) {
       return getDiagnostics(doc, parsed(doc), {
         analyze: () => [],
-        fields: () => [],
+        fields: (p, region) => {
+          const c = ctx();
+          return getFieldDiagnostics(p, schemasForRegion(c, region), samplesCatalog(c));
+        },
         rule: () => [],
         onError: (name, e) => host.log(`diagnostics/${name}: ${String(e)}`),
       });
@@ -134,7 +141,9 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
       return getFoldingRanges(doc, parsed(doc));
     },
     semanticTokens(doc) {
-      return getSemanticTokens(doc, parsed(doc), () => undefined);
+      const c = ctx();
+      const sets = doc.regions.map((r) => schemasForRegion(c, r));
+      return getSemanticTokens(doc, parsed(doc), (i, name) => (sets[i]?.lookup(name) ? true : sets[i]?.complete ? false : undefined));
     },
     format() {
       return [];
@@ -146,7 +155,8 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
       return getCodeLenses(doc, sampleFiles);
     },
     status(doc) {
-      return { uri: doc.uri, schemas: [], reason: `setting eqlRuleStudio.schemas (${settings.schemas.join(', ')})` };
+      const set = schemasForRegion(ctx(), doc.regions[0]);
+      return { uri: doc.uri, schemas: set.labels, reason: set.reason };
     },
   };
 }
