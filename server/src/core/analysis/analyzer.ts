@@ -221,6 +221,8 @@ class Analyzer {
             `Unknown time unit '${ms.unit}' in maxspan: use ms, s, m, h or d (e.g. maxspan=${ms.value}m).`,
             fix ? [{ title: `Use '${fix}'`, edits: [{ range: { start: unitStart, end: ms.range.end }, newText: fix }], preferred: true }] : undefined,
           );
+        } else if (!Number.isInteger(ms.value) || !/^\d+\s*[A-Za-z]*$/.test(ms.text)) {
+          this.report(ms.range, 'EQL125', `'maxspan' takes a whole number of units: write e.g. ${Math.round(ms.value * (TIME_UNITS[ms.unit] ?? 1))}ms instead of ${ms.text}.`);
         } else if (ms.value <= 0) {
           this.report(ms.range, 'EQL125', "'maxspan' must be a positive time span, e.g. maxspan=5m.");
         }
@@ -284,7 +286,18 @@ class Analyzer {
     }
   }
 
+  /** ES joins on field values only: a key must be a field, not an expression. */
+  private keysAreFields(keys: Expr[]): void {
+    for (const k of keys) {
+      const e = unparen(k);
+      if (e.kind === 'field' || e.kind === 'error') continue;
+      this.report(e.range, 'EQL141', `A join key must be a field name, not an expression: join on the field itself (e.g. \`by process.entity_id\`).`);
+    }
+  }
+
   private keyCounts(global: Expr[], steps: Step[]): void {
+    this.keysAreFields(global);
+    for (const s of steps) this.keysAreFields(s.by);
     if (steps.length < 2) return;
     const counts = steps.map((s) => global.length + s.by.length);
     const expected = counts[0];
