@@ -1,0 +1,29 @@
+// The results panel's commands, registered by activate() in extension.ts.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ResultsPanel } from '../panel/resultsPanel';
+import { chooseSamples } from '../samplesPicker';
+import { RuleRunner } from './runRule';
+
+export function registerPanelCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const runner = new RuleRunner(context, client);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('eqlRuleStudio.runRule', async (...args: unknown[]) => {
+      const target = runner.targetFromArgs(args);
+      if (!target) {
+        void vscode.window.showWarningMessage('EQL: open an .eql file, a detection rule (TOML) or a Kibana rule export (JSON) to run it.');
+        return undefined;
+      }
+      return runner.run(target);
+    }),
+    vscode.commands.registerCommand('eqlRuleStudio.chooseSamples', async () => {
+      if ((await chooseSamples(context)) && ResultsPanel.current) runner.rerun();
+    }),
+    // Live preview: saving the rule shown in the panel runs it again.
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      const target = ResultsPanel.current?.target;
+      if (target && target.uri.toString() === doc.uri.toString()) void runner.run(target, true);
+    }),
+    { dispose: () => ResultsPanel.current?.dispose() },
+  );
+}

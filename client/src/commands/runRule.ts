@@ -1,0 +1,91 @@
+// "EQL: Run Rule on Samples": asks the language server to run a document's query over the
+// sample set (cancellable), and shows the result in the panel.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ExplainEventRequest, RunRuleRequest, SearchEventsRequest } from '../../../server/src/protocol';
+import type { ExplainEventParams, ExplainEventResult, RunRuleParams, RunRuleResult, SearchEventsParams, SearchEventsResult } from '../../../server/src/protocol';
+import { PanelActions, PanelTarget, ResultsPanel } from '../panel/resultsPanel';
+import { chooseSamples, resolveSamples } from '../samplesPicker';
+
+/** LSP's RequestCancelled error code. */
+const REQUEST_CANCELLED = -32800;
+
+export class RuleRunner implements PanelActions {
+  private inFlight: vscode.CancellationTokenSource | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+  ) {}
+
+  /** Command arguments: none (the active editor), a Uri (editor title), or [uri string, regionIndex] (code lens). */
+  targetFromArgs(args: unknown[]): PanelTarget | undefined {
+    const [first, second] = args;
+    const uri =
+      first instanceof vscode.Uri ? first : typeof first === 'string' ? vscode.Uri.parse(first) : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) return undefined;
+    return { uri, regionIndex: typeof second === 'number' ? second : 0 };
+  }
+
+  async run(target: PanelTarget, quiet = false): Promise<RunRuleResult | undefined> {
+    const folder = vscode.workspace.getWorkspaceFolder(target.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    const samples = await resolveSamples(this.context, folder);
+    if (samples.paths.length === 0) {
+      const choose = 'Choose Sample Files…';
+      const answer = await vscode.window.showWarningMessage('No sample event files found to run the rule on.', choose);
+      if (answer === choose && (await chooseSamples(this.context))) return this.run(target, quiet);
+      return undefined;
+    }
+    const name = target.uri.path.split('/').pop() ?? target.uri.toString();
+    const panel = ResultsPanel.show(this.context.extensionUri, this);
+    panel.target = target;
+    panel.showRunning(name, samples.label);
+
+    this.inFlight?.cancel();
+    const cts = new vscode.CancellationTokenSource();
+    this.inFlight = cts;
+    const params: RunRuleParams = { uri: target.uri.toString(), regionIndex: target.regionIndex, samples: samples.paths };
+    try {
+      const result = await vscode.window.withProgress(
+        { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `EQL: running ${name} on samples`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => cts.cancel());
+          return this.client.sendRequest<RunRuleResult>(RunRuleRequest, params, cts.token);
+        },
+      );
+      if (cts.token.isCancellationRequested) return undefined;
+      ResultsPanel.current?.showResult(result, samples.label);
+      return result;
+    } catch (e) {
+      const cancelled = cts.token.isCancellationRequested || (e as { code?: number }).code === REQUEST_CANCELLED;
+      const message = cancelled ? 'The run was cancelled.' : `The run failed: ${e instanceof Error ? e.message : String(e)}`;
+      if (this.inFlight === cts) ResultsPanel.current?.showFailure(message);
+      if (!cancelled) void vscode.window.showErrorMessage(`EQL: ${message}`);
+      return undefined;
+    } finally {
+      if (this.inFlight === cts) this.inFlight = undefined;
+      cts.dispose();
+    }
+  }
+
+  rerun(): void {
+    const target = ResultsPanel.current?.target;
+    if (target) void this.run(target, true);
+  }
+
+  chooseSamples(): void {
+    void chooseSamples(this.context).then((changed) => {
+      if (changed) this.rerun();
+    });
+  }
+
+  explain(runId: string, eventId: number): Promise<ExplainEventResult> {
+    const params: ExplainEventParams = { runId, eventId };
+    return this.client.sendRequest<ExplainEventResult>(ExplainEventRequest, params);
+  }
+
+  search(runId: string, text: string, limit: number): Promise<SearchEventsResult> {
+    const params: SearchEventsParams = { runId, text, limit };
+    return this.client.sendRequest<SearchEventsResult>(SearchEventsRequest, params);
+  }
+}

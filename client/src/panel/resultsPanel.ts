@@ -1,0 +1,142 @@
+// Hosts the results webview beside the editor: one panel, reused across runs, kept alive while
+// hidden so sorting, filters and the selection survive switching tabs.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
+import { toCsv, toNdjson } from './export';
+import type { FromWebview, ToWebview } from './messages';
+import { makeNonce, panelHtml } from './panelHtml';
+
+/** What the panel asks the extension to do; the commands module provides it. */
+export interface PanelActions {
+  rerun(): void;
+  chooseSamples(): void;
+  explain(runId: string, eventId: number): Promise<ExplainEventResult>;
+  search(runId: string, text: string, limit: number): Promise<SearchEventsResult>;
+}
+
+/** The document and query region the panel shows results for (live preview re-runs it on save). */
+export interface PanelTarget {
+  uri: vscode.Uri;
+  regionIndex: number;
+}
+
+export class ResultsPanel {
+  static current: ResultsPanel | undefined;
+  target: PanelTarget | undefined;
+  private last: { result: RunRuleResult; samples: string } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(extensionUri: vscode.Uri, actions: PanelActions): ResultsPanel {
+    if (ResultsPanel.current) {
+      ResultsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      return ResultsPanel.current;
+    }
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(
+      'eqlRuleStudio.results',
+      'EQL Results',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [dist] },
+    );
+    ResultsPanel.current = new ResultsPanel(panel, dist, actions);
+    return ResultsPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    dist: vscode.Uri,
+    private readonly actions: PanelActions,
+  ) {
+    const webview = panel.webview;
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce((n) => randomBytes(n)),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  showRunning(source: string, samples: string): void {
+    this.post({ type: 'running', source, samples });
+  }
+
+  showResult(result: RunRuleResult, samples: string): void {
+    this.last = { result, samples };
+    this.panel.title = `EQL Results: ${result.source}`;
+    this.post({ type: 'result', result, samples });
+  }
+
+  showFailure(message: string): void {
+    this.post({ type: 'failed', message });
+  }
+
+  private async onMessage(m: FromWebview): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'ready':
+          if (this.last) this.post({ type: 'result', ...this.last });
+          break;
+        case 'open':
+          await openAt(m.file, m.line, m.column);
+          break;
+        case 'explain':
+          if (this.last) this.post({ type: 'explain', result: await this.actions.explain(this.last.result.runId, m.eventId) });
+          break;
+        case 'search':
+          if (this.last) this.post({ type: 'search', text: m.text, result: await this.actions.search(this.last.result.runId, m.text, 50) });
+          break;
+        case 'export':
+          if (this.last) await exportMatches(this.last.result, m.format);
+          break;
+        case 'copy':
+          await vscode.env.clipboard.writeText(m.text);
+          void vscode.window.setStatusBarMessage('$(check) Match copied as JSON', 3000);
+          break;
+        case 'rerun':
+          this.actions.rerun();
+          break;
+        case 'chooseSamples':
+          this.actions.chooseSamples();
+          break;
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.showFailure(message);
+    }
+  }
+
+  dispose(): void {
+    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+async function openAt(file: string, line: number, column: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus: false });
+}
+
+async function exportMatches(result: RunRuleResult, format: 'ndjson' | 'csv'): Promise<void> {
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `${result.source.replace(/[^\w.-]+/g, '_')}-matches.${format}`;
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+    filters: format === 'csv' ? { CSV: ['csv'] } : { NDJSON: ['ndjson', 'jsonl'] },
+    saveLabel: 'Export matches',
+  });
+  if (!target) return;
+  const text = format === 'csv' ? toCsv(result) : toNdjson(result);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  void vscode.window.showInformationMessage(`Exported ${result.matches.length} matches to ${vscode.workspace.asRelativePath(target)}`);
+}

@@ -1,0 +1,235 @@
+// The panel's markup as pure functions: data in, escaped HTML out (see html.ts). main.ts puts the
+// strings into the page and wires events; everything a sample can influence passes through html``.
+import type { EventDto, ExplainEventResult, ExplainNode, RunRuleResult, SearchEventsResult } from '../../server/src/protocol';
+import { formatValue, getField } from './fields';
+import { Html, html } from './html';
+import { Group, Histogram, formatCount, formatDuration } from './model';
+
+export interface Sort {
+  column: number;
+  descending: boolean;
+}
+
+function location(e: { file?: string; line?: number; column?: number }): string {
+  if (!e.file) return '';
+  const name = e.file.split(/[\\/]/).pop() ?? e.file;
+  return e.line ? `${name}:${e.line}${e.column ? `:${e.column}` : ''}` : name;
+}
+
+function openLink(e: { file?: string; line?: number; column?: number }, label?: string): Html {
+  if (!e.file) return html``;
+  return html`<a href="#" class="open-link" data-action="open" data-file="${e.file}" data-line="${e.line ?? 1}" data-column="${e.column ?? 1}" title="${e.file}">${label ?? location(e)}</a>`;
+}
+
+export function renderHeader(result: RunRuleResult, samples: string): Html {
+  const s = result.stats;
+  const errors = result.errors.length
+    ? html`<details class="sample-errors" open><summary>${formatCount(result.errors.length)} sample error${result.errors.length === 1 ? '' : 's'}</summary><ul>${result.errors
+        .slice(0, 100)
+        .map((e) => html`<li>${openLink(e)} ${e.message}</li>`)}</ul></details>`
+    : html``;
+  const queryErrors = result.queryErrors.length
+    ? html`<div class="query-errors" role="alert"><strong>The query has errors; nothing ran.</strong><ul>${result.queryErrors.map(
+        (e) => html`<li>${e.line}:${e.column} ${e.message}</li>`,
+      )}</ul></div>`
+    : html``;
+  return html`<header class="summary">
+  <div class="title"><span class="source">${result.source}</span> <span class="badge kind">${result.kind}</span></div>
+  <pre class="query"><code>${result.query}</code></pre>
+  <div class="counts" id="counts"><span class="count"><b id="count-matched">${formatCount(s.matched)}</b> matched</span>
+    <span class="count"><b>${formatCount(s.events)}</b> events scanned</span>
+    <span class="count"><b>${formatCount(s.files)}</b> file${s.files === 1 ? '' : 's'}</span>
+    <span class="count"><b>${formatDuration(s.ms)}</b></span></div>
+  <div class="samples">Samples: <span class="sample-set">${samples}</span>
+    <button class="link" data-action="chooseSamples">Change…</button>
+    <button class="link" data-action="rerun">Run again</button></div>
+  ${queryErrors}${errors}
+</header>`;
+}
+
+export function renderToolbar(filter: string, disabled: boolean): Html {
+  return html`<div class="toolbar">
+  <input id="filter" type="search" placeholder="Filter matches" aria-label="Filter matches" value="${filter}">
+  <button data-action="export" data-format="ndjson" ${disabled ? 'disabled' : ''}>Export NDJSON</button>
+  <button data-action="export" data-format="csv" ${disabled ? 'disabled' : ''}>Export CSV</button>
+</div>`;
+}
+
+/** The histogram as inline SVG: bars in a 400×60 box, counts in tooltips. */
+export function renderTimeline(h: Histogram | undefined): Html {
+  if (!h) return html``;
+  const width = 400;
+  const height = 60;
+  const max = Math.max(...h.counts);
+  const barWidth = width / h.counts.length;
+  const bars = h.counts.map((count, i) => {
+    if (count === 0) return html``;
+    const barHeight = Math.max(2, (count / max) * (height - 4));
+    const from = new Date(h.start + i * h.bucketMs).toISOString();
+    return html`<rect class="bar" x="${(i * barWidth + 0.5).toFixed(1)}" y="${(height - barHeight).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${count} match${count === 1 ? '' : 'es'} from ${from}</title></rect>`;
+  });
+  const start = new Date(h.start).toISOString();
+  const end = new Date(h.end).toISOString();
+  return html`<section class="timeline" aria-label="Matches over time">
+  <svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="Histogram of matches from ${start} to ${end}">
+    <line class="axis" x1="0" y1="${height - 0.5}" x2="${width}" y2="${height - 0.5}"></line>${bars}</svg>
+  <div class="range"><span>${start}</span><span>${formatDuration(h.end - h.start)} · max ${max} per ${formatDuration(h.bucketMs)}</span><span>${end}</span></div>
+</section>`;
+}
+
+function renderHead(columns: string[], sort: Sort | undefined, fields: Set<string>): Html {
+  return html`<thead><tr><th class="num">#</th>${columns.map((c, i) => {
+    const state = sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none';
+    const arrow = state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : '';
+    return html`<th aria-sort="${state}" class="${fields.has(c) ? 'query-field' : ''}"><button class="sort" data-sort="${i}">${c}${arrow}</button></th>`;
+  })}</tr></thead>`;
+}
+
+function renderRow(
+  row: Group['rows'][number],
+  label: string,
+  selected: number | undefined,
+  maxspanMs: number | undefined,
+): Html {
+  if (row.event.missing)
+    return html`<tr class="row missing"><td class="num">${label}</td><td colspan="${row.cells.length}">(missing event)</td></tr>`;
+  const since =
+    row.sincePreviousMs !== undefined
+      ? html`<span class="since ${maxspanMs !== undefined && row.sincePreviousMs > maxspanMs ? 'over' : ''}">+${formatDuration(row.sincePreviousMs)}</span>`
+      : html``;
+  const isSelected = selected === row.event.id;
+  return html`<tr class="row${isSelected ? ' selected' : ''}" tabindex="${isSelected ? 0 : -1}" aria-selected="${isSelected}" data-event="${row.event.id}" data-match="${row.matchIndex}"><td class="num">${label}${since}</td>${row.cells.map(
+    (c) => html`<td title="${c}">${c}</td>`,
+  )}</tr>`;
+}
+
+function groupHeader(group: Group, result: RunRuleResult, columns: number): Html {
+  const times = group.rows.map((r) => r.sincePreviousMs ?? 0);
+  const total = times.reduce((a, b) => a + b, 0);
+  const keys = group.match.joinKeys.length ? html` · join keys ${group.match.joinKeys.map((k) => html`<code>${formatValue(k)}</code> `)}` : html``;
+  const span =
+    result.kind === 'sequence' && group.rows.length > 1
+      ? html` · ${formatDuration(total)} first to last${result.maxspanMs !== undefined ? html` of maxspan ${formatDuration(result.maxspanMs)}` : html``}`
+      : html``;
+  return html`<tr class="group"><th colspan="${columns + 1}">${result.kind === 'sample' ? 'Sample' : 'Sequence'} ${group.matchIndex + 1} · ${group.rows.length} step${group.rows.length === 1 ? '' : 's'}${keys}${span}</th></tr>`;
+}
+
+/** The match table; `limit` caps the rendered rows (the rest behind "Show more"). */
+export function renderTable(
+  result: RunRuleResult,
+  columns: string[],
+  groups: Group[],
+  sort: Sort | undefined,
+  selected: number | undefined,
+  limit: number,
+): Html {
+  const fields = new Set(result.fields);
+  let rendered = 0;
+  const bodies: Html[] = [];
+  for (const g of groups) {
+    if (rendered >= limit) break;
+    if (result.kind === 'event') {
+      bodies.push(renderRow(g.rows[0], String(g.matchIndex + 1), selected, undefined));
+      rendered++;
+    } else {
+      bodies.push(html`<tbody class="match">${groupHeader(g, result, columns.length)}${g.rows.map((r) => renderRow(r, `${g.matchIndex + 1}.${r.stepIndex + 1}`, selected, result.maxspanMs))}</tbody>`);
+      rendered += g.rows.length;
+    }
+  }
+  const body = result.kind === 'event' ? html`<tbody>${bodies}</tbody>` : html`${bodies}`;
+  const shownGroups = result.kind === 'event' ? rendered : bodies.length;
+  const more =
+    shownGroups < groups.length
+      ? html`<button class="more" data-action="more">Show more (${formatCount(groups.length - shownGroups)} more)</button>`
+      : html``;
+  const filtered = groups.length < result.matches.length ? html`<div class="filtered">${formatCount(groups.length)} of ${formatCount(result.matches.length)} matches shown by the filter</div>` : html``;
+  return html`${filtered}<table class="matches" id="matches" aria-label="Matches" aria-rowcount="${groups.length}">${renderHead(columns, sort, fields)}${body}</table>${more}`;
+}
+
+export function renderEmptyState(result: RunRuleResult): Html {
+  if (result.queryErrors.length) return html``;
+  const total = result.stats.events;
+  if (total === 0)
+    return html`<div class="empty" id="empty"><p><strong>No events were read.</strong> The sample set is empty or unreadable.</p>
+  <p><button data-action="chooseSamples">Choose sample files…</button></p></div>`;
+  const presence = [...result.fieldPresence].sort((a, b) => a.present - b.present);
+  const lines = presence.map(
+    (p) => html`<li class="${p.present === 0 ? 'absent' : ''}"><b>${formatCount(p.present)}</b> of ${formatCount(total)} events have <code>${p.field}</code></li>`,
+  );
+  const missing = presence.filter((p) => p.present === 0);
+  const reason = missing.length
+    ? html`<p class="reason">Likely reason: no sample event has <code>${missing[0].field}</code>. Check the field name, the sample set, or whether the samples are in the shape the rule expects (raw CloudTrail records are mapped to ECS).</p>`
+    : html`<p class="reason">Every field the query uses occurs in the samples, so their values did not line up. Pick an event under “Why not?” to see which clause fails.</p>`;
+  return html`<div class="empty" id="empty"><p><strong>No event matched</strong> among ${formatCount(total)} events.</p><ul class="presence">${lines}</ul>${reason}</div>`;
+}
+
+function scalarClass(value: unknown): string {
+  if (value === null) return 'v-null';
+  return `v-${typeof value}`;
+}
+
+/** A document as nested <details>; fields the query references are highlighted. */
+export function renderJsonTree(value: unknown, highlight: Set<string>, path = '', depth = 0): Html {
+  if (value !== null && typeof value === 'object') {
+    const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+    const items = entries.map(([key, child]) => {
+      const childPath = Array.isArray(value) ? path : path ? `${path}.${key}` : key;
+      const hl = !Array.isArray(value) && highlight.has(childPath);
+      if (child !== null && typeof child === 'object') {
+        const size = Array.isArray(child) ? `[${child.length}]` : `{${Object.keys(child).length}}`;
+        const open = depth < 1 || [...highlight].some((f) => f.startsWith(`${childPath}.`));
+        return html`<li><details ${open ? 'open' : ''}><summary><span class="key${hl ? ' hl' : ''}">${key}</span> <span class="size">${size}</span></summary>${renderJsonTree(child, highlight, childPath, depth + 1)}</details></li>`;
+      }
+      return html`<li class="leaf${hl ? ' hl' : ''}"><span class="key">${key}</span>: <span class="${scalarClass(child)}">${JSON.stringify(child)}</span></li>`;
+    });
+    return html`<ul class="tree">${items}</ul>`;
+  }
+  return html`<span class="${scalarClass(value)}">${JSON.stringify(value)}</span>`;
+}
+
+export function renderDetail(event: EventDto | undefined, fields: string[], tab: 'doc' | 'raw'): Html {
+  if (!event) return html`<div class="detail-hint">Select a match to see its event (↑/↓ to move, Enter to open).</div>`;
+  const highlight = new Set(fields);
+  const hasRaw = event.raw !== undefined;
+  const active = hasRaw ? tab : 'doc';
+  const tabs = hasRaw
+    ? html`<div class="tabs" role="tablist"><button role="tab" data-tab="doc" aria-selected="${active === 'doc'}">Normalized (ECS)</button><button role="tab" data-tab="raw" aria-selected="${active === 'raw'}">Raw CloudTrail</button></div>`
+    : html``;
+  return html`<div class="detail-head"><span>Event #${event.id}${event.timestamp ? html` · ${event.timestamp}` : html``}${event.file ? html` · ${openLink(event)}` : html``}</span>
+  <span class="actions">${event.file ? html`<button data-action="open" data-file="${event.file}" data-line="${event.line ?? 1}" data-column="${event.column ?? 1}">Open in sample file</button>` : html``}
+  <button data-action="copy" data-event="${event.id}">Copy as JSON</button>
+  <button data-action="explain" data-event="${event.id}">Explain</button></span></div>
+${tabs}<div class="tree-panel" data-panel="doc" ${active === 'doc' ? '' : 'hidden'}>${renderJsonTree(event.doc ?? {}, highlight)}</div>
+${hasRaw ? html`<div class="tree-panel" data-panel="raw" ${active === 'raw' ? '' : 'hidden'}>${renderJsonTree(event.raw, new Set())}</div>` : html``}`;
+}
+
+export function renderSearchResults(text: string, result: SearchEventsResult): Html {
+  if (result.events.length === 0) return html`<p class="none">No event contains “${text}”.</p>`;
+  return html`<p class="total">${formatCount(result.total)} event${result.total === 1 ? '' : 's'} contain “${text}”${result.total > result.events.length ? html`, first ${result.events.length} shown` : html``}</p>
+<ul class="picks">${result.events.map(
+    (e) =>
+      html`<li><button class="pick" data-action="explain" data-event="${e.id}">#${e.id} ${e.timestamp ?? ''} ${formatValue(getField(e.doc, 'event.action'))} ${formatValue(getField(e.doc, 'event.outcome'))} <span class="where">${location(e)}</span></button></li>`,
+  )}</ul>`;
+}
+
+function renderNode(node: ExplainNode): Html {
+  return html`<li class="clause v-${node.value}"><span class="badge ${node.value}">${node.value}</span> <code>${node.text}</code>${node.detail ? html` <span class="compared">${node.detail}</span>` : html``}${
+    node.children.length ? html`<ul>${node.children.map(renderNode)}</ul>` : html``
+  }</li>`;
+}
+
+export function renderExplain(result: ExplainEventResult): Html {
+  const e = result.event;
+  return html`<div class="explain" id="explain"><div class="explain-head">Event #${e.id}${e.timestamp ? html` · ${e.timestamp}` : html``}${e.file ? html` · ${openLink(e)}` : html``}</div>
+${result.steps.map(
+  (s) =>
+    html`<div class="step ${s.matched ? 'matched' : 'unmatched'}"><div class="step-head">${s.label}: <strong>${s.matched ? 'matches' : 'does not match'}</strong></div><ul class="conditions">${renderNode(s.tree)}</ul></div>`,
+)}
+${result.notes.length ? html`<ul class="notes">${result.notes.map((n) => html`<li>${n}</li>`)}</ul>` : html``}</div>`;
+}
+
+export function renderWhyNot(): Html {
+  return html`<section class="whynot" aria-label="Why not?"><h3>Why not?</h3>
+  <form id="search-form"><input id="search" type="search" placeholder="Find an event by any text, e.g. AccessDenied" aria-label="Find an event"><button type="submit">Find</button></form>
+  <div id="search-results"></div><div id="explain-view"></div></section>`;
+}
