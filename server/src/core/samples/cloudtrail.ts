@@ -5,7 +5,8 @@
  * first writer of `user.name` wins). Not reproduced: GeoIP/ASN enrichment, the optional actor/target entity script
  * (tag `actor_target_mapping`), the `_conf.retain` options; `user_agent` parsing is approximated (see userAgent.ts).
  * Added for an offline runner (the index mapping or Fleet would set them): event.dataset, event.module,
- * data_stream.*, event.ingested, and aws.cloudtrail.session_credential_from_console (newer pipelines; a rule uses it).
+ * data_stream.*, event.ingested; from newer pipeline versions: aws.cloudtrail.session_credential_from_console (a rule
+ * uses it), cloud.provider, cloud.service.name, related.ip.
  */
 import { javaToString, javaHashMapOrder, originalKeyCount } from './javaString';
 import { parseUserAgent } from './userAgent';
@@ -404,6 +405,13 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   const userId = get(doc, 'user', 'id');
   if (userId != null) appendUnique(doc, 'related.user', userId);
   if (userName != null) appendUnique(doc, 'related.user', userName);
+
+  // Newer pipeline versions add these; harmless and useful to rules written against them.
+  set(doc, 'cloud.provider', 'aws');
+  const provider = get(doc, 'event', 'provider');
+  if (typeof provider === 'string' && provider.endsWith('.amazonaws.com')) set(doc, 'cloud.service.name', provider.slice(0, -'.amazonaws.com'.length));
+  const ip = get(doc, 'source', 'ip');
+  if (ip != null) appendUnique(doc, 'related.ip', ip);
 
   // What the index mapping / Fleet add (constant_keyword fields, the ingest timestamp).
   event.dataset = 'aws.cloudtrail';
