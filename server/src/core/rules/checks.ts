@@ -8,7 +8,7 @@ import type { AttackRef, ParsedRuleFile, RuleInfo } from './ruleFile';
 
 export interface RuleCheckContext {
   /** rule_id -> file that defines it, over the workspace (may include this file). */
-  knownRuleIds?: Map<string, string>;
+  knownRuleIds?: Pick<ReadonlyMap<string, string>, 'get'>;
   attack?: AttackTable;
   /** Whether a field exists in the rule's schemas; override checks are skipped without it. */
   fieldExists?: (name: string) => boolean;
@@ -358,16 +358,24 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
 /** Checks every rule of a parsed file, plus rule_id clashes inside the file (NDJSON exports). */
 export function checkRuleFile(file: ParsedRuleFile, ctx: RuleCheckContext = {}): Diagnostic[] {
   const out = [...file.errors];
+  for (const rule of file.rules) out.push(...checkRule(rule, ctx));
+  out.push(...checkDuplicateIds(file.rules));
+  return out;
+}
+
+/** RULE304 for the second and later rules of one file that reuse a rule_id. */
+export function checkDuplicateIds(rules: readonly RuleInfo[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
   const seen = new Map<string, RuleInfo>();
-  for (const rule of file.rules) {
-    out.push(...checkRule(rule, ctx));
-    if (rule.rule_id && rule.eql && !rule.broken) {
-      const first = seen.get(rule.rule_id);
-      if (first && rule.format !== 'eql') {
-        const loc = rule.locate('rule.rule_id');
-        out.push({ range: loc?.value ?? rule.range, severity: 'error', code: 'RULE304', message: `rule_id ${JSON.stringify(rule.rule_id)} is also used by rule ${JSON.stringify(first.name ?? '')} in this file` });
-      } else seen.set(rule.rule_id, rule);
+  for (const rule of rules) {
+    if (!rule.rule_id || !rule.eql || rule.broken || rule.format === 'eql') continue;
+    const first = seen.get(rule.rule_id);
+    if (!first) {
+      seen.set(rule.rule_id, rule);
+      continue;
     }
+    const loc = rule.locate('rule.rule_id');
+    out.push({ range: loc?.value ?? rule.range, severity: 'error', code: 'RULE304', message: `rule_id ${JSON.stringify(rule.rule_id)} is also used by rule ${JSON.stringify(first.name ?? '')} in this file` });
   }
   return out;
 }
