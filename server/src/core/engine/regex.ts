@@ -1,0 +1,504 @@
+// Lucene regular expressions (the syntax Elasticsearch's `regexp` query and EQL's `regex` use), matched
+// in time linear in the input: the pattern becomes a term of Brzozowski derivatives whose states are
+// built lazily and memoized, i.e. a lazily constructed DFA. No backtracking, so `(a+)+b` cannot hang,
+// and intersection `&` and complement `~` (which ES enables by default, flags=ALL) come for free.
+// Matching is anchored: the whole value must match.
+
+type Node =
+  | { t: 'none'; id: number } // matches nothing
+  | { t: 'eps'; id: number } // the empty string
+  | { t: 'set'; id: number; ranges: number[]; neg: boolean } // one code point; ranges = [lo, hi, lo, hi...]
+  | { t: 'cat'; id: number; a: Node; b: Node }
+  | { t: 'alt'; id: number; xs: Node[] }
+  | { t: 'and'; id: number; xs: Node[] }
+  | { t: 'star'; id: number; a: Node }
+  | { t: 'not'; id: number; a: Node };
+
+export class RegexSyntaxError extends Error {
+  constructor(
+    message: string,
+    public readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Limits that keep hostile patterns from exhausting memory at compile time. */
+const MAX_REPEAT = 1000;
+const MAX_NODES = 200_000;
+const MAX_NUMERIC_RANGE = 10_000;
+
+class Factory {
+  private readonly table = new Map<string, Node>();
+  private nextId = 0;
+  readonly none: Node;
+  readonly eps: Node;
+  readonly any: Node;
+  readonly anyString: Node;
+
+  constructor() {
+    this.none = this.intern('0', (id) => ({ t: 'none', id }));
+    this.eps = this.intern('e', (id) => ({ t: 'eps', id }));
+    this.any = this.set([0, 0x10ffff], false);
+    this.anyString = this.star(this.any);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  private intern(key: string, make: (id: number) => Node): Node {
+    let n = this.table.get(key);
+    if (!n) {
+      if (this.table.size > MAX_NODES) throw new RegexSyntaxError('regular expression is too complex', 0);
+      n = make(this.nextId++);
+      this.table.set(key, n);
+    }
+    return n;
+  }
+
+  set(ranges: number[], neg: boolean): Node {
+    return this.intern(`s${neg ? '!' : ''}${ranges.join(',')}`, (id) => ({ t: 'set', id, ranges, neg }));
+  }
+
+  cat(a: Node, b: Node): Node {
+    if (a.t === 'none' || b.t === 'none') return this.none;
+    if (a.t === 'eps') return b;
+    if (b.t === 'eps') return a;
+    if (a.t === 'cat') return this.cat(a.a, this.cat(a.b, b));
+    return this.intern(`c${a.id},${b.id}`, (id) => ({ t: 'cat', id, a, b }));
+  }
+
+  alt(xs: Node[]): Node {
+    const flat = new Map<number, Node>();
+    for (const x of xs) {
+      if (x.t === 'none') continue;
+      if (x.t === 'alt') for (const y of x.xs) flat.set(y.id, y);
+      else flat.set(x.id, x);
+    }
+    if (flat.has(this.anyString.id)) return this.anyString;
+    const list = [...flat.values()].sort((p, q) => p.id - q.id);
+    if (list.length === 0) return this.none;
+    if (list.length === 1) return list[0];
+    return this.intern(`a${list.map((x) => x.id).join(',')}`, (id) => ({ t: 'alt', id, xs: list }));
+  }
+
+  and(xs: Node[]): Node {
+    const flat = new Map<number, Node>();
+    for (const x of xs) {
+      if (x.t === 'none') return this.none;
+      if (x === this.anyString) continue;
+      if (x.t === 'and') for (const y of x.xs) flat.set(y.id, y);
+      else flat.set(x.id, x);
+    }
+    const list = [...flat.values()].sort((p, q) => p.id - q.id);
+    if (list.length === 0) return this.anyString;
+    if (list.length === 1) return list[0];
+    return this.intern(`n${list.map((x) => x.id).join(',')}`, (id) => ({ t: 'and', id, xs: list }));
+  }
+
+  star(a: Node): Node {
+    if (a.t === 'star') return a;
+    if (a.t === 'eps' || a.t === 'none') return this.eps;
+    return this.intern(`*${a.id}`, (id) => ({ t: 'star', id, a }));
+  }
+
+  not(a: Node): Node {
+    if (a.t === 'not') return a.a;
+    return this.intern(`~${a.id}`, (id) => ({ t: 'not', id, a }));
+  }
+
+  literal(s: string): Node {
+    let n = this.eps;
+    const cps = [...s].map((c) => c.codePointAt(0) as number);
+    for (let i = cps.length - 1; i >= 0; i--) n = this.cat(this.set([cps[i], cps[i]], false), n);
+    return n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser: Lucene RegExp grammar with all optional operators enabled.
+//   union := inter ('|' union)?      inter := concat ('&' inter)?     concat := repeat+
+//   repeat := compl ('?' | '*' | '+' | '{n}' | '{n,}' | '{n,m}')*     compl := '~' compl | atom
+//   atom := char | '.' | '#' | '@' | '"' literal '"' | '(' union? ')' | '[' '^'? class+ ']' | '<' n '-' m '>'
+
+const CLASS_ESCAPES: Record<string, [number[], boolean]> = {
+  d: [[0x30, 0x39], false],
+  D: [[0x30, 0x39], true],
+  s: [[0x09, 0x0d, 0x20, 0x20], false],
+  S: [[0x09, 0x0d, 0x20, 0x20], true],
+  w: [[0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a], false],
+  W: [[0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a], true],
+};
+
+class Parser {
+  private pos = 0;
+  private readonly cps: number[];
+  constructor(
+    private readonly src: string,
+    private readonly f: Factory,
+  ) {
+    this.cps = [...src].map((c) => c.codePointAt(0) as number);
+  }
+
+  parse(): Node {
+    const n = this.union();
+    if (this.pos < this.cps.length) this.fail(`unexpected '${this.ch()}'`);
+    return n;
+  }
+
+  private fail(msg: string): never {
+    throw new RegexSyntaxError(`invalid regular expression at position ${this.pos}: ${msg}`, this.pos);
+  }
+  private peek(): number {
+    return this.pos < this.cps.length ? this.cps[this.pos] : -1;
+  }
+  private ch(): string {
+    return String.fromCodePoint(this.cps[this.pos]);
+  }
+  private eat(c: string): boolean {
+    if (this.peek() === c.codePointAt(0)) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private union(): Node {
+    const xs = [this.inter()];
+    while (this.eat('|')) xs.push(this.inter());
+    return this.f.alt(xs);
+  }
+
+  private inter(): Node {
+    const xs = [this.concat()];
+    while (this.eat('&')) xs.push(this.concat());
+    return xs.length === 1 ? xs[0] : this.f.and(xs);
+  }
+
+  private concat(): Node {
+    const parts: Node[] = [];
+    for (;;) {
+      const c = this.peek();
+      // Lucene lets an empty branch stand (e.g. `a|`), meaning the empty string.
+      if (c === -1 || c === 0x7c /* | */ || c === 0x26 /* & */ || c === 0x29 /* ) */) break;
+      parts.push(this.repeat());
+    }
+    let n = this.f.eps;
+    for (let i = parts.length - 1; i >= 0; i--) n = this.f.cat(parts[i], n);
+    return n;
+  }
+
+  private repeat(): Node {
+    let n = this.compl();
+    for (;;) {
+      if (this.eat('?')) n = this.f.alt([n, this.f.eps]);
+      else if (this.eat('*')) n = this.f.star(n);
+      else if (this.eat('+')) n = this.f.cat(n, this.f.star(n));
+      else if (this.peek() === 0x7b /* { */) {
+        this.pos++;
+        const min = this.int();
+        let max = min;
+        if (this.eat(',')) max = this.peek() === 0x7d ? -1 : this.int();
+        if (!this.eat('}')) this.fail("expected '}'");
+        if (min > MAX_REPEAT || max > MAX_REPEAT) this.fail(`repetition larger than ${MAX_REPEAT}`);
+        if (max !== -1 && max < min) this.fail('repetition maximum smaller than minimum');
+        n = this.repeatRange(n, min, max);
+      } else break;
+    }
+    return n;
+  }
+
+  private repeatRange(n: Node, min: number, max: number): Node {
+    let out = this.f.eps;
+    for (let i = 0; i < min; i++) out = this.f.cat(out, n);
+    if (max === -1) return this.f.cat(out, this.f.star(n));
+    let tail = this.f.eps;
+    for (let i = min; i < max; i++) tail = this.f.alt([this.f.eps, this.f.cat(n, tail)]);
+    return this.f.cat(out, tail);
+  }
+
+  private int(): number {
+    const start = this.pos;
+    while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
+    if (start === this.pos) this.fail('expected a number');
+    return Number(String.fromCodePoint(...this.cps.slice(start, this.pos)));
+  }
+
+  private compl(): Node {
+    if (this.eat('~')) return this.f.not(this.compl());
+    return this.atom();
+  }
+
+  private atom(): Node {
+    const c = this.peek();
+    if (c === -1) this.fail('unexpected end of pattern');
+    switch (String.fromCodePoint(c)) {
+      case '.':
+        this.pos++;
+        return this.f.any;
+      case '#':
+        this.pos++;
+        return this.f.none;
+      case '@':
+        this.pos++;
+        return this.f.anyString;
+      case '"': {
+        this.pos++;
+        const start = this.pos;
+        while (this.peek() !== -1 && this.peek() !== 0x22) this.pos++;
+        if (!this.eat('"')) this.fail('unterminated "..." string');
+        return this.f.literal(String.fromCodePoint(...this.cps.slice(start, this.pos - 1)));
+      }
+      case '(': {
+        this.pos++;
+        if (this.eat(')')) return this.f.eps;
+        const n = this.union();
+        if (!this.eat(')')) this.fail("expected ')'");
+        return n;
+      }
+      case '[':
+        return this.charClass();
+      case '<':
+        return this.numericRange();
+      case ')':
+      case '*':
+      case '+':
+      case '?':
+      case '{':
+        this.fail(`unexpected '${this.ch()}'`);
+      // falls through (fail never returns)
+      default: {
+        const e = this.charExp();
+        return typeof e === 'number' ? this.f.set([e, e], false) : this.f.set(e[0], e[1]);
+      }
+    }
+  }
+
+  /** A single character, `\x` escape, or a predefined class (`\d`, `\s`, `\w` and negations). */
+  private charExp(): number | [number[], boolean] {
+    if (this.peek() === 0x5c /* \ */) {
+      this.pos++;
+      if (this.peek() === -1) this.fail('pattern ends with a backslash');
+      const esc = CLASS_ESCAPES[this.ch()];
+      if (esc) {
+        this.pos++;
+        return esc;
+      }
+    }
+    return this.cps[this.pos++];
+  }
+
+  private charClass(): Node {
+    this.pos++; // [
+    const neg = this.eat('^');
+    const ranges: number[] = [];
+    const negatedParts: number[][] = [];
+    let first = true;
+    while (this.peek() !== 0x5d /* ] */ || first) {
+      if (this.peek() === -1) this.fail("unterminated '['");
+      first = false;
+      const lo = this.charExp();
+      if (typeof lo !== 'number') {
+        if (lo[1]) negatedParts.push(lo[0]);
+        else ranges.push(...lo[0]);
+        continue;
+      }
+      if (this.peek() === 0x2d /* - */ && this.cps[this.pos + 1] !== 0x5d && this.pos + 1 < this.cps.length) {
+        this.pos++;
+        const hi = this.charExp();
+        if (typeof hi !== 'number') this.fail('a class escape cannot end a range');
+        if (hi < lo) this.fail('range out of order in character class');
+        ranges.push(lo, hi);
+      } else ranges.push(lo, lo);
+    }
+    this.pos++; // ]
+    let n = this.f.set(normalize(ranges), false);
+    if (negatedParts.length) n = this.f.alt([n, ...negatedParts.map((r) => this.f.set(r, true))]);
+    if (!neg) return n;
+    // [^...]: one character not in the class
+    return this.f.and([this.f.any, this.f.not(n)]);
+  }
+
+  private numericRange(): Node {
+    const open = this.pos;
+    this.pos++;
+    const a = this.peek() >= 0x30 && this.peek() <= 0x39 ? this.digits() : '';
+    if (a === '' || !this.eat('-')) {
+      this.pos = open;
+      this.fail('named automata <identifier> are not supported; use <min-max> for a numeric range');
+    }
+    const b = this.digits();
+    if (b === '' || !this.eat('>')) this.fail("expected '<min-max>'");
+    let lo = Number(a);
+    let hi = Number(b);
+    if (lo > hi) [lo, hi] = [hi, lo];
+    if (hi - lo > MAX_NUMERIC_RANGE) this.fail(`numeric range wider than ${MAX_NUMERIC_RANGE} is not supported`);
+    // Lucene: bounds of equal length fix the width (zero-padded); otherwise any number of leading zeros.
+    const width = a.length === b.length ? a.length : 0;
+    const words: string[] = [];
+    for (let i = lo; i <= hi; i++) words.push(width ? String(i).padStart(width, '0') : String(i));
+    const trie = this.trie(words);
+    return width ? trie : this.f.cat(this.f.star(this.f.set([0x30, 0x30], false)), trie);
+  }
+
+  private digits(): string {
+    const start = this.pos;
+    while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
+    return String.fromCodePoint(...this.cps.slice(start, this.pos));
+  }
+
+  /** Alternation of words built as a prefix tree, so derivatives stay small. */
+  private trie(words: string[]): Node {
+    const byFirst = new Map<string, string[]>();
+    let end = false;
+    for (const w of words) {
+      if (w === '') {
+        end = true;
+        continue;
+      }
+      const list = byFirst.get(w[0]) ?? [];
+      list.push(w.slice(1));
+      byFirst.set(w[0], list);
+    }
+    const alts: Node[] = end ? [this.f.eps] : [];
+    for (const [c, rest] of byFirst) alts.push(this.f.cat(this.f.literal(c), this.trie(rest)));
+    return this.f.alt(alts);
+  }
+}
+
+function normalize(ranges: number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < ranges.length; i += 2) pairs.push([ranges[i], ranges[i + 1]]);
+  pairs.sort((p, q) => p[0] - q[0]);
+  const out: number[] = [];
+  for (const [lo, hi] of pairs) {
+    const n = out.length;
+    if (n && lo <= out[n - 1] + 1) out[n - 1] = Math.max(out[n - 1], hi);
+    else out.push(lo, hi);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+function inRanges(r: number[], c: number): boolean {
+  for (let i = 0; i < r.length; i += 2) if (c >= r[i] && c <= r[i + 1]) return true;
+  return false;
+}
+
+function caseVariants(c: number): number[] {
+  const s = String.fromCodePoint(c);
+  const out = [c];
+  for (const v of [s.toLowerCase(), s.toUpperCase()]) {
+    const cp = v.codePointAt(0) as number;
+    if ([...v].length === 1 && !out.includes(cp)) out.push(cp);
+  }
+  return out;
+}
+
+/** Cap on memoized DFA transitions; beyond it derivatives are still computed, just not cached. */
+const MAX_CACHED_STATES = 20_000;
+
+export class LuceneRegex {
+  private readonly f: Factory;
+  private readonly root: Node;
+  private readonly nullableMemo = new Map<number, boolean>();
+  private readonly trans = new Map<number, Map<number, Node>>();
+  private cached = 0;
+
+  constructor(
+    readonly source: string,
+    readonly caseInsensitive: boolean,
+  ) {
+    this.f = new Factory();
+    this.root = new Parser(source, this.f).parse();
+  }
+
+  test(input: string): boolean {
+    let n = this.root;
+    for (const ch of input) {
+      if (n.t === 'none') return false;
+      n = this.step(n, ch.codePointAt(0) as number);
+    }
+    return this.nullable(n);
+  }
+
+  private step(n: Node, c: number): Node {
+    let m = this.trans.get(n.id);
+    const hit = m?.get(c);
+    if (hit) return hit;
+    const d = this.deriv(n, c);
+    if (this.cached < MAX_CACHED_STATES) {
+      if (!m) this.trans.set(n.id, (m = new Map()));
+      m.set(c, d);
+      this.cached++;
+    }
+    return d;
+  }
+
+  private nullable(n: Node): boolean {
+    const memo = this.nullableMemo.get(n.id);
+    if (memo !== undefined) return memo;
+    let r: boolean;
+    switch (n.t) {
+      case 'none':
+      case 'set':
+        r = false;
+        break;
+      case 'eps':
+      case 'star':
+        r = true;
+        break;
+      case 'cat':
+        r = this.nullable(n.a) && this.nullable(n.b);
+        break;
+      case 'alt':
+        r = n.xs.some((x) => this.nullable(x));
+        break;
+      case 'and':
+        r = n.xs.every((x) => this.nullable(x));
+        break;
+      case 'not':
+        r = !this.nullable(n.a);
+        break;
+    }
+    this.nullableMemo.set(n.id, r);
+    return r;
+  }
+
+  private matchesSet(n: { ranges: number[]; neg: boolean }, c: number): boolean {
+    if (!this.caseInsensitive) return inRanges(n.ranges, c) !== n.neg;
+    const hit = caseVariants(c).some((v) => inRanges(n.ranges, v));
+    return hit !== n.neg;
+  }
+
+  private deriv(n: Node, c: number): Node {
+    const f = this.f;
+    switch (n.t) {
+      case 'none':
+      case 'eps':
+        return f.none;
+      case 'set':
+        return this.matchesSet(n, c) ? f.eps : f.none;
+      case 'cat': {
+        const left = f.cat(this.deriv(n.a, c), n.b);
+        return this.nullable(n.a) ? f.alt([left, this.deriv(n.b, c)]) : left;
+      }
+      case 'alt':
+        return f.alt(n.xs.map((x) => this.deriv(x, c)));
+      case 'and':
+        return f.and(n.xs.map((x) => this.deriv(x, c)));
+      case 'star':
+        return f.cat(this.deriv(n.a, c), n);
+      case 'not':
+        return f.not(this.deriv(n.a, c));
+    }
+  }
+}
+
+/** Compiles a Lucene regular expression; throws RegexSyntaxError with a position on bad syntax. */
+export function compileLuceneRegex(pattern: string, caseInsensitive = false): LuceneRegex {
+  return new LuceneRegex(pattern, caseInsensitive);
+}

@@ -1,0 +1,254 @@
+// Values as the engine sees them and Elasticsearch's rules for comparing them. A field's values are
+// flattened: null when absent, one scalar, or an array when the field is multi-valued ("any value
+// matches"). Dates become epoch milliseconds (a fraction carries sub-millisecond digits).
+import { ipKey } from './ip';
+
+export type Scalar = boolean | number | string;
+export type Value = null | Scalar | Scalar[];
+
+/** How a field's values compare, from its Elasticsearch mapping type. */
+export type Kind = 'date' | 'ip' | 'version' | 'number' | 'boolean' | 'keyword' | 'any';
+
+export function kindOfEsType(type: string | undefined): Kind {
+  const t = type?.split(';')[0];
+  switch (t) {
+    case 'date':
+    case 'date_nanos':
+      return 'date';
+    case 'ip':
+      return 'ip';
+    case 'version':
+      return 'version';
+    case 'long':
+    case 'integer':
+    case 'short':
+    case 'byte':
+    case 'double':
+    case 'float':
+    case 'half_float':
+    case 'scaled_float':
+    case 'unsigned_long':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'keyword':
+    case 'constant_keyword':
+    case 'wildcard':
+    case 'text':
+    case 'match_only_text':
+      return 'keyword';
+    default:
+      return 'any';
+  }
+}
+
+const ISO =
+  /^([+-]?\d{4,})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** Parses a date the way the default ES date format does (ISO-8601 or epoch millis); undefined if not a date. */
+export function parseDate(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim();
+  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
+  const m = ISO.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, se, frac, zone] = m;
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d ?? 1), Number(h ?? 0), Number(mi ?? 0), Number(se ?? 0));
+  if (Number.isNaN(ms)) return undefined;
+  if (frac) ms += Number(`0.${frac}`) * 1000;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const off = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+    ms -= sign * off * 60000;
+  }
+  return ms;
+}
+
+export function formatDate(ms: number): string {
+  const d = new Date(Math.floor(ms));
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+// Version strings as the ES `version` type orders them: semantic versions by numeric parts, a
+// pre-release before its release; strings that are not versions sort after every valid version.
+const SEMVER = /^(\d+)(?:\.(\d+))*(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+export function compareVersion(a: string, b: string): number {
+  const va = SEMVER.test(a);
+  const vb = SEMVER.test(b);
+  if (!va || !vb) {
+    if (va !== vb) return va ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  const split = (s: string): [number[], string | undefined] => {
+    const core = s.split('+')[0];
+    const dash = core.indexOf('-');
+    const main = dash < 0 ? core : core.slice(0, dash);
+    return [main.split('.').map(Number), dash < 0 ? undefined : core.slice(dash + 1)];
+  };
+  const [na, pa] = split(a);
+  const [nb, pb] = split(b);
+  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
+    const x = na[i] ?? 0;
+    const y = nb[i] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  if (pa === pb) return 0;
+  if (pa === undefined) return 1;
+  if (pb === undefined) return -1;
+  const xa = pa.split('.');
+  const xb = pb.split('.');
+  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
+    if (xa[i] === undefined) return -1;
+    if (xb[i] === undefined) return 1;
+    const na2 = /^\d+$/.test(xa[i]);
+    const nb2 = /^\d+$/.test(xb[i]);
+    if (na2 && nb2 && Number(xa[i]) !== Number(xb[i])) return Number(xa[i]) < Number(xb[i]) ? -1 : 1;
+    if (na2 !== nb2) return na2 ? -1 : 1;
+    if (xa[i] !== xb[i]) return xa[i] < xb[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+function toNumber(v: Scalar): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (s === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
+    return Number(s);
+  }
+  return undefined;
+}
+
+/**
+ * Orders two scalars under a field kind: negative, 0, positive, or NaN when they cannot be compared
+ * (e.g. a number against text that is not a number). Strings compare case-sensitively.
+ */
+export function compareScalars(a: Scalar, b: Scalar, kind: Kind): number {
+  switch (kind) {
+    case 'date': {
+      const x = parseDate(a);
+      const y = parseDate(b);
+      return x === undefined || y === undefined ? NaN : x - y;
+    }
+    case 'ip': {
+      const x = ipKey(String(a));
+      const y = ipKey(String(b));
+      if (x === undefined || y === undefined) return NaN;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'version':
+      return compareVersion(String(a), String(b));
+    default:
+      break;
+  }
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'number') return (a as number) - (b as number);
+    if (ta === 'boolean') return a === b ? 0 : a ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (ta === 'boolean' || typeof b === 'boolean') {
+    const x = typeof a === 'boolean' ? a : a === 'true' ? true : a === 'false' ? false : undefined;
+    const y = typeof b === 'boolean' ? b : b === 'true' ? true : b === 'false' ? false : undefined;
+    if (x === undefined || y === undefined) return NaN;
+    return x === y ? 0 : x ? 1 : -1;
+  }
+  const x = toNumber(a);
+  const y = toNumber(b);
+  return x === undefined || y === undefined ? NaN : x - y;
+}
+
+/** The text form `string()` and `concat()` give: numbers and booleans as written. */
+export function stringForm(v: Scalar): string {
+  return typeof v === 'string' ? v : String(v);
+}
+
+/** Flattens a raw document value into the engine's value: nulls and objects dropped, arrays flattened. */
+export function normalizeValue(raw: unknown): Value {
+  if (raw === undefined || raw === null) return null;
+  if (!Array.isArray(raw)) return isScalar(raw) ? raw : null;
+  const out: Scalar[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) for (const y of x) walk(y);
+    else if (isScalar(x)) out.push(x);
+  };
+  walk(raw);
+  if (out.length === 0) return null;
+  return out.length === 1 ? out[0] : out;
+}
+
+function isScalar(x: unknown): x is Scalar {
+  const t = typeof x;
+  return t === 'string' || t === 'number' || t === 'boolean';
+}
+
+/** Converts a field's scalar to its kind's canonical value (dates to millis, numeric text to numbers). */
+export function coerce(v: Scalar, kind: Kind): Scalar | undefined {
+  switch (kind) {
+    case 'date':
+      return parseDate(v);
+    case 'number':
+      return typeof v === 'number' ? v : toNumber(v);
+    case 'boolean':
+      return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined;
+    default:
+      return v;
+  }
+}
+
+export function renderValue(v: Value, kind: Kind = 'any'): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `[${v.map((x) => renderValue(x, kind)).join(', ')}]`;
+  if (kind === 'date' && typeof v === 'number') return JSON.stringify(formatDate(v));
+  return JSON.stringify(v);
+}
+
+/**
+ * A parser for a mapping's date `format` (Java-style patterns such as `dd-MM-yyyy`, alternatives
+ * joined by `||`); named formats fall back to the default ISO / epoch parsing.
+ */
+export function dateParserFor(format: string): (v: unknown) => number | undefined {
+  const parsers = format.split('||').map((f) => {
+    const tokens = /^[a-zA-Z_]+$/.test(f) && /[a-z]_|^epoch|^strict|^date/.test(f) ? undefined : f.match(/yyyy|uuuu|yy|MM|dd|HH|mm|ss|SSS|'[^']*'|./g);
+    if (!tokens) return parseDate;
+    const fields: string[] = [];
+    const rx = new RegExp(
+      '^' +
+        tokens
+          .map((t) => {
+            if (/^(yyyy|uuuu|yy|MM|dd|HH|mm|ss|SSS)$/.test(t)) {
+              fields.push(t);
+              return `(\\d{${t === 'SSS' ? '1,9' : t.length === 4 ? '4' : '1,2'}})`;
+            }
+            const lit = t.startsWith("'") ? t.slice(1, -1) : t;
+            return lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          })
+          .join('') +
+        '$',
+    );
+    return (v: unknown): number | undefined => {
+      if (typeof v === 'number') return v;
+      if (typeof v !== 'string') return undefined;
+      const m = rx.exec(v.trim());
+      if (!m) return undefined;
+      const get = (name: string, def: number): number => {
+        const i = fields.indexOf(name);
+        return i < 0 ? def : Number(m[i + 1]);
+      };
+      const year = fields.includes('uuuu') ? get('uuuu', 1970) : get('yyyy', get('yy', 70) + (fields.includes('yy') ? 2000 : 0));
+      const frac = fields.indexOf('SSS');
+      const ms = frac < 0 ? 0 : Number(`0.${m[frac + 1]}`) * 1000;
+      return Date.UTC(year, get('MM', 1) - 1, get('dd', 1), get('HH', 0), get('mm', 0), get('ss', 0)) + ms;
+    };
+  });
+  return (v) => {
+    for (const p of parsers) {
+      const r = p(v);
+      if (r !== undefined && !Number.isNaN(r)) return r;
+    }
+    return undefined;
+  };
+}
