@@ -61,6 +61,8 @@ export function createSchemaSet(catalogs: readonly Catalog[], reason: string, co
       if (!f) continue;
       if (!merged) merged = { ...f };
       else {
+        // A definition without its own type (fields.yml `external: ecs`) takes the next one's.
+        if (!merged.type) merged.type = f.type;
         merged.description ??= f.description;
         merged.example ??= f.example;
         merged.allowedValues ??= f.allowedValues;

@@ -1,0 +1,306 @@
+// Completion for EQL queries.
+//
+//   doComplete(doc: ServiceDocument, offset: number, ctx: ServiceContext): CompletionList
+//
+// `offset` is a host offset. Works from the tokens around the cursor (the text is usually
+// mid-edit): a dotted prefix lists the next segments of the active schemas (`aws.cloudtrail.`,
+// `ev` -> `event`), ranked rule integration > samples > ECS core > ECS extended (sortText); `[`
+// and the query start offer event categories; an expression start offers fields and functions
+// (snippets); after an operand, the operators and keywords valid there; after `==`, `:`, `in (`
+// or inside a string, the field's known values (ECS allowed values, AWS endpoints and API names
+// narrowed to the event.provider of the same step, values seen in samples) — inside a string
+// only values, never fields.
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  type CompletionItem,
+  type CompletionList,
+  type MarkupContent,
+  type Range as LspRange,
+} from 'vscode-languageserver-types';
+import { FUNCTIONS, signatureOf } from '../core/analysis/functions';
+import type { Token } from '../core/syntax/lexer';
+import type { SchemaSet } from '../core/schema/schemaSet';
+import type { KnownValue } from '../core/schema/types';
+import { regionAt, type QueryRegion, type ServiceDocument } from './document';
+import { samplesCatalog, schemasForRegion, type ServiceContext } from './context';
+import { hostRangeToLsp, queryRangeToHost } from './lspMapping';
+import { fieldSource } from './fieldDiagnostics';
+import {
+  chainAt,
+  COMPARISON_OPS,
+  enclosingStep,
+  fieldForValueAt,
+  LIST_OPS,
+  tokenAt,
+  tokenBefore,
+  tokensOf,
+  valuesComparedWith,
+  wildcardMatch,
+  type FieldChain,
+} from './queryTokens';
+
+const EMPTY: CompletionList = { isIncomplete: false, items: [] };
+
+/** Operators offered after a field, with a one-line meaning. */
+const FIELD_OPERATORS: [string, string][] = [
+  ['==', 'equals (case-sensitive, no wildcards)'],
+  ['!=', 'not equal (case-sensitive)'],
+  [':', 'matches, case-insensitive; * and ? wildcards'],
+  ['in', 'equals one of a list (case-sensitive)'],
+  ['in~', 'equals one of a list, case-insensitive'],
+  ['not in', 'equals none of a list'],
+  ['like', 'wildcard match (case-sensitive)'],
+  ['like~', 'wildcard match, case-insensitive'],
+  ['regex', 'regular expression match (case-sensitive)'],
+  ['regex~', 'regular expression match, case-insensitive'],
+  ['<', 'less than'],
+  ['<=', 'less than or equal'],
+  ['>', 'greater than'],
+  ['>=', 'greater than or equal'],
+];
+
+interface Ctx {
+  region: QueryRegion;
+  doc: ServiceDocument;
+  schemas: SchemaSet;
+  svc: ServiceContext;
+  tokens: Token[];
+  /** Query range the inserted text replaces. */
+  replace: { start: number; end: number };
+}
+
+function lspRange(c: Ctx, start: number, end: number): LspRange {
+  return hostRangeToLsp(c.doc, queryRangeToHost(c.region, { start, end }));
+}
+
+function md(value: string): MarkupContent {
+  return { kind: 'markdown', value };
+}
+
+function keyword(c: Ctx, label: string, detail: string, sort: string, insert?: string, snippet = false): CompletionItem {
+  return {
+    label,
+    kind: CompletionItemKind.Keyword,
+    detail,
+    sortText: sort + label,
+    textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: insert ?? label },
+    insertTextFormat: snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  };
+}
+
+function fieldItems(c: Ctx, parent: string[]): CompletionItem[] {
+  const prefix = parent.join('.');
+  const samples = samplesCatalog(c.svc);
+  const out: CompletionItem[] = [];
+  for (const e of c.schemas.children(prefix)) {
+    const f = e.field;
+    const group = !f || (e.hasChildren && f.type === 'object');
+    const seg = fieldSource(e.segment);
+    const seen = samples?.fields.get(e.name);
+    const detail = f ? `${f.type} · ${f.source}${seen ? ' · in samples' : ''}` : `${e.name}.* · group`;
+    const docs = f
+      ? `**${e.name}** \`${f.type}\`${f.array ? ' (array)' : ''}\n\n${f.description ?? ''}${f.example ? `\n\nExample: \`${f.example}\`` : ''}\n\nSource: ${f.source}`
+      : `Fields under \`${e.name}.\``;
+    const item: CompletionItem = {
+      label: e.segment,
+      kind: group ? CompletionItemKind.Module : CompletionItemKind.Field,
+      detail,
+      documentation: md(docs),
+      sortText: `1${seen ? 1 : e.tier}${e.segment}`,
+      filterText: e.segment,
+      textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: group ? seg + '.' : seg },
+    };
+    if (group) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+    out.push(item);
+  }
+  return out;
+}
+
+function functionItems(c: Ctx): CompletionItem[] {
+  return FUNCTIONS.map((f) => {
+    const args = f.params.filter((p) => !p.optional).map((p, i) => `\${${i + 1}:${p.name}}`);
+    return {
+      label: f.name,
+      kind: CompletionItemKind.Function,
+      detail: signatureOf(f) + (f.caseInsensitive ? '  (also ' + f.name + '~)' : ''),
+      documentation: md(`${f.summary}\n\n${f.doc}`),
+      sortText: '2' + f.name,
+      textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: `${f.name}(${args.join(', ')})` },
+      insertTextFormat: InsertTextFormat.Snippet,
+      command: { title: 'Signature help', command: 'editor.action.triggerParameterHints' },
+    };
+  });
+}
+
+function categoryItems(c: Ctx, withWhere: boolean): CompletionItem[] {
+  const cats = new Map<string, string | undefined>([['any', 'Any event, whatever its category']]);
+  for (const v of c.schemas.values('event.category')) if (!cats.has(v.value)) cats.set(v.value, v.description);
+  for (const v of samplesCatalog(c.svc)?.fields.get('event.category')?.observed ?? []) if (!cats.has(v)) cats.set(v, 'seen in samples');
+  return [...cats].map(([name, description], i) => ({
+    label: name,
+    kind: CompletionItemKind.EnumMember,
+    detail: name === 'any' ? 'any category' : 'event category',
+    documentation: description ? md(description) : undefined,
+    sortText: `0${i === 0 ? 0 : 1}${name}`,
+    textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: withWhere ? `${name} where $0` : name },
+    insertTextFormat: withWhere ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  }));
+}
+
+/** Known values of a field, event.action narrowed to the provider(s) compared in the same step. */
+function knownValues(c: Ctx, field: string, at: number): KnownValue[] {
+  let values = c.schemas.values(field);
+  if (field === 'event.action') {
+    const [from, to] = enclosingStep(c.tokens, at);
+    const providers = valuesComparedWith(c.tokens, 'event.provider', from, to);
+    if (providers.length) values = values.filter((v) => !v.provider || providers.some((p) => wildcardMatch(p, v.provider!)));
+  }
+  const observed = samplesCatalog(c.svc)?.fields.get(field)?.observed ?? [];
+  const seen = new Set(values.map((v) => v.value));
+  const out = [...values];
+  for (const o of observed) if (!seen.has(o)) out.push({ value: o, description: 'seen in samples' });
+  return out;
+}
+
+function escapeString(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+function valueItems(c: Ctx, field: string, at: number, quoted: boolean): CompletionItem[] {
+  return knownValues(c, field, at).map((v, i) => ({
+    label: v.value,
+    kind: CompletionItemKind.Value,
+    detail: v.provider ? `${field} · ${v.provider}` : field,
+    documentation: v.description ? md(v.description) : undefined,
+    sortText: `0${String(i).padStart(4, '0')}`,
+    filterText: quoted ? `"${v.value}` : v.value,
+    textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: quoted ? `"${escapeString(v.value)}"` : escapeString(v.value) },
+  }));
+}
+
+function isOperandEnd(t: Token): boolean {
+  return t.kind === 'string' || t.kind === 'number' || t.text === ')' || t.kind === 'identifier' || t.kind === 'quotedIdentifier' || ['true', 'false', 'null'].includes(t.text);
+}
+
+/** What the query expects after token index `p` (the token before the word being typed). */
+function byContext(c: Ctx, p: number): CompletionItem[] {
+  const t = p >= 0 ? c.tokens[p] : undefined;
+  const text = t?.text;
+  if (!t) {
+    return [
+      ...categoryItems(c, true),
+      keyword(c, 'sequence', 'ordered events', '1', 'sequence by ${1:field} with maxspan=${2:5m}\n  [${3:any} where ${4:true}]\n  [${5:any} where ${6:true}]', true),
+      keyword(c, 'sample', 'events sharing join keys, unordered', '1', 'sample by ${1:field}\n  [${2:any} where ${3:true}]\n  [${4:any} where ${5:true}]', true),
+    ];
+  }
+  if (text === '[' || text === '![') return categoryItems(c, true);
+  if (text === '|') return [keyword(c, 'head', 'first N results', '1', 'head ${1:10}', true), keyword(c, 'tail', 'last N results', '1', 'tail ${1:10}', true)];
+  if (text === 'sequence') return [keyword(c, 'by', 'join key for every step', '1'), keyword(c, 'with maxspan=', 'time window of the whole sequence', '1'), keyword(c, '[', 'first step', '2')];
+  if (text === 'sample') return [keyword(c, 'by', 'join key for every step', '1'), keyword(c, '[', 'first step', '2')];
+  if (text === 'with') return [keyword(c, 'maxspan=', 'time window', '1'), keyword(c, 'runs=', 'repeat a step N times', '1')];
+  if (text === 'by' || text === 'until') return text === 'by' ? fieldItems(c, []) : [keyword(c, '[', 'until step', '1')];
+  if (text === ']') {
+    return [
+      keyword(c, 'by', 'join key of this step', '1'),
+      keyword(c, '[', 'next step', '1'),
+      keyword(c, 'with runs=', 'repeat this step', '1'),
+      keyword(c, 'until', 'end the sequence when this matches', '1'),
+      keyword(c, '|', 'pipe: head / tail', '2'),
+    ];
+  }
+  // A category just written: `[process |` or `process |`.
+  const before = p > 0 ? c.tokens[p - 1]?.text : undefined;
+  if ((t.kind === 'identifier' || text === 'any' || t.kind === 'string') && (p === 0 || before === '[' || before === '![')) {
+    return [keyword(c, 'where', 'condition of the events of this category', '0')];
+  }
+  // After an operator that takes a value.
+  if (COMPARISON_OPS.has(text!) || LIST_OPS.has(text!) || text === '(' || text === ',') {
+    const valueField = fieldForValueAt(c.tokens, p + 1);
+    if (valueField) return [...valueItems(c, valueField.name, p, true), ...(text === '(' || text === ',' ? [] : fieldItems(c, []))];
+    if (text === '(' || text === ',' || COMPARISON_OPS.has(text!)) return expressionStart(c);
+    if (LIST_OPS.has(text!)) return [keyword(c, '(', 'list of values', '1', '($0)', true)];
+  }
+  if (text === 'where' || text === 'and' || text === 'or' || text === 'not' || t.kind === 'operator') return expressionStart(c);
+  if (isOperandEnd(t)) {
+    const chain = chainAt(c.tokens, p);
+    const afterField = !!chain && chain.last === p && c.tokens[p + 1]?.text !== '(';
+    if (chain && afterField && isJoinKey(c.tokens, chain.first - 1)) {
+      const inStep = c.tokens.slice(0, chain.first).some((x) => x.text === ']');
+      return inStep
+        ? [keyword(c, '[', 'next step', '1'), keyword(c, 'until', 'end condition', '1'), keyword(c, 'with runs=', 'repeat this step', '1'), keyword(c, ',', 'another key', '2')]
+        : [keyword(c, 'with maxspan=', 'time window of the whole sequence', '1'), keyword(c, '[', 'first step', '1'), keyword(c, ',', 'another key', '2')];
+    }
+    const items: CompletionItem[] = [];
+    if (afterField) for (const [op, doc] of FIELD_OPERATORS) items.push(keyword(c, op, doc, '0', op === 'in' || op === 'in~' || op === 'not in' ? `${op} ($0)` : op + ' ', op.includes('in')));
+    items.push(keyword(c, 'and', 'both conditions', '1'), keyword(c, 'or', 'either condition', '1'));
+    if (c.tokens.slice(0, p).some((x) => x.text === '[' || x.text === '![')) items.push(keyword(c, ']', 'end of step', '2'));
+    return items;
+  }
+  return expressionStart(c);
+}
+
+/** Token index k is `by` or a `,` in a `by a, b` key list. */
+function isJoinKey(tokens: Token[], k: number): boolean {
+  for (; k >= 0; k--) {
+    const t = tokens[k].text;
+    if (t === 'by') return true;
+    if (t !== ',' && t !== '.' && tokens[k].kind !== 'identifier' && tokens[k].kind !== 'quotedIdentifier') return false;
+  }
+  return false;
+}
+
+function expressionStart(c: Ctx): CompletionItem[] {
+  return [
+    ...fieldItems(c, []),
+    ...functionItems(c),
+    keyword(c, 'not', 'negation', '3'),
+    keyword(c, 'true', 'boolean', '3'),
+    keyword(c, 'false', 'boolean', '3'),
+    keyword(c, 'null', 'missing value', '3'),
+  ];
+}
+
+export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceContext): CompletionList {
+  const region = regionAt(doc, offset);
+  if (!region) return EMPTY;
+  const q = region.toQuery(offset);
+  if (q === undefined) return EMPTY;
+  const tokens = tokensOf(region.query);
+  const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q } };
+
+  const inside = tokenAt(tokens, q);
+  const at = inside >= 0 && tokens[inside].range.start < q ? tokens[inside] : undefined;
+  const ending = tokenBefore(tokens, q);
+  const last = ending >= 0 ? tokens[ending] : undefined;
+
+  // Inside a string (or an unterminated one the cursor ends): values only.
+  const str = at?.kind === 'string' ? at : last?.kind === 'string' && last.range.end === q && last.invalid ? last : undefined;
+  if (str) {
+    const idx = tokens.indexOf(str);
+    const open = str.quote === '"""' ? 3 : 1;
+    if (q < str.range.start + open) return EMPTY;
+    const closed = !str.invalid;
+    c.replace = { start: str.range.start + open, end: closed ? str.range.end - open : q };
+    const field = fieldForValueAt(tokens, idx);
+    if (!field) return EMPTY;
+    return { isIncomplete: false, items: valueItems(c, field.name, idx, false) };
+  }
+  if (at && (at.kind === 'number' || at.kind === 'timespan')) return EMPTY;
+
+  // A word or dotted name ending at the cursor.
+  const word = last && last.range.end === q ? last : undefined;
+  if (word && (word.kind === 'identifier' || word.kind === 'quotedIdentifier' || word.kind === 'keyword' || word.kind === 'tildeIdentifier' || word.text === '.')) {
+    const chain: FieldChain | undefined = chainAt(tokens, ending);
+    if (chain && chain.segments.length > 1) {
+      c.replace = { start: word.text === '.' ? q : word.range.start, end: q };
+      return { isIncomplete: false, items: fieldItems(c, chain.segments.slice(0, -1)) };
+    }
+    c.replace = { start: word.range.start, end: q };
+    const prev = chain?.optional ? chain.first - 2 : ending - 1;
+    if (chain?.optional) return { isIncomplete: false, items: fieldItems(c, []) };
+    return { isIncomplete: false, items: byContext(c, prev) };
+  }
+  if (last?.text === '?') return { isIncomplete: false, items: fieldItems(c, []) };
+  return { isIncomplete: false, items: byContext(c, ending) };
+}

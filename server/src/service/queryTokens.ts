@@ -1,0 +1,157 @@
+// Reading the tokens around a cursor. Completion, hover and signature help run on text that is
+// usually mid-edit and unparseable, so they work from the lexer's tokens (which always exist)
+// rather than from the tree.
+import { lex, type Token } from '../core/syntax/lexer';
+
+let lastText: string | undefined;
+let lastTokens: Token[] = [];
+
+/** Tokens of a query without the trailing eof (the last text's tokens are reused). */
+export function tokensOf(text: string): Token[] {
+  if (text !== lastText) {
+    lastTokens = lex(text).tokens.filter((t) => t.kind !== 'eof');
+    lastText = text;
+  }
+  return lastTokens;
+}
+
+/** A dotted field name as written: `?aws.cloudtrail.user_identity.type`. */
+export interface FieldChain {
+  /** Segments (backticks removed). */
+  segments: string[];
+  name: string;
+  /** Index of the first and last token of the chain (the `?` excluded). */
+  first: number;
+  last: number;
+  optional: boolean;
+  start: number;
+  end: number;
+}
+
+function isSegment(t: Token | undefined): boolean {
+  return !!t && (t.kind === 'identifier' || t.kind === 'quotedIdentifier' || (t.kind === 'keyword' && /^[a-z]+$/.test(t.text)));
+}
+
+function segmentText(t: Token): string {
+  return t.kind === 'quotedIdentifier' ? String(t.value ?? t.text.slice(1, -1)) : t.text;
+}
+
+const adjacent = (a: Token, b: Token) => a.range.end === b.range.start;
+
+/**
+ * The field chain that token `i` belongs to (an identifier, a quoted identifier or a `.` in it).
+ * Keywords count as segments only inside a chain (`process.any`) — never alone.
+ */
+export function chainAt(tokens: Token[], i: number): FieldChain | undefined {
+  let first = i;
+  let last = i;
+  if (!isSegment(tokens[i]) && tokens[i]?.text !== '.') return undefined;
+  const joined = (a: Token, b: Token) => adjacent(a, b) && ((a.text === '.' && isSegment(b)) || (isSegment(a) && b.text === '.'));
+  while (first > 0 && joined(tokens[first - 1], tokens[first])) first--;
+  while (last + 1 < tokens.length && joined(tokens[last], tokens[last + 1])) last++;
+  if (tokens[first].text === '.') first++;
+  const segs: string[] = [];
+  for (let k = first; k <= last; k++) if (tokens[k].text !== '.') segs.push(segmentText(tokens[k]));
+  if (tokens[last].text === '.') segs.push('');
+  if (segs.length === 0) return undefined;
+  // A lone keyword (`and`, `where`) is not a field.
+  if (first === last && tokens[first].kind === 'keyword') return undefined;
+  const q = tokens[first - 1];
+  const optional = !!q && q.text === '?' && adjacent(q, tokens[first]);
+  return {
+    segments: segs,
+    name: segs.join('.'),
+    first,
+    last,
+    optional,
+    start: optional ? q.range.start : tokens[first].range.start,
+    end: tokens[last].range.end,
+  };
+}
+
+/** Index of the token containing offset (start <= q < end), or -1. */
+export function tokenAt(tokens: Token[], q: number): number {
+  return tokens.findIndex((t) => t.range.start <= q && q < t.range.end);
+}
+
+/** Index of the last token ending at or before q, or -1. */
+export function tokenBefore(tokens: Token[], q: number): number {
+  let i = -1;
+  for (let k = 0; k < tokens.length && tokens[k].range.end <= q; k++) i = k;
+  return i;
+}
+
+export const COMPARISON_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', ':']);
+export const LIST_OPS = new Set(['in', 'in~', 'like', 'like~', 'regex', 'regex~', ':']);
+
+/**
+ * The field whose value is written at token index `i` (a string, or the place of one): looks
+ * back over a value list `("a", "b", ` and the operator to the field chain on its left.
+ */
+export function fieldForValueAt(tokens: Token[], i: number): FieldChain | undefined {
+  let k = i - 1;
+  while (k >= 0 && (tokens[k].kind === 'string' || tokens[k].kind === 'number' || tokens[k].text === ',')) k--;
+  if (k >= 0 && tokens[k].text === '(') {
+    k--;
+    if (k >= 0 && !LIST_OPS.has(tokens[k].text)) return undefined;
+  } else if (k < 0 || !(COMPARISON_OPS.has(tokens[k].text) || LIST_OPS.has(tokens[k].text))) return undefined;
+  k--;
+  if (k >= 0 && tokens[k].text === 'not') k--;
+  if (k < 0) return undefined;
+  const chain = chainAt(tokens, k);
+  return chain && chain.last === k ? chain : undefined;
+}
+
+/** The bracket `[ ... ]` enclosing token i (token indices), or the whole query. */
+export function enclosingStep(tokens: Token[], i: number): [number, number] {
+  let start = 0;
+  for (let k = Math.min(i, tokens.length - 1); k >= 0; k--) {
+    if (tokens[k].text === ']' && k < i) break;
+    if (tokens[k].text === '[' || tokens[k].text === '![') {
+      start = k;
+      break;
+    }
+  }
+  let end = tokens.length - 1;
+  for (let k = Math.max(i, 0); k < tokens.length; k++) {
+    if (tokens[k].text === ']') {
+      end = k;
+      break;
+    }
+    if ((tokens[k].text === '[' || tokens[k].text === '![') && k > i) {
+      end = k - 1;
+      break;
+    }
+  }
+  return [start, end];
+}
+
+/**
+ * Values compared with `field` in tokens [from, to]: `field == "a"`, `field : "a*"`,
+ * `field in ("a", "b")`. Used to narrow event.action to the event.provider of the same step.
+ */
+export function valuesComparedWith(tokens: Token[], field: string, from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let k = from; k <= to; k++) {
+    const c = chainAt(tokens, k);
+    if (!c || c.first !== k) continue;
+    k = c.last;
+    if (c.name !== field) continue;
+    let j = c.last + 1;
+    if (tokens[j]?.text === 'not') continue;
+    const op = tokens[j]?.text;
+    if (!op || !(COMPARISON_OPS.has(op) || LIST_OPS.has(op)) || op === '!=') continue;
+    j++;
+    if (tokens[j]?.text === '(') {
+      for (j++; j <= to && tokens[j] && tokens[j].text !== ')'; j++) if (tokens[j].kind === 'string') out.push(String(tokens[j].value ?? ''));
+    } else if (tokens[j]?.kind === 'string') out.push(String(tokens[j].value ?? ''));
+  }
+  return out;
+}
+
+/** `*`/`?` wildcard match, case-insensitive (as `:` and like~ compare). */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === value.toLowerCase();
+  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+  return re.test(value);
+}
