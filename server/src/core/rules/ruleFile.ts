@@ -224,9 +224,10 @@ function parseTomlRule(text: string, fileName: string): ParsedRuleFile {
   } catch (e) {
     if (e instanceof TomlError) {
       const at = lineColToOffset(text, e.line, e.column);
-      const lineEnd = text.indexOf('\n', at);
       const message = e.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
-      errors.push(syntaxError({ start: at, end: Math.max(at + 1, lineEnd < 0 ? text.length : Math.min(lineEnd, at + 1)) }, `TOML: ${message}`));
+      // At a line end, underline the character before it so the squiggle stays on that line.
+      const range = at >= text.length || text[at] === '\n' || text[at] === '\r' ? { start: Math.max(0, at - 1), end: at } : { start: at, end: at + 1 };
+      errors.push(syntaxError(range, `TOML: ${message}`));
     } else {
       errors.push(syntaxError({ start: 0, end: 0 }, `TOML: ${e instanceof Error ? e.message : String(e)}`));
     }
