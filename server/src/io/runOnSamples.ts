@@ -1,0 +1,111 @@
+// Runs one EQL query over sample files, streaming: files are read with readSampleFiles and
+// every event goes straight into the engine's run. Shared by `eql-rules run` and the
+// language server's eql/runRule, so both show the same matches.
+import { analyze } from '../core/analysis/analyzer';
+import type { Diagnostic } from '../core/diagnostic';
+import { compileQuery, createRun, type EngineOptions, type RunResult } from '../core/engine';
+import { compilePath } from '../core/engine/fields';
+import type { SampleError, SampleEvent } from '../core/samples/types';
+import { parse, type ParseResult } from '../core/syntax/parser';
+import { fieldsOf } from '../core/syntax/visit';
+import { readSampleFiles } from './readSamples';
+
+export interface RunOnSamplesInput {
+  query: string;
+  samples: string[];
+  options: EngineOptions;
+  signal?: AbortSignal;
+  /** Called about every `progressEvery` events and at each finished file. */
+  onProgress?(progress: { events: number; files: number }): void;
+  progressEvery?: number;
+  /** Keep this many of the first events (for explain / search after the run). */
+  keepEvents?: number;
+}
+
+export interface RunOnSamplesOutput {
+  parsed: ParseResult;
+  /** Syntax, verifier and compile errors that prevented the run (then nothing was read). */
+  queryErrors: Diagnostic[];
+  result: RunResult;
+  files: number;
+  events: number;
+  errors: SampleError[];
+  notes: { file: string; message: string }[];
+  aborted: boolean;
+  /** Fields the query references, in order of first appearance. */
+  fields: string[];
+  /** Per field: how many events hold a non-null value. */
+  fieldPresence: { field: string; present: number }[];
+  /** The first `keepEvents` events, plus every matched event (by seq). */
+  kept: Map<number, SampleEvent>;
+  ms: number;
+}
+
+export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSamplesOutput> {
+  const started = performance.now();
+  const parsed = parse(input.query);
+  const fields: string[] = [];
+  if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+  const presence = fields.map((f) => ({ field: f, get: compilePath(f), present: 0 }));
+  const kept = new Map<number, SampleEvent>();
+  const empty = (queryErrors: Diagnostic[]): RunOnSamplesOutput => ({
+    parsed,
+    queryErrors,
+    result: { kind: 'event', matches: [], stats: { events: 0, matched: 0, ms: 0, noTimestamp: 0 } },
+    files: 0,
+    events: 0,
+    errors: [],
+    notes: [],
+    aborted: false,
+    fields,
+    fieldPresence: fields.map((field) => ({ field, present: 0 })),
+    kept,
+    ms: performance.now() - started,
+  });
+
+  const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
+  if (blocking.length > 0) return empty(blocking);
+  const compiled = compileQuery(parsed.statement, { ...input.options, source: input.query });
+  if (compiled.errors.length > 0) return empty(compiled.errors);
+
+  const run = createRun(compiled);
+  const keep = input.keepEvents ?? 0;
+  const every = input.progressEvery ?? 10_000;
+  let events = 0;
+  let files = 0;
+  const notes: { file: string; message: string }[] = [];
+  const read = await readSampleFiles(input.samples, {
+    signal: input.signal,
+    onEvent: (e) => {
+      events++;
+      if (e.seq < keep) kept.set(e.seq, e);
+      for (const p of presence) {
+        const v = p.get(e.doc);
+        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+      }
+      run.push(e);
+      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+    },
+    onFile: () => {
+      files++;
+      input.onProgress?.({ events, files });
+    },
+    onNote: (file, message) => notes.push({ file, message }),
+  });
+  const result = run.finish();
+  for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
+  return {
+    parsed,
+    queryErrors: [],
+    result,
+    files: read.files,
+    events: read.events,
+    errors: read.errors,
+    notes,
+    aborted: read.aborted === true,
+    fields,
+    fieldPresence: presence.map((p) => ({ field: p.field, present: p.present })),
+    kept,
+    ms: performance.now() - started,
+  };
+}
