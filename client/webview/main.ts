@@ -86,6 +86,8 @@ function select(id: number, focus: boolean): void {
     if (on && focus) row.focus();
   }
   renderDetailOnly();
+  const found = findEvent(id);
+  if (found) post({ type: 'select', event: found.event });
 }
 
 function moveSelection(delta: number): void {
@@ -117,6 +119,8 @@ function handleMessage(message: ToWebview): void {
     }
     case 'explain': {
       extraEvents.set(message.result.event.id, message.result.event);
+      // The explained event becomes the selection, so its document shows next to the clauses.
+      select(message.result.event.id, false);
       const host = document.getElementById('explain-view');
       if (host) {
         host.innerHTML = renderExplain(message.result).value;

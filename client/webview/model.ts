@@ -4,7 +4,7 @@ import type { EventDto, MatchDto, RunRuleResult } from '../../server/src/protoco
 import { formatValue, getField, hasField } from './fields';
 
 /** CloudTrail fields an analyst wants next to any match, after the query's own fields. */
-const KEY_FIELDS = ['event.action', 'event.outcome', 'user.name', 'source.ip', 'cloud.region'];
+const KEY_FIELDS = ['event.action', 'event.outcome', 'user.name', 'source.ip', 'cloud.region', 'event.id'];
 const USER_FALLBACK = 'aws.cloudtrail.user_identity.arn';
 
 export function tableColumns(result: Pick<RunRuleResult, 'fields' | 'matches'>): string[] {

@@ -34,7 +34,7 @@ test('NDJSON: one line per sequence with its join keys and steps', () => {
 
 test('CSV: header with the panel columns, a row per event, the XSS text intact', () => {
   const rows = toCsv(event).trimEnd().split('\r\n');
-  assert.equal(rows[0], 'match,step,file,line,@timestamp,event.dataset,event.provider,event.action,event.outcome,user.name,source.ip,cloud.region');
+  assert.equal(rows[0], 'match,step,file,line,@timestamp,event.dataset,event.provider,event.action,event.outcome,user.name,source.ip,cloud.region,event.id');
   assert.equal(rows.length, 4);
   assert.ok(rows[2].startsWith('2,1,/ws/samples/cloudtrail/rds.json,120,2024-03-02T09:00:00.000Z,aws.cloudtrail'));
   assert.equal(toCsv(sequence).trimEnd().split('\r\n').length, 4);

@@ -24,7 +24,7 @@ const event = fixture<RunRuleResult>('event-result.json');
 const sequence = fixture<RunRuleResult>('sequence-result.json');
 
 test('columns: @timestamp, query fields, then CloudTrail key fields without duplicates', () => {
-  assert.deepEqual(tableColumns(event), ['@timestamp', 'event.dataset', 'event.provider', 'event.action', 'event.outcome', 'user.name', 'source.ip', 'cloud.region']);
+  assert.deepEqual(tableColumns(event), ['@timestamp', 'event.dataset', 'event.provider', 'event.action', 'event.outcome', 'user.name', 'source.ip', 'cloud.region', 'event.id']);
 });
 
 test('columns: the identity ARN stands in for user.name when no match has a user name', () => {

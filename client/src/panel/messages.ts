@@ -1,6 +1,6 @@
 // The messages between the results panel's host (extension side) and its webview.
 // Types only, imported by both sides: the webview bundle must not pull in `vscode`.
-import type { ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
+import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
 
 /** Extension → webview. */
 export type ToWebview =
@@ -13,6 +13,7 @@ export type ToWebview =
 /** Webview → extension. */
 export type FromWebview =
   | { type: 'ready' }
+  | { type: 'select'; event: EventDto }
   | { type: 'open'; file: string; line: number; column: number }
   | { type: 'explain'; eventId: number }
   | { type: 'search'; text: string }

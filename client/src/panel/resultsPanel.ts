@@ -2,7 +2,7 @@
 // hidden so sorting, filters and the selection survive switching tabs.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
+import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
 import { toCsv, toNdjson } from './export';
 import type { FromWebview, ToWebview } from './messages';
 import { makeNonce, panelHtml } from './panelHtml';
@@ -24,6 +24,8 @@ export interface PanelTarget {
 export class ResultsPanel {
   static current: ResultsPanel | undefined;
   target: PanelTarget | undefined;
+  /** The event selected in the panel (a match, or one picked under "Why not?"). */
+  selectedEvent: EventDto | undefined;
   private last: { result: RunRuleResult; samples: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -71,6 +73,7 @@ export class ResultsPanel {
 
   showResult(result: RunRuleResult, samples: string): void {
     this.last = { result, samples };
+    this.selectedEvent = undefined;
     this.panel.title = `EQL Results: ${result.source}`;
     this.post({ type: 'result', result, samples });
   }
@@ -84,6 +87,9 @@ export class ResultsPanel {
       switch (m.type) {
         case 'ready':
           if (this.last) this.post({ type: 'result', ...this.last });
+          break;
+        case 'select':
+          this.selectedEvent = m.event;
           break;
         case 'open':
           await openAt(m.file, m.line, m.column);
@@ -139,4 +145,10 @@ async function exportMatches(result: RunRuleResult, format: 'ndjson' | 'csv'): P
   const text = format === 'csv' ? toCsv(result) : toNdjson(result);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   void vscode.window.showInformationMessage(`Exported ${result.matches.length} matches to ${vscode.workspace.asRelativePath(target)}`);
+}
+
+/** For other commands (e.g. "Add Event to Rule Tests"): the panel's selected event and the rule it ran. */
+export function getSelectedEvent(): { event: EventDto; target: PanelTarget | undefined } | undefined {
+  const panel = ResultsPanel.current;
+  return panel?.selectedEvent ? { event: panel.selectedEvent, target: panel.target } : undefined;
 }

@@ -1,0 +1,179 @@
+// End-to-end: the packaged extension inside the real VS Code workbench (code-server), driven by
+// Chromium. Started by scripts/e2e/run.sh, which provides the server and a temporary workspace.
+// Prints one line per test and a final "N passed, N failed"; exits non-zero on any failure.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, SEED_RULE } from './prepareWorkspace';
+import { expectedMatches } from './expected';
+import { activeEditor, openFile, openWorkbench, runCommand, setUserSetting, webview } from './workbench';
+
+const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
+const WS = required('E2E_WORKSPACE');
+const RUN = required('E2E_RUN');
+const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const XSS = '<img src=x onerror=alert(1)>';
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
+  return v;
+}
+
+const outcomes: { name: string; ok: boolean; ms: number }[] = [];
+async function check(page: Page, name: string, body: () => Promise<void>): Promise<boolean> {
+  const t0 = Date.now();
+  try {
+    await body();
+    outcomes.push({ name, ok: true, ms: Date.now() - t0 });
+    console.log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return true;
+  } catch (e) {
+    outcomes.push({ name, ok: false, ms: Date.now() - t0 });
+    console.log(`✖ ${name}\n    ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 6).join('\n    ')}`);
+    await page.screenshot({ path: join(RESULTS, `failure-${outcomes.length}.png`) }).catch(() => undefined);
+    return false;
+  }
+}
+
+async function waitForSquiggle(page: Page): Promise<void> {
+  await activeEditor(page).locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
+}
+
+async function main(): Promise<number> {
+  mkdirSync(RESULTS, { recursive: true });
+  const session = await openWorkbench(BASE, WS, RUN);
+  const { page } = session;
+  const panel = webview(page);
+  try {
+    // Smoke first: everything else depends on the language server running in the extension host.
+    await check(page, 'smoke: the language server starts and reports a syntax error in a .eql file', async () => {
+      await openFile(page, BROKEN_EQL);
+      await page.locator('#status\\.editor\\.mode', { hasText: 'EQL' }).waitFor({ timeout: 60_000 });
+      await waitForSquiggle(page);
+    });
+
+    await check(page, 'seed rule: the TOML query is highlighted as EQL', async () => {
+      await openFile(page, SEED_RULE);
+      await page.waitForFunction(
+        () => {
+          const spans = Array.from(document.querySelectorAll<HTMLElement>('.editor-group-container.active .monaco-editor .view-line span span'));
+          const where = spans.find((s) => s.textContent === 'where');
+          const str = spans.find((s) => s.textContent?.includes('"rds.amazonaws.com"'));
+          const color = (s: HTMLElement) => getComputedStyle(s).color;
+          return !!where && !!str && /\bmtk\d+\b/.test(where.className) && color(where) !== color(str);
+        },
+        null,
+        { timeout: 30_000 },
+      );
+    });
+
+    await check(page, 'broken copy of the seed rule: a diagnostic inside the query', async () => {
+      await openFile(page, BROKEN_RULE);
+      await waitForSquiggle(page);
+      const line = await activeEditor(page).locator('.view-line', { hasText: 'event.outcome ==' }).count();
+      assert.ok(line > 0, 'the broken line is on screen');
+    });
+
+    await check(page, 'completion at `event.` offers ECS fields', async () => {
+      await openFile(page, COMPLETION_EQL);
+      await activeEditor(page).locator('.view-line').first().click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('End');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('.');
+      const suggest = page.locator('.editor-widget.suggest-widget.visible');
+      if (!(await suggest.isVisible())) await page.keyboard.press('Control+Space');
+      await suggest.locator('.monaco-list-row', { hasText: /^action|action/ }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Escape');
+    });
+
+    const expected = expectedMatches(WS);
+    const ran = await check(page, `run the seed rule: the panel lists exactly the ${expected.length} expected events`, async () => {
+      await openFile(page, SEED_RULE);
+      await runCommand(page, 'EQL: Run Rule on Samples');
+      await panel.locator('#count-matched').waitFor({ timeout: 90_000 });
+      const rows = panel.locator('table.matches tr.row');
+      await rows.first().waitFor();
+      const listed = await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ')));
+      assert.equal(listed.length, expected.length, `rows:\n${listed.join('\n')}`);
+      for (const e of expected) assert.ok(listed.some((row) => e.every((part) => row.includes(part))), `no row with ${e.join(' + ')}:\n${listed.join('\n')}`);
+      assert.equal((await panel.locator('#count-matched').innerText()).trim(), String(expected.length));
+    });
+
+    if (ran) {
+      await check(page, 'panel: rows are sortable and keyboard-navigable', async () => {
+        await panel.locator('th button.sort', { hasText: '@timestamp' }).click();
+        await panel.locator('th[aria-sort="ascending"]', { hasText: '@timestamp' }).waitFor();
+        const times = await panel.locator('table.matches tr.row td:nth-child(2)').allInnerTexts();
+        assert.deepEqual(times, [...times].sort());
+        await panel.locator('table.matches tr.row').first().click();
+        await page.keyboard.press('ArrowDown');
+        const second = await panel.locator('table.matches tr.row').nth(1).getAttribute('aria-selected');
+        assert.equal(second, 'true');
+        await panel.locator('#detail .tree').first().waitFor();
+      });
+
+      await page.screenshot({ path: join(RESULTS, 'panel-dark.png') });
+
+      await check(page, 'panel: the XSS sample value is shown as text, never as markup', async () => {
+        const row = panel.locator('table.matches tr.row', { hasText: XSS });
+        if ((await panel.locator('#detail', { hasText: XSS }).count()) === 0) {
+          if ((await row.count()) > 0) await row.first().click();
+          else {
+            await panel.locator('#search').fill('onerror');
+            await panel.locator('#search').press('Enter');
+            await panel.locator('.picks button.pick').first().click();
+          }
+        }
+        await panel.locator('#detail', { hasText: XSS }).waitFor();
+        assert.equal(await panel.locator('img').count(), 0, 'no <img> element in the panel');
+      });
+
+      await check(page, 'Why not?: a failed AccessDenied restore fails on event.outcome == "success"', async () => {
+        await panel.locator('#search').fill('AccessDenied');
+        await panel.locator('#search').press('Enter');
+        await panel.locator('.picks button.pick').first().click();
+        const clause = panel.locator('#explain .clause.v-false', { hasText: 'event.outcome == "success"' });
+        await clause.first().waitFor();
+        await clause.first().scrollIntoViewIfNeeded();
+      });
+      await page.screenshot({ path: join(RESULTS, 'panel-why-not-dark.png') });
+
+      await check(page, 'light theme: the panel follows the workbench colours', async () => {
+        const before = await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+        setUserSetting(join(RUN, 'user-data', 'User', 'settings.json'), 'workbench.colorTheme', 'Default Light Modern');
+        await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
+        await panel.locator('#explain').scrollIntoViewIfNeeded();
+        await page.waitForTimeout(500);
+        const after = await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+        assert.notEqual(after, before);
+        await page.screenshot({ path: join(RESULTS, 'panel-why-not-light.png') });
+        await panel.locator('table.matches').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(RESULTS, 'panel-light.png') });
+      });
+    }
+  } finally {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(RESULTS, 'console.log'), session.console.join('\n'));
+    await session.close();
+  }
+  const passed = outcomes.filter((o) => o.ok).length;
+  const failed = outcomes.length - passed;
+  if (process.env.E2E_UPDATE_DOCS && failed === 0) {
+    mkdirSync('docs/images', { recursive: true });
+    for (const theme of ['dark', 'light']) copyFileSync(join(RESULTS, `panel-${theme}.png`), join('docs', 'images', `panel-${theme}.png`));
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,29 @@
+// Fills the e2e workspace (a temporary copy of test-fixtures/) with what the tests open:
+// broken copies of the seed rule, a scratch file for completion, and the samples setting.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SEED_RULE = 'rules/aws_rds_db_instance_restored.toml';
+export const BROKEN_RULE = 'e2e/aws_rds_db_instance_restored_broken.toml';
+export const BROKEN_EQL = 'e2e/broken.eql';
+export const COMPLETION_EQL = 'e2e/completion.eql';
+export const SAMPLES_GLOB = 'samples/cloudtrail/**';
+
+export function prepareWorkspace(ws: string): void {
+  mkdirSync(join(ws, 'e2e'), { recursive: true });
+  const seed = readFileSync(join(ws, SEED_RULE), 'utf8');
+  // An unfinished comparison: a syntax error the server must report inside the TOML query string.
+  const broken = seed.replace('and event.outcome == "success"', 'and event.outcome ==');
+  if (broken === seed) throw new Error(`the seed rule no longer contains the clause the broken copy removes`);
+  writeFileSync(join(ws, BROKEN_RULE), broken);
+  writeFileSync(join(ws, BROKEN_EQL), 'any where event.action == \n');
+  writeFileSync(join(ws, COMPLETION_EQL), 'any where event.\n');
+  mkdirSync(join(ws, '.vscode'), { recursive: true });
+  writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'eqlRuleStudio.samples': [SAMPLES_GLOB] }, null, 2));
+}
+
+if (require.main === module) {
+  const ws = process.argv[2];
+  if (!ws) throw new Error('usage: prepareWorkspace.ts <workspace>');
+  prepareWorkspace(ws);
+}

@@ -1,0 +1,78 @@
+// Driving the VS Code workbench served by code-server: open files, run commands, reach into
+// the results webview. Selectors are the workbench's own DOM (stable across 1.9x releases).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  console: string[];
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(baseUrl: string, folder: string, scratch: string): Promise<Session> {
+  const profile = mkdtempSync(join(scratch, 'chromium-'));
+  // launchPersistentContext is how chromium gets a fresh profile; launch() refuses --user-data-dir.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(30_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const lines: string[] = [];
+  page.on('console', (m) => lines.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => lines.push(`[pageerror] ${e.message}`));
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+  return {
+    context,
+    page,
+    console: lines,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function quickInput(page: Page, text: string, pick: string | RegExp): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await quickInput(page, `>${title}`, title);
+}
+
+/** Opens a workspace file through Quick Open and waits until its editor is active. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const name = relativePath.split('/').pop() as string;
+  await quickInput(page, relativePath, name);
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  await activeEditor(page).locator('.view-lines').waitFor();
+}
+
+export function activeEditor(page: Page) {
+  return page.locator('.editor-group-container.active .monaco-editor').first();
+}
+
+/** The results panel's document: the workbench's webview iframe, then its inner frame. */
+export function webview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+export function setUserSetting(settingsFile: string, key: string, value: unknown): void {
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  settings[key] = value;
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+}
