@@ -287,7 +287,7 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
       }
       for (const sub of tech.subtechniques) {
         const ks = checkTechnique(sub, true);
-        if (ks && tech.id && ks.parent !== tech.id && !attack.redirect(tech.id))
+        if (known && ks && ks.parent !== known.id)
           report('RULE320', at(`${sub.path}.id`), `${sub.id} is a sub-technique of ${ks.parent}, not of ${tech.id}`);
       }
     }
