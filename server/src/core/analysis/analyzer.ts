@@ -475,6 +475,10 @@ class Analyzer {
         continue;
       }
       const t = this.typeOf(a);
+      if (t === 'text' && a.kind === 'field') {
+        this.report(c.range, 'EQL204', `[${a.name}] is a text field, which functions cannot read exactly: use its keyword sub-field (often ${a.name}.keyword) or a keyword field.`);
+        continue;
+      }
       if (!paramAccepts(p.type, t)) {
         const code = a.kind === 'field' ? 'EQL206' : 'EQL105';
         const what = a.kind === 'field' ? `[${a.name}] is a ${this.fieldTypeName(a)} field` : `this is ${describeTy(t)}`;
@@ -538,7 +542,7 @@ class Analyzer {
   }
 
   /** Type checks of `field <op> literal` when the field's type is known. */
-  private literalVsField(field: Expr, other: Expr, op: string): void {
+  private literalVsField(field: Expr, other: Expr, op: string, mismatchRange?: Range): void {
     if (field.kind !== 'field' || other.kind !== 'literal' || other.type === 'null') return;
     const ft = this.typeOf(field);
     const lt = this.typeOf(other);
@@ -568,7 +572,7 @@ class Analyzer {
     const compatible = ft === lt || (ft === 'date' && (lt === 'string' || lt === 'number')) || (ft === 'string' && lt === 'string');
     if (!compatible) {
       this.report(
-        other.range,
+        mismatchRange ?? other.range,
         'EQL202',
         `[${field.name}] is a ${this.fieldTypeName(field)} field but ${this.src(other.range)} is ${describeTy(lt)}: ${ft === 'number' ? 'write the number without quotes' : ft === 'string' ? 'write the value in double quotes' : `compare it with ${describeTy(ft)}`}.`,
         ft === 'string' && lt === 'number' ? [{ title: 'Quote the value', edits: [{ range: other.range, newText: `"${this.src(other.range)}"` }], preferred: true }] : undefined,
@@ -607,7 +611,7 @@ class Analyzer {
       return;
     }
     e.list.forEach((x) => {
-      if (x.kind === 'literal') this.literalVsField(v, x, 'in');
+      if (x.kind === 'literal') this.literalVsField(v, x, 'in', { start: v.range.start, end: x.range.end });
     });
   }
 

@@ -564,6 +564,23 @@ class Parser {
     }
     if (this.isKw('in') || this.isKw('in~')) return this.parseIn(value, false, t.range.start);
     if (this.is(':') && t.kind === 'operator') return this.parseMatch(value, ':', false);
+    // `x !: "a"` (older grammars): not an operator in Elasticsearch; offer `not x : "a"`.
+    if (t.kind === 'operator' && t.text === '!' && this.is(':', this.peek()) && this.peek().range.start === t.range.end) {
+      const colon = this.peek();
+      this.error({ start: t.range.start, end: colon.range.end }, 'EQL023', "'!:' is not an operator in Elasticsearch: write `not field : \"pattern\"`.", [
+        {
+          title: "Use 'not ... :'",
+          edits: [
+            { range: { start: value.range.start, end: value.range.start }, newText: 'not ' },
+            { range: { start: t.range.start, end: colon.range.end }, newText: ':' },
+          ],
+          preferred: true,
+        },
+      ]);
+      this.next();
+      const m = this.parseMatch(value, ':', false);
+      return { kind: 'not', operand: m, range: m.range };
+    }
     if (this.isKw('like') || this.isKw('like~')) return this.parseMatch(value, 'like', t.text.endsWith('~'));
     if (this.isKw('regex') || this.isKw('regex~')) return this.parseMatch(value, 'regex', t.text.endsWith('~'));
     return value;
@@ -596,7 +613,7 @@ class Parser {
     const constant = (): void => {
       const e = this.parseUnary();
       if (e.kind !== 'literal' && e.kind !== 'error') {
-        this.error(e.range, 'EQL010', `The pattern after '${opTok.text}' must be a literal string, such as "*.exe".`);
+        this.error(e.range, 'EQL022', `The pattern after '${opTok.text}' must be a literal string, such as "*.exe"; to compare with a field or a computed value use '=='.`);
       }
       patterns.push(e);
     };
