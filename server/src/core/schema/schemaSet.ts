@@ -169,7 +169,7 @@ export function createSchemaSet(catalogs: readonly Catalog[], reason: string, co
  * first; ties broken by a shared last segment, then alphabetically.
  */
 export function closestNames(name: string, candidates: Iterable<string>, n: number): string[] {
-  const limit = Math.max(2, Math.floor(name.length / 5));
+  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 4)));
   const scored: { c: string; d: number }[] = [];
   const last = name.slice(name.lastIndexOf('.') + 1);
   for (const c of candidates) {

@@ -1,0 +1,131 @@
+// Completion at `|`: what must be offered, what must not, and which item comes first.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionItem } from 'vscode-languageserver-types';
+import { doComplete } from '../../server/src/service/completion';
+import { catalogFromSamples } from '../../server/src/core/schema/sources';
+import { CLOUDTRAIL_RULE, context, cursor, queryDoc, registry } from '../core/schema/fixtures';
+
+const reg = registry();
+const ctx = context(reg);
+
+interface Expect {
+  has?: string[];
+  not?: string[];
+  first?: string;
+  /** label -> inserted text */
+  insert?: Record<string, string>;
+  none?: boolean;
+  rule?: boolean;
+}
+
+function sorted(items: CompletionItem[]): CompletionItem[] {
+  return [...items].sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
+}
+
+function check(input: string, e: Expect, c = ctx): void {
+  const { text, offset } = cursor(input);
+  const list = doComplete(queryDoc(text, e.rule ? CLOUDTRAIL_RULE : undefined), offset, c);
+  const items = sorted(list.items);
+  const labels = items.map((i) => i.label);
+  if (e.none) assert.deepEqual(labels, []);
+  for (const h of e.has ?? []) assert.ok(labels.includes(h), `${h} not offered; got ${labels.slice(0, 15).join(' ')}`);
+  for (const n of e.not ?? []) assert.ok(!labels.includes(n), `${n} offered`);
+  if (e.first) assert.equal(labels[0], e.first);
+  for (const [label, newText] of Object.entries(e.insert ?? {})) {
+    const item = items.find((i) => i.label === label);
+    assert.ok(item, `${label} not offered`);
+    assert.ok(item.textEdit && 'range' in item.textEdit);
+    assert.equal(item.textEdit.newText, newText);
+  }
+}
+
+const cases: [string, Expect][] = [
+  // dotted segments
+  ['process where event.|', { has: ['action', 'provider', 'outcome', 'category'], not: ['event', 'where', 'and'] }],
+  ['any where aws.cloudtrail.|', { has: ['user_identity', 'request_parameters', 'flattened', 'error_code'], insert: { user_identity: 'user_identity.', error_code: 'error_code' } }],
+  ['any where aws.cloudtrail.user_identity.ty|', { has: ['type', 'arn'], insert: { type: 'type' } }],
+  ['any where aws.cloudtrail.us| == "x"', { has: ['user_identity'] }],
+  ['any where ev|', { has: ['event', 'process', 'startsWith', 'not'], insert: { event: 'event.' } }],
+  ['any where ?user.na|', { has: ['name', 'id'] }],
+  ['any where user.name.|', { has: ['text'] }],
+  ['any where nosuch.|', { none: true }],
+  // ranking: the rule's integration first
+  ['any where |', { rule: true, first: '@timestamp', has: ['aws', 'event', 'process'] }],
+  ['any where aws.cloudtrail.user_identity.|', { rule: true, first: 'access_key_id' }],
+  // categories
+  ['|', { first: 'any', has: ['process', 'iam', 'network', 'sequence', 'sample'], insert: { process: 'process where $0' } }],
+  ['pro|', { has: ['process'] }],
+  ['sequence [|', { first: 'any', has: ['process', 'file'], not: ['event', 'startsWith'] }],
+  ['sequence by user.name [process where true] ![|', { has: ['file'] }],
+  ['process |', { has: ['where'], not: ['process'] }],
+  ['[any |', { has: ['where'] }],
+  // keywords and operators after things
+  ['process where process.name |', { has: ['==', ':', 'in', 'like~', 'not in', 'and', 'or'], insert: { 'in': 'in ($0)' } }],
+  ['process where process.name == "a" |', { has: ['and', 'or'], not: ['==', 'in'] }],
+  ['sequence [process where process.name == "a" |', { has: [']', 'and'] }],
+  ['sequence |', { has: ['by', 'with maxspan=', '['], not: ['process'] }],
+  ['sequence by user.name |', { has: ['with maxspan=', '['], not: ['=='] }],
+  ['sequence with maxspan=5m [any where true] |', { has: ['by', '[', 'until', 'with runs='] }],
+  ['process where true | |', { has: ['head', 'tail'] }],
+  // functions
+  ['process where starts|', { has: ['startsWith'], insert: { startsWith: 'startsWith(${1:source}, ${2:prefix})' } }],
+  ['process where not |', { has: ['cidrMatch', 'process'] }],
+  // values
+  ['any where event.outcome == |', { first: 'failure', has: ['success', 'unknown'], insert: { success: '"success"' } }],
+  ['any where event.outcome : "|"', { has: ['success'], not: ['event', 'process'], insert: { success: 'success' } }],
+  ['any where event.outcome : "su|', { has: ['success'], insert: { success: 'success' } }],
+  ['any where event.kind in ("alert", |', { has: ['event', 'signal'] }],
+  ['any where event.category in~ (|', { has: ['process', 'iam'] }],
+  ['any where event.provider == "|"', { has: ['rds.amazonaws.com', 'iam.amazonaws.com', 's3.amazonaws.com'] }],
+  ['any where event.provider == "rds.amazonaws.com" and event.action in (|', { has: ['RestoreDBInstanceFromDBSnapshot', 'ModifyDBInstance', 'DeleteDBSnapshot'], not: ['AttachUserPolicy', 'PutBucketPolicy'], insert: { ModifyDBInstance: '"ModifyDBInstance"' } }],
+  ['any where event.action == "|" and event.provider : "iam.amazonaws.com"', { has: ['AttachUserPolicy', 'CreateAccessKey'], not: ['ModifyDBInstance'] }],
+  ['any where event.provider in ("s3.amazonaws.com", "kms.amazonaws.com") and event.action : "|"', { has: ['PutBucketPolicy', 'ScheduleKeyDeletion'], not: ['CreateUser'] }],
+  ['sequence [any where event.provider == "rds.amazonaws.com"] [any where event.action == "|"]', { has: ['CreateUser', 'ModifyDBInstance'] }],
+  ['any where event.action == "|"', { has: ['ConsoleLogin', 'AssumeRole', 'GetSecretValue', 'StopLogging', 'DeleteDetector', 'Invoke', 'PutParameter'] }],
+  ['any where data_stream.dataset == |', { first: 'aws.cloudtrail' }],
+  // inside strings: values only, never fields
+  ['any where process.name == "|"', { none: true }],
+  ['any where stringContains(aws.cloudtrail.request_parameters, "|")', { none: true }],
+  ['any where process.pid == 4|2', { none: true }],
+];
+
+describe('completion', () => {
+  for (const [input, e] of cases) test(input, () => check(input, e));
+});
+
+describe('completion with samples', () => {
+  const reg2 = registry();
+  reg2.setSamples(catalogFromSamples([{ doc: { event: { action: 'MyCustomAction', category: 'weird' }, custom: { thing: 1 } } }]));
+  const c2 = context(reg2);
+  const cases2: [string, Expect][] = [
+    ['any where event.action == "|"', { has: ['MyCustomAction', 'CreateUser'] }],
+    ['any where cus|', { has: ['custom'] }],
+    ['[|', { has: ['weird', 'process'] }],
+  ];
+  for (const [input, e] of cases2) test(input, () => check(input, e, c2));
+  test('fields seen in samples say so', () => {
+    const { text, offset } = cursor('any where event.|');
+    const item = doComplete(queryDoc(text), offset, c2).items.find((i) => i.label === 'action');
+    assert.match(String(item?.detail), /in samples/);
+  });
+});
+
+describe('completion in a rule file region', () => {
+  test('edits map to host offsets', () => {
+    const host = 'query = """\nany where event.\n"""';
+    const start = host.indexOf('any');
+    const query = 'any where event.';
+    const doc = {
+      uri: 'file:///r.toml',
+      languageId: 'eql-rule-toml',
+      version: 1,
+      text: host,
+      regions: [{ query, toHost: (q: number) => q + start, toQuery: (h: number) => (h >= start && h <= start + query.length ? h - start : undefined), hostRange: { start, end: start + query.length }, rule: { indices: ['logs-aws.cloudtrail-*'], integrations: [] } }],
+    };
+    const item = doComplete(doc, start + query.length, ctx).items.find((i) => i.label === 'action');
+    assert.ok(item?.textEdit && 'range' in item.textEdit);
+    assert.deepEqual(item.textEdit.range, { start: { line: 1, character: 16 }, end: { line: 1, character: 16 } });
+    assert.deepEqual(doComplete(doc, 2, ctx).items, []);
+  });
+});
