@@ -62,14 +62,90 @@ function deeperThan(v: unknown, limit: number): boolean {
   return false;
 }
 
-/** Position of a JSON.parse error inside the parsed text, when the engine's message says so. */
-function parseErrorOffset(message: string): number | undefined {
-  const m = /at position (\d+)/.exec(message);
-  return m ? Number(m[1]) : undefined;
-}
-
-function cleanParseMessage(message: string): string {
-  return message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/,? ?"[^"]*"\.\.\. is not valid JSON$/s, ' (invalid JSON)');
+/**
+ * Where JSON.parse failed, and why: V8's messages do not always carry a position, so the text is re-checked by a
+ * small validator (only ever run on text that failed to parse).
+ */
+export function jsonErrorAt(text: string): { offset: number; message: string } {
+  let i = 0;
+  const n = text.length;
+  const ws = () => {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE || c === TAB || c === NL || c === CR) i++;
+      else break;
+    }
+  };
+  const fail = (message: string): never => {
+    throw { offset: i, message };
+  };
+  const describe = () => (i >= n ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[i])}`);
+  const str = () => {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) { i++; return; }
+      if (c === BACKSLASH) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) { i += 2; fail('bad \\u escape in a string'); }
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else { i++; fail('bad escape in a string'); }
+        continue;
+      }
+      if (c < 32) fail('control character in a string');
+      i++;
+    }
+    fail('unterminated string');
+  };
+  const num = () => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '-') fail(describe());
+    i += m![0].length;
+  };
+  const value = (depth: number): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++; ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(`${describe()}: expected a quoted key`);
+        str(); ws();
+        if (text[i] !== ':') fail(`${describe()}: expected ':'`);
+        i++;
+        value(depth + 1); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; return; }
+        fail(`${describe()}: expected ',' or '}'`);
+      }
+    } else if (c === '[') {
+      i++; ws();
+      if (text[i] === ']') { i++; return; }
+      for (;;) {
+        value(depth + 1); ws();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; return; }
+        fail(`${describe()}: expected ',' or ']'`);
+      }
+    } else if (c === '"') str();
+    else if (c === '-' || (c >= '0' && c <= '9')) num();
+    else if (text.startsWith('true', i)) i += 4;
+    else if (text.startsWith('false', i)) i += 5;
+    else if (text.startsWith('null', i)) i += 4;
+    else fail(describe());
+  };
+  try {
+    value(0);
+    ws();
+    if (i < n) fail(`${describe()} after the value`);
+  } catch (e) {
+    if (typeof e === 'object' && e !== null && 'offset' in e) return e as { offset: number; message: string };
+    return { offset: 0, message: String(e) };
+  }
+  return { offset: 0, message: 'invalid JSON' };
 }
 
 export class JsonSplitter {
@@ -120,6 +196,9 @@ export class JsonSplitter {
   /** Decided by the first top-level value: a file of one-line values (NDJSON) is recovered line by line. */
   private lineMode: boolean | undefined;
   private unitFirstLine = 0;
+  /** The current top-level value had content after its opening brace on its first line (NDJSON-looking). */
+  private unitFirstLineContent = false;
+  private prevLineEndColumn = 0;
 
   constructor(private readonly sink: SplitterSink, options: SplitterOptions = {}) {
     this.maxDepth = options.maxDepth ?? 256;
@@ -195,6 +274,7 @@ export class JsonSplitter {
     this.unitColumn = this.col(i);
     this.unitWhere = where;
     this.unitFirstLine = this.line;
+    this.unitFirstLineContent = false;
     void s;
   }
 
@@ -202,6 +282,11 @@ export class JsonSplitter {
     this.unitActive = false;
     if (this.unitTooLarge) {
       this.unitParts = [];
+      return;
+    }
+    if (this.unitLen + endExclusive - this.unitStartInChunk > this.maxValueChars) {
+      this.unitParts = [];
+      this.sink.error(this.unitLine, this.unitColumn, `value larger than ${this.maxValueChars} characters, skipped`);
       return;
     }
     const last = s.slice(this.unitStartInChunk, endExclusive);
@@ -214,16 +299,13 @@ export class JsonSplitter {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (e) {
-      const msg = (e as Error).message;
-      const off = parseErrorOffset(msg);
+    } catch {
+      const { offset, message } = jsonErrorAt(text);
       let l = line, c = column;
-      if (off !== undefined) {
-        for (let k = 0; k < off && k < text.length; k++) {
-          if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;
-        }
+      for (let k = 0; k < offset && k < text.length; k++) {
+        if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;
       }
-      this.sink.error(l, c, `invalid JSON: ${cleanParseMessage(msg)}`);
+      this.sink.error(l, c, `invalid JSON: ${message}`);
       return;
     }
     this.valuesSeen++;
@@ -283,7 +365,7 @@ export class JsonSplitter {
   private tryFastLine(s: string, i: number): number {
     if (this.lineMode === false) return -1;
     const nl = s.indexOf('\n', i);
-    if (nl < 0 || nl - i > this.fastLineChars) return -1;
+    if (nl < 0 || nl - i > this.fastLineChars || nl - i > this.maxValueChars) return -1;
     let value: unknown;
     try {
       value = JSON.parse(s.slice(i, nl));
@@ -366,6 +448,7 @@ export class JsonSplitter {
         if (this.primActive && !this.primIsString) this.finishPrimitive(s, i);
         const line = this.line;
         const at = this.col(i);
+        this.prevLineEndColumn = at;
         this.line++;
         this.lineStart = this.base + i + 1;
         i++;
@@ -429,6 +512,16 @@ export class JsonSplitter {
       }
 
       // Inside a container.
+      if (this.unitActive && this.unitWhere === 'top' && !this.containerTop) {
+        if (this.line === this.unitFirstLine) this.unitFirstLineContent = true;
+        else if (c === OPEN_OBJ && this.unitFirstLineContent && this.lineMode !== false && this.base + i === this.lineStart) {
+          // An object opening in column 1 while a value that began like an NDJSON line is still open: that line was
+          // cut short. Report it and read this line as the next value.
+          this.sink.error(this.line - 1, this.prevLineEndColumn, "unexpected end of line: this line's JSON value is not closed");
+          this.resetStructure();
+          continue;
+        }
+      }
       const top = this.stack[depth - 1];
       const inElement = this.streamDepth > 0 && depth > this.streamDepth;
       if (c === QUOTE) {
