@@ -174,7 +174,8 @@ export function compileValue(e: Expr, ctx: ExprContext): Ev {
       const l = compileValue(e.left, ctx);
       const r = compileValue(e.right, ctx);
       const op = e.op;
-      return (doc) => lift2(l(doc), r(doc), (a, b) => arith(op, a, b));
+      const float = isFloat(e.left, ctx) || isFloat(e.right, ctx);
+      return (doc) => lift2(l(doc), r(doc), (a, b) => arith(op, a, b, float));
     }
     case 'unary': {
       const f = compileValue(e.operand, ctx);
@@ -197,6 +198,33 @@ export function compileValue(e: Expr, ctx: ExprContext): Ev {
     }
     case 'call':
       return compileCall(e, ctx);
+  }
+}
+
+const FLOAT_TYPES = new Set(['double', 'float', 'half_float', 'scaled_float']);
+
+/**
+ * Whether an operand is floating point by its type (a `4.0` literal, a double field): JSON and JS
+ * numbers cannot tell 4.0 from 4, but Elasticsearch divides integers only when both sides are integers.
+ */
+export function isFloat(e: Expr, ctx: ExprContext): boolean {
+  switch (e.kind) {
+    case 'literal':
+      return e.type === 'float';
+    case 'paren':
+      return isFloat(e.expr, ctx);
+    case 'unary':
+      return isFloat(e.operand, ctx);
+    case 'arithmetic':
+      return isFloat(e.left, ctx) || isFloat(e.right, ctx);
+    case 'field':
+      return FLOAT_TYPES.has((ctx.fieldTypes?.(e.name) ?? '').split(';')[0]);
+    case 'call': {
+      const n = e.name.toLowerCase();
+      return ['add', 'subtract', 'multiply', 'divide', 'modulo'].includes(n) && e.args.some((a) => isFloat(a, ctx));
+    }
+    default:
+      return false;
   }
 }
 
@@ -364,6 +392,10 @@ function compileCall(e: Call, ctx: ExprContext): Ev {
   }
   const args = e.args.map((a) => compileValue(a, ctx));
   const ci = e.insensitive;
+  if (info.name === 'divide' && e.args.some((a) => isFloat(a, ctx))) {
+    const [l, r] = args;
+    return (doc) => lift2(l(doc), r(doc), (a, b) => arith('/', a, b, true));
+  }
   const n = args.length;
   return (doc) => {
     const vals: Value[] = new Array(n);

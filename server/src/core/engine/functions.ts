@@ -16,7 +16,7 @@ function str(v: Scalar | null): string | null {
   return v === null ? null : typeof v === 'string' ? v : null;
 }
 
-export function arith(op: '+' | '-' | '*' | '/' | '%', a: Scalar | null, b: Scalar | null): number | null {
+export function arith(op: '+' | '-' | '*' | '/' | '%', a: Scalar | null, b: Scalar | null, float = false): number | null {
   const x = num(a);
   const y = num(b);
   if (x === null || y === null) return null;
@@ -30,7 +30,7 @@ export function arith(op: '+' | '-' | '*' | '/' | '%', a: Scalar | null, b: Scal
     case '/':
       if (y === 0) return null;
       // Elasticsearch divides integers as integers (Java long division truncates toward zero).
-      return isInt(x) && isInt(y) ? Math.trunc(x / y) : x / y;
+      return !float && isInt(x) && isInt(y) ? Math.trunc(x / y) : x / y;
     case '%':
       if (y === 0) return null;
       return x % y;
