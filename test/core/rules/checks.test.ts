@@ -73,6 +73,7 @@ const MUTATIONS: [string, string, string, string[]][] = [
   [SEED, 'name = "AWS RDS DB Instance Restored"', 'name = 5', ['RULE302@5']],
   [SEED, 'tags = [', 'tags = [1, ', ['RULE302@[1, \n    "Domain: Cloud",\n    "Data Source: AWS",\n    "Data Source: Amazon Web Services",\n    "Data Source: AWS RDS",\n    "Use Case: Asset Visibility",\n    "Tactic: Defense Evasion",\n    "Resources: Investigation Guide",\n]']],
   [SEED, '08ed2a7b-208b', '08ED2A7B-208b', ['RULE303@"08ED2A7B-208b-45ff-8ddf-d1ab6e0a6fec"']],
+  [SEED, '08ed2a7b-208b-45ff-8ddf-d1ab6e0a6fec', '7eb54028-ca72-4eb7-8185-b6864572347db', []],
   [SEED, 'type = "eql"', 'type = "query"', ['RULE305@"query"']],
   [SEED, 'language = "eql"', 'language = "EQL"', ['RULE305@"EQL"']],
   [SEED, 'severity = "medium"', 'severity = "critical"', ['RULE306@47']],

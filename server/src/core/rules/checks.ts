@@ -53,6 +53,8 @@ export const TAG_PREFIXES = ['Domain', 'OS', 'Use Case', 'Tactic', 'Data Source'
 const MATURITIES = ['development', 'production', 'deprecated'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DATE = /^\d{4}\/\d{2}\/\d{2}$/;
+/** The Kibana rule schema allows this one malformed id: a shipped prebuilt rule uses it. */
+const LEGACY_RULE_IDS = new Set(['7eb54028-ca72-4eb7-8185-b6864572347db']);
 
 /** [rule] keys of the Kibana EQL rule schema (9.5), which detection-rules validates against. */
 const RULE_KEYS = new Set([
@@ -198,7 +200,7 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
 
   // --- identity
   if (rule.rule_id !== undefined) {
-    if (!UUID.test(rule.rule_id))
+    if (!UUID.test(rule.rule_id) && !LEGACY_RULE_IDS.has(rule.rule_id))
       report('RULE303', at('rule.rule_id'), `rule_id ${q(rule.rule_id)} is not a lowercase UUID`, 'error', replace('rule.rule_id', q(newUuid()), 'Replace with a new UUID'));
     const other = ctx.knownRuleIds?.get(rule.rule_id);
     if (other !== undefined && other !== rule.fileName)
