@@ -2,7 +2,7 @@
 // must get zero unknown-field warnings with the built-in catalogs (fails otherwise); the whole
 // detection-rules EQL corpus is checked against ECS + the catalogs its indices select, and the
 // number of clean rules is printed (informative: we have no catalogs for Endpoint, Windows ...).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
 import { CatalogRegistry } from '../../server/src/core/schema/select';
@@ -51,7 +51,35 @@ const diags = getFieldDiagnostics(parse(typo), registry.schemasFor({ indices: ['
 const typoOk = diags.length === 1 && diags[0].fixes?.[0]?.edits[0]?.newText === 'event.action';
 console.log(`misspelt field: ${diags.length} warning(s), first fix ${JSON.stringify(diags[0]?.fixes?.[0]?.title)} -> ${typoOk ? 'ok' : 'WRONG'}`);
 
-// 3. The whole corpus (informative).
+// 3. Every field and every event.provider / event.action value in the integration's pipeline
+//    test outputs must be known to the CloudTrail catalogs.
+const ct = registry.schemasFor({ indices: ['logs-aws.cloudtrail-*'], integrations: ['aws'] });
+const testsDir = join(shared, 'cloudtrail', 'pipeline-tests');
+const unknownPipelineFields = new Set<string>();
+const unknownValues = new Set<string>();
+let docs = 0;
+const flatten = (prefix: string, v: unknown, out: Map<string, unknown>) => {
+  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) flatten(prefix ? `${prefix}.${k}` : k, x, out);
+  else if (Array.isArray(v) && v.some((x) => x && typeof x === 'object')) for (const x of v) flatten(prefix, x, out);
+  else out.set(prefix, v);
+};
+for (const f of readdirSync(testsDir).filter((x) => x.endsWith('-expected.json'))) {
+  const expected = (JSON.parse(readFileSync(join(testsDir, f), 'utf8')) as { expected: unknown[] }).expected;
+  for (const doc of expected) {
+    docs++;
+    const flat = new Map<string, unknown>();
+    flatten('', doc, flat);
+    for (const [name, value] of flat) {
+      const geoPart = ct.lookup(name.replace(/\.(lat|lon)$/, ''))?.type === 'geo_point';
+      if (!ct.lookup(name) && !geoPart) unknownPipelineFields.add(name);
+      if ((name === 'event.provider' || name === 'event.action') && typeof value === 'string' && !ct.values(name).some((v) => v.value === value)) unknownValues.add(`${name}=${value}`);
+    }
+  }
+}
+console.log(`pipeline test outputs: ${docs} documents; fields unknown to the CloudTrail catalogs: ${unknownPipelineFields.size}${unknownPipelineFields.size ? ' (' + [...unknownPipelineFields].slice(0, 10).join(', ') + ')' : ''}`);
+console.log(`  event.provider / event.action values not in the catalog: ${unknownValues.size}${unknownValues.size ? ' (' + [...unknownValues].join(', ') + ')' : ''}`);
+
+// 4. The whole corpus (informative).
 interface CorpusRule {
   name: string;
   index?: string[];

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixtures, registry } from './fixtures';
 import {
+  catalogFromDetectionRulesEcs,
   catalogFromSamples,
   catalogFromSchemaFile,
   catalogsFromIntegrationSchemas,
@@ -66,6 +67,18 @@ describe('user schema files', () => {
 });
 
 describe('detection-rules schema files', () => {
+  const ecsCases: [string, [string, string][]][] = [
+    ['ecs_schemas/8.99.0/ecs_nested.json', [['acmeset.id', 'keyword'], ['acmeset.size', 'long']]],
+    ['ecs_schemas/8.99.0/ecs_flat.json', [['acmeset.id', 'keyword'], ['acmeset.id.text', 'match_only_text']]],
+  ];
+  for (const [file, has] of ecsCases) {
+    test(file, () => {
+      const r = catalogFromDetectionRulesEcs(read(file), `/repo/detection_rules/etc/${file}`);
+      assert.deepEqual(r.errors, []);
+      assert.equal(r.catalogs[0].label, 'detection-rules ECS 8.99.0');
+      for (const [name, type] of has) assert.equal(r.catalogs[0].fields.get(name)?.type, type, name);
+    });
+  }
   test('non-ECS fields apply to their index pattern only', () => {
     const { catalogs } = catalogsFromNonEcsSchema(read('non-ecs-schema.json'), 'non-ecs-schema.json');
     const reg = registry();

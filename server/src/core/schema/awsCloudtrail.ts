@@ -43,6 +43,7 @@ const OWN: [string, string, string][] = [
   ['aws.cloudtrail.user_identity.access_key_id', 'keyword', 'Access key used to sign the request (AKIA... long-term, ASIA... temporary).'],
   ['aws.cloudtrail.user_identity.arn', 'keyword', 'ARN of the principal that made the call.'],
   ['aws.cloudtrail.user_identity.invoked_by', 'keyword', 'AWS service that made the call on the principal\'s behalf.'],
+  ['aws.cloudtrail.user_identity.principal_id', 'keyword', 'Principal id of the caller (written by some pipeline versions; user.id holds it too).'],
   ['aws.cloudtrail.user_identity.session_context.creation_date', 'date', 'When the temporary credentials were issued.'],
   ['aws.cloudtrail.user_identity.session_context.mfa_authenticated', 'keyword', 'Whether the session was MFA-authenticated ("true"/"false").'],
   ['aws.cloudtrail.user_identity.session_context.session_issuer.account_id', 'keyword', 'Account of the entity that issued the session.'],

@@ -274,6 +274,9 @@ export function catalogFromSchemaFile(text: string, file: string): SchemaFileRes
         const target = fields.get(path);
         add(fields, source, name, target?.type ?? '', { description: `Alias of \`${path}\`.` });
       }
+    } else if (Object.values(value).length > 0 && Object.values(value).every((v) => isObj(v) && isObj(v.fields))) {
+      // ECS nested form (ecs_nested.json): fieldset -> { fields: { flat name -> definition } }.
+      for (const fs of Object.values(value)) fromFlat((fs as Obj).fields as Obj, fields, source);
     } else if (!fromFlat(value, fields, source)) {
       errors.push({ file, line: 1, column: 1, message: 'not a recognised schema: expected fields.yml, flat name -> type/definition, or an Elasticsearch mapping' });
     }
