@@ -1,0 +1,103 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readSampleFiles, iterateSampleEvents, listSampleFiles, type ReadSamplesResult } from '../../server/src/io/readSamples';
+import type { SampleEvent } from '../../server/src/core/samples/types';
+
+let dir = '';
+const RAW = (id: string) => JSON.stringify({ eventVersion: '1.09', eventTime: '2024-01-01T00:00:00Z', eventSource: 'rds.amazonaws.com', eventName: 'RestoreDBInstanceFromS3', eventID: id });
+
+// The temp tree: [relative path, content]
+const FILES: [string, string | Buffer][] = [
+  ['a/1.ndjson', '{"n":1}\n{"n":2}\n'],
+  ['a/2-broken.jsonl', '{"n":3}\n{"n":\n{"n":4}\n'],
+  ['a/b/records.json.gz', gzipSync(JSON.stringify({ Records: [JSON.parse(RAW('g1')), JSON.parse(RAW('g2'))] }))],
+  ['a/b/compressed-without-extension.log', gzipSync('{"n":5}\n')],
+  ['a/c/trail.log', RAW('l1') + '\n'],
+  ['a/node_modules/ignored.json', '{"n":99}'],
+  ['a/.git/ignored.json', '{"n":98}'],
+  ['a/notes.txt', 'not a sample'],
+  ['a/d/bad.gz', Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5])],
+  ['explicit.txt', '{"n":6}\n'],
+];
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eql-samples-'));
+  for (const [p, content] of FILES) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), content);
+  }
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const rel = (p: string) => relative(dir, p);
+
+test('folders are expanded recursively in name order, skipping node_modules, .git and other extensions', async () => {
+  const { files, skipped } = await listSampleFiles([join(dir, 'a'), join(dir, 'explicit.txt'), join(dir, 'missing.json')]);
+  assert.deepEqual(files.map(rel), ['a/1.ndjson', 'a/2-broken.jsonl', 'a/b/compressed-without-extension.log', 'a/b/records.json.gz', 'a/c/trail.log', 'a/d/bad.gz', 'explicit.txt']);
+  assert.deepEqual(skipped.map((s) => [rel(s.file), s.reason]), [['missing.json', 'not found']]);
+});
+
+test('reads every format, gunzips by magic bytes, numbers events across files, reports errors with positions', async () => {
+  const events: SampleEvent[] = [];
+  const files: string[] = [];
+  const r = await readSampleFiles([join(dir, 'a'), join(dir, 'explicit.txt')], { onEvent: (e) => events.push(e), onFile: (f) => files.push(`${rel(f.file)}:${f.events}${f.gzip ? ':gz' : ''}`) });
+  const summary = events.map((e) => `${e.seq} ${rel(e.source.file)}:${e.source.line}:${e.source.column} ${e.raw ? (e.doc.event as { id: string }).id : e.doc.n}`);
+  assert.deepEqual(summary, [
+    '0 a/1.ndjson:1:1 1',
+    '1 a/1.ndjson:2:1 2',
+    '2 a/2-broken.jsonl:1:1 3',
+    '3 a/2-broken.jsonl:3:1 4',
+    '4 a/b/compressed-without-extension.log:1:1 5',
+    '5 a/b/records.json.gz:1:13 g1',
+    '6 a/b/records.json.gz:1:' + (13 + RAW('g1').length + 1) + ' g2',
+    '7 a/c/trail.log:1:1 l1',
+    '8 explicit.txt:1:1 6',
+  ]);
+  assert.deepEqual(files, ['a/1.ndjson:2', 'a/2-broken.jsonl:2', 'a/b/compressed-without-extension.log:1:gz', 'a/b/records.json.gz:2:gz', 'a/c/trail.log:1', 'a/d/bad.gz:0:gz', 'explicit.txt:1']);
+  assert.equal(r.files, 7);
+  assert.equal(r.events, 9);
+  assert.equal(r.errors.length, 2);
+  assert.deepEqual([rel(r.errors[0].file), r.errors[0].line, r.errors[0].column], ['a/2-broken.jsonl', 2, 6]);
+  assert.match(r.errors[0].message, /not closed/);
+  assert.deepEqual([rel(r.errors[1].file), r.errors[1].line], ['a/d/bad.gz', 1]);
+  assert.match(r.errors[1].message, /cannot decompress/);
+});
+
+test('the async iterator yields the same events lazily and fills the result', async () => {
+  const result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  const seqs: number[] = [];
+  for await (const e of iterateSampleEvents([join(dir, 'a', '1.ndjson'), join(dir, 'a', 'c')], {}, result)) seqs.push(e.seq);
+  assert.deepEqual(seqs, [0, 1, 2]);
+  assert.equal(result.files, 2);
+});
+
+test('an aborted signal stops reading', async () => {
+  const ctl = new AbortController();
+  let n = 0;
+  const r = await readSampleFiles([join(dir, 'a')], { signal: ctl.signal, onEvent: () => { n++; ctl.abort(); } });
+  assert.equal(r.aborted, true);
+  assert.ok(n >= 1 && n < 9, `read ${n} events`);
+});
+
+test('a digest file is skipped with a note', async () => {
+  const p = join(dir, 'digest.json');
+  writeFileSync(p, JSON.stringify({ awsAccountId: '1', digestStartTime: '2024-01-01T00:00:00Z', digestEndTime: '2024-01-01T01:00:00Z', digestS3Object: 'x', logFiles: [] }));
+  const r = await readSampleFiles([p]);
+  assert.equal(r.events, 0);
+  assert.deepEqual(r.skipped.map((s) => s.reason), ['CloudTrail digest file: it holds no events, skipped']);
+});
+
+test('multi-byte characters split across read chunks survive', async () => {
+  const p = join(dir, 'utf8.ndjson');
+  const line = JSON.stringify({ s: 'é€😀'.repeat(300000) }) + '\n'; // > 1 MB: crosses the 1 MB read chunk
+  writeFileSync(p, line + line);
+  const got: string[] = [];
+  const r = await readSampleFiles([p], { onEvent: (e) => got.push(e.doc.s as string) });
+  assert.deepEqual(r.errors, []);
+  assert.equal(got.length, 2);
+  assert.equal(got[1], 'é€😀'.repeat(300000));
+});
