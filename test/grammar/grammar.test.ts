@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixtureDir, loadGrammar, renderSnapshot, tokenize } from './textmate';
+import { fixtureDir, loadGrammar, renderSnapshot, repoRoot, tokenize } from './textmate';
 
 /** Which grammar(s) tokenize a fixture, by extension; the second TOML view is a TOML extension's grammar + our injection. */
 function snapshotsFor(file: string): { rootScope: string; snap: string }[] {
@@ -18,6 +18,19 @@ function snapshotsFor(file: string): { rootScope: string; snap: string }[] {
   }
   return [];
 }
+
+describe('package.json grammar contributions', () => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const languages = new Set((manifest.contributes.languages as { id: string }[]).map((l) => l.id));
+  for (const c of manifest.contributes.grammars as { scopeName: string; path: string; language?: string; injectTo?: string[] }[]) {
+    test(`${c.path} declares ${c.scopeName}`, () => {
+      const raw = JSON.parse(readFileSync(join(repoRoot, c.path), 'utf8'));
+      assert.equal(raw.scopeName, c.scopeName);
+      if (c.language) assert.ok(languages.has(c.language), `language ${c.language} is not contributed`);
+      if (c.injectTo) assert.match(raw.injectionSelector ?? '', new RegExp(`\\b${c.injectTo[0].replace(/\./g, '\\.')}\\b`));
+    });
+  }
+});
 
 describe('grammar snapshots', () => {
   const fixtures = readdirSync(fixtureDir).filter((f) => snapshotsFor(f).length > 0);
