@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, SEED_RULE } from './prepareWorkspace';
 import { expectedMatches } from './expected';
-import { activeEditor, openFile, openWorkbench, runCommand, setUserSetting, webview } from './workbench';
+import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, setUserSetting, webview } from './workbench';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
 const WS = required('E2E_WORKSPACE');
@@ -56,14 +56,15 @@ async function main(): Promise<number> {
 
     await check(page, 'seed rule: the TOML query is highlighted as EQL', async () => {
       await openFile(page, SEED_RULE);
+      await goToLine(page, lineOf(join(WS, SEED_RULE), 'and event.outcome'));
+      // A string, not a function: tsx would wrap named arrow functions in a helper the page lacks.
       await page.waitForFunction(
-        () => {
-          const spans = Array.from(document.querySelectorAll<HTMLElement>('.editor-group-container.active .monaco-editor .view-line span span'));
+        `(() => {
+          const spans = Array.from(document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line span span'));
           const where = spans.find((s) => s.textContent === 'where');
-          const str = spans.find((s) => s.textContent?.includes('"rds.amazonaws.com"'));
-          const color = (s: HTMLElement) => getComputedStyle(s).color;
-          return !!where && !!str && /\bmtk\d+\b/.test(where.className) && color(where) !== color(str);
-        },
+          const str = spans.find((s) => (s.textContent || '').includes('"rds.amazonaws.com"'));
+          return !!where && !!str && /\\bmtk\\d+\\b/.test(where.className) && getComputedStyle(where).color !== getComputedStyle(str).color;
+        })()`,
         null,
         { timeout: 30_000 },
       );
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
 
     await check(page, 'broken copy of the seed rule: a diagnostic inside the query', async () => {
       await openFile(page, BROKEN_RULE);
+      await goToLine(page, lineOf(join(WS, BROKEN_RULE), 'and event.outcome'));
       await waitForSquiggle(page);
       const line = await activeEditor(page).locator('.view-line', { hasText: 'event.outcome ==' }).count();
       assert.ok(line > 0, 'the broken line is on screen');

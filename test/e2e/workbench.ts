@@ -62,6 +62,24 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await activeEditor(page).locator('.view-lines').waitFor();
 }
 
+/** Moves the active editor's cursor (and view) to a 1-based line, through Quick Open's `:` mode. */
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The 1-based line of the first occurrence of `text` in a file. */
+export function lineOf(file: string, text: string): number {
+  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  if (index < 0) throw new Error(`${text} not found in ${file}`);
+  return index + 1;
+}
+
 export function activeEditor(page: Page) {
   return page.locator('.editor-group-container.active .monaco-editor').first();
 }

@@ -1,7 +1,9 @@
 // "EQL: Run Rule on Samples": asks the language server to run a document's query over the
 // sample set (cancellable), and shows the result in the panel.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { randomUUID } from 'node:crypto';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import type { LanguageClient, WorkDoneProgressParams } from 'vscode-languageclient/node';
 import { ExplainEventRequest, RunRuleRequest, SearchEventsRequest } from '../../../server/src/protocol';
 import type { ExplainEventParams, ExplainEventResult, RunRuleParams, RunRuleResult, SearchEventsParams, SearchEventsResult } from '../../../server/src/protocol';
 import { PanelActions, PanelTarget, ResultsPanel } from '../panel/resultsPanel';
@@ -44,13 +46,22 @@ export class RuleRunner implements PanelActions {
     this.inFlight?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.inFlight = cts;
-    const params: RunRuleParams = { uri: target.uri.toString(), regionIndex: target.regionIndex, samples: samples.paths };
+    // The server reports "N events read…" against this token; shown inside the progress notification.
+    const workDoneToken = randomUUID();
+    const params: RunRuleParams & WorkDoneProgressParams = { uri: target.uri.toString(), regionIndex: target.regionIndex, samples: samples.paths, workDoneToken };
     try {
       const result = await vscode.window.withProgress(
         { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `EQL: running ${name} on samples`, cancellable: true },
-        (_progress, token) => {
+        async (progress, token) => {
           token.onCancellationRequested(() => cts.cancel());
-          return this.client.sendRequest<RunRuleResult>(RunRuleRequest, params, cts.token);
+          const listener = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (p) => {
+            if (p.kind !== 'end' && p.message) progress.report({ message: p.message });
+          });
+          try {
+            return await this.client.sendRequest<RunRuleResult>(RunRuleRequest, params, cts.token);
+          } finally {
+            listener.dispose();
+          }
         },
       );
       if (cts.token.isCancellationRequested) return undefined;

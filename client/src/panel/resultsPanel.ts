@@ -63,8 +63,13 @@ export class ResultsPanel {
     );
   }
 
+  /** Messages posted before the page's script has loaded are dropped by VS Code: hold them until 'ready'. */
+  private ready = false;
+  private queue: ToWebview[] = [];
+
   private post(message: ToWebview): void {
-    void this.panel.webview.postMessage(message);
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.queue.push(message);
   }
 
   showRunning(source: string, samples: string): void {
@@ -85,9 +90,14 @@ export class ResultsPanel {
   private async onMessage(m: FromWebview): Promise<void> {
     try {
       switch (m.type) {
-        case 'ready':
-          if (this.last) this.post({ type: 'result', ...this.last });
+        case 'ready': {
+          // Also sent after the webview reloads; then the queue is empty and the last result is replayed.
+          const pending = this.queue.splice(0);
+          this.ready = true;
+          if (pending.length) for (const p of pending) this.post(p);
+          else if (this.last) this.post({ type: 'result', ...this.last });
           break;
+        }
         case 'select':
           this.selectedEvent = m.event;
           break;
