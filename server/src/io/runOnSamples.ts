@@ -3,7 +3,7 @@
 // language server's eql/runRule, so both show the same matches.
 import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
-import { compileQuery, createRun, type EngineOptions, type RunResult } from '../core/engine';
+import { compileQuery, createRun, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
@@ -24,6 +24,8 @@ export interface RunOnSamplesInput {
 
 export interface RunOnSamplesOutput {
   parsed: ParseResult;
+  /** Set when the query compiled (for explain). */
+  compiled?: CompiledQuery;
   /** Syntax, verifier and compile errors that prevented the run (then nothing was read). */
   queryErrors: Diagnostic[];
   result: RunResult;
@@ -96,6 +98,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
   return {
     parsed,
+    compiled,
     queryErrors: [],
     result,
     files: read.files,

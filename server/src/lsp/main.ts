@@ -15,12 +15,16 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogRegistry } from '../core/schema/select';
-import { StatusNotification } from '../protocol';
+import { ExplainEventRequest, RunRuleRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import type { ExplainEventParams, RunRuleParams, RunRuleResult, SearchEventsParams } from '../protocol';
+import { fileURLToPath } from 'node:url';
+import { ruleFileOf } from '../service/embedded';
 import { createLanguageService } from '../service/languageService';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens';
 import { Debouncer } from './debounce';
 import { guard, guardVoid } from './safe';
 import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
+import { RunService } from './runs';
 import { Workspace } from './workspace';
 
 const DIAGNOSTICS_DELAY_MS = 150;
@@ -33,8 +37,8 @@ process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof
 const documents = new TextDocuments(TextDocument);
 // The catalogs' data files sit next to the bundle (dist/data), read on first use.
 const catalogs = new CatalogRegistry(() => readFileSync(join(__dirname, 'data', 'ecs.json'), 'utf8'));
-const service = createLanguageService({ log, catalogs });
 const workspace = new Workspace(log);
+const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) });
 const debouncer = new Debouncer(DIAGNOSTICS_DELAY_MS);
 
 let configurationPull = false;
@@ -104,6 +108,8 @@ function publishDiagnostics(d: TextDocument): void {
   const current = documents.get(d.uri);
   if (!current || current.version !== d.version) return; // a newer edit will publish
   const doc = serviceDoc(current);
+  const rules = ruleFileOf(doc);
+  if (rules) workspace.documentRuleIds(doc.uri, rules.rules.map((r) => r.rule_id));
   const diagnostics = service.diagnostics(doc);
   void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
   if (doc.regions.length > 0) void connection.sendNotification(StatusNotification, service.status(doc));
@@ -119,6 +125,7 @@ documents.onDidClose(
   guardVoid(log, 'didClose', (e) => {
     debouncer.cancel(e.document.uri);
     service.forget(e.document.uri);
+    workspace.documentClosed(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   }),
 );
@@ -193,6 +200,32 @@ connection.onCodeLens(
     return a ? service.codeLenses(a.doc, workspace.sampleFileCount(p.textDocument.uri)) : [];
   }),
 );
+
+const runs = new RunService();
+
+/** An open document, or the file on disk (a run can target a rule that is not open). */
+function serviceDocFor(uri: string) {
+  const open = documents.get(uri);
+  if (open) return serviceDoc(open);
+  const text = readFileSync(fileURLToPath(uri), 'utf8');
+  const languageId = uri.endsWith('.eql') ? 'eql' : uri.endsWith('.toml') ? 'toml' : uri.endsWith('.ndjson') ? 'ndjson' : 'json';
+  return service.document(uri, languageId, 0, text);
+}
+
+// Run errors must reach the client as errors (the panel shows them), so these are not guarded.
+connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promise<RunRuleResult> => {
+  const doc = serviceDocFor(params.uri);
+  const wd = (params as { workDoneToken?: string | number }).workDoneToken;
+  const reporter = wd !== undefined ? connection.window.attachWorkDoneProgress(wd) : undefined;
+  reporter?.begin('Running EQL on samples', undefined, undefined, true);
+  try {
+    return await runs.runRule(doc, params, token, reporter && { report: (m) => reporter.report(m) });
+  } finally {
+    reporter?.done();
+  }
+});
+connection.onRequest(ExplainEventRequest, (params: ExplainEventParams) => runs.explainEvent(params));
+connection.onRequest(SearchEventsRequest, (params: SearchEventsParams) => runs.searchEvents(params));
 
 documents.listen(connection);
 connection.listen();

@@ -1,13 +1,29 @@
 // What the server knows about the workspace beyond open documents: its folders, the
 // sample files the settings select (counted for the code lens), and when a changed file
 // on disk (schema, sample, rule) should trigger a re-check.
-import { fileURLToPath } from 'node:url';
-import { globFiles } from '../io/walkFiles';
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { globFiles, walkFiles } from '../io/walkFiles';
+import { RuleIdIndex } from '../service/ruleIdIndex';
 import type { ServerSettings } from './settings';
 import { DEFAULT_SERVER_SETTINGS } from './settings';
 
-/** With `eqlRuleStudio.samples` empty: event files in folders named for samples. */
-export const DEFAULT_SAMPLE_GLOBS = ['**/{samples,sample-events,events}/**/*.{json,ndjson,jsonl,log,gz}'];
+// With `eqlRuleStudio.samples` empty, the client's run command (client/src/samplesPicker.ts)
+// takes event files in sample-like folders, else every event file; the lens counts the same.
+const EVENT_FILES = '*.{json,ndjson,jsonl,log,gz}';
+const SAMPLE_FOLDER_GLOBS = [`**/{samples,sample,events,fixtures,test-fixtures}/**/${EVENT_FILES}`];
+const ANY_EVENT_FILE_GLOBS = [`**/${EVENT_FILES}`];
+
+/** Files that sit among samples but are not events (manifests, expected results, rule exports). */
+function likelySample(rel: string): boolean {
+  const p = rel.toLowerCase();
+  const base = p.split('/').pop() ?? p;
+  if (/^(package(-lock)?|tsconfig.*|jsconfig|settings|launch|tasks|extensions|composer|manifest)\.json$/.test(base)) return false;
+  if (/(^|[._-])expected([._-]|$)/.test(base) || /\/expected\//.test(`/${p}`)) return false;
+  if (/(^|\/)rules?\//.test(p) || /\.rule\.json$/.test(base) || /(^|[._-])rules?([._-]|\.)/.test(base)) return false;
+  return true;
+}
 
 function toPath(uri: string): string | undefined {
   try {
@@ -21,6 +37,10 @@ export class Workspace {
   private roots: string[] = [];
   private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   private samples: string[] | undefined;
+  private readonly ruleIds = new RuleIdIndex();
+  private scanned = false;
+  /** Uris of open documents: their live text wins over the file on disk. */
+  private readonly open = new Set<string>();
 
   constructor(private readonly log: (m: string) => void) {}
 
@@ -41,16 +61,24 @@ export class Workspace {
   /** Absolute paths of the sample files the settings select (cached until files change). */
   sampleFiles(): string[] {
     if (!this.samples) {
-      const globs = this.settings.samples.length > 0 ? this.settings.samples : DEFAULT_SAMPLE_GLOBS;
-      const found: string[] = [];
-      for (const root of this.roots) {
-        try {
-          found.push(...globFiles(root, globs, 20_000));
-        } catch (e) {
-          this.log(`sample discovery in ${root}: ${String(e)}`);
+      const explicit = this.settings.samples.length > 0;
+      const find = (globs: string[]) => {
+        const found: string[] = [];
+        for (const root of this.roots) {
+          try {
+            const files = globFiles(root, globs, 20_000);
+            found.push(...(explicit ? files : files.filter((f) => likelySample(relative(root, f).split(sep).join('/')))));
+          } catch (e) {
+            this.log(`sample discovery in ${root}: ${String(e)}`);
+          }
         }
+        return found;
+      };
+      if (explicit) this.samples = find(this.settings.samples);
+      else {
+        this.samples = find(SAMPLE_FOLDER_GLOBS);
+        if (this.samples.length === 0) this.samples = find(ANY_EVENT_FILE_GLOBS);
       }
-      this.samples = found;
     }
     return this.samples;
   }
@@ -59,10 +87,62 @@ export class Workspace {
     return this.sampleFiles().length;
   }
 
+  /** How messages name a file: relative to its workspace folder. */
+  private displayName(path: string): string {
+    for (const root of this.roots) {
+      const rel = relative(root, path);
+      if (rel && !rel.startsWith('..')) return rel.split(sep).join('/');
+    }
+    return path;
+  }
+
+  private scanFile(path: string): void {
+    const uri = pathToFileURL(path).toString();
+    if (this.open.has(uri)) return;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      this.ruleIds.delete(uri);
+      return;
+    }
+    // A regex is enough to index ids; the full parse happens when the file is opened.
+    const ids = [...text.matchAll(/^[ \t]*rule_id[ \t]*=[ \t]*["']([^"'\n]+)["']/gm)].map((m) => m[1]);
+    this.ruleIds.set(uri, this.displayName(path), ids);
+  }
+
+  /** rule_id -> another file using it, for the document `uri` (the workspace's *.toml scanned once, lazily). */
+  ruleIdsOtherThan(uri: string): ReadonlyMap<string, string> {
+    if (!this.scanned) {
+      this.scanned = true;
+      for (const root of this.roots) for (const f of walkFiles(root, 50_000)) if (f.endsWith('.toml')) this.scanFile(f);
+    }
+    return this.ruleIds.others(uri);
+  }
+
+  /** An open document's current rule ids. */
+  documentRuleIds(uri: string, ids: (string | undefined)[]): void {
+    this.open.add(uri);
+    const path = toPath(uri);
+    this.ruleIds.set(uri, path ? this.displayName(path) : uri, ids);
+  }
+
+  /** Closed: back to what the file on disk says. */
+  documentClosed(uri: string): void {
+    this.open.delete(uri);
+    const path = toPath(uri);
+    if (path && path.endsWith('.toml')) this.scanFile(path);
+    else this.ruleIds.delete(uri);
+  }
+
   /** Forgets what the changed files invalidate; true when open documents should be re-checked. */
   filesChanged(uris: string[]): boolean {
     if (uris.length === 0) return false;
     this.samples = undefined;
+    for (const uri of uris) {
+      const path = toPath(uri);
+      if (path && path.endsWith('.toml') && this.scanned) this.scanFile(path);
+    }
     return true;
   }
 }

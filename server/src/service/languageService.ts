@@ -22,11 +22,20 @@ import type { StatusParams } from '../protocol';
 import type { CatalogRegistry } from '../core/schema/select';
 import { getCodeActions } from './codeActions';
 import { getCodeLenses } from './codeLens';
-import { schemasForRegion, samplesCatalog, type ServiceContext } from './context';
+import { analyze } from '../core/analysis/analyzer';
+import { fieldTypeFor, schemasForRegion, samplesCatalog, type ServiceContext } from './context';
 import { getDiagnostics } from './diagnostics';
 import { getFieldDiagnostics } from './fieldDiagnostics';
-import { wholeTextRegion, type ServiceDocument } from './document';
+import type { ServiceDocument } from './document';
+import { toServiceDocument } from './embedded';
+import { getRuleDiagnostics } from './ruleDiagnostics';
 import { getFoldingRanges } from './folding';
+import { format } from './formatting';
+import { doComplete } from './completion';
+import { doHover } from './hover';
+import { getRuleHover } from './ruleHover';
+import { getSignatureHelp } from './signatureHelp';
+import { getSymbols } from './symbols';
 import { getSemanticTokens } from './semanticTokens';
 
 /** The `eqlRuleStudio.*` settings the service uses. */
@@ -39,6 +48,8 @@ export interface LanguageServiceHost {
   log(message: string): void;
   /** The field catalogs; the host feeds it files (user schemas, samples) as they change. */
   catalogs: CatalogRegistry;
+  /** rule_id -> another file that uses it, over the workspace (or the files a CLI run checks), for the uniqueness check. */
+  knownRuleIds?(uri: string): ReadonlyMap<string, string>;
 }
 
 export interface LanguageService {
@@ -78,11 +89,6 @@ class ParseCache {
   }
 }
 
-function buildDocument(uri: string, languageId: string, version: number, text: string): ServiceDocument {
-  const regions = languageId === 'eql' || /\.eql$/i.test(uri) ? [wholeTextRegion(text)] : [];
-  return { uri, languageId, version, text, regions };
-}
-
 export function createLanguageService(host: LanguageServiceHost, initial: Partial<StudioSettings> = {}): LanguageService {
   let settings: StudioSettings = { ...initial };
   const ctx = (): ServiceContext => ({ catalogs: host.catalogs, schemaSetting: settings.schemas });
@@ -106,7 +112,7 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
     document(uri, languageId, version, text) {
       const cached = docs.get(uri);
       if (cached && cached.version === version && cached.text === text && cached.languageId === languageId) return cached;
-      const doc = buildDocument(uri, languageId, version, text);
+      const doc = toServiceDocument(uri, languageId, version, text);
       docs.set(uri, doc);
       return doc;
     },
@@ -116,26 +122,31 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
     parsed,
     diagnostics(doc) {
       return getDiagnostics(doc, parsed(doc), {
-        analyze: () => [],
+        analyze: (p, region) => analyze(p, { fieldType: fieldTypeFor(ctx(), region) }),
         fields: (p, region) => {
           const c = ctx();
           return getFieldDiagnostics(p, schemasForRegion(c, region), samplesCatalog(c));
         },
-        rule: () => [],
+        rule: (d) =>
+          getRuleDiagnostics(d, {
+            knownRuleIds: host.knownRuleIds?.(d.uri),
+            fieldExists: (name, rule) => host.catalogs.schemasFor(rule).lookup(name) !== undefined,
+            parsed: (region) => parses.get(region.query),
+          }),
         onError: (name, e) => host.log(`diagnostics/${name}: ${String(e)}`),
       });
     },
-    complete() {
-      return { isIncomplete: false, items: [] };
+    complete(doc, offset) {
+      return doComplete(doc, offset, ctx());
     },
-    hover() {
-      return null;
+    hover(doc, offset) {
+      return doHover(doc, offset, ctx()) ?? getRuleHover(doc, offset);
     },
-    signatureHelp() {
-      return null;
+    signatureHelp(doc, offset) {
+      return getSignatureHelp(doc, offset, ctx());
     },
-    symbols() {
-      return [];
+    symbols(doc) {
+      return getSymbols(doc, parsed(doc));
     },
     folding(doc) {
       return getFoldingRanges(doc, parsed(doc));
@@ -145,8 +156,8 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
       const sets = doc.regions.map((r) => schemasForRegion(c, r));
       return getSemanticTokens(doc, parsed(doc), (i, name) => (sets[i]?.lookup(name) ? true : sets[i]?.complete ? false : undefined));
     },
-    format() {
-      return [];
+    format(doc) {
+      return format(doc);
     },
     codeActions(doc, range, diagnostics) {
       return getCodeActions(doc.uri, range, diagnostics);

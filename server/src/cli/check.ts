@@ -1,0 +1,116 @@
+// `eql-rules check`: the editor's diagnostics for .eql files, detection-rules TOML and Kibana
+// rule exports, from the same language service, so CI and the editor agree.
+import { readFileSync } from 'node:fs';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
+import { createNodeCatalogRegistry } from '../io/catalogData';
+import { walkFiles } from '../io/walkFiles';
+import { RuleIdIndex } from '../service/ruleIdIndex';
+import { ruleFileOf } from '../service/embedded';
+import { createLanguageService } from '../service/languageService';
+import type { ServiceDocument } from '../service/document';
+import { flag, oneOf, parseArgs, UsageError } from './args';
+import { formatJson, formatSarif, formatText, type CheckedFile, type Severity } from './checkReport';
+import type { Io } from './io';
+
+export const CHECK_HELP = `Usage: eql-rules check <files or folders...> [--format text|json|sarif]
+
+Checks EQL queries (.eql), detection-rules TOML rule files and Kibana rule exports
+(.json, .ndjson) with the same diagnostics as the editor. Folders are searched recursively.
+
+Options:
+  --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0
+  --schemas ids              field catalogs for plain .eql files, comma separated
+                             (default: ECS and every built-in integration)
+  -h, --help                 show this help
+
+Exit status: 0 no errors, 1 at least one error, 2 usage error or unreadable file.
+`;
+
+const LANGUAGE: Record<string, string> = { '.eql': 'eql', '.toml': 'toml', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
+const SEVERITY: Severity[] = ['error', 'error', 'warning', 'information', 'hint'];
+
+/** Relative to the working directory when inside it, else absolute. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(path);
+}
+
+interface Input {
+  path: string;
+  explicit: boolean;
+}
+
+function collect(paths: string[]): Input[] {
+  const out: Input[] = [];
+  for (const p of paths) {
+    const files = walkFiles(p);
+    if (files.length === 1 && files[0] === p) out.push({ path: p, explicit: true });
+    else for (const f of files) if (LANGUAGE[extname(f).toLowerCase()]) out.push({ path: f, explicit: false });
+  }
+  return out;
+}
+
+function toChecked(d: LspDiagnostic): { line: number; column: number; endLine: number; endColumn: number; severity: Severity; code: string; message: string } {
+  return {
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: SEVERITY[d.severity ?? 1] ?? 'error',
+    code: String(d.code ?? ''),
+    message: d.message,
+  };
+}
+
+export function runCheck(argv: string[], io: Io, version: string): number {
+  const args = parseArgs(argv, { format: { value: true }, schemas: { value: true } });
+  if (args.help) {
+    io.out(CHECK_HELP);
+    return 0;
+  }
+  const format = oneOf(args, 'format', ['text', 'json', 'sarif'] as const, 'text');
+  if (args.positionals.length === 0) throw new UsageError('check needs at least one file or folder');
+  const schemas = flag(args, 'schemas')?.split(',').map((s) => s.trim()).filter(Boolean);
+
+  const inputs = collect(args.positionals);
+  const ruleIds = new RuleIdIndex();
+  const service = createLanguageService(
+    { log: (m) => io.err(`${m}\n`), catalogs: createNodeCatalogRegistry(), knownRuleIds: (uri) => ruleIds.others(uri) },
+    { schemas },
+  );
+
+  let unreadable = 0;
+  const docs: { path: string; doc: ServiceDocument }[] = [];
+  for (const input of inputs) {
+    let text: string;
+    try {
+      text = readFileSync(input.path, 'utf8');
+    } catch (e) {
+      io.err(`eql-rules: cannot read ${input.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      unreadable++;
+      continue;
+    }
+    const languageId = LANGUAGE[extname(input.path).toLowerCase()] ?? 'plaintext';
+    const doc = service.document(pathToFileURL(input.path).toString(), languageId, 1, text);
+    const rules = ruleFileOf(doc);
+    if (doc.regions.length === 0 && !rules) {
+      if (input.explicit) io.err(`eql-rules: skipped ${input.path}: not an EQL query or rule file\n`);
+      continue;
+    }
+    ruleIds.set(doc.uri, displayPath(input.path), (rules?.rules ?? []).map((r) => r.rule_id));
+    docs.push({ path: input.path, doc });
+  }
+
+  const files: CheckedFile[] = docs.map(({ path, doc }) => ({
+    path: displayPath(path),
+    diagnostics: service.diagnostics(doc).map(toChecked),
+  }));
+  if (format === 'json') io.out(formatJson(files));
+  else if (format === 'sarif') io.out(formatSarif(files, version));
+  else io.out(formatText(files));
+
+  if (unreadable > 0) return 2;
+  return files.some((f) => f.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+}

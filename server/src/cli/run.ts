@@ -1,0 +1,143 @@
+// `eql-rules run`: run rules or queries over sample events (raw CloudTrail, ECS JSON,
+// NDJSON, Elasticsearch exports) on the same engine as the editor's results panel.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
+import type { SampleError } from '../core/samples/types';
+import { runOnSamples } from '../io/runOnSamples';
+import { flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
+import { displayPath } from './check';
+import type { Io } from './io';
+import { formatRunJson, formatRunNdjson, formatRunTable, type SourceResult } from './runOutput';
+import { sourceFromQuery, sourcesFromFile, type RunSource } from './runSources';
+
+export const DEFAULT_SIZE = 10_000;
+
+export const RUN_HELP = `Usage: eql-rules run <rule or .eql files...> [--query EQL] --events <files or folders...> [options]
+
+Runs each rule's EQL query (detection-rules TOML, Kibana JSON/NDJSON export, .eql file, or
+--query) over sample events: raw CloudTrail (also .json.gz), ECS JSON or NDJSON documents,
+Elasticsearch search responses and Kibana exports. Folders are searched recursively.
+
+Options:
+  --events paths...            sample files or folders (required)
+  --query EQL                  run this query (besides or instead of files)
+  --format table|json|ndjson   output (default table)
+  --timestamp-field F          default @timestamp, or the rule's timestamp_override
+  --tiebreaker-field F         orders events with equal timestamps (or the rule's tiebreaker_field)
+  --event-category-field F     default event.category, or the rule's event_category_override
+  --size N                     at most N results (default ${DEFAULT_SIZE})
+  --result-position head|tail  which end of the ordered results --size keeps (default tail)
+  --max-samples-per-key N      for sample queries (default 1)
+  --mapping FILE               an Elasticsearch index mapping (JSON) for field types and aliases
+  -h, --help                   show this help
+
+Exit status: 0 whether or not anything matched, 2 on a usage or query error.
+`;
+
+const SPECS = {
+  events: { value: true, repeat: true },
+  query: { value: true },
+  format: { value: true },
+  'timestamp-field': { value: true },
+  'tiebreaker-field': { value: true },
+  'event-category-field': { value: true },
+  size: { value: true },
+  'result-position': { value: true },
+  'max-samples-per-key': { value: true },
+  mapping: { value: true },
+};
+
+function loadMapping(file: string): (name: string) => string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read mapping ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return fieldTypesFromMapping(json);
+}
+
+export async function runRun(argv: string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, SPECS, ['events']);
+  if (args.help) {
+    io.out(RUN_HELP);
+    return 0;
+  }
+  const format = oneOf(args, 'format', ['table', 'json', 'ndjson'] as const, 'table');
+  const events = args.flags.get('events') ?? [];
+  if (events.length === 0) throw new UsageError('run needs --events <files or folders>');
+  for (const e of events) if (!existsSync(e)) throw new UsageError(`no such file or folder: ${e}`);
+  const query = flag(args, 'query');
+  if (args.positionals.length === 0 && query === undefined) throw new UsageError('run needs rule or .eql files, or --query');
+
+  const sources: RunSource[] = args.positionals.flatMap(sourcesFromFile);
+  if (query !== undefined) sources.push(sourceFromQuery(query));
+
+  const mappingFile = flag(args, 'mapping');
+  const base: EngineOptions = {
+    size: positiveInt(args, 'size') ?? DEFAULT_SIZE,
+    resultPosition: oneOf(args, 'result-position', ['head', 'tail'] as const, 'tail'),
+    maxSamplesPerKey: positiveInt(args, 'max-samples-per-key'),
+    fieldTypes: mappingFile ? loadMapping(mappingFile) : undefined,
+  };
+
+  const results: SourceResult[] = [];
+  const errors: SampleError[] = [];
+  const seenErrors = new Set<string>();
+  let queryError = false;
+  const progress = createProgress(io);
+  for (const src of sources) {
+    const options: EngineOptions = {
+      ...base,
+      timestampField: flag(args, 'timestamp-field') ?? src.rule?.timestampField,
+      tiebreakerField: flag(args, 'tiebreaker-field') ?? src.rule?.tiebreakerField,
+      eventCategoryField: flag(args, 'event-category-field') ?? src.rule?.eventCategoryField,
+    };
+    const out = await runOnSamples({ query: src.query, samples: events, options, onProgress: (p) => progress(src.source, p) });
+    progress.done();
+    if (out.queryErrors.length > 0) {
+      queryError = true;
+      for (const d of out.queryErrors) {
+        const p = src.position(d.range.start);
+        io.err(`${src.source}:${p.line}:${p.column}: error ${d.code} ${d.message}\n`);
+      }
+      continue;
+    }
+    for (const e of out.errors) {
+      const key = `${e.file}:${e.line}:${e.column}:${e.message}`;
+      if (!seenErrors.has(key)) {
+        seenErrors.add(key);
+        errors.push(e);
+      }
+    }
+    results.push({ source: src.source, kind: out.result.kind, matches: out.result.matches, stats: { events: out.events, files: out.files, ms: Math.round(out.ms) }, fieldPresence: out.fieldPresence });
+  }
+
+  if (format === 'json') io.out(formatRunJson(results, errors));
+  else if (format === 'ndjson') io.out(formatRunNdjson(results));
+  else {
+    // One events folder: file names in the table are shown relative to it.
+    const root = events.length === 1 && statSync(events[0]).isDirectory() ? resolve(events[0]) : undefined;
+    io.out(formatRunTable(results, errors, displayPath, root));
+  }
+  if (format === 'ndjson') for (const e of errors) io.err(`${e.file}:${e.line}:${e.column}: ${e.message}\n`);
+  return queryError ? 2 : 0;
+}
+
+/** Progress on stderr, only for runs longer than a second and only on a terminal. */
+function createProgress(io: Io): ((source: string, p: { events: number; files: number }) => void) & { done(): void } {
+  const started = Date.now();
+  let shown = false;
+  const fn = (source: string, p: { events: number; files: number }) => {
+    if (!process.stderr.isTTY || Date.now() - started < 1000) return;
+    shown = true;
+    io.err(`\r${source}: ${p.events.toLocaleString('en-US')} events, ${p.files} files read…`);
+  };
+  return Object.assign(fn, {
+    done() {
+      if (shown) io.err('\r\x1b[K');
+      shown = false;
+    },
+  });
+}

@@ -1,0 +1,156 @@
+// The server side of the run messages: eql/runRule reads the chosen sample files straight
+// into the engine (cancellable, with progress when the client asks for it) and keeps the
+// run's events, bounded, so eql/explainEvent and eql/searchEvents can answer about them.
+import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
+import { explain, stepsEventCanFill, type CompiledQuery, type EngineOptions } from '../core/engine';
+import { compilePath } from '../core/engine/fields';
+import { formatDate, parseDate } from '../core/engine/values';
+import type { SampleEvent } from '../core/samples/types';
+import { runOnSamples } from '../io/runOnSamples';
+import type {
+  EventDto,
+  ExplainEventParams,
+  ExplainEventResult,
+  MatchDto,
+  RunRuleParams,
+  RunRuleResult,
+  SearchEventsParams,
+  SearchEventsResult,
+} from '../protocol';
+import type { ServiceDocument } from '../service/document';
+import { hostText } from '../service/lspMapping';
+
+/** A preview, not an alert budget: enough matches that the panel shows everything interesting. */
+export const PREVIEW_SIZE = 10_000;
+/** Events kept after a run for explain and search (plus every matched one). */
+export const KEEP_EVENTS = 50_000;
+
+interface LastRun {
+  runId: string;
+  compiled: CompiledQuery;
+  options: EngineOptions;
+  kept: Map<number, SampleEvent>;
+  timestamp: (doc: Record<string, unknown>) => unknown;
+  /** Lower-cased JSON of kept events, built on the first search. */
+  searchText?: Map<number, string>;
+}
+
+export interface ProgressSink {
+  report(message: string): void;
+}
+
+let counter = 0;
+
+export class RunService {
+  private last: LastRun | undefined;
+
+  async runRule(doc: ServiceDocument, params: RunRuleParams, token: CancellationToken, progress?: ProgressSink): Promise<RunRuleResult> {
+    const index = params.regionIndex ?? 0;
+    const region = doc.regions[index];
+    if (!region) throw new ResponseError(-32602, `no EQL query #${index} in ${doc.uri}`);
+    const rule = region.rule;
+    const o = params.options ?? {};
+    const options: EngineOptions = {
+      timestampField: o.timestampField ?? rule?.timestampField,
+      tiebreakerField: o.tiebreakerField ?? rule?.tiebreakerField,
+      eventCategoryField: o.eventCategoryField ?? rule?.eventCategoryField,
+      size: o.size ?? PREVIEW_SIZE,
+      resultPosition: o.resultPosition,
+      maxSamplesPerKey: o.maxSamplesPerKey,
+    };
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    let out;
+    try {
+      out = await runOnSamples({
+        query: region.query,
+        samples: params.samples,
+        options,
+        signal: abort.signal,
+        keepEvents: KEEP_EVENTS,
+        onProgress: (p) => progress?.report(`${p.events.toLocaleString('en-US')} events from ${p.files} files`),
+      });
+    } finally {
+      sub.dispose();
+    }
+    if (token.isCancellationRequested || out.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The run was cancelled.');
+
+    const runId = `run-${Date.now().toString(36)}-${++counter}`;
+    const timestamp = compilePath(options.timestampField ?? '@timestamp');
+    if (out.compiled) this.last = { runId, compiled: out.compiled, options: { ...options, source: region.query }, kept: out.kept, timestamp };
+
+    const host = hostText(doc);
+    const q = out.parsed.statement.query;
+    const file = doc.uri.split('/').pop() ?? doc.uri;
+    const matches: MatchDto[] = out.result.matches.map((m) => ({
+      kind: m.kind,
+      joinKeys: m.joinKeys,
+      events: m.events.map((e) => (e.event ? toDto(e.event, timestamp) : { id: -1, missing: true })),
+    }));
+    return {
+      runId,
+      query: region.query,
+      source: rule?.name ?? decodeURIComponent(file),
+      kind: out.result.kind,
+      matches,
+      stats: { events: out.events, files: out.files, matched: matches.length, ms: Math.round(out.ms) },
+      errors: out.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
+      fields: out.fields,
+      fieldPresence: out.fieldPresence,
+      queryErrors: out.queryErrors.map((d) => {
+        const p = host.positionAt(region.toHost(Math.min(d.range.start, region.query.length)));
+        return { line: p.line + 1, column: p.character + 1, message: `${d.code} ${d.message}` };
+      }),
+      maxspanMs: q?.kind === 'sequence' ? q.maxspan?.ms : undefined,
+    };
+  }
+
+  private run(runId: string): LastRun {
+    if (!this.last || this.last.runId !== runId) throw new ResponseError(-32602, 'That run is no longer available: run the rule again.');
+    return this.last;
+  }
+
+  explainEvent(params: ExplainEventParams): ExplainEventResult {
+    const run = this.run(params.runId);
+    const event = run.kept.get(params.eventId);
+    if (!event) throw new ResponseError(-32602, `Event ${params.eventId} is not kept from this run (only the first ${KEEP_EVENTS.toLocaleString('en-US')} events and the matches are).`);
+    const explanation = explain(run.compiled, event, run.options);
+    const notes = [...explanation.notes];
+    if (run.compiled.kind === 'sequence' || run.compiled.kind === 'sample') {
+      for (const fill of stepsEventCanFill(run.compiled, event, run.options)) {
+        if (fill.reason && !notes.includes(`${fill.label}: ${fill.reason}`)) notes.push(`${fill.label}: ${fill.reason}`);
+      }
+    }
+    return { event: toDto(event, run.timestamp), steps: explanation.steps, notes };
+  }
+
+  searchEvents(params: SearchEventsParams): SearchEventsResult {
+    const run = this.run(params.runId);
+    if (!run.searchText) {
+      run.searchText = new Map();
+      for (const [seq, e] of run.kept) run.searchText.set(seq, JSON.stringify(e.raw ?? e.doc).toLowerCase() + (e.raw ? JSON.stringify(e.doc).toLowerCase() : ''));
+    }
+    const needle = params.text.trim().toLowerCase();
+    const limit = Math.max(0, Math.min(params.limit, 1000));
+    const hits: number[] = [];
+    for (const [seq, text] of run.searchText) if (needle === '' || text.includes(needle)) hits.push(seq);
+    hits.sort((a, b) => a - b);
+    return { events: hits.slice(0, limit).map((seq) => toDto(run.kept.get(seq) as SampleEvent, run.timestamp)), total: hits.length };
+  }
+}
+
+function toDto(e: SampleEvent, timestamp: (doc: Record<string, unknown>) => unknown): EventDto {
+  const t = timestamp(e.doc);
+  const first = Array.isArray(t) ? t[0] : t;
+  const ms = parseDate(first);
+  return {
+    id: e.seq,
+    missing: false,
+    file: e.source.file,
+    line: e.source.line,
+    column: e.source.column,
+    timestamp: ms !== undefined ? formatDate(ms) : undefined,
+    doc: e.doc,
+    raw: e.raw,
+  };
+}
