@@ -492,12 +492,6 @@ class Analyzer {
         this.report(a.range, 'EQL107', `"${String(a.value)}" is not an IP address or CIDR block such as "10.0.0.0/8" or "fe80::/10".`);
       }
     }
-    if (f.name === 'cidrMatch' && n > 0) {
-      const first = unparen(c.args[0]);
-      if (first.kind === 'literal' && first.type === 'string') {
-        this.report(first.range, 'EQL105', 'The first argument of cidrMatch must be an ip field, e.g. `cidrMatch(source.ip, "10.0.0.0/8")`.');
-      }
-    }
   }
 
   private comparison(c: Extract<Expr, { kind: 'comparison' }>): void {
@@ -575,7 +569,11 @@ class Analyzer {
         mismatchRange ?? other.range,
         'EQL202',
         `[${field.name}] is a ${this.fieldTypeName(field)} field but ${this.src(other.range)} is ${describeTy(lt)}: ${ft === 'number' ? 'write the number without quotes' : ft === 'string' ? 'write the value in double quotes' : `compare it with ${describeTy(ft)}`}.`,
-        ft === 'string' && lt === 'number' ? [{ title: 'Quote the value', edits: [{ range: other.range, newText: `"${this.src(other.range)}"` }], preferred: true }] : undefined,
+        ft === 'string' && lt === 'number'
+          ? [{ title: 'Quote the value', edits: [{ range: other.range, newText: `"${this.src(other.range)}"` }], preferred: true }]
+          : ft === 'number' && lt === 'string' && /^-?\d+(\.\d+)?$/.test(String(other.value))
+            ? [{ title: 'Remove the quotes', edits: [{ range: other.range, newText: String(other.value) }], preferred: true }]
+            : undefined,
       );
     }
   }

@@ -75,12 +75,14 @@ export interface Step extends NodeBase {
   runs: NumberParam | undefined;
 }
 
+/** `with runs=N` of a step; its range covers the whole clause from `with`. */
 export interface NumberParam extends NodeBase {
   kind: 'param';
   name: string;
   value: number | undefined;
 }
 
+/** The value of `with maxspan=...`; its range covers the value only (`5m`). */
 export interface TimeSpan extends NodeBase {
   kind: 'timespan';
   /** The literal as written, e.g. `5m`. */

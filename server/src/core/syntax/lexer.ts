@@ -131,7 +131,13 @@ export function lex(text: string): LexResult {
   let i = 0;
 
   const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>): void => {
-    tokens.push({ kind, text: text.slice(start, end), range: { start, end }, ...extra });
+    const t: Token = { kind, text: text.slice(start, end), range: { start, end } };
+    if (extra) {
+      if (extra.value !== undefined) t.value = extra.value;
+      if (extra.quote !== undefined) t.quote = extra.quote;
+      if (extra.invalid) t.invalid = true;
+    }
+    tokens.push(t);
   };
 
   // Double-quoted string body with escapes; returns the end offset (after the closing quote or at the line end).

@@ -47,6 +47,8 @@ export const TIME_UNITS: Readonly<Record<string, number>> = {
 };
 
 const MAX_DEPTH = 200;
+const BOUNDARY_KEYWORDS = new Set(['and', 'or', 'by', 'until', 'with', 'where']);
+const BOUNDARY_PUNCTUATION = new Set([']', ')', ',', '|', '[', '![']);
 const COMPARISON_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
 class Parser {
@@ -128,8 +130,8 @@ class Parser {
   }
 
   private isClauseBoundary(t: Token): boolean {
-    if (t.kind === 'keyword') return ['and', 'or', 'by', 'until', 'with', 'where'].includes(t.text);
-    if (t.kind === 'punctuation') return [']', ')', ',', '|', '[', '!['].includes(t.text);
+    if (t.kind === 'keyword') return BOUNDARY_KEYWORDS.has(t.text);
+    if (t.kind === 'punctuation') return BOUNDARY_PUNCTUATION.has(t.text);
     return false;
   }
 
@@ -267,9 +269,11 @@ class Parser {
     if (this.isKw('by')) by = this.parseJoinKeys();
     if (this.isKw('with') && this.isKw('maxspan', this.peek())) {
       // Not valid for samples; parsed so the analyzer can say so precisely.
-      const ms = this.parseMaxspan();
-      this.error(ms.range, 'EQL018', `'with maxspan' applies to sequences only; a ${kind} has no time window. Remove it.`, [
-        { title: 'Remove maxspan', edits: [{ range: { start: ms.range.start, end: ms.range.end }, newText: '' }], preferred: true },
+      const clauseStart = this.tok.range.start;
+      this.parseMaxspan();
+      const clause = { start: clauseStart, end: this.prevEnd() };
+      this.error(clause, 'EQL018', `'with maxspan' applies to sequences only; a ${kind} has no time window. Remove it.`, [
+        { title: 'Remove maxspan', edits: [{ range: clause, newText: '' }], preferred: true },
       ]);
     }
     const steps = this.parseSteps(false);
@@ -310,8 +314,9 @@ class Parser {
     let runs: NumberParam | undefined;
     if (this.isKw('with') && !this.isKw('maxspan', this.peek())) runs = this.parseStepParam();
     else if (this.isKw('with')) {
-      const ms = this.parseMaxspan();
-      this.error(ms.range, 'EQL017', "'with maxspan' belongs right after `sequence [by ...]`, before the first step.");
+      const clauseStart = this.tok.range.start;
+      this.parseMaxspan();
+      this.error({ start: clauseStart, end: this.prevEnd() }, 'EQL017', "'with maxspan' belongs right after `sequence [by ...]`, before the first step.");
     }
     return { kind: 'step', range: { start: open.range.start, end: this.prevEnd() }, missing, filter, by, runs };
   }
@@ -353,11 +358,13 @@ class Parser {
     this.error(t.kind === 'eof' ? { start: t.range.start, end: t.range.start } : t.range, 'EQL010', `Expected '=' found ${this.describe(t)}.`);
   }
 
+  /** `with maxspan=5m`; the TimeSpan's range is the value (`5m`, or `5 m`). */
   private parseMaxspan(): TimeSpan {
-    const start = this.next().range.start; // with
+    this.next(); // with
     this.next(); // maxspan
     this.expectAssign();
     const t = this.tok;
+    const start = t.range.start;
     if (t.kind === 'timespan') {
       this.next();
       const digits = /^\d+/.exec(t.text)?.[0] ?? '';
@@ -382,7 +389,8 @@ class Parser {
       return { kind: 'timespan', range: { start, end }, text, value, unit, ms: mult === undefined ? undefined : value * mult };
     }
     this.unexpected("a time span such as '5m' after 'maxspan='");
-    return { kind: 'timespan', range: { start, end: this.prevEnd() }, text: '', value: undefined, unit: '', ms: undefined };
+    const at = this.prevEnd();
+    return { kind: 'timespan', range: { start: at, end: at }, text: '', value: undefined, unit: '', ms: undefined };
   }
 
   private parseJoinKeys(): Expr[] {
@@ -728,13 +736,14 @@ class Parser {
     }
     // Not an expression: report, skip to a boundary, stand in an ErrorExpr.
     this.unexpected('a value, field or function call');
-    const start = t.range.start;
     if (!this.isClauseBoundary(t) && t.kind !== 'eof' && !(t.kind === 'keyword' && t.text === 'not')) {
       this.next();
       this.sync((x) => this.isClauseBoundary(x));
+      return { kind: 'error', range: { start: t.range.start, end: this.prevEnd() } };
     }
-    const end = Math.max(start, this.prevEnd());
-    return { kind: 'error', range: { start, end: end > start ? end : start } };
+    // nothing consumed: an empty node right after the previous token keeps parents' ranges tight
+    const at = this.prevEnd();
+    return { kind: 'error', range: { start: at, end: at } };
   }
 
   private parseCall(): Expr {
@@ -752,6 +761,33 @@ class Parser {
     return { kind: 'call', name, nameRange, insensitive, args, range: { start: nameTok.range.start, end: this.prevEnd() } };
   }
 
+  /** One segment of a dotted field name into `path`; false when the token can't be one. */
+  private fieldSegment(path: string[]): boolean {
+    const t = this.tok;
+    if (t.kind === 'identifier') {
+      path.push(t.text);
+      this.next();
+      return true;
+    }
+    if (t.kind === 'quotedIdentifier') {
+      path.push(String(t.value ?? ''));
+      this.next();
+      return true;
+    }
+    if (t.kind === 'keyword') {
+      // a reserved word as the first segment was reported by the caller
+      if (path.length > 0) {
+        this.error(t.range, 'EQL010', `'${t.text}' is a reserved word: quote this part of the field name with backticks: \`${t.text}\`.`, [
+          { title: 'Quote with backticks', edits: [{ range: t.range, newText: '`' + t.text + '`' }], preferred: true },
+        ]);
+      }
+      path.push(t.text);
+      this.next();
+      return true;
+    }
+    return false;
+  }
+
   private parseField(): Expr {
     const start = this.tok.range.start;
     let optional = false;
@@ -760,42 +796,14 @@ class Parser {
       this.next();
     }
     const path: string[] = [];
-    const segment = (): boolean => {
-      const t = this.tok;
-      if (t.kind === 'identifier') {
-        path.push(t.text);
-        this.next();
-        return true;
-      }
-      if (t.kind === 'quotedIdentifier') {
-        path.push(String(t.value ?? ''));
-        this.next();
-        return true;
-      }
-      if (t.kind === 'keyword' && path.length > 0) {
-        this.error(t.range, 'EQL010', `'${t.text}' is a reserved word: quote this part of the field name with backticks: \`${t.text}\`.`, [
-          { title: 'Quote with backticks', edits: [{ range: t.range, newText: '`' + t.text + '`' }], preferred: true },
-        ]);
-        path.push(t.text);
-        this.next();
-        return true;
-      }
-      if (t.kind === 'keyword' && path.length === 0) {
-        // reported by the caller (reserved word as a field name)
-        path.push(t.text);
-        this.next();
-        return true;
-      }
-      return false;
-    };
-    if (!segment()) {
+    if (!this.fieldSegment(path)) {
       this.unexpected(optional ? "a field name after '?'" : 'a field name');
       return { kind: 'error', range: { start, end: Math.max(start, this.prevEnd()) } };
     }
     for (;;) {
-      if (this.is('.') && this.tok.kind === 'punctuation') {
+      if (this.tok.kind === 'punctuation' && this.tok.text === '.') {
         this.next();
-        if (!segment()) {
+        if (!this.fieldSegment(path)) {
           this.unexpected("a field name after '.'");
           break;
         }

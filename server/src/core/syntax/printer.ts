@@ -87,7 +87,15 @@ function format(text: string, width: number): string | undefined {
       case 'field':
         for (const i of tokensIn(n.range).slice(1)) setSep(i, NONE);
         break;
-      case 'timespan':
+      case 'timespan': {
+        // `maxspan=5m`: no spaces around '=' (a unit written apart, `5 m`, keeps its space)
+        const first = tokenIndex(n.range.start);
+        if (first !== undefined && toks[first - 1]?.text === '=') {
+          setSep(first - 1, NONE);
+          setSep(first, NONE);
+        }
+        break;
+      }
       case 'param': {
         // `with maxspan=5m`, `with runs=3`: no spaces around '=' nor inside the value
         const idx = tokensIn(n.range);
