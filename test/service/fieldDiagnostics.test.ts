@@ -34,6 +34,7 @@ describe('unknown fields', () => {
     ['process where process.Ext.api.name == "x"', endpoint, [['process.Ext.api.name', 'EQL201', 'hint', '?']]],
     ['process where process.nmae == "x"', endpoint, [['process.nmae', 'EQL201', 'warning', 'process.name']]],
     ['any where aws.cloudtrail.user_identity.type == "Root"', endpoint, [['aws.cloudtrail.user_identity.type', 'EQL201', 'hint', '?']]],
+    ['process where processor.name == "x"', endpoint, [['processor.name', 'EQL201', 'hint', 'process.name']]],
     ['any where aws.cloudtrail.user_identity.type == "Root"', plain, []],
     // field segments that need backticks in the fix
     ['any where `event`.`actoin` == "x"', cloudtrail, [['`event`.`actoin`', 'EQL201', 'warning', 'event.action']]],

@@ -5,7 +5,8 @@
 // Diagnostics are core Diagnostics in query offsets (the diagnostics combiner maps them):
 //   EQL201 warning     unknown field for the active schemas; fixes: the closest names ("did you
 //                      mean"), and `?field` (optional). Hint only when the schemas do not cover the
-//                      rule's data and no known name is close (then it is likely a field we lack).
+//                      rule's data and no known name of the same top-level group is close (then it
+//                      is likely a field of data we have no catalog for).
 //   EQL202 information no sample event holds the field (only when samples are given), so a
 //                      preview over the samples cannot match on it.
 // `?optional` fields are never reported: the author said the field may be absent.
@@ -39,7 +40,11 @@ function unknownField(f: FieldRef, schemas: SchemaSet): Diagnostic {
   fixes.push({ title: `Make \`${f.name}\` optional (\`?${f.name}\`)`, edits: [{ range: { start: f.range.start, end: f.range.start }, newText: '?' }] });
   const where = schemas.labels.length ? schemas.labels.join(', ') : 'no catalogs';
   const hint = suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : '';
-  const severity = schemas.complete || suggestions.length > 0 ? 'warning' : 'hint';
+  // Without full coverage of the rule's data, only a near miss inside a known group (`event.actoin`)
+  // is worth a warning; `okta.target.id` is more likely a field of data we have no catalog for.
+  const group = f.name.split('.')[0];
+  const nearMiss = suggestions.some((s) => s.split('.')[0] === group && s.includes('.'));
+  const severity = schemas.complete || nearMiss ? 'warning' : 'hint';
   return {
     range: f.range,
     severity,

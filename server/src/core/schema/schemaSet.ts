@@ -151,7 +151,9 @@ export function createSchemaSet(catalogs: readonly Catalog[], reason: string, co
       return out;
     },
     fieldType(name) {
-      return this.lookup(name)?.type;
+      // '' (type left to another catalog) and 'unknown' (inside an object) say nothing to type checks.
+      const t = this.lookup(name)?.type;
+      return t && t !== 'unknown' ? t : undefined;
     },
     tier(name) {
       let best = 9;
