@@ -21,6 +21,7 @@ export class OffsetMapBuilder {
 
   /** Host text copied verbatim: unit i comes from host offset `hostStart + i`. */
   verbatim(host: string, hostStart: number, hostEnd: number): void {
+    if (hostEnd <= hostStart) return;
     for (let h = hostStart; h < hostEnd; h++) this.hostOf.push(h);
     this.text += host.slice(hostStart, hostEnd);
   }
@@ -39,7 +40,8 @@ export class OffsetMapBuilder {
 
   /** `hostEnd` is the host offset just after the last content character (the closing delimiter's start). */
   build(hostEnd: number): OffsetMap {
-    return makeOffsetMap(Int32Array.from([...this.hostOf, hostEnd]));
+    this.hostOf.push(hostEnd);
+    return makeOffsetMap(Int32Array.from(this.hostOf));
   }
 }
 

@@ -161,3 +161,35 @@ export function decodeTomlString(text: string, start: number): DecodedString {
   b.verbatim(text, run, contentEnd);
   return { value: b.query, map: b.build(contentEnd), range: { start, end }, contentRange: { start: contentStart, end: contentEnd }, error };
 }
+
+/** End offset of the TOML string literal at `start` (just after its closing delimiter) without decoding it:
+ * the positional scanner only needs extents, and most strings (note, description) are never read. */
+export function skipTomlString(text: string, start: number): number {
+  const delim = tomlStringDelimiter(text, start) ?? '"';
+  const q = delim.charCodeAt(0);
+  const basic = q === 34;
+  let i = start + delim.length;
+  const n = text.length;
+  if (delim.length === 1) {
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === q) return i + 1;
+      if (c === 10) return i;
+      if (basic && c === 92) i++;
+    }
+    return n;
+  }
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (basic && c === 92) {
+      i++;
+      continue;
+    }
+    if (c === q && text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q) {
+      let k = 3;
+      while (k < 5 && text.charCodeAt(i + k) === q) k++;
+      return i + k;
+    }
+  }
+  return n;
+}

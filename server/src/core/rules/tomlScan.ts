@@ -4,7 +4,7 @@
 // `query` inside another table or inside a string is never mistaken for the rule's query.
 // It is tolerant: syntax errors are smol-toml's to report; here we skip to the next line.
 import type { Range } from '../syntax/ast';
-import { decodeTomlString, tomlStringDelimiter } from './stringDecoders';
+import { decodeTomlString, skipTomlString, tomlStringDelimiter } from './stringDecoders';
 
 export interface ValueLocation {
   /** The key as written (last segment), absent for array elements. */
@@ -33,7 +33,12 @@ export interface TomlScan {
   tables: TableLocation[];
 }
 
-const BARE_KEY = /[A-Za-z0-9_-]/;
+// A-Z a-z 0-9 _ -
+const isBare = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+// , ] } # CR LF end a bare value
+const endsBare = (c: number) => c === 44 || c === 93 || c === 125 || c === 35 || c === 13 || c === 10;
+// space, tab, CR, LF
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
 
 export function scanToml(text: string): TomlScan {
   const values = new Map<string, ValueLocation>();
@@ -45,21 +50,23 @@ export function scanToml(text: string): TomlScan {
   const n = text.length;
 
   const skipInline = () => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
   };
   const skipLine = () => {
-    while (i < n && text[i] !== '\n') {
-      const d = tomlStringDelimiter(text, i);
-      if (d) i = decodeTomlString(text, i).range.end;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10) break;
+      if (c === 34 || c === 39) i = skipTomlString(text, i);
       else i++;
     }
   };
   // Whitespace, newlines and comments (inside arrays).
   const skipAll = () => {
     for (;;) {
-      while (i < n && /[ \t\r\n]/.test(text[i])) i++;
-      if (text[i] === '#') {
-        while (i < n && text[i] !== '\n') i++;
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === 35) {
+        const nl = text.indexOf('\n', i);
+        i = nl < 0 ? n : nl;
       } else return;
     }
   };
@@ -76,7 +83,7 @@ export function scanToml(text: string): TomlScan {
         segments.push(s.value);
         i = s.range.end;
       } else {
-        while (i < n && BARE_KEY.test(text[i])) i++;
+        while (i < n && isBare(text.charCodeAt(i))) i++;
         if (i === start) return undefined;
         segments.push(text.slice(start, i));
       }
@@ -103,11 +110,9 @@ export function scanToml(text: string): TomlScan {
 
   const readValue = (path: string, key: Range | undefined, entryStart: number): void => {
     const start = i;
-    const delim = tomlStringDelimiter(text, i);
-    if (delim) {
-      const s = decodeTomlString(text, i);
-      i = s.range.end;
-      values.set(path, { key, value: s.range, entry: { start: entryStart, end: i }, string: true });
+    if (tomlStringDelimiter(text, i)) {
+      i = skipTomlString(text, i);
+      values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i }, string: true });
       return;
     }
     if (text[i] === '[') {
@@ -158,9 +163,9 @@ export function scanToml(text: string): TomlScan {
       return;
     }
     // Numbers, booleans, dates (which may contain one space).
-    while (i < n && !/[,\]}#\r\n]/.test(text[i])) i++;
+    while (i < n && !endsBare(text.charCodeAt(i))) i++;
     let end = i;
-    while (end > start && /[ \t]/.test(text[end - 1])) end--;
+    while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
     values.set(path, { key, value: { start, end }, entry: { start: entryStart, end } });
   };
 
