@@ -170,7 +170,7 @@ class Parser {
     if (this.isKw('sequence')) return this.parseSequence();
     if (this.isKw('sample')) return this.parseSampleOrJoin('sample');
     if (this.isKw('join')) return this.parseSampleOrJoin('join');
-    if (this.startsCategory(t)) {
+    if (this.startsCategory(t) || (t.kind === 'quotedIdentifier' && this.isKw('where', this.peek()))) {
       const filter = this.parseEventFilter(false);
       return { kind: 'event', range: filter.range, filter };
     }
