@@ -210,3 +210,34 @@ if (existsSync(nanos)) {
   console.log(`test_queries_date_nanos.toml: 0 passed / 0 run / ${n} skipped (endgame-140-nanos data not available)`);
 }
 console.log(`es-qa total: ${totalPassed} passed / ${totalRun} run / ${totalSkipped} skipped`);
+
+// Every query of elastic/detection-rules must compile for the engine and run without throwing.
+const rulesFile = join(root, '..', 'shared', 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
+if (existsSync(rulesFile)) {
+  const lines = readFileSync(rulesFile, 'utf8').split('\n').filter((l) => l.trim());
+  const events: SampleEvent[] = ['process', 'network', 'file', 'iam', 'authentication'].map((category, i) => ({
+    doc: { '@timestamp': 1000 + i, event: { category, action: 'x', outcome: 'success' }, process: { name: 'cmd.exe', args: ['a', 'b'] }, user: { name: 'u' }, host: { id: 'h' } },
+    source: { file: 'synthetic', line: i + 1, column: 1 },
+    seq: i,
+  }));
+  let ran = 0;
+  const bad: string[] = [];
+  for (const line of lines) {
+    const rule = JSON.parse(line) as { name: string; query: string };
+    const parsed = parse(rule.query);
+    const compiled = compileQuery(parsed.statement, { source: rule.query });
+    const errs = [...parsed.errors, ...compiled.errors];
+    if (errs.length) {
+      bad.push(`${rule.name}: ${errs.map((e) => e.message).join('; ')}`);
+      continue;
+    }
+    try {
+      runQuery(compiled, events);
+      ran++;
+    } catch (err) {
+      bad.push(`${rule.name}: threw ${(err as Error).message}`);
+    }
+  }
+  console.log(`detection-rules: ${ran} of ${lines.length} queries compile and run`);
+  for (const b of bad) console.log(`  FAIL ${b}`);
+}

@@ -26,7 +26,23 @@ export function createRun(compiled: CompiledQuery): Run {
       finish: () => ({ kind: compiled.kind ?? 'event', matches: [], stats: { events, matched: 0, ms: now() - started, noTimestamp: 0 } }),
     };
   }
-  return createPlanRun(plan);
+  const inner = createPlanRun(plan);
+  let failed = 0;
+  // A defect on one odd event must not end the run: the event is skipped and counted.
+  return {
+    push(ev) {
+      try {
+        inner.push(ev);
+      } catch {
+        failed++;
+      }
+    },
+    finish() {
+      const r = inner.finish();
+      if (failed) r.stats.errors = failed;
+      return r;
+    },
+  };
 }
 
 export function runQuery(compiled: CompiledQuery, events: Iterable<SampleEvent>): RunResult {

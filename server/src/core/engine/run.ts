@@ -77,12 +77,12 @@ function eventRun(plan: Plan): Run {
     push(ev) {
       events++;
       const doc = ev.doc;
+      if (!filter(doc)) return;
       const ts = plan.timestamp(doc);
       if (ts === undefined) {
         noTs++;
         return;
       }
-      if (!filter(doc)) return;
       const c: Cand = { ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null };
       // Once the buffer is full, a match outside the kept end can never be returned.
       if (lastTrimmed && buf.length >= limit) {
@@ -141,11 +141,6 @@ function sequenceRun(plan: Plan): Run {
     push(ev) {
       events++;
       const doc = ev.doc;
-      const ts = plan.timestamp(doc);
-      if (ts === undefined) {
-        noTs++;
-        return;
-      }
       let any = false;
       const hits: (KeyTuple[] | undefined)[] = new Array(distinct.length);
       for (let i = 0; i < distinct.length; i++) {
@@ -167,6 +162,11 @@ function sequenceRun(plan: Plan): Run {
         }
       }
       if (!any) return;
+      const ts = plan.timestamp(doc);
+      if (ts === undefined) {
+        noTs++;
+        return;
+      }
       cands.push({ ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null, steps: slotOf.map((k) => hits[k]), until, order: 0 });
     },
     finish(): RunResult {

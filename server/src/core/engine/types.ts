@@ -43,8 +43,10 @@ export interface RunStats {
   /** Matches returned. */
   matched: number;
   ms: number;
-  /** Events left out of event and sequence queries because they have no usable timestamp. */
+  /** Events that matched a filter but were left out because they have no usable timestamp (event and sequence queries). */
   noTimestamp: number;
+  /** Events skipped because evaluating them failed (an engine defect; normally absent). */
+  errors?: number;
 }
 
 export interface RunResult {
