@@ -111,8 +111,8 @@ function publishDiagnostics(d: TextDocument): void {
   const rules = ruleFileOf(doc);
   if (rules) workspace.documentRuleIds(doc.uri, rules.rules.map((r) => r.rule_id));
   const diagnostics = service.diagnostics(doc);
-  void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
   if (doc.regions.length > 0) void connection.sendNotification(StatusNotification, service.status(doc));
+  void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
 }
 
 function scheduleDiagnostics(d: TextDocument, delay = DIAGNOSTICS_DELAY_MS): void {

@@ -13,9 +13,11 @@ export function getFoldingRanges(doc: ServiceDocument, parsed: readonly ParseRes
   const out: FoldingRange[] = [];
   const add = (startOffset: number, endOffset: number, kind?: string) => {
     const start = t.positionAt(startOffset).line;
-    const end = t.positionAt(endOffset).line;
-    // The closing line stays visible (like VS Code's own bracket folding).
-    const last = kind === 'comment' ? end : end - 1;
+    const endPos = t.positionAt(endOffset);
+    const end = endPos.line;
+    // A closing bracket that starts its line stays visible (like VS Code's own bracket folding).
+    const closerStartsLine = kind !== 'comment' && doc.text.slice(endOffset - endPos.character, endOffset - 1).trim() === '';
+    const last = closerStartsLine ? end - 1 : end;
     if (last > start) out.push(kind ? { startLine: start, endLine: last, kind } : { startLine: start, endLine: last });
   };
 

@@ -21,7 +21,10 @@ function hostEncoding(doc: ServiceDocument, region: QueryRegion): ((q: string) =
   if (isJsonHost(doc)) return (q) => JSON.stringify(q).slice(1, -1);
   if (start === 0 && end === doc.text.length) return (q) => q; // a plain .eql file
   // TOML: only a multi-line string holds line breaks; a basic one only when it had no escapes.
-  const opener = doc.text.slice(Math.max(0, start - 3), start);
+  // TOML drops the line break right after the opening delimiter, so the region starts after it.
+  let open = start;
+  if (doc.text[open - 1] === '\n') open -= doc.text[open - 2] === '\r' ? 2 : 1;
+  const opener = doc.text.slice(Math.max(0, open - 3), open);
   if (opener === "'''") return (q) => q;
   if (opener === '"""' && hostSlice === region.query) return (q) => q;
   return undefined;
