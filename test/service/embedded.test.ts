@@ -23,6 +23,7 @@ const CASES: [string, string, string, number, string[]][] = [
   ['file:///w/package.json', 'json', '{"name": "x", "scripts": {"query": "eql"}}', 0, []],
   ['file:///w/kql.json', 'json', '{"type": "query", "language": "kuery", "query": "a: \\"eql\\""}', 0, []],
   ['file:///w/notes.md', 'markdown', 'any where true', 0, []],
+  ['file:///w/r.test.ndjson', 'ndjson', '{"expect":"match","query":"eql","event":{}}', 0, []],
   ['file:///w/x.toml', 'toml', "[metadata]\nmaturity = 'x'\n[rule]\ntype = 'query'\nlanguage = 'kuery'\nquery = 'a: b'", 0, []],
 ];
 

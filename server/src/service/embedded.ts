@@ -21,6 +21,8 @@ export function hostFormat(uri: string, languageId: string, text: string): RuleF
     // Only detection-rules files: pyproject.toml and friends are not ours.
     return /^[ \t]*\[(metadata|rule)\][ \t]*(#.*)?$/m.test(text) ? 'toml' : undefined;
   }
+  // Rule test files (`<rule>.test.ndjson`: events and expectations) are not rule exports.
+  if (/\.test\.(json|ndjson|jsonl)$/.test(lower)) return undefined;
   if (['json', 'jsonc', 'ndjson', 'jsonl'].includes(languageId) || /\.(json|ndjson|jsonl)$/.test(lower)) {
     // Cheap sniff before parsing: a Kibana EQL rule has a query and says eql somewhere.
     if (!/"query"\s*:/.test(text) || !/"eql"/.test(text)) return undefined;

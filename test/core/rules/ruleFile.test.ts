@@ -30,9 +30,13 @@ function ruleAt(text: string, fileName: string, h: number): RuleInfo {
 }
 
 describe('offset maps round-trip on every fixture', () => {
-  for (const name of fixtureFiles().filter((f) => /\.(toml|json|ndjson)$/.test(f))) {
-    test(name, () => {
-      const text = read(name);
+  // Rule test files (*.test.ndjson) live next to their rule but are not rule files.
+  const names = fixtureFiles().filter((f) => /\.(toml|json|ndjson)$/.test(f) && !f.includes('.test.'));
+  // TOML files also with Windows line endings.
+  const variants = [...names.map((n) => [n, false] as const), ...names.filter((n) => n.endsWith('.toml')).map((n) => [n, true] as const)];
+  for (const [name, crlf] of variants) {
+    test(`${name}${crlf ? ' (CRLF)' : ''}`, () => {
+      const text = crlf ? read(name).replace(/\n/g, '\r\n') : read(name);
       const parsed = parseRuleFile(text, name);
       const withQuery = parsed.rules.filter((r) => r.query);
       assert.ok(withQuery.length > 0, 'a query was found');
