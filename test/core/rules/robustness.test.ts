@@ -1,0 +1,47 @@
+// Bad input never throws out of the rule core and never hangs: truncated and mutated rule files.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkRuleFile } from '../../../server/src/core/rules/checks';
+import { parseRuleFile } from '../../../server/src/core/rules/ruleFile';
+
+const dir = join(__dirname, '..', '..', '..', 'test-fixtures', 'rules');
+const FIXTURES = ['aws_rds_db_instance_restored.toml', 'escaped_query.toml', 'kibana_rule.json', 'kibana_export.ndjson'];
+
+/** A small deterministic PRNG so failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+const NOISE = ['"', "'", "'''", '"""', '\\', '[', ']', '[[', '{', '}', '=', '\n', '#', ',', ':', '\\u', '\\U0001', '.'];
+
+function survives(text: string, name: string): void {
+  const parsed = parseRuleFile(text, name);
+  checkRuleFile(parsed);
+  for (const r of parsed.rules) {
+    if (!r.query) continue;
+    const { map, text: q } = r.query;
+    for (const i of [0, q.length >> 1, q.length]) {
+      const h = map.toHost(i);
+      assert.ok(h >= 0 && h <= text.length, 'host offsets stay in the text');
+    }
+  }
+}
+
+describe('truncated and mutated rule files', () => {
+  for (const name of FIXTURES) {
+    test(name, () => {
+      const text = readFileSync(join(dir, name), 'utf8');
+      for (let end = 0; end < text.length; end += 173) survives(text.slice(0, end), name);
+      const rand = rng(name.length);
+      for (let k = 0; k < 60; k++) {
+        const at = Math.floor(rand() * text.length);
+        const noise = NOISE[Math.floor(rand() * NOISE.length)];
+        const cut = Math.floor(rand() * 3);
+        survives(text.slice(0, at) + noise + text.slice(at + cut), name);
+      }
+    });
+  }
+});
