@@ -1,0 +1,42 @@
+// Rule tests over texts (no I/O): a rule file and its test file in, one report per rule out.
+// Shared by `eql-rules test` and the language server's eql/runRuleTests.
+import { parseRuleFile, type RuleInfo } from '../rules/ruleFile';
+import { parseRuleTests, type RuleTestCase, type RuleTestError } from './format';
+import { casesForRule, ruleTestTarget, runRuleTests, type RuleTestReport } from './run';
+
+export * from './format';
+export * from './run';
+export * from './coverage';
+
+export interface RuleTestResult {
+  rule: RuleInfo;
+  /** The rule's name, else its rule_id, else the file name. */
+  label: string;
+  cases: RuleTestCase[];
+  report: RuleTestReport;
+}
+
+export interface RuleFileTestResult {
+  ruleFile: string;
+  testFile: string;
+  /** Problems in the test file (a test file with errors fails). */
+  errors: RuleTestError[];
+  rules: RuleTestResult[];
+}
+
+export function ruleLabel(rule: RuleInfo): string {
+  return rule.name ?? rule.rule_id ?? rule.fileName.replace(/^.*[\\/]/, '');
+}
+
+export function testRuleFile(ruleText: string, ruleFile: string, testText: string, testFile: string): RuleFileTestResult {
+  const parsed = parseRuleFile(ruleText, ruleFile);
+  const tests = parseRuleTests(testText, testFile);
+  const rules: RuleTestResult[] = [];
+  for (const rule of parsed.rules) {
+    const target = ruleTestTarget(rule);
+    if (!target) continue;
+    const cases = casesForRule(tests.cases, rule);
+    rules.push({ rule, label: ruleLabel(rule), cases, report: runRuleTests(target, cases) });
+  }
+  return { ruleFile, testFile, errors: tests.errors, rules };
+}
