@@ -80,49 +80,53 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The pipeline's "drop null/empty recursively": a pruned deep copy; undefined when nothing is left. */
+/**
+ * The pipeline's "drop null/empty recursively". Shares every subtree that needs no change (raw records are never
+ * mutated, and most of a record is kept as is); only objects that lose a key are copied. undefined = nothing left.
+ */
 function prune(v: unknown): unknown {
   if (v === null || v === '' || v === undefined) return undefined;
   if (typeof v !== 'object') return v;
   if (Array.isArray(v)) {
-    const out: unknown[] = [];
-    for (const x of v) {
-      const p = prune(x);
-      if (p !== undefined) out.push(p);
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      const p = typeof x === 'object' || x === '' ? prune(x) : x;
+      if (p !== x || p === undefined) {
+        if (!out) out = v.slice(0, i);
+        if (p !== undefined) out.push(p);
+      } else if (out) out.push(p);
     }
-    return out.length ? out : undefined;
+    const r = out ?? v;
+    return r.length ? r : undefined;
   }
-  const out: Obj = {};
-  let n = 0, kept = 0;
-  for (const k in v as Obj) {
+  const o = v as Obj;
+  let out: Obj | undefined;
+  let n = 0;
+  for (const k in o) {
+    const x = o[k];
+    const p = typeof x === 'object' || x === '' ? prune(x) : x;
+    if (p !== x || p === undefined) {
+      if (!out) {
+        out = {};
+        for (const k2 in o) {
+          if (k2 === k) break;
+          out[k2] = o[k2];
+        }
+      }
+      if (p !== undefined) out[k] = p;
+    } else if (out) out[k] = p;
     n++;
-    const p = prune((v as Obj)[k]);
-    if (p !== undefined) { out[k] = p; kept++; }
   }
-  if (!kept) return undefined;
-  originalKeyCount.set(out, n);
-  return out;
+  if (!out) return n ? o : undefined;
+  for (const _ in out) {
+    originalKeyCount.set(out, n);
+    return out;
+  }
+  return undefined;
 }
 
-/** Final cleanup (remove_nulls) on our output; returns whether `o` ended up empty. */
-function dropEmpty(o: Obj): boolean {
-  for (const k of Object.keys(o)) {
-    const v = o[k];
-    if (v === null || v === undefined || v === '') { delete o[k]; continue; }
-    if (Array.isArray(v)) {
-      for (const x of v) if (isObj(x)) dropEmpty(x);
-      const kept = v.filter((x) => !(x === null || x === '' || (isObj(x) && Object.keys(x).length === 0) || (Array.isArray(x) && x.length === 0)));
-      if (kept.length === 0) delete o[k];
-      else if (kept.length !== v.length) o[k] = kept;
-    } else if (isObj(v)) {
-      if (dropEmpty(v)) delete o[k];
-    }
-  }
-  for (const _ in o) return false;
-  return true;
-}
-
-function get(o: Obj | undefined, ...path: string[]): unknown {
+function get(o: unknown, ...path: string[]): unknown {
   let cur: unknown = o;
   for (const p of path) {
     if (!isObj(cur)) return undefined;
@@ -131,51 +135,24 @@ function get(o: Obj | undefined, ...path: string[]): unknown {
   return cur;
 }
 
-/** Ensures nested objects along `path` (all but the last element) and returns the innermost. */
-function at(doc: Obj, path: string[]): Obj {
-  let cur = doc;
-  for (let i = 0; i < path.length - 1; i++) {
-    let next = cur[path[i]];
-    if (!isObj(next)) { next = {}; cur[path[i]] = next; }
-    cur = next as Obj;
-  }
-  return cur;
+/** ES `rename`/`set` into our own object: the first writer wins (a rename never overwrites), missing values are skipped. */
+function put(o: Obj, key: string, v: unknown): void {
+  if (v !== undefined && v !== null && o[key] === undefined) o[key] = v;
 }
 
-function has(doc: Obj, path: string[]): boolean {
-  const v = get(doc, ...path);
-  return v !== undefined && v !== null;
-}
-
-function set(doc: Obj, dotted: string, value: unknown): void {
-  const path = dotted.split('.');
-  at(doc, path)[path[path.length - 1]] = value;
-}
-
-/** ES `rename` with ignore_failure: moves json[from] to doc[to] unless the source is missing or the target exists. */
-function rename(json: Obj, from: string[], doc: Obj, to: string): void {
-  const parent = from.length === 1 ? json : get(json, ...from.slice(0, -1));
-  if (!isObj(parent)) return;
-  const key = from[from.length - 1];
-  if (!(key in parent)) return;
-  const path = to.split('.');
-  if (has(doc, path)) return;
-  const v = parent[key];
-  delete parent[key];
-  at(doc, path)[path[path.length - 1]] = v;
-}
-
-/** ES `set` with copy_from and ignore_empty_value. */
-function copyIfPresent(doc: Obj, to: string, v: unknown, override = true): void {
-  if (v === undefined || v === null || v === '') return;
-  if (!override && has(doc, to.split('.'))) return;
-  set(doc, to, v);
+function nonEmpty(o: Obj): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** ES `date` processor with ISO8601 input and its default output format (milliseconds, zone offset). */
 export function isoDate(v: unknown): string | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined;
   const s = String(v).trim();
+  // CloudTrail's own form (yyyy-MM-ddTHH:mm:ssZ) without the regex and Date round trip.
+  if (s.length === 20 && s.charCodeAt(19) === 90 && s.charCodeAt(10) === 84 && /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/.test(s)) {
+    return s.slice(0, 19) + '.000Z';
+  }
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(s);
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', se = '00', frac = '', zone] = m;
@@ -221,17 +198,10 @@ export function isIpAddress(s: string): boolean {
   return IPV4.test(s) || isIPv6(s);
 }
 
-function appendUnique(doc: Obj, dotted: string, value: unknown): void {
+function appendUnique(list: string[], value: unknown): void {
   if (value === undefined || value === null) return;
   const s = typeof value === 'string' ? value : javaToString(value);
-  const path = dotted.split('.');
-  const parent = at(doc, path);
-  const key = path[path.length - 1];
-  const cur = parent[key];
-  if (cur === undefined) { parent[key] = [s]; return; }
-  const arr = Array.isArray(cur) ? cur : [cur];
-  if (!arr.includes(s)) arr.push(s);
-  parent[key] = arr;
+  if (!list.includes(s)) list.push(s);
 }
 
 function templateString(v: unknown): string | undefined {
@@ -240,187 +210,253 @@ function templateString(v: unknown): string | undefined {
   return undefined;
 }
 
+const uaCache = new Map<string, Obj>();
+
+/** The user_agent processor's output (cached: a trail has few distinct agents). A fresh object per event. */
+function userAgentFields(ua: string): Obj {
+  let cached = uaCache.get(ua);
+  if (!cached) {
+    const p = parseUserAgent(ua);
+    cached = { original: p.original, name: p.name, device: { name: p.device.name } };
+    if (p.version) cached.version = p.version;
+    if (p.os) cached.os = { ...p.os };
+    if (uaCache.size > 2000) uaCache.clear();
+    uaCache.set(ua, cached);
+  }
+  const out: Obj = { ...cached, device: { ...(cached.device as Obj) } };
+  if (cached.os) out.os = { ...(cached.os as Obj) };
+  return out;
+}
+
+const FLATTENED_SOURCES = [
+  ['requestParameters', 'request_parameters'],
+  ['responseElements', 'response_elements'],
+  ['additionalEventData', 'additional_eventdata'],
+  ['serviceEventDetails', 'service_event_details'],
+] as const;
+
 /** Normalizes one raw CloudTrail record; never throws, never mutates `record`. */
 export function normalizeCloudTrail(record: Record<string, unknown>, options: NormalizeOptions = {}): Record<string, unknown> {
-  const doc: Obj = {};
-  if (options.created) set(doc, 'event.created', options.created);
-  if (options.original !== undefined) set(doc, 'event.original', options.original);
-  if (options.created) doc['@timestamp'] = options.created;
   let json = prune(record) as Obj | undefined;
   if (!isObj(json)) json = {};
-  set(doc, 'ecs.version', ECS_VERSION);
+  // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
+  const event: Obj = {};
+  const ct: Obj = {}; // aws.cloudtrail
+  const uid: Obj = {}; // aws.cloudtrail.user_identity
+  const user: Obj = {};
+  const cloud: Obj = {};
+  const account: Obj = {}; // cloud.account
+  const relatedUser: string[] = [];
+  let timestamp: unknown = options.created;
+  if (options.created) event.created = options.created;
+  if (options.original !== undefined) event.original = options.original;
   const ts = isoDate(json.eventTime);
-  if (ts) doc['@timestamp'] = ts;
+  if (ts) timestamp = ts;
 
-  const ui = ['userIdentity'];
-  rename(json, ['eventVersion'], doc, 'aws.cloudtrail.event_version');
-  rename(json, [...ui, 'type'], doc, 'aws.cloudtrail.user_identity.type');
-  rename(json, [...ui, 'userName'], doc, 'user.name');
-  rename(json, [...ui, 'principalId'], doc, 'user.id');
-  rename(json, [...ui, 'arn'], doc, 'aws.cloudtrail.user_identity.arn');
-  rename(json, [...ui, 'accountId'], doc, 'cloud.account.id');
-  rename(json, [...ui, 'accessKeyId'], doc, 'aws.cloudtrail.user_identity.access_key_id');
-  const sc = [...ui, 'sessionContext'];
-  rename(json, [...sc, 'attributes', 'mfaAuthenticated'], doc, 'aws.cloudtrail.user_identity.session_context.mfa_authenticated');
-  const created = isoDate(get(json, ...sc, 'attributes', 'creationDate'));
-  if (created) set(doc, 'aws.cloudtrail.user_identity.session_context.creation_date', created);
-  const si = [...sc, 'sessionIssuer'];
-  rename(json, [...si, 'type'], doc, 'aws.cloudtrail.user_identity.session_context.session_issuer.type');
-  rename(json, [...si, 'userName'], doc, 'user.name');
-  rename(json, [...si, 'principalId'], doc, 'aws.cloudtrail.user_identity.session_context.session_issuer.principal_id');
-  rename(json, [...si, 'arn'], doc, 'aws.cloudtrail.user_identity.session_context.session_issuer.arn');
-  rename(json, [...si, 'accountId'], doc, 'aws.cloudtrail.user_identity.session_context.session_issuer.account_id');
-  rename(json, [...ui, 'invokedBy'], doc, 'aws.cloudtrail.user_identity.invoked_by');
-  rename(json, ['eventSource'], doc, 'event.provider');
+  put(ct, 'event_version', json.eventVersion);
+  const ui = isObj(json.userIdentity) ? json.userIdentity : undefined;
+  if (ui) {
+    put(uid, 'type', ui.type);
+    put(user, 'name', ui.userName);
+    put(user, 'id', ui.principalId);
+    put(uid, 'arn', ui.arn);
+    put(account, 'id', ui.accountId);
+    put(uid, 'access_key_id', ui.accessKeyId);
+    const sc = isObj(ui.sessionContext) ? ui.sessionContext : undefined;
+    if (sc) {
+      const scOut: Obj = {};
+      const attrs = isObj(sc.attributes) ? sc.attributes : undefined;
+      if (attrs) {
+        put(scOut, 'mfa_authenticated', attrs.mfaAuthenticated);
+        put(scOut, 'creation_date', isoDate(attrs.creationDate));
+      }
+      const si = isObj(sc.sessionIssuer) ? sc.sessionIssuer : undefined;
+      if (si) {
+        const siOut: Obj = {};
+        put(siOut, 'type', si.type);
+        put(user, 'name', si.userName);
+        put(siOut, 'principal_id', si.principalId);
+        put(siOut, 'arn', si.arn);
+        put(siOut, 'account_id', si.accountId);
+        if (nonEmpty(siOut)) scOut.session_issuer = siOut;
+      }
+      if (nonEmpty(scOut)) uid.session_context = scOut;
+    }
+    put(uid, 'invoked_by', ui.invokedBy);
+  }
+  put(event, 'provider', json.eventSource);
   const action = templateString(json.eventName);
-  if (action) set(doc, 'event.action', action);
-  rename(json, ['eventCategory'], doc, 'aws.cloudtrail.event_category');
-  if (action === 'UserAuthentication' && !has(doc, ['user', 'name']) && get(json, 'additionalEventData', 'UserName') != null) {
-    rename(json, ['additionalEventData', 'UserName'], doc, 'user.name');
+  if (action) event.action = action;
+  put(ct, 'event_category', json.eventCategory);
+  let additional = json.additionalEventData;
+  if (action === 'UserAuthentication' && user.name === undefined && isObj(additional) && additional.UserName != null) {
+    // A rename moves the value: it is gone from the additional_eventdata forms too.
+    user.name = additional.UserName;
+    const copy: Obj = { ...additional };
+    delete copy.UserName;
+    originalKeyCount.set(copy, originalKeyCount.get(additional) ?? Object.keys(additional).length);
+    additional = copy;
   }
-  copyIfPresent(doc, 'cloud.region', json.awsRegion);
-  rename(json, ['sourceIPAddress'], doc, 'source.address');
-  const address = get(doc, 'source', 'address');
-  if (typeof address === 'string' && isIpAddress(address)) set(doc, 'source.ip', address);
-
-  const ua = json.userAgent;
-  if (typeof ua === 'string') {
-    const p = parseUserAgent(ua);
-    const out: Obj = { original: p.original, name: p.name, device: { name: p.device.name } };
-    if (p.version) out.version = p.version;
-    if (p.os) out.os = { ...p.os };
-    doc.user_agent = out;
-  } else if (ua !== undefined) {
-    rename(json, ['userAgent'], doc, 'user_agent.original');
+  put(cloud, 'region', json.awsRegion);
+  let source: Obj | undefined;
+  if (json.sourceIPAddress !== undefined) {
+    source = { address: json.sourceIPAddress };
+    if (typeof json.sourceIPAddress === 'string' && isIpAddress(json.sourceIPAddress)) source.ip = json.sourceIPAddress;
   }
-  rename(json, ['errorCode'], doc, 'aws.cloudtrail.error_code');
-  rename(json, ['errorMessage'], doc, 'aws.cloudtrail.error_message');
+  let userAgent: Obj | undefined;
+  if (typeof json.userAgent === 'string') userAgent = userAgentFields(json.userAgent);
+  else if (json.userAgent !== undefined) userAgent = { original: json.userAgent };
+  put(ct, 'error_code', json.errorCode);
+  put(ct, 'error_message', json.errorMessage);
 
   // The keyword string form (Java toString) and the flattened object, as the pipeline's duplicate_rules_fields script.
-  const ct = at(doc, ['aws', 'cloudtrail', 'x']);
   const flattened: Obj = {};
-  ct.flattened = flattened;
-  for (const [from, to] of [
-    ['requestParameters', 'request_parameters'],
-    ['responseElements', 'response_elements'],
-    ['additionalEventData', 'additional_eventdata'],
-    ['serviceEventDetails', 'service_event_details'],
-  ] as const) {
-    const v = json[from];
+  for (const [from, to] of FLATTENED_SOURCES) {
+    const v = from === 'additionalEventData' ? additional : json[from];
     if (v === undefined || v === null) continue;
     const text = javaToString(v);
     ct[to] = text;
-    if (text.length < 32766) flattened[to] = v;
+    if (text.length < 32766 && !(isObj(v) && !nonEmpty(v))) flattened[to] = v;
   }
-  rename(json, ['requestID'], doc, 'aws.cloudtrail.request_id');
-  rename(json, ['eventID'], doc, 'event.id');
-  rename(json, ['eventType'], doc, 'aws.cloudtrail.event_type');
-  rename(json, ['apiVersion'], doc, 'aws.cloudtrail.api_version');
-  rename(json, ['managementEvent'], doc, 'aws.cloudtrail.management_event');
-  rename(json, ['readOnly'], doc, 'aws.cloudtrail.read_only');
-  if (Array.isArray(json.resources)) json.resources = dedupeResources(json.resources);
-  rename(json, ['resources'], doc, 'aws.cloudtrail.resources');
-  rename(json, ['recipientAccountId'], doc, 'aws.cloudtrail.recipient_account_id');
-  copyIfPresent(doc, 'cloud.account.id', get(doc, 'aws', 'cloudtrail', 'recipient_account_id'), false);
-  rename(json, ['sharedEventId'], doc, 'aws.cloudtrail.shared_event_id');
-  rename(json, ['vpcEndpointId'], doc, 'aws.cloudtrail.vpc_endpoint_id');
-  rename(json, ['sessionCredentialFromConsole'], doc, 'aws.cloudtrail.session_credential_from_console');
-  for (const path of [['requestParameters', 'userName'], ['requestParameters', 'newUserName'], ['responseElements', 'user', 'userId']]) {
-    const v = get(json, ...path);
-    if (v !== undefined && v !== null) appendUnique(doc, 'related.user', templateString(v) ?? javaToString(v));
+  put(ct, 'request_id', json.requestID);
+  put(event, 'id', json.eventID);
+  put(ct, 'event_type', json.eventType);
+  put(ct, 'api_version', json.apiVersion);
+  put(ct, 'management_event', json.managementEvent);
+  put(ct, 'read_only', json.readOnly);
+  const resources = Array.isArray(json.resources) ? dedupeResources(json.resources) : json.resources;
+  if (!(Array.isArray(resources) && resources.length === 0)) put(ct, 'resources', resources);
+  put(ct, 'recipient_account_id', json.recipientAccountId);
+  put(account, 'id', ct.recipient_account_id);
+  put(ct, 'shared_event_id', json.sharedEventId);
+  put(ct, 'vpc_endpoint_id', json.vpcEndpointId);
+  put(ct, 'session_credential_from_console', json.sessionCredentialFromConsole);
+  const req = isObj(json.requestParameters) ? json.requestParameters : undefined;
+  const resp = isObj(json.responseElements) ? json.responseElements : undefined;
+  const respUserId = get(resp, 'user', 'userId');
+  if (req) {
+    appendUnique(relatedUser, req.userName);
+    appendUnique(relatedUser, req.newUserName);
   }
-  if (json.eventName === 'ConsoleLogin') {
+  appendUnique(relatedUser, respUserId);
+  if (json.eventName === 'ConsoleLogin' && isObj(additional)) {
     const aed: Obj = {};
-    const mobile = get(json, 'additionalEventData', 'MobileVersion');
-    if (mobile != null) aed.mobile_version = mobile !== 'No';
-    const loginTo = get(json, 'additionalEventData', 'LoginTo');
-    if (loginTo != null) aed.login_to = loginTo;
-    const mfa = get(json, 'additionalEventData', 'MFAUsed');
-    if (mfa != null) aed.mfa_used = mfa !== 'No';
-    if (Object.keys(aed).length) ct.console_login = { additional_eventdata: aed };
+    if (additional.MobileVersion != null) aed.mobile_version = additional.MobileVersion !== 'No';
+    if (additional.LoginTo != null) aed.login_to = additional.LoginTo;
+    if (additional.MFAUsed != null) aed.mfa_used = additional.MFAUsed !== 'No';
+    if (nonEmpty(aed)) ct.console_login = { additional_eventdata: aed };
   }
 
   // Categorization (rule-critical: event.outcome, event.type for `info where` with event_category_override).
-  const event = at(doc, ['event', 'x']);
   event.kind = 'event';
-  event.type = ['info'];
-  event.outcome = ct.error_code != null || ct.error_message != null ? 'failure' : 'success';
+  let type: string[] = ['info'];
+  event.outcome = ct.error_code !== undefined || ct.error_message !== undefined ? 'failure' : 'success';
   if (action !== undefined) {
-    const consoleLogin = get(json, 'responseElements', 'ConsoleLogin');
+    const consoleLogin = resp?.ConsoleLogin;
     if (action === 'ConsoleLogin' && typeof consoleLogin === 'string') event.outcome = consoleLogin.toLowerCase();
     const cat = Object.prototype.hasOwnProperty.call(CATEGORIES, action) ? CATEGORIES[action] : undefined;
     if (cat) {
       event.category = [...cat[0]];
-      event.type = [...cat[1]];
+      type = [...cat[1]];
     }
   }
+  if (type.length) event.type = type;
 
   // Digest files.
-  rename(json, ['awsAccountId'], doc, 'cloud.account.id');
-  rename(json, ['digestS3Object'], doc, 'file.path');
-  if (json.previousDigestHashAlgorithm === 'SHA-256') rename(json, ['previousDigestSignature'], doc, 'file.hash.sha256');
-  const sha = get(doc, 'file', 'hash', 'sha256');
-  if (sha != null) appendUnique(doc, 'related.hash', sha);
-  rename(json, ['logFiles'], doc, 'aws.cloudtrail.digest.log_files');
-  const dStart = isoDate(json.digestStartTime);
-  if (dStart) set(doc, 'aws.cloudtrail.digest.start_time', dStart);
-  const dEnd = isoDate(json.digestEndTime);
-  if (dEnd) { doc['@timestamp'] = dEnd; set(doc, 'aws.cloudtrail.digest.end_time', dEnd); }
-  rename(json, ['digestS3Bucket'], doc, 'aws.cloudtrail.digest.s3_bucket');
-  const newest = isoDate(json.newestEventTime);
-  if (newest) set(doc, 'aws.cloudtrail.digest.newest_event_time', newest);
-  const oldest = isoDate(json.oldestEventTime);
-  if (oldest) set(doc, 'aws.cloudtrail.digest.oldest_event_time', oldest);
-  rename(json, ['previousDigestS3Bucket'], doc, 'aws.cloudtrail.digest.previous_s3_bucket');
-  rename(json, ['previousDigestHashAlgorithm'], doc, 'aws.cloudtrail.digest.previous_hash_algorithm');
-  rename(json, ['publicKeyFingerprint'], doc, 'aws.cloudtrail.digest.public_key_fingerprint');
-  rename(json, ['digestSignatureAlgorithm'], doc, 'aws.cloudtrail.digest.signature_algorithm');
+  let file: Obj | undefined;
+  let relatedHash: string[] | undefined;
+  if (json.digestEndTime !== undefined || json.digestStartTime !== undefined || json.digestS3Object !== undefined || json.awsAccountId !== undefined || json.logFiles !== undefined) {
+    put(account, 'id', json.awsAccountId);
+    file = {};
+    put(file, 'path', json.digestS3Object);
+    if (json.previousDigestHashAlgorithm === 'SHA-256' && json.previousDigestSignature !== undefined) {
+      file.hash = { sha256: json.previousDigestSignature };
+      relatedHash = [templateString(json.previousDigestSignature) ?? javaToString(json.previousDigestSignature)];
+    }
+    const digest: Obj = {};
+    put(digest, 'log_files', json.logFiles);
+    put(digest, 'start_time', isoDate(json.digestStartTime));
+    const end = isoDate(json.digestEndTime);
+    if (end) { timestamp = end; digest.end_time = end; }
+    put(digest, 's3_bucket', json.digestS3Bucket);
+    put(digest, 'newest_event_time', isoDate(json.newestEventTime));
+    put(digest, 'oldest_event_time', isoDate(json.oldestEventTime));
+    put(digest, 'previous_s3_bucket', json.previousDigestS3Bucket);
+    put(digest, 'previous_hash_algorithm', json.previousDigestHashAlgorithm);
+    put(digest, 'public_key_fingerprint', json.publicKeyFingerprint);
+    put(digest, 'signature_algorithm', json.digestSignatureAlgorithm);
+    if (nonEmpty(digest)) flattened.digest = digest;
+  }
 
-  copyIfPresent(doc, 'group.id', get(json, 'responseElements', 'group', 'groupId'));
-  copyIfPresent(doc, 'user.target.id', get(json, 'responseElements', 'user', 'userId'));
-  copyIfPresent(doc, 'user.changes.name', get(json, 'requestParameters', 'newUserName'));
-  copyIfPresent(doc, 'group.name', get(json, 'requestParameters', 'groupName'));
-  copyIfPresent(doc, 'user.target.name', get(json, 'requestParameters', 'userName'));
-  if (ct.digest !== undefined) { flattened.digest = ct.digest; delete ct.digest; }
+  let group: Obj | undefined;
+  const groupId = get(resp, 'group', 'groupId');
+  if (groupId !== undefined || req?.groupName !== undefined) {
+    group = {};
+    put(group, 'id', groupId);
+    put(group, 'name', req?.groupName);
+  }
+  const target: Obj = {};
+  put(target, 'id', respUserId);
+  put(target, 'name', req?.userName);
+  if (nonEmpty(target)) user.target = target;
+  if (req?.newUserName !== undefined) user.changes = { name: req.newUserName };
   if (json.insightDetails !== undefined) flattened.insight_details = json.insightDetails;
 
   // TLS details.
-  const tls = get(json, 'tlsDetails');
-  if (isObj(tls) && tls.tlsVersion !== 'tlsVersion') {
-    const ver = tls.tlsVersion;
+  let tls: Obj | undefined;
+  const tlsIn = json.tlsDetails;
+  if (isObj(tlsIn) && tlsIn.tlsVersion !== 'tlsVersion') {
+    tls = {};
+    const ver = tlsIn.tlsVersion;
     if (ver !== undefined) {
       const v = typeof ver === 'string' ? ver.indexOf('v') : -1;
       if (typeof ver === 'string' && v >= 0) {
         const proto = ver.slice(0, v).toLowerCase();
-        if (proto) set(doc, 'tls.version_protocol', proto);
-        set(doc, 'tls.version', ver.slice(v + 1));
-      } else set(doc, 'tls.version', ver);
+        if (proto) tls.version_protocol = proto;
+        if (v + 1 < ver.length) tls.version = ver.slice(v + 1);
+      } else tls.version = ver;
     }
-    copyIfPresent(doc, 'tls.cipher', tls.cipherSuite);
-    copyIfPresent(doc, 'tls.client.server_name', tls.clientProvidedHostHeader);
+    put(tls, 'cipher', tlsIn.cipherSuite);
+    if (tlsIn.clientProvidedHostHeader !== undefined) tls.client = { server_name: tlsIn.clientProvidedHostHeader };
   }
 
-  const userName = get(doc, 'user', 'name');
-  if (typeof userName === 'string' && userName.indexOf('@') > 0 && get(doc, 'user', 'email') == null) set(doc, 'user.email', userName);
-  const userId = get(doc, 'user', 'id');
-  if (userId != null) appendUnique(doc, 'related.user', userId);
-  if (userName != null) appendUnique(doc, 'related.user', userName);
+  const userName = user.name;
+  if (typeof userName === 'string' && userName.indexOf('@') > 0) user.email = userName;
+  appendUnique(relatedUser, user.id);
+  appendUnique(relatedUser, userName);
 
   // Newer pipeline versions add these; harmless and useful to rules written against them.
-  set(doc, 'cloud.provider', 'aws');
-  const provider = get(doc, 'event', 'provider');
-  if (typeof provider === 'string' && provider.endsWith('.amazonaws.com')) set(doc, 'cloud.service.name', provider.slice(0, -'.amazonaws.com'.length));
-  const ip = get(doc, 'source', 'ip');
-  if (ip != null) appendUnique(doc, 'related.ip', ip);
+  cloud.provider = 'aws';
+  const provider = event.provider;
+  if (typeof provider === 'string' && provider.endsWith('.amazonaws.com')) cloud.service = { name: provider.slice(0, -'.amazonaws.com'.length) };
 
   // What the index mapping / Fleet add (constant_keyword fields, the ingest timestamp).
   event.dataset = 'aws.cloudtrail';
   event.module = 'aws';
-  doc.data_stream = { dataset: 'aws.cloudtrail', type: 'logs', namespace: 'default' };
-  const ingested = options.ingested ?? (typeof doc['@timestamp'] === 'string' ? doc['@timestamp'] : undefined);
+  const ingested = options.ingested ?? (typeof timestamp === 'string' ? timestamp : undefined);
   if (ingested) event.ingested = ingested;
 
-  dropEmpty(doc);
+  const doc: Obj = {};
+  if (timestamp !== undefined) doc['@timestamp'] = timestamp;
+  doc.ecs = { version: ECS_VERSION };
+  doc.event = event;
+  if (nonEmpty(flattened)) ct.flattened = flattened;
+  if (nonEmpty(uid)) ct.user_identity = uid;
+  doc.aws = { cloudtrail: ct };
+  if (nonEmpty(account)) cloud.account = account;
+  doc.cloud = cloud;
+  if (nonEmpty(user)) doc.user = user;
+  if (source) doc.source = source;
+  if (userAgent) doc.user_agent = userAgent;
+  if (tls && nonEmpty(tls)) doc.tls = tls;
+  if (group) doc.group = group;
+  if (file && nonEmpty(file)) doc.file = file;
+  const related: Obj = {};
+  if (relatedUser.length) related.user = relatedUser;
+  if (source?.ip !== undefined) related.ip = [source.ip];
+  if (relatedHash) related.hash = relatedHash;
+  if (nonEmpty(related)) doc.related = related;
+  doc.data_stream = { dataset: 'aws.cloudtrail', type: 'logs', namespace: 'default' };
   return doc;
 }
 
