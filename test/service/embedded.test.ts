@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toServiceDocument, uriToFileName } from '../../server/src/service/embedded';
+import { queryTextEscaper, toServiceDocument, uriToFileName } from '../../server/src/service/embedded';
 import { regionAt } from '../../server/src/service/document';
 
 const dir = join(__dirname, '..', '..', 'test-fixtures', 'rules');
@@ -78,4 +78,27 @@ const URI_CASES: [string, string][] = [
 
 describe('file names of uris', () => {
   for (const [uri, name] of URI_CASES) test(uri, () => assert.equal(uriToFileName(uri), name));
+});
+
+// [uri, languageId, host text, text to insert into the query, how it is written in the host]
+const ESCAPE_CASES: [string, string, string, string, string][] = [
+  ['file:///a.eql', 'eql', 'any where true', 'a "b" \\ c', 'a "b" \\ c'],
+  ['file:///r.toml', 'toml', "[rule]\nlanguage = 'eql'\nquery = '''any where true'''", 'a "b" \\ c', 'a "b" \\ c'],
+  ['file:///r.toml', 'toml', '[rule]\nlanguage = "eql"\nquery = """any where true"""', 'a "b" \\ c\nd', 'a \\"b\\" \\\\ c\nd'],
+  ['file:///r.toml', 'toml', '[rule]\nlanguage = "eql"\nquery = "any where true"', 'a\tb\nc', 'a\\tb\\nc'],
+  ['file:///r.json', 'json', '{"language": "eql", "query": "any where true"}', 'a "b" \\ c\n', 'a \\"b\\" \\\\ c\\n'],
+];
+
+describe('text written into the query literal is escaped for it', () => {
+  for (const [uri, languageId, text, insert, expected] of ESCAPE_CASES) {
+    test(`${uri}: ${JSON.stringify(insert)}`, () => {
+      const doc = toServiceDocument(uri, languageId, 1, text);
+      const escape = queryTextEscaper(doc, doc.regions[0]);
+      assert.equal(escape(insert), expected);
+      // Written into the host at the query's start, it reads back as the inserted text.
+      const at = doc.regions[0].hostRange.start;
+      const edited = toServiceDocument(uri, languageId, 2, text.slice(0, at) + escape(insert) + text.slice(at));
+      assert.equal(edited.regions[0].query, insert + doc.regions[0].query);
+    });
+  }
 });

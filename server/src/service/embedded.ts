@@ -87,3 +87,24 @@ export function uriToFileName(uri: string): string {
     return uri.slice('file://'.length);
   }
 }
+
+/** How text must be written into the literal that holds `region`'s query (for edits: fixes, formatting,
+ * completions): JSON strings and TOML basic strings need escapes, TOML literal strings and .eql files don't. */
+export function queryTextEscaper(doc: ServiceDocument, region: QueryRegion): (text: string) => string {
+  const file = ruleFileOf(doc);
+  const rule = file?.rules.find((r) => r.query && r.query.hostRange.start === region.hostRange.start);
+  if (!file || !rule?.query) return (s) => s;
+  if (file.format !== 'toml') return (s) => JSON.stringify(s).slice(1, -1);
+  const open = doc.text.slice(rule.query.literalRange.start, rule.query.literalRange.start + 3);
+  if (open[0] === "'") return (s) => s;
+  const multiLine = open === '"""';
+  return (s) =>
+    s.replace(/[\\"\u0000-\u001f\u007f]/g, (c) => {
+      if (c === '\\' || c === '"') return `\\${c}`;
+      if (c === '\n' && multiLine) return c;
+      if (c === '\t') return '\\t';
+      if (c === '\n') return '\\n';
+      if (c === '\r') return '\\r';
+      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
