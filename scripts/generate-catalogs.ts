@@ -1,6 +1,6 @@
 // Build-time extraction of the ECS field catalog from the @elastic/ecs package (a
 // devDependency, so it is not shipped): keeps what completion, hover and validation need and
-// writes dist/data/ecs.json, which the server reads lazily. Run by scripts/build.mjs;
+// writes dist/data/ecs.json (+ ecs-descriptions.json for hover), which the server reads lazily. Run by scripts/build.mjs;
 // `node --import tsx scripts/generate-catalogs.ts [outDir]` by hand.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -57,17 +57,31 @@ export function extractEcs(): EcsData {
   return { format: 1, version, fields: rows };
 }
 
-export function writeEcs(outDir: string): { file: string; bytes: number; fields: number } {
+/** Long descriptions (where they say more than the short one), for hover only: a separate file, read on first hover. */
+export function extractEcsDescriptions(): Record<string, string> {
+  const { flat } = loadEcsFlat();
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(flat).sort()) {
+    const f = flat[name] as EcsFlatField & { description?: string };
+    const long = f.description?.trim();
+    if (long && long !== (f.short ?? '').trim()) out[name] = long;
+  }
+  return out;
+}
+
+export function writeEcs(outDir: string): { file: string; bytes: number; fields: number; descriptionBytes: number } {
   const data = extractEcs();
   const file = join(outDir, 'ecs.json');
   mkdirSync(dirname(file), { recursive: true });
   const text = JSON.stringify(data);
   writeFileSync(file, text);
-  return { file, bytes: Buffer.byteLength(text), fields: data.fields.length };
+  const descriptions = JSON.stringify(extractEcsDescriptions());
+  writeFileSync(join(outDir, 'ecs-descriptions.json'), descriptions);
+  return { file, bytes: Buffer.byteLength(text), fields: data.fields.length, descriptionBytes: Buffer.byteLength(descriptions) };
 }
 
 if (require.main === module) {
   const out = process.argv[2] ?? join(root, 'dist', 'data');
   const r = writeEcs(out);
-  console.log(`ECS catalog: ${r.fields} fields, ${(r.bytes / 1024).toFixed(0)} KB -> ${r.file}`);
+  console.log(`ECS catalog: ${r.fields} fields, ${(r.bytes / 1024).toFixed(0)} KB -> ${r.file} (+ ${(r.descriptionBytes / 1024).toFixed(0)} KB long descriptions)`);
 }

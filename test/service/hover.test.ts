@@ -63,6 +63,12 @@ const cases: [string, string[] | null, string[]?][] = [
 
 describe('hover', () => {
   for (const [input, has, not] of cases) test(input, () => check(input, has, not ?? []));
+  test('ECS fields show the long description', () => {
+    const long = reg.longDescription('event.outcome');
+    assert.ok(long && long.length > (reg.ecsCatalog()!.fields.get('event.outcome')!.description ?? '').length);
+    check('any where event.out|come == "x"', [long]);
+    assert.equal(reg.longDescription('aws.cloudtrail.user_identity.type'), undefined);
+  });
   test('a rule region names its index patterns', () => check('any where event.ac|tion == "x"', ['from index filebeat-*, logs-aws.cloudtrail-*'], [], ctx, true));
 });
 

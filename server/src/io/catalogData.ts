@@ -16,7 +16,13 @@ export function readBuiltinEcs(): string | undefined {
   return file ? readFileSync(file, 'utf8') : undefined;
 }
 
-/** A registry whose ECS catalog is read from disk on first use. */
+/** The text of dist/data/ecs-descriptions.json (ECS long descriptions), or undefined. */
+export function readBuiltinEcsDescriptions(): string | undefined {
+  const file = builtinDataFile('ecs-descriptions.json');
+  return file ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** A registry whose ECS catalog (and long descriptions) are read from disk on first use. */
 export function createNodeCatalogRegistry(): CatalogRegistry {
-  return new CatalogRegistry(readBuiltinEcs);
+  return new CatalogRegistry(readBuiltinEcs, readBuiltinEcsDescriptions);
 }

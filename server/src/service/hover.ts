@@ -66,7 +66,8 @@ function fieldHover(name: string, schemas: SchemaSet, ctx: ServiceContext): stri
   const lines: string[] = [];
   if (f) {
     lines.push(`**${name}** \`${f.type}\`${f.array ? ' (array)' : ''}`);
-    if (f.description) lines.push(f.description);
+    const long = f.source.startsWith('ECS') || schemas.catalogs.some((c) => c.id === 'ecs' && c.fields.has(name)) ? ctx.catalogs.longDescription(name) : undefined;
+    if (long ?? f.description) lines.push((long ?? f.description)!);
     if (f.multiFieldOf) lines.push(`Multi-field of \`${f.multiFieldOf}\`.`);
     if (f.example) lines.push(`Example: \`${f.example}\``);
     const allowed = schemas.values(name);

@@ -2,11 +2,11 @@
 // (dist/data/ecs.json when built, else extracted from @elastic/ecs on the fly), documents from
 // `|`-marked inputs, and the fixture folder.
 import { join } from 'node:path';
-import { readBuiltinEcs } from '../../../server/src/io/catalogData';
+import { readBuiltinEcs, readBuiltinEcsDescriptions } from '../../../server/src/io/catalogData';
 import { CatalogRegistry, type RuleSelector } from '../../../server/src/core/schema/select';
 import { wholeTextRegion, type ServiceDocument } from '../../../server/src/service/document';
 import type { ServiceContext } from '../../../server/src/service/context';
-import { extractEcs } from '../../../scripts/generate-catalogs';
+import { extractEcs, extractEcsDescriptions } from '../../../scripts/generate-catalogs';
 
 export const fixtures = join(__dirname, '..', '..', '..', 'test-fixtures');
 
@@ -16,8 +16,14 @@ export function ecsData(): string {
   return ecsText;
 }
 
+let descriptionsText: string | undefined;
+export function ecsDescriptions(): string {
+  descriptionsText ??= readBuiltinEcsDescriptions() ?? JSON.stringify(extractEcsDescriptions());
+  return descriptionsText;
+}
+
 export function registry(): CatalogRegistry {
-  return new CatalogRegistry(ecsData);
+  return new CatalogRegistry(ecsData, ecsDescriptions);
 }
 
 /** Splits `text with | cursor` into the text and the cursor offset (the last `|`: an earlier one may be a pipe). */

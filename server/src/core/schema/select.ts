@@ -39,8 +39,34 @@ export class CatalogRegistry {
   private extra: Catalog[] = [];
   private cache = new Map<string, SchemaSet>();
 
-  /** `readEcs` returns the text of dist/data/ecs.json (or undefined when it is missing); called once, on first use. */
-  constructor(private readonly readEcs: () => string | undefined) {}
+  private descriptions: Map<string, string> | undefined;
+
+  /**
+   * `readEcs` returns the text of dist/data/ecs.json (or undefined when it is missing); called once,
+   * on first use. `readEcsDescriptions` returns dist/data/ecs-descriptions.json (ECS long
+   * descriptions, for hover), read on the first hover.
+   */
+  constructor(
+    private readonly readEcs: () => string | undefined,
+    private readonly readEcsDescriptions?: () => string | undefined,
+  ) {}
+
+  /** The long ECS description of a field, when it says more than the short one. */
+  longDescription(name: string): string | undefined {
+    if (!this.descriptions) {
+      this.descriptions = new Map();
+      try {
+        const text = this.readEcsDescriptions?.();
+        const data: unknown = text ? JSON.parse(text) : undefined;
+        if (data && typeof data === 'object') {
+          for (const [k, v] of Object.entries(data)) if (typeof v === 'string') this.descriptions.set(k, v);
+        }
+      } catch {
+        // No long descriptions: hover shows the short ones.
+      }
+    }
+    return this.descriptions.get(name);
+  }
 
   /** The ECS catalog, or undefined when its data file is missing or unreadable. */
   ecsCatalog(): Catalog | undefined {
