@@ -38,16 +38,22 @@ function format(text: string, width: number): string | undefined {
   toks.forEach((t, i) => indexAt.set(t.range.start, i));
 
   // Comments between token i-1 and token i (index 0: before the first token; toks.length: after the last).
-  const commentsBefore: Range[][] = Array.from({ length: toks.length + 1 }, () => []);
+  const commentsBefore = new Map<number, Range[]>();
   {
     let ti = 0;
     for (const c of comments) {
       while (ti < toks.length && toks[ti].range.start < c.start) ti++;
-      commentsBefore[ti].push(c);
+      const list = commentsBefore.get(ti);
+      if (list) list.push(c);
+      else commentsBefore.set(ti, [c]);
     }
   }
   const isLineComment = (c: Range): boolean => text.startsWith('//', c.start) || /[\r\n]/.test(text.slice(c.start, c.end));
-  const hasLineComment = (r: Range): boolean => comments.some((c) => c.start >= r.start && c.end <= r.end && isLineComment(c));
+  const lineCommentStarts = comments.filter(isLineComment).map((c) => c.start);
+  const hasLineComment = (r: Range): boolean => {
+    const k = lowerBound(lineCommentStarts, r.start);
+    return k < lineCommentStarts.length && lineCommentStarts[k] < r.end;
+  };
 
   // ---- spacing rules from the tree ------------------------------------------------------
   const sep: Sep[] = toks.map((_, i) => (i === 0 ? NONE : SPACE));
@@ -113,10 +119,10 @@ function format(text: string, width: number): string | undefined {
   // ---- line breaks -------------------------------------------------------------------------
   const flat = flatColumns(toks, sep);
   const widthOf = (r: Range): number => {
-    const idx = tokensIn(r);
-    if (idx.length === 0) return 0;
-    const a = idx[0];
-    const b = idx[idx.length - 1];
+    const a = tokenIndex(r.start);
+    if (a === undefined) return 0;
+    const b = indexAtOrAfter(toks, r.end) - 1; // last token starting before the end
+    if (b < a) return 0;
     return flat[b] + toks[b].text.length - flat[a];
   };
   const opTokenAfter = (offset: number, op: string): number | undefined => {
@@ -206,7 +212,10 @@ function format(text: string, width: number): string | undefined {
     out += s;
     col += s.length;
   };
-  const emitComments = (list: Range[], i: number): { forceBreak: boolean } => {
+  /** Writes the comments before token i; true when the token must start a new line. */
+  const emitComments = (i: number): boolean => {
+    const list = commentsBefore.get(i);
+    if (!list) return false;
     let forceBreak = false;
     for (const c of list) {
       const ctext = text.slice(c.start, c.end);
@@ -226,11 +235,11 @@ function format(text: string, width: number): string | undefined {
       }
       if (isLineComment(c) || !sameLine) forceBreak = true;
     }
-    return { forceBreak };
+    return forceBreak;
   };
 
   for (let i = 0; i < toks.length; i++) {
-    const { forceBreak } = emitComments(commentsBefore[i], i);
+    const forceBreak = emitComments(i);
     const s = sep[i];
     if (i === 0) {
       if (out !== '') newline(0);
@@ -248,7 +257,7 @@ function format(text: string, width: number): string | undefined {
     }
     write(toks[i].text);
   }
-  emitComments(commentsBefore[toks.length], toks.length);
+  emitComments(toks.length);
   // (comments keep their own trailing spaces: they are part of the comment's text)
   const result = out;
 
@@ -262,6 +271,17 @@ function format(text: string, width: number): string | undefined {
     return undefined;
   }
   return result;
+}
+
+function lowerBound(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function nextIndex(i: number | undefined): number | undefined {

@@ -1,0 +1,44 @@
+// npm run fuzz [-- <count> <seed>]: random mutations of the detection-rules corpus (../shared);
+// each must parse, analyze and format without throwing, in under 50 ms, with diagnostic ranges
+// inside the text. Falls back to the project's own fixture queries when ../shared is absent.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { check, mutate, prng, steadyMs } from '../test/core/syntax/mutate';
+import { readQueryBlocks } from '../test/core/syntax/fixtures';
+
+const count = Number(process.argv[2] ?? 100_000);
+const seed = Number(process.argv[3] ?? 1);
+const corpusFile = join(resolve(__dirname, '..', '..', 'shared'), 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
+const seeds = existsSync(corpusFile)
+  ? readFileSync(corpusFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => (JSON.parse(l) as { query: string }).query)
+  : readQueryBlocks('valid.eql');
+console.log(`fuzz: ${count} mutations of ${seeds.length} ${existsSync(corpusFile) ? 'detection-rules corpus' : 'fixture'} queries, seed ${seed}`);
+
+const rnd = prng(seed);
+const failures: string[] = [];
+let max = 0;
+let maxText = '';
+let total = 0;
+const start = performance.now();
+for (let i = 0; i < count; i++) {
+  const text = mutate(seeds[Math.floor(rnd() * seeds.length)], rnd);
+  const r = check(text);
+  total += r.ms;
+  let ms = r.ms;
+  if (!r.problem && ms >= 50) ms = steadyMs(text, 50);
+  if (ms > max) {
+    max = ms;
+    maxText = text;
+  }
+  if (r.problem) failures.push(`#${i}: ${r.problem}\n    ${JSON.stringify(text).slice(0, 300)}`);
+  else if (ms >= 50) failures.push(`#${i}: took ${ms.toFixed(1)} ms (length ${text.length})`);
+  if ((i + 1) % 10_000 === 0) console.log(`  ${i + 1} done, ${failures.length} failures, max ${max.toFixed(1)} ms`);
+}
+console.log(
+  `fuzz: ${count} mutations in ${((performance.now() - start) / 1000).toFixed(1)} s, mean ${(total / count).toFixed(3)} ms, max ${max.toFixed(1)} ms (query length ${maxText.length}), ${failures.length} failures`,
+);
+for (const f of failures.slice(0, 50)) console.log(f);
+process.exit(failures.length > 0 ? 1 : 0);
