@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
+import * as os from 'node:os';
 import { CatalogRegistry } from '../../server/src/core/schema/select';
 import { catalogFromSamples, catalogFromSchemaFile } from '../../server/src/core/schema/sources';
 import { doComplete } from '../../server/src/service/completion';
@@ -61,18 +62,24 @@ const ctx = { catalogs: reg };
 
 function bench(label: string, prefix: string, n = 400): void {
   const times: number[] = [];
+  const cpu: number[] = [];
   let items = 0;
   for (let i = 0; i < n; i++) {
     // A different text each time, as when typing: no token cache hit.
     const text = `${' '.repeat(i % 7)}any where process.name == "x${i}" and ${prefix}`;
     const doc = { uri: 'file:///b.eql', languageId: 'eql', version: i, text, regions: [wholeTextRegion(text)] };
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     items = doComplete(doc, text.length, ctx).items.length;
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  console.log(`completion at \`${prefix}\` (${items} items): ${stats(times)}`);
+  console.log(`completion at \`${prefix}\` (${items} items): wall ${stats(times)}`);
+  console.log(`  cpu time (without waiting for a busy machine): ${stats(cpu)}`);
 }
 
+console.log(`machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (wall-clock p99 suffers when it is high)`);
 bench('event', 'event.');
 bench('aws', 'aws.cloudtrail.');
 bench('top', '');
