@@ -1,6 +1,6 @@
 // `eql-rules check`: the editor's diagnostics for .eql files, detection-rules TOML and Kibana
 // rule exports, from the same language service, so CI and the editor agree.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
@@ -45,6 +45,10 @@ interface Input {
 function collect(paths: string[]): Input[] {
   const out: Input[] = [];
   for (const p of paths) {
+    if (!existsSync(p)) {
+      out.push({ path: p, explicit: true }); // reported as unreadable
+      continue;
+    }
     const files = walkFiles(p);
     if (files.length === 1 && files[0] === p) out.push({ path: p, explicit: true });
     else for (const f of files) if (LANGUAGE[extname(f).toLowerCase()]) out.push({ path: f, explicit: false });

@@ -1,9 +1,10 @@
-// eql-rules: check, run (and later test) EQL detection rules from the command line, on the
+// eql-rules: check, run and test EQL detection rules from the command line, on the
 // same core and language service as the editor.
 import { UsageError } from './args';
 import { CHECK_HELP, runCheck } from './check';
 import { processIo, type Io } from './io';
 import { RUN_HELP, runRun } from './run';
+import { runTestCommand, TEST_HELP } from './test';
 
 const VERSION = '0.1.0';
 
@@ -13,14 +14,9 @@ Commands:
   check <files or folders...>   check EQL queries and rule files (diagnostics as in the editor)
   run <rules...> --events <files or folders...>
                                 run rules or queries over sample events and print the matches
-  test                          run rule tests (not available yet)
+  test [files or folders...]    run rule tests (<rule>.test.ndjson beside each rule); --reporter junit for CI
 
 Run "eql-rules <command> --help" for a command's options.
-`;
-
-const TEST_HELP = `Usage: eql-rules test [paths...] [--reporter text|junit]
-
-Rule tests are not available in this version of eql-rules yet.
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -42,18 +38,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'run':
         return await runRun(rest, io);
       case 'test':
-        if (rest.includes('--help') || rest.includes('-h')) {
-          io.out(TEST_HELP);
-          return 0;
-        }
-        io.err('eql-rules: "test" is not available in this version yet (rule tests are planned); see eql-rules --help\n');
-        return 2;
+        return runTestCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      const help = command === 'check' ? CHECK_HELP : command === 'run' ? RUN_HELP : HELP;
+      const help = command === 'check' ? CHECK_HELP : command === 'run' ? RUN_HELP : command === 'test' ? TEST_HELP : HELP;
       io.err(`eql-rules: ${e.message}\n\n${help}`);
       return 2;
     }

@@ -1,0 +1,101 @@
+// eql-rules run, as a process, on the bundled CloudTrail samples: exactly the expected
+// matches in every output format, rule overrides honoured, and the exit codes.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, cliInProcess, json, ROOT } from './helpers';
+
+const SEED = 'test-fixtures/rules/aws_rds_db_instance_restored.toml';
+const SAMPLES = 'test-fixtures/samples/cloudtrail';
+const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'test-fixtures/samples/cloudtrail-expected.json'), 'utf8')) as {
+  events: number;
+  files: number;
+  matches: { eventID: string; eventName: string }[];
+};
+
+interface RunJson {
+  results: { source: string; matches: { kind: string; join_keys: unknown[]; events: { file: string; line: number; missing: boolean; event: { event?: { id?: string } } }[] }[]; stats: { events: number; files: number; ms: number } }[];
+  errors: { file: string; line: number; column: number; message: string }[];
+}
+
+const ids = (r: RunJson['results'][number]) => r.matches.map((m) => m.events[0].event.event?.id);
+
+describe('eql-rules run', () => {
+  it('the seed rule (TOML and .eql) matches exactly the expected events, in order', () => {
+    const r = cli('run', SEED, 'test-fixtures/rules/aws_rds_db_instance_restored.eql', '--events', SAMPLES, '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = json<RunJson>(r);
+    assert.deepEqual(out.results.map((x) => x.source), [SEED, 'test-fixtures/rules/aws_rds_db_instance_restored.eql']);
+    for (const result of out.results) {
+      assert.deepEqual(ids(result), EXPECTED.matches.map((m) => m.eventID));
+      assert.deepEqual({ events: result.stats.events, files: result.stats.files }, { events: EXPECTED.events, files: EXPECTED.files });
+      assert.ok(result.matches.every((m) => m.kind === 'event' && m.events[0].line > 0 && m.events[0].file.startsWith(SAMPLES)));
+    }
+    assert.deepEqual(out.errors, []);
+  });
+
+  it('--query with a sequence returns sequence matches with join keys', async () => {
+    const q = 'sequence by user.name with maxspan=1d [any where event.provider == "rds.amazonaws.com"] [any where event.provider == "rds.amazonaws.com"]';
+    const out = json<RunJson>(await cliInProcess('run', '--query', q, '--events', SAMPLES, '--format', 'json'));
+    assert.equal(out.results[0].source, '--query');
+    assert.ok(out.results[0].matches.length > 0);
+    for (const m of out.results[0].matches) {
+      assert.equal(m.kind, 'sequence');
+      assert.equal(m.join_keys.length, 1);
+      assert.equal(m.events.length, 2);
+    }
+  });
+
+  it('ndjson: one line per match', () => {
+    const r = cli('run', SEED, '--events', SAMPLES, '--format', 'ndjson');
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { source: string; events: { event: { event?: { id?: string } } }[] });
+    assert.deepEqual(lines.map((l) => l.events[0].event.event?.id), EXPECTED.matches.map((m) => m.eventID));
+    assert.ok(lines.every((l) => l.source === SEED));
+  });
+
+  it('table: a row per match with action, outcome and file:line', () => {
+    const r = cli('run', SEED, '--events', SAMPLES);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, new RegExp(`${EXPECTED.matches.length} matches in ${EXPECTED.events} events from ${EXPECTED.files} files`));
+    const rows = r.stdout.split('\n').filter((l) => /RestoreDBInstance/.test(l));
+    assert.deepEqual(rows.map((l) => /(RestoreDBInstance\w+)/.exec(l)?.[1]), EXPECTED.matches.map((m) => m.eventName));
+    assert.ok(rows.every((l) => /\s(success)\s/.test(l) && /:\d+$/.test(l)));
+  });
+
+  it('--size and --result-position keep the right end', async () => {
+    const head = json<RunJson>(await cliInProcess('run', SEED, '--events', SAMPLES, '--format', 'json', '--size', '2', '--result-position', 'head'));
+    assert.deepEqual(ids(head.results[0]), EXPECTED.matches.slice(0, 2).map((m) => m.eventID));
+    const tail = json<RunJson>(await cliInProcess('run', SEED, '--events', SAMPLES, '--format', 'json', '--size', '2', '--result-position', 'tail'));
+    assert.deepEqual(ids(tail.results[0]), EXPECTED.matches.slice(-2).map((m) => m.eventID));
+  });
+
+  it('--timestamp-field: events without the field are not searched', async () => {
+    const out = json<RunJson>(await cliInProcess('run', SEED, '--events', SAMPLES, '--format', 'json', '--timestamp-field', 'no.such.field'));
+    assert.deepEqual(out.results[0].matches, []);
+  });
+
+  it('no match still exits 0; the table lists how many events hold each field', () => {
+    const r = cli('run', '--query', 'any where event.dataset == "aws.cloudtrail" and event.action == "NoSuchCall"', '--events', SAMPLES);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /0 matches/);
+    assert.match(r.stdout, new RegExp(`event\\.action: ${EXPECTED.events} of ${EXPECTED.events}`));
+  });
+
+  // [args, stderr pattern] — usage and query errors exit 2
+  const errors: [string[], RegExp][] = [
+    [['run', SEED], /--events/],
+    [['run', '--events', SAMPLES], /rule or \.eql files, or --query/],
+    [['run', '--query', 'any where (', '--events', SAMPLES], /^--query:1:12: error EQL\d+ /m],
+    [['run', SEED, '--events', 'no/such/dir'], /no such file or folder: no\/such\/dir/],
+    [['run', SEED, '--events', SAMPLES, '--size', '0'], /--size must be a positive integer/],
+    [['run', 'test-fixtures/cli/two_errors.eql', '--events', SAMPLES], /two_errors\.eql:1:24: error EQL014/],
+  ];
+  for (const [args, re] of errors) {
+    it(`eql-rules ${args.join(' ')} -> exit 2`, async () => {
+      const r = await cliInProcess(...args);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, re);
+    });
+  }
+});
