@@ -66,7 +66,7 @@ describe('unknown fields', () => {
 describe('fields no sample holds', () => {
   const samples = catalogFromSamples([{ doc: { event: { action: 'CreateUser' }, aws: { cloudtrail: { flattened: { request_parameters: { userName: 'bob' } } } } } }]);
   const cases: [string, Expect][] = [
-    ['any where event.action == "x" and event.outcome == "success"', [['event.outcome', 'EQL202', 'information']]],
+    ['any where event.action == "x" and event.outcome == "success"', [['event.outcome', 'EQL209', 'information']]],
     ['any where aws.cloudtrail.flattened.request_parameters.userName == "bob"', []],
     ['any where event.actoin == "x"', [['event.actoin', 'EQL201', 'warning', 'event.action']]],
     ['any where ?event.outcome == "x"', []],

@@ -1,4 +1,4 @@
-// Field existence checks (EQL201-EQL209; type errors are the analyzer's, EQL210+).
+// Field existence checks: EQL201 and EQL209 (the analyzer's type checks use EQL202-EQL208 and EQL210+).
 //
 //   getFieldDiagnostics(parsed: ParseResult, schemas: SchemaSet, samples?: Catalog): Diagnostic[]
 //
@@ -7,7 +7,7 @@
 //                      mean"), and `?field` (optional). Hint only when the schemas do not cover the
 //                      rule's data and no known name of the same top-level group is close (then it
 //                      is likely a field of data we have no catalog for).
-//   EQL202 information no sample event holds the field (only when samples are given), so a
+//   EQL209 information no sample event holds the field (only when samples are given), so a
 //                      preview over the samples cannot match on it.
 // `?optional` fields are never reported: the author said the field may be absent.
 import type { Diagnostic, Fix } from '../core/diagnostic';
@@ -18,7 +18,7 @@ import type { SchemaSet } from '../core/schema/schemaSet';
 import type { Catalog } from '../core/schema/types';
 
 export const UNKNOWN_FIELD = 'EQL201';
-export const NOT_IN_SAMPLES = 'EQL202';
+export const NOT_IN_SAMPLES = 'EQL209';
 
 const PLAIN_SEGMENT = /^[A-Za-z_@][A-Za-z0-9_@]*$/;
 
