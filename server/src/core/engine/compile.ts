@@ -92,7 +92,7 @@ function literalFor(v: Value, kind: Kind): Value {
 }
 
 function eqScalar(a: Scalar, b: Scalar, kind: Kind): boolean {
-  if (a === b) return kind !== 'ip' || true;
+  if (a === b) return true;
   if (kind === 'ip') {
     const x = ipKey(String(a));
     return x !== undefined && x === ipKey(String(b));
