@@ -167,7 +167,8 @@ const FILE_CASES: [string, string, string, number, string, string][] = [
   ['{"type":"eql","query":"a"}\n{"type": eql}\n', 'x.ndjson', 'kibana-ndjson', 1, 'JSON', 'e'],
   ['[tool]\nname = "x"', 'pyproject.toml', 'toml', 0, '', ''],
   ['[rule]\nname = "x\nlanguage = "eql"', 'r.toml', 'toml', 1, 'TOML', 'x'],
-  [read('invalid/broken.toml'), 'broken.toml', 'toml', 1, 'TOML', 'm'],
+  [read('invalid/broken.toml'), 'broken.toml', 'toml', 1, 'TOML: unterminated string', 'm'],
+  ['[rule]\nname = "x"\nname = "y"', 'r.toml', 'toml', 1, 'TOML', 'n'],
 ];
 
 describe('file formats and host syntax errors', () => {

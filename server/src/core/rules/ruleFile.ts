@@ -224,7 +224,9 @@ function parseTomlRule(text: string, fileName: string): ParsedRuleFile {
   } catch (e) {
     if (e instanceof TomlError) {
       const at = lineColToOffset(text, e.line, e.column);
-      const message = e.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
+      let message = e.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
+      // smol-toml meets the end of the line of an unclosed one-line string as a control character.
+      if (/control characters/.test(message) && (text[at] === '\n' || text[at] === '\r')) message = 'unterminated string (a one-line string cannot span lines)';
       // At a line end, underline the character before it so the squiggle stays on that line.
       const range = at >= text.length || text[at] === '\n' || text[at] === '\r' ? { start: Math.max(0, at - 1), end: at } : { start: at, end: at + 1 };
       errors.push(syntaxError(range, `TOML: ${message}`));
