@@ -11,6 +11,7 @@ import { attackTable } from '../../server/src/core/rules/attack';
 import { checkRuleFile } from '../../server/src/core/rules/checks';
 import { parseRuleFile } from '../../server/src/core/rules/ruleFile';
 import { parse } from '../../server/src/core/syntax/parser';
+import { runCheck } from '../../server/src/cli/check';
 
 const shared = join(__dirname, '..', '..', '..', 'shared');
 if (!existsSync(shared)) {
@@ -148,8 +149,18 @@ files.forEach((f, i) => {
   }
 });
 const ms = performance.now() - started;
+
+// The same files through `eql-rules check` (language service: rule checks, parser, analyzer, field checks),
+// the reproduced ones as a folder, as CI would run it over a detection-rules checkout.
+let cliOut = '';
+const cliStarted = performance.now();
+const cliCode = runCheck([tmp, ...exampleFiles.map((f) => join(examples, f))], { out: (t) => void (cliOut += t), err: (t) => void (cliOut += t) }, 'conformance');
+const cliMs = performance.now() - cliStarted;
+const cliErrors = cliOut.split('\n').filter((l) => /: error /.test(l));
 rmSync(tmp, { recursive: true, force: true });
 for (const s of shown) console.log(s);
 console.log(`diagnostics by code: ${[...byCode].sort().map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`);
 console.log(`${files.length} files, ${errors} errors, ${warnings} warnings (${files.length - exampleFiles.length} reproduced from the corpus + ${exampleFiles.length} complete examples; ${ms.toFixed(0)} ms)`);
-process.exit(errors === 0 ? 0 : 1);
+for (const l of cliErrors.slice(0, 10)) console.log(`  ${l}`);
+console.log(`eql-rules check: exit ${cliCode}, ${cliErrors.length} errors; ${cliOut.trim().split('\n').pop()} (${cliMs.toFixed(0)} ms)`);
+process.exit(errors === 0 && cliErrors.length === 0 && cliCode === 0 ? 0 : 1);
