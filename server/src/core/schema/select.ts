@@ -37,6 +37,7 @@ export class CatalogRegistry {
   private ecs: Catalog | null | undefined;
   private samples: Catalog | undefined;
   private extra: Catalog[] = [];
+  private pendingExtra: (() => Catalog[]) | undefined;
   private cache = new Map<string, SchemaSet>();
 
   private descriptions: Map<string, string> | undefined;
@@ -95,10 +96,32 @@ export class CatalogRegistry {
     this.cache.clear();
   }
 
-  /** User schema files and detection-rules schema files, already parsed. */
-  setExtra(catalogs: Catalog[]): void {
-    this.extra = catalogs;
+  /**
+   * User schema files and detection-rules schema files: parsed catalogs, or a function giving
+   * them, called on the first selection that needs them (so large files load only when used).
+   */
+  setExtra(catalogs: Catalog[] | (() => Catalog[])): void {
+    if (typeof catalogs === 'function') {
+      this.extra = [];
+      this.pendingExtra = catalogs;
+    } else {
+      this.extra = catalogs;
+      this.pendingExtra = undefined;
+    }
     this.cache.clear();
+  }
+
+  private extraCatalogs(): Catalog[] {
+    if (this.pendingExtra) {
+      const load = this.pendingExtra;
+      this.pendingExtra = undefined;
+      try {
+        this.extra = load();
+      } catch {
+        this.extra = [];
+      }
+    }
+    return this.extra;
   }
 
   get samplesCatalog(): Catalog | undefined {
@@ -133,7 +156,7 @@ export class CatalogRegistry {
       if (rule.integrations.length) reasons.push(`integration ${rule.integrations.join(', ')}`);
       reason = reasons.join('; ');
       complete = rule.indices.length > 0 ? rule.indices.every(coveredPattern) : aws;
-      for (const c of this.extra) if (appliesTo(c, rule)) catalogs.push(c);
+      for (const c of this.extraCatalogs()) if (appliesTo(c, rule)) catalogs.push(c);
     } else {
       const ids = setting ?? [...BUILTIN_CATALOG_IDS];
       for (const id of ids) {
@@ -142,7 +165,7 @@ export class CatalogRegistry {
       }
       reason = setting ? 'setting eqlRuleStudio.schemas' : 'default: ECS and every built-in integration';
       // A plain file says nothing about its data: only extra catalogs without a filter apply.
-      for (const c of this.extra) if (!c.appliesTo) catalogs.push(c);
+      for (const c of this.extraCatalogs()) if (!c.appliesTo) catalogs.push(c);
       complete = ids.length > 0;
     }
     if (!ecs && (!setting || setting.includes('ecs'))) {
