@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lex } from '../../../server/src/core/syntax/lexer';
+import { lex, tokenAt } from '../../../server/src/core/syntax/lexer';
 import { readTsv } from './fixtures';
 
 for (const [input, expected] of readTsv('lexer.tsv')) {
@@ -37,3 +37,20 @@ test('comments are ranges, not tokens', () => {
     ['// one', '/* two */'],
   );
 });
+
+const at: Array<[string, string | undefined]> = [
+  // text with a cursor |, the token found there
+  ['a |== b', '=='],
+  ['a =|= b', '=='],
+  ['a ==| b', '=='],
+  ['a|(b)', '('],
+  ['ab|', 'ab'],
+  ['a  |  b', undefined],
+];
+for (const [marked, expected] of at) {
+  test(`tokenAt ${marked}`, () => {
+    const offset = marked.indexOf('|');
+    const text = marked.replace('|', '');
+    assert.equal(tokenAt(lex(text).tokens, offset)?.text, expected);
+  });
+}

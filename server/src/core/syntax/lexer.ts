@@ -467,3 +467,23 @@ function prevIsNameEnd(tokens: Token[], at: number): boolean {
   const prev = tokens[tokens.length - 1];
   return prev !== undefined && prev.range.end === at && (prev.kind === 'identifier' || prev.kind === 'quotedIdentifier' || prev.text === ']');
 }
+
+/** The token containing `offset` (a cursor at a token's end belongs to it), or undefined between tokens. Binary search. */
+export function tokenAt(tokens: readonly Token[], offset: number): Token | undefined {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = tokens[mid];
+    if (t.range.end < offset) lo = mid + 1;
+    else if (t.range.start > offset) hi = mid - 1;
+    else {
+      // prefer the token that starts at the offset over one that ends there
+      const next = tokens[mid + 1];
+      if (t.range.end === offset && next && next.range.start === offset && next.kind !== 'eof') return next;
+      if (t.kind === 'eof') return mid > 0 && tokens[mid - 1].range.end === offset ? tokens[mid - 1] : undefined;
+      return t;
+    }
+  }
+  return undefined;
+}

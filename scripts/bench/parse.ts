@@ -1,0 +1,91 @@
+// Parser + analyzer latency: (1) parse + analyze of the longest detection-rules query (a generated
+// long query when ../shared is absent), (2) re-diagnosing a 2,000-line query after a one-character
+// edit (a full parse + analyze of the new text: what the language server does on each change),
+// and (3) formatting the long query. Goals: (1) < 1 ms median, (2) < 30 ms.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parse } from '../../server/src/core/syntax/parser';
+import { analyze } from '../../server/src/core/analysis/analyzer';
+import { formatQuery } from '../../server/src/core/syntax/printer';
+
+function stats(xs: number[]): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `median ${q(0.5).toFixed(3)} ms, p99 ${q(0.99).toFixed(3)} ms, max ${s[s.length - 1].toFixed(3)} ms (n=${s.length})`;
+}
+function time(fn: () => void, runs: number, warmup: number): number[] {
+  for (let i = 0; i < warmup; i++) fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+const diagnose = (text: string): number => {
+  const p = parse(text);
+  return p.errors.length + analyze(p).length;
+};
+
+const corpusFile = join(resolve(__dirname, '..', '..', '..', 'shared'), 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
+let longest: string;
+let source: string;
+if (existsSync(corpusFile)) {
+  const queries = readFileSync(corpusFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => (JSON.parse(l) as { query: string }).query);
+  longest = queries.reduce((a, b) => (b.length > a.length ? b : a));
+  source = 'longest detection-rules query';
+} else {
+  const names = Array.from({ length: 1500 }, (_, i) => `"proc${i}.exe"`).join(', ');
+  longest = `process where host.os.type == "windows" and event.type == "start" and\n  process.name : (${names}) and not process.args : ("*-k*", "*/c*")`;
+  source = 'generated long query (../shared absent)';
+}
+
+// How busy is this machine? A fixed loop that takes ~0.2 ms on an idle laptop core; figures
+// below scale with it when the machine is shared.
+const probe = 'abc def "ghi" 123 == x.y\n'.repeat(8000);
+const calib = time(() => {
+  let sum = 0;
+  for (let i = 0; i < probe.length; i++) sum += probe.charCodeAt(i);
+  if (sum < 0) console.log(sum);
+}, 50, 5);
+console.log(`machine reference (scan 200 KB of text): ${stats(calib)}`);
+
+const one = time(() => diagnose(longest), 300, 100);
+console.log(`parse + analyze, ${source} (${longest.length} chars, ${longest.split('\n').length} lines): ${stats(one)}`);
+
+// A 2,000-line query: a sequence whose steps mix comparisons, lists, functions and comments.
+const lines: string[] = ['sequence by host.id, user.name with maxspan=5m'];
+for (let step = 0; lines.length < 2000; step++) {
+  lines.push(`  [process where host.os.type == "linux" // step ${step}`);
+  for (let k = 0; k < 38 && lines.length < 1998; k++) {
+    const n = step * 100 + k;
+    lines.push(
+      k % 3 === 0
+        ? `    and process.name in ("a${n}", "b${n}", "c${n}") and not startsWith~(process.executable, "/opt/x${n}")`
+        : k % 3 === 1
+          ? `    and (process.args : "*-${n}*" or process.pid > ${n} or ?process.parent.name like~ "p${n}*")`
+          : `    and length(process.command_line) < ${n + 100} and cidrMatch(source.ip, "10.${n % 255}.0.0/16")`,
+    );
+  }
+  lines.push('  ]');
+}
+lines.push('| head 10');
+const big = lines.join('\n');
+const mid = big.indexOf('"a', Math.floor(big.length / 2)) + 1;
+const edits: number[] = [];
+for (let i = 0; i < 5; i++) diagnose(big);
+for (let i = 0; i < 60; i++) {
+  const edited = big.slice(0, mid) + String.fromCharCode(97 + (i % 26)) + big.slice(mid + 1);
+  const t0 = performance.now();
+  diagnose(edited);
+  edits.push(performance.now() - t0);
+}
+console.log(`re-diagnose a ${lines.length}-line query (${big.length} chars) after a one-character edit: ${stats(edits)}`);
+
+const fmt = time(() => formatQuery(longest), 50, 10);
+console.log(`formatQuery, ${source}: ${stats(fmt)}`);
