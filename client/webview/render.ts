@@ -213,7 +213,7 @@ export function renderSearchResults(text: string, result: SearchEventsResult): H
 }
 
 function renderNode(node: ExplainNode): Html {
-  return html`<li class="clause v-${node.value}"><span class="badge ${node.value}">${node.value}</span> <code>${node.text}</code>${node.detail ? html` <span class="compared">${node.detail}</span>` : html``}${
+  return html`<li class="clause v-${node.value}${node.children.length ? '' : ' leaf'}"><span class="badge ${node.value}">${node.value}</span> <code>${node.text}</code>${node.detail ? html` <span class="compared">${node.detail}</span>` : html``}${
     node.children.length ? html`<ul>${node.children.map(renderNode)}</ul>` : html``
   }</li>`;
 }

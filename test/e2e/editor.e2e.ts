@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, SEED_RULE } from './prepareWorkspace';
 import { expectedMatches } from './expected';
-import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, setUserSetting, webview } from './workbench';
+import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
 const WS = required('E2E_WORKSPACE');
@@ -117,6 +117,9 @@ async function main(): Promise<number> {
         await panel.locator('#detail .tree').first().waitFor();
       });
 
+      // More room for the panel in the screenshots.
+      await runCommand(page, 'View: Close Primary Side Bar');
+      await panel.locator('table.matches tr.row').first().click();
       await page.screenshot({ path: join(RESULTS, 'panel-dark.png') });
 
       await check(page, 'panel: the XSS sample value is shown as text, never as markup', async () => {
@@ -145,7 +148,10 @@ async function main(): Promise<number> {
 
       await check(page, 'light theme: the panel follows the workbench colours', async () => {
         const before = await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
-        setUserSetting(join(RUN, 'user-data', 'User', 'settings.json'), 'workbench.colorTheme', 'Default Light Modern');
+        await runCommand(page, 'Preferences: Color Theme');
+        await page.locator('.quick-input-widget input').fill('Light Modern');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
+        await page.keyboard.press('Enter');
         await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
         await panel.locator('#explain').scrollIntoViewIfNeeded();
         await page.waitForTimeout(500);

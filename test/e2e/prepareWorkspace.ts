@@ -7,7 +7,7 @@ export const SEED_RULE = 'rules/aws_rds_db_instance_restored.toml';
 export const BROKEN_RULE = 'e2e/aws_rds_db_instance_restored_broken.toml';
 export const BROKEN_EQL = 'e2e/broken.eql';
 export const COMPLETION_EQL = 'e2e/completion.eql';
-export const SAMPLES_GLOB = 'samples/cloudtrail/**';
+export const SAMPLES_GLOB = 'samples/cloudtrail/*.{json,gz,log}';
 
 export function prepareWorkspace(ws: string): void {
   mkdirSync(join(ws, 'e2e'), { recursive: true });

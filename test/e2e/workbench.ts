@@ -1,6 +1,6 @@
 // Driving the VS Code workbench served by code-server: open files, run commands, reach into
 // the results webview. Selectors are the workbench's own DOM (stable across 1.9x releases).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
@@ -21,12 +21,13 @@ export async function openWorkbench(baseUrl: string, folder: string, scratch: st
     viewport: { width: 1600, height: 1000 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  context.setDefaultTimeout(30_000);
+  // Generous: CI machines and this one have 2 cores shared with other work.
+  context.setDefaultTimeout(60_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const lines: string[] = [];
   page.on('console', (m) => lines.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => lines.push(`[pageerror] ${e.message}`));
-  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`, { timeout: 180_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
   return {
@@ -87,10 +88,4 @@ export function activeEditor(page: Page) {
 /** The results panel's document: the workbench's webview iframe, then its inner frame. */
 export function webview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-export function setUserSetting(settingsFile: string, key: string, value: unknown): void {
-  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-  settings[key] = value;
-  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 }
