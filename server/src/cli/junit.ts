@@ -34,7 +34,7 @@ export function xmlEscape(s: string, attribute = false): string {
 
 /** A token (xs:token, non-empty): no line breaks, tabs or repeated spaces. */
 function token(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
+  const t = s.replace(INVALID_XML, '').replace(/\s+/g, ' ').trim();
   return t === '' ? '-' : t;
 }
 

@@ -76,6 +76,10 @@ export function runTestCommand(argv: string[], io: Io): number {
   return failed > 0 ? 1 : 0;
 }
 
+// A test name is user text: keep terminal control sequences out of the report.
+// eslint-disable-next-line no-control-regex
+const printable = (s: string): string => s.replace(/[\u0000-\u001F\u007F]/g, '?');
+
 function formatText(results: { result: RuleFileTestResult; ms: number }[], orphans: string[]): string {
   const out: string[] = [];
   let rules = 0;
@@ -95,7 +99,7 @@ function formatText(results: { result: RuleFileTestResult; ms: number }[], orpha
       out.push(`${status}  ${result.ruleFile}  ${r.label}  (${counts}, ${Math.round(ms)} ms)`);
       for (const c of rep.cases) {
         if (c.passed) continue;
-        out.push(`  ✖ ${result.testFile}:${c.line}  ${c.name ?? `line ${c.line}`}`);
+        out.push(`  ✖ ${result.testFile}:${c.line}  ${printable(c.name ?? `line ${c.line}`)}`);
         out.push(`      expected ${c.expect}, actual ${c.actual}: ${c.message}`);
         for (const n of c.notes) out.push(`      note: ${n}`);
         if (c.detail) {

@@ -160,3 +160,24 @@ export function formatTestLine(expect: Expectation, event: Record<string, unknow
   o.event = event;
   return JSON.stringify(o);
 }
+
+export interface RuleTestPairs {
+  /** Rule file and its test file. */
+  pairs: { ruleFile: string; testFile: string }[];
+  /** Test files with no rule file beside them. */
+  orphans: string[];
+}
+
+/** Pairs test files with their rule files among `files` (a .toml rule wins over .eql, .json, .ndjson). */
+export function pairRuleTests(files: readonly string[]): RuleTestPairs {
+  const set = new Set(files);
+  const pairs: RuleTestPairs['pairs'] = [];
+  const orphans: string[] = [];
+  for (const f of [...set].sort()) {
+    if (!isRuleTestFile(f)) continue;
+    const rule = ruleFilesFor(f).find((r) => set.has(r));
+    if (rule) pairs.push({ ruleFile: rule, testFile: f });
+    else orphans.push(f);
+  }
+  return { pairs, orphans };
+}
