@@ -55,6 +55,7 @@ export function cursor(textWithBar: string): { text: string; position: Position 
 export interface ServerOptions {
   settings?: Record<string, unknown>;
   workspaceFolder?: string;
+  initializationOptions?: Record<string, unknown>;
 }
 
 export class TestServer {
@@ -94,6 +95,7 @@ export class TestServer {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(folder).toString(),
+      initializationOptions: this.options.initializationOptions,
       workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },

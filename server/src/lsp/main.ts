@@ -25,9 +25,11 @@ import { Debouncer } from './debounce';
 import { guard, guardVoid } from './safe';
 import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
 import { RunService } from './runs';
+import { registerRuleTests } from './ruleTests';
 import { Workspace } from './workspace';
 
-const DIAGNOSTICS_DELAY_MS = 150;
+/** Pause after the last keystroke before re-checking; initializationOptions.diagnosticsDelayMs overrides (benchmarks use 0). */
+let diagnosticsDelayMs = 150;
 
 const connection = createConnection(ProposedFeatures.all);
 const log = (m: string) => connection.console.error(m);
@@ -39,7 +41,7 @@ const documents = new TextDocuments(TextDocument);
 const catalogs = new CatalogRegistry(() => readFileSync(join(__dirname, 'data', 'ecs.json'), 'utf8'));
 const workspace = new Workspace(log);
 const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) });
-const debouncer = new Debouncer(DIAGNOSTICS_DELAY_MS);
+const debouncer = new Debouncer(diagnosticsDelayMs);
 
 let configurationPull = false;
 let dynamicConfiguration = false;
@@ -50,8 +52,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   configurationPull = caps.workspace?.configuration === true;
   dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   workspace.setRoots((params.workspaceFolders ?? []).map((f) => f.uri).concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : []));
-  const opts = params.initializationOptions as { settings?: unknown } | undefined;
+  const opts = params.initializationOptions as { settings?: unknown; diagnosticsDelayMs?: unknown } | undefined;
   if (opts?.settings) pushedSettings = toSettings(opts.settings);
+  if (typeof opts?.diagnosticsDelayMs === 'number' && opts.diagnosticsDelayMs >= 0) diagnosticsDelayMs = opts.diagnosticsDelayMs;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -115,7 +118,7 @@ function publishDiagnostics(d: TextDocument): void {
   void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
 }
 
-function scheduleDiagnostics(d: TextDocument, delay = DIAGNOSTICS_DELAY_MS): void {
+function scheduleDiagnostics(d: TextDocument, delay = diagnosticsDelayMs): void {
   debouncer.schedule(d.uri, guardVoid(log, 'diagnostics', () => publishDiagnostics(d)), delay);
 }
 
@@ -226,6 +229,9 @@ connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promi
 });
 connection.onRequest(ExplainEventRequest, (params: ExplainEventParams) => runs.explainEvent(params));
 connection.onRequest(SearchEventsRequest, (params: SearchEventsParams) => runs.searchEvents(params));
+
+// Rule tests for the Test Explorer: eql/listRuleTests, eql/runRuleTests.
+registerRuleTests(connection, { openText: (uri) => documents.get(uri)?.getText(), log });
 
 documents.listen(connection);
 connection.listen();
