@@ -8,6 +8,7 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { join, basename } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import * as nodeBuffer from 'node:buffer';
 import { SampleReader, type SampleReaderOptions } from '../core/samples/reader';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 
@@ -15,6 +16,13 @@ import type { SampleError, SampleEvent } from '../core/samples/types';
 export const SAMPLE_EXTENSIONS = ['.json', '.ndjson', '.jsonl', '.log', '.gz'];
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 const CHUNK_BYTES = 1 << 20;
+/** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
+const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
+
+/** Decodes a chunk; an ASCII chunk cannot continue a split multi-byte character, so the decoder has nothing pending. */
+function decode(decoder: StringDecoder, chunk: Buffer): string {
+  return isAscii && isAscii(chunk) ? chunk.toString('latin1') : decoder.write(chunk);
+}
 
 export interface SampleFileInfo {
   file: string;
@@ -146,7 +154,7 @@ export async function* iterateSampleEvents(
       try {
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           bytes += chunk.length;
-          reader.push(decoder.write(chunk));
+          reader.push(decode(decoder, chunk));
           if (pending.length) {
             for (const e of pending) yield e;
             pending.length = 0;

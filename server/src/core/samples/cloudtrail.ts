@@ -8,7 +8,7 @@
  * data_stream.*, event.ingested; from newer pipeline versions: aws.cloudtrail.session_credential_from_console (a rule
  * uses it), cloud.provider, cloud.service.name, related.ip.
  */
-import { javaToString, javaHashMapOrder, originalKeyCount } from './javaString';
+import { javaToString, javaHashMapOrder } from './javaString';
 import { parseUserAgent } from './userAgent';
 
 type Obj = Record<string, unknown>;
@@ -119,10 +119,7 @@ function prune(v: unknown): unknown {
     n++;
   }
   if (!out) return n ? o : undefined;
-  for (const _ in out) {
-    originalKeyCount.set(out, n);
-    return out;
-  }
+  for (const _ in out) return out;
   return undefined;
 }
 
@@ -292,9 +289,8 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   if (action === 'UserAuthentication' && user.name === undefined && isObj(additional) && additional.UserName != null) {
     // A rename moves the value: it is gone from the additional_eventdata forms too.
     user.name = additional.UserName;
-    const copy: Obj = { ...additional };
-    delete copy.UserName;
-    originalKeyCount.set(copy, originalKeyCount.get(additional) ?? Object.keys(additional).length);
+    const copy: Obj = {};
+    for (const k in additional) if (k !== 'UserName') copy[k] = additional[k];
     additional = copy;
   }
   put(cloud, 'region', json.awsRegion);
@@ -314,7 +310,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   for (const [from, to] of FLATTENED_SOURCES) {
     const v = from === 'additionalEventData' ? additional : json[from];
     if (v === undefined || v === null) continue;
-    const text = javaToString(v);
+    const text = javaToString(v, record[from]);
     ct[to] = text;
     if (text.length < 32766 && !(isObj(v) && !nonEmpty(v))) flattened[to] = v;
   }

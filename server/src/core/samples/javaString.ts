@@ -5,8 +5,6 @@
  * capacity grown from 16 at load factor 0.75 by the number of keys the JSON had before empty values were pruned).
  */
 
-/** Number of keys each pruned object had in the raw JSON (sizes the HashMap). Filled by the pruner. */
-export const originalKeyCount = new WeakMap<object, number>();
 
 const hashCache = new Map<string, number>();
 
@@ -61,8 +59,11 @@ function javaNumber(x: number): string {
   return javaDouble(x);
 }
 
-/** `String.valueOf(value)` for a value parsed from JSON. */
-export function javaToString(value: unknown): string {
+/**
+ * `String.valueOf(value)` for a value parsed from JSON. `raw` is the same value before empty values were pruned: its
+ * key count sized the HashMap, which decides the key order.
+ */
+export function javaToString(value: unknown, raw?: unknown): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
@@ -80,17 +81,24 @@ export function javaToString(value: unknown): string {
     let s = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) s += ', ';
-      s += javaToString(value[i]);
+      s += javaToString(value[i], Array.isArray(raw) && raw.length === value.length ? raw[i] : undefined);
     }
     return s + ']';
   }
   const obj = value as Record<string, unknown>;
+  const rawObj = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
   const keys = Object.keys(obj);
-  const ordered = javaHashMapOrder(keys, originalKeyCount.get(obj) ?? keys.length);
+  let insertions = keys.length;
+  if (rawObj && rawObj !== obj) {
+    insertions = 0;
+    for (const _ in rawObj) insertions++;
+  }
+  const ordered = keys.length < 2 && insertions <= 12 ? keys : javaHashMapOrder(keys, insertions);
   let s = '{';
   for (let i = 0; i < ordered.length; i++) {
     if (i > 0) s += ', ';
-    s += ordered[i] + '=' + javaToString(obj[ordered[i]]);
+    const k = ordered[i];
+    s += k + '=' + javaToString(obj[k], rawObj ? rawObj[k] : undefined);
   }
   return s + '}';
 }
