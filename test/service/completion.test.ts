@@ -26,6 +26,11 @@ function sorted(items: CompletionItem[]): CompletionItem[] {
 function check(input: string, e: Expect, c = ctx): void {
   const { text, offset } = cursor(input);
   const list = doComplete(queryDoc(text, e.rule ? CLOUDTRAIL_RULE : undefined), offset, c);
+  // Every edit replaces a range around the cursor.
+  for (const i of list.items) {
+    assert.ok(i.textEdit && 'range' in i.textEdit);
+    assert.ok(i.textEdit.range.start.character <= offset && i.textEdit.range.end.character >= offset, `${i.label}: edit range does not contain the cursor`);
+  }
   const items = sorted(list.items);
   const labels = items.map((i) => i.label);
   if (e.none) assert.deepEqual(labels, []);
@@ -50,6 +55,14 @@ const cases: [string, Expect][] = [
   ['any where ?user.na|', { has: ['name', 'id'] }],
   ['any where user.name.|', { has: ['text'] }],
   ['any where nosuch.|', { none: true }],
+  // the cursor inside a name: the replaced range is the whole segment
+  ['any where event.act|ion == "x"', { has: ['action', 'provider'], insert: { action: 'action' } }],
+  ['any where event.|action == "x"', { has: ['action', 'outcome'] }],
+  ['any where aws.cloud|trail.user_identity.type == "x"', { has: ['cloudtrail'], not: ['type'] }],
+  ['any where aws.cloudtrail.user_identity|.type == "x"', { has: ['user_identity', 'error_code'] }],
+  ['any where eve|nt.action == "x"', { has: ['event', 'process'] }],
+  ['sequence with maxspan=|', { has: ['5m', '1h'], not: ['event'] }],
+  ['sequence [any where true] with runs=|', { none: true }],
   // ranking: the rule's integration first
   ['any where |', { rule: true, first: '@timestamp', has: ['aws', 'event', 'process'] }],
   ['any where aws.cloudtrail.user_identity.|', { rule: true, first: 'access_key_id' }],
@@ -109,6 +122,37 @@ describe('completion with samples', () => {
     const item = doComplete(queryDoc(text), offset, c2).items.find((i) => i.label === 'action');
     assert.match(String(item?.detail), /in samples/);
   });
+});
+
+test('categories follow the rule\'s event_category_override', () => {
+  const { text, offset } = cursor('[|');
+  const doc = queryDoc(text, CLOUDTRAIL_RULE);
+  doc.regions[0].rule!.eventCategoryField = 'event.type';
+  const labels = doComplete(doc, offset, ctx).items.map((i) => i.label);
+  assert.ok(labels.includes('info') && labels.includes('creation'), labels.join(' '));
+  assert.ok(!labels.includes('iam'));
+});
+
+describe('replaced range', () => {
+  const cases: [string, string, string][] = [
+    // input, label to accept, resulting text
+    ['any where event.act|ion == "x"', 'outcome', 'any where event.outcome == "x"'],
+    ['any where event.|action == "x"', 'outcome', 'any where event.outcome == "x"'],
+    ['any where event.out|', 'outcome', 'any where event.outcome'],
+    ['any where event.outcome : "su|"', 'success', 'any where event.outcome : "success"'],
+    ['any where event.outcome : "su|', 'success', 'any where event.outcome : "success'],
+    ['any where event.outcome == |', 'failure', 'any where event.outcome == "failure"'],
+    ['any where event.provider == "rds.amazonaws.com" and event.action in ("Mod|")', 'ModifyDBInstance', 'any where event.provider == "rds.amazonaws.com" and event.action in ("ModifyDBInstance")'],
+  ];
+  for (const [input, label, expected] of cases) {
+    test(`${input} + ${label}`, () => {
+      const { text, offset } = cursor(input);
+      const item = doComplete(queryDoc(text), offset, ctx).items.find((i) => i.label === label);
+      assert.ok(item?.textEdit && 'range' in item.textEdit, `${label} not offered`);
+      const { start, end } = item.textEdit.range;
+      assert.equal(text.slice(0, start.character) + item.textEdit.newText + text.slice(end.character), expected);
+    });
+  }
 });
 
 describe('completion in a rule file region', () => {

@@ -37,7 +37,7 @@ const cases: [string, string[] | null, string[]?][] = [
   ['pro|cess where true', ['**process** event category']],
   ['sequence [fi|le where true]', ['**file** event category']],
   ['an|y where true', ['every category']],
-  ['fooba|r where true', ['Not an ECS category value']],
+  ['fooba|r where true', ['Not a known value of `event.category`']],
   // functions
   ['any where startsWith~|(a, "b")', ['startsWith(source, prefix)', 'ignores case', 'Null:']],
   ['any where cidr|Match(source.ip, "10.0.0.0/8")', ['cidrMatch(', 'Null:']],
@@ -68,6 +68,13 @@ describe('hover', () => {
     assert.ok(long && long.length > (reg.ecsCatalog()!.fields.get('event.outcome')!.description ?? '').length);
     check('any where event.out|come == "x"', [long]);
     assert.equal(reg.longDescription('aws.cloudtrail.user_identity.type'), undefined);
+  });
+  test('a rule with event_category_override matches categories against that field', () => {
+    const { text, offset } = cursor('in|fo where true');
+    const doc = queryDoc(text, CLOUDTRAIL_RULE);
+    doc.regions[0].rule!.eventCategoryField = 'event.type';
+    const h = doHover(doc, offset, ctx);
+    assert.match((h!.contents as MarkupContent).value, /`event.type` is `info`/);
   });
   test('a rule region names its index patterns', () => check('any where event.ac|tion == "x"', ['from index filebeat-*, logs-aws.cloudtrail-*'], [], ctx, true));
 });

@@ -134,13 +134,15 @@ function functionItems(c: Ctx): CompletionItem[] {
 }
 
 function categoryItems(c: Ctx, withWhere: boolean): CompletionItem[] {
+  // A rule may match categories against another field (event_category_override, e.g. event.type).
+  const field = c.region.rule?.eventCategoryField ?? 'event.category';
   const cats = new Map<string, string | undefined>([['any', 'Any event, whatever its category']]);
-  for (const v of c.schemas.values('event.category')) if (!cats.has(v.value)) cats.set(v.value, v.description);
-  for (const v of samplesCatalog(c.svc)?.fields.get('event.category')?.observed ?? []) if (!cats.has(v)) cats.set(v, 'seen in samples');
+  for (const v of c.schemas.values(field)) if (!cats.has(v.value)) cats.set(v.value, v.description);
+  for (const v of samplesCatalog(c.svc)?.fields.get(field)?.observed ?? []) if (!cats.has(v)) cats.set(v, 'seen in samples');
   return [...cats].map(([name, description], i) => ({
     label: name,
     kind: CompletionItemKind.EnumMember,
-    detail: name === 'any' ? 'any category' : 'event category',
+    detail: name === 'any' ? 'any category' : `event category (${field})`,
     documentation: description ? md(description) : undefined,
     sortText: `0${i === 0 ? 0 : 1}${name}`,
     textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: withWhere ? `${name} where $0` : name },
@@ -194,10 +196,15 @@ function byContext(c: Ctx, p: number): CompletionItem[] {
       keyword(c, 'sample', 'events sharing join keys, unordered', '1', 'sample by ${1:field}\n  [${2:any} where ${3:true}]\n  [${4:any} where ${5:true}]', true),
     ];
   }
+  const before = p > 0 ? c.tokens[p - 1]?.text : undefined;
   if (text === '[' || text === '![') return categoryItems(c, true);
   if (text === '|') return [keyword(c, 'head', 'first N results', '1', 'head ${1:10}', true), keyword(c, 'tail', 'last N results', '1', 'tail ${1:10}', true)];
   if (text === 'sequence') return [keyword(c, 'by', 'join key for every step', '1'), keyword(c, 'with maxspan=', 'time window of the whole sequence', '1'), keyword(c, '[', 'first step', '2')];
   if (text === 'sample') return [keyword(c, 'by', 'join key for every step', '1'), keyword(c, '[', 'first step', '2')];
+  if (text === '=' && before === 'maxspan') {
+    return ['30s', '1m', '5m', '10m', '15m', '30m', '1h', '1d'].map((span, i) => keyword(c, span, 'time window (ms s m h d)', String(i).padStart(2, '0')));
+  }
+  if (text === '=') return [];
   if (text === 'with') return [keyword(c, 'maxspan=', 'time window', '1'), keyword(c, 'runs=', 'repeat a step N times', '1')];
   if (text === 'by' || text === 'until') return text === 'by' ? fieldItems(c, []) : [keyword(c, '[', 'until step', '1')];
   if (text === ']') {
@@ -210,7 +217,6 @@ function byContext(c: Ctx, p: number): CompletionItem[] {
     ];
   }
   // A category just written: `[process |` or `process |`.
-  const before = p > 0 ? c.tokens[p - 1]?.text : undefined;
   if ((t.kind === 'identifier' || text === 'any' || t.kind === 'string') && (p === 0 || before === '[' || before === '![')) {
     return [keyword(c, 'where', 'condition of the events of this category', '0')];
   }
@@ -288,18 +294,26 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
   }
   if (at && (at.kind === 'number' || at.kind === 'timespan')) return EMPTY;
 
-  // A word or dotted name ending at the cursor.
-  const word = last && last.range.end === q ? last : undefined;
-  if (word && (word.kind === 'identifier' || word.kind === 'quotedIdentifier' || word.kind === 'keyword' || word.kind === 'tildeIdentifier' || word.text === '.')) {
-    const chain: FieldChain | undefined = chainAt(tokens, ending);
-    if (chain && chain.segments.length > 1) {
-      c.replace = { start: word.text === '.' ? q : word.range.start, end: q };
-      return { isIncomplete: false, items: fieldItems(c, chain.segments.slice(0, -1)) };
+  // A word or dotted name at the cursor (ending there, or with the cursor inside it).
+  const isWord = (t: Token) => t.kind === 'identifier' || t.kind === 'quotedIdentifier' || t.kind === 'keyword' || t.kind === 'tildeIdentifier';
+  const wi = at && isWord(at) ? inside : last && last.range.end === q && (isWord(last) || last.text === '.') ? ending : -1;
+  if (wi >= 0) {
+    const w = tokens[wi];
+    const chain: FieldChain | undefined = chainAt(tokens, wi);
+    const parent: string[] = [];
+    if (chain) {
+      for (let k = chain.first; k < (w.text === '.' ? wi + 1 : wi); k++) if (tokens[k].text !== '.') parent.push(tokens[k].kind === 'quotedIdentifier' ? String(tokens[k].value ?? '') : tokens[k].text);
     }
-    c.replace = { start: word.range.start, end: q };
-    const prev = chain?.optional ? chain.first - 2 : ending - 1;
+    if (parent.length > 0) {
+      const next = tokens[wi + 1];
+      const end = w.text === '.' ? (next && next.range.start === q && isWord(next) ? next.range.end : q) : w.range.end;
+      c.replace = { start: w.text === '.' ? q : w.range.start, end };
+      return { isIncomplete: false, items: fieldItems(c, parent) };
+    }
+    if (w.text === '.') return EMPTY;
+    c.replace = { start: w.range.start, end: w.range.end };
     if (chain?.optional) return { isIncomplete: false, items: fieldItems(c, []) };
-    return { isIncomplete: false, items: byContext(c, prev) };
+    return { isIncomplete: false, items: byContext(c, wi - 1) };
   }
   if (last?.text === '?') return { isIncomplete: false, items: fieldItems(c, []) };
   return { isIncomplete: false, items: byContext(c, ending) };

@@ -109,10 +109,12 @@ function functionHover(name: string): string | undefined {
   return parts.join('\n\n');
 }
 
-function categoryHover(name: string, schemas: SchemaSet): string {
+function categoryHover(name: string, schemas: SchemaSet, region: QueryRegion): string {
   if (name === 'any') return OPERATOR_DOCS.any;
-  const v = schemas.values('event.category').find((x) => x.value === name);
-  return `**${name}** event category: matches events whose \`event.category\` is \`${name}\`.${v?.description ? '\n\n' + v.description : v ? '' : '\n\nNot an ECS category value.'}`;
+  // A rule may match categories against another field (event_category_override, e.g. event.type).
+  const field = region.rule?.eventCategoryField ?? 'event.category';
+  const v = schemas.values(field).find((x) => x.value === name);
+  return `**${name}** event category: matches events whose \`${field}\` is \`${name}\`.${v?.description ? '\n\n' + v.description : v ? '' : `\n\nNot a known value of \`${field}\`.`}`;
 }
 
 function isCategoryPosition(tokens: Token[], first: number, last: number): boolean {
@@ -144,11 +146,11 @@ export function doHover(doc: ServiceDocument, offset: number, ctx: ServiceContex
   }
   const chain = chainAt(tokens, i);
   if (chain && !(chain.first === chain.last && tokens[chain.first].kind === 'keyword')) {
-    if (isCategoryPosition(tokens, chain.first, chain.last)) return reply(categoryHover(chain.name, schemas), chain.start, chain.end);
+    if (isCategoryPosition(tokens, chain.first, chain.last)) return reply(categoryHover(chain.name, schemas, region), chain.start, chain.end);
     if (tokens[chain.first - 1]?.text === '|') return reply(OPERATOR_DOCS[chain.name] ?? `Pipe \`${chain.name}\`: Elasticsearch supports only \`head\` and \`tail\`.`, chain.start, chain.end);
     return reply(fieldHover(chain.name, schemas, ctx), chain.start, chain.end);
   }
-  if (t.kind === 'string' && i > 0 && tokens[i - 1].text === '[') return reply(categoryHover(String(t.value ?? ''), schemas), t.range.start, t.range.end);
+  if (t.kind === 'string' && i > 0 && tokens[i - 1].text === '[') return reply(categoryHover(String(t.value ?? ''), schemas, region), t.range.start, t.range.end);
   if (t.kind === 'string') {
     const field = fieldForValueAt(tokens, i);
     if (!field) return null;
