@@ -114,3 +114,86 @@ export interface StatusParams {
   /** Why these catalogs: "from index logs-aws.cloudtrail-*" or "setting eqlRuleStudio.schemas". */
   reason: string;
 }
+
+/** Request: the rule files that have tests (`<rule>.test.ndjson` beside them) under the given folders. */
+export const ListRuleTestsRequest = 'eql/listRuleTests';
+export interface ListRuleTestsParams {
+  /** Folder or file URIs to search (the client's workspace folders). */
+  uris: string[];
+}
+export interface ListRuleTestsResult {
+  files: RuleTestFileDto[];
+}
+export interface RuleTestFileDto {
+  ruleUri: string;
+  testUri: string;
+  /** The EQL rules of the rule file (one for TOML and .eql). */
+  rules: { label: string; ruleId?: string; queryRange?: LspRangeDto }[];
+  /** One per test line. */
+  cases: RuleTestCaseDto[];
+  /** Format problems of the test file (TEST4xx). */
+  errors: RuleTestErrorDto[];
+}
+export interface RuleTestCaseDto {
+  /** 1-based line in the test file. */
+  line: number;
+  expect: 'match' | 'no-match';
+  name?: string;
+  group?: string;
+  rule?: string;
+}
+export interface RuleTestErrorDto {
+  line: number;
+  column: number;
+  code: string;
+  message: string;
+}
+/** 0-based LSP positions. */
+export interface LspRangeDto {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** Request: run the tests of one rule file (open documents' unsaved text wins over the disk). */
+export const RunRuleTestsRequest = 'eql/runRuleTests';
+export interface RunRuleTestsParams {
+  /** The rule file, or its test file. */
+  uri: string;
+}
+export interface RunRuleTestsResult {
+  file: RuleTestFileDto;
+  rules: RuleTestRunDto[];
+}
+export interface RuleTestRunDto {
+  label: string;
+  ruleId?: string;
+  queryRange?: LspRangeDto;
+  /** Why the query could not run (then every case failed). */
+  queryErrors: string[];
+  passed: number;
+  failed: number;
+  ms: number;
+  cases: RuleTestVerdictDto[];
+  coverage: ClauseCoverageDto[];
+}
+export interface RuleTestVerdictDto {
+  line: number;
+  name?: string;
+  group?: string;
+  expect: 'match' | 'no-match';
+  actual: 'match' | 'no-match';
+  passed: boolean;
+  message: string;
+  /** "Why not?" (or why) as text. */
+  detail?: string;
+  notes: string[];
+}
+export interface ClauseCoverageDto {
+  step: string;
+  text: string;
+  /** In the rule file. */
+  range?: LspRangeDto;
+  true: number;
+  false: number;
+  null: number;
+}
