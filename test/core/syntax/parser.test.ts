@@ -130,3 +130,15 @@ test('long flat chains parse without deep recursion', () => {
   assert.deepEqual(r.errors, []);
   assert.equal(fieldsOf(r.statement).length, 3000);
 });
+
+test('mis-cased and/or are reported and read as the keyword', () => {
+  const r = parse('process where a == 1 AND b = 2 Or c == 3');
+  assert.deepEqual(
+    r.errors.map((d) => d.code),
+    ['EQL010', 'EQL014', 'EQL010'],
+  );
+  assert.deepEqual(
+    fieldsOf(r.statement).map((f) => f.name),
+    ['a', 'b', 'c'],
+  );
+});

@@ -19,7 +19,7 @@ import type {
   TimeSpan,
 } from './ast';
 import type { Diagnostic } from '../diagnostic';
-import { lex, quoteString, type Token } from './lexer';
+import { KEYWORDS, lex, quoteString, type Token } from './lexer';
 
 export interface ParseResult {
   /** The text that was parsed. */
@@ -111,6 +111,13 @@ class Parser {
 
   private unexpected(expected: string, t: Token = this.tok): void {
     const range = t.kind === 'eof' ? { start: t.range.start, end: t.range.start } : t.range;
+    const lower = t.text.toLowerCase();
+    if (t.kind === 'identifier' && lower !== t.text && KEYWORDS.has(lower)) {
+      this.error(range, 'EQL010', `Keywords are lower-case in EQL: write '${lower}' instead of '${t.text}'.`, [
+        { title: `Write '${lower}'`, edits: [{ range, newText: lower }], preferred: true },
+      ]);
+      return;
+    }
     this.error(range, 'EQL010', `Expected ${expected}, found ${this.describe(t)}.`);
   }
 
@@ -166,6 +173,14 @@ class Parser {
     if (t.kind === 'eof') {
       this.error({ start: 0, end: this.text.length }, 'EQL015', 'Empty query: write an event query such as `process where process.name == "cmd.exe"`, or a sequence or sample.');
       return undefined;
+    }
+    if (t.kind === 'identifier' && /^(sequence|sample|join)$/i.test(t.text) && t.text !== t.text.toLowerCase() && !this.isKw('where', this.peek())) {
+      const lower = t.text.toLowerCase();
+      this.error(t.range, 'EQL010', `Keywords are lower-case in EQL: write '${lower}' instead of '${t.text}'.`, [
+        { title: `Write '${lower}'`, edits: [{ range: t.range, newText: lower }], preferred: true },
+      ]);
+      if (lower === 'sequence') return this.parseSequence();
+      return this.parseSampleOrJoin(lower === 'sample' ? 'sample' : 'join');
     }
     if (this.isKw('sequence')) return this.parseSequence();
     if (this.isKw('sample')) return this.parseSampleOrJoin('sample');
@@ -443,10 +458,19 @@ class Parser {
     }
   }
 
+  /** `AND`/`Or`...: report with a fix and read it as the keyword, so the rest still parses. */
+  private acceptMiscased(word: 'and' | 'or'): boolean {
+    const t = this.tok;
+    if (t.kind !== 'identifier' || t.text.toLowerCase() !== word) return false;
+    this.unexpected(`'${word}'`);
+    this.next();
+    return true;
+  }
+
   private parseOr(): Expr {
     let left = this.parseAnd();
-    while (this.isKw('or')) {
-      this.next();
+    while (this.isKw('or') || this.acceptMiscased('or')) {
+      if (this.isKw('or')) this.next();
       const right = this.parseAnd();
       left = { kind: 'logical', op: 'or', left, right, range: { start: left.range.start, end: right.range.end } };
     }
@@ -455,8 +479,8 @@ class Parser {
 
   private parseAnd(): Expr {
     let left = this.parseNot();
-    while (this.isKw('and')) {
-      this.next();
+    while (this.isKw('and') || this.acceptMiscased('and')) {
+      if (this.isKw('and')) this.next();
       const right = this.parseNot();
       left = { kind: 'logical', op: 'and', left, right, range: { start: left.range.start, end: right.range.end } };
     }
