@@ -109,10 +109,11 @@ describe('completion', () => {
 
 describe('completion with samples', () => {
   const reg2 = registry();
-  reg2.setSamples(catalogFromSamples([{ doc: { event: { action: 'MyCustomAction', category: 'weird' }, custom: { thing: 1 } } }]));
+  reg2.setSamples(catalogFromSamples([{ doc: { event: { action: 'MyCustomAction', category: ['process', 'weird'] }, custom: { thing: 1 } } }]));
   const c2 = context(reg2);
   const cases2: [string, Expect][] = [
-    ['any where event.action == "|"', { has: ['MyCustomAction', 'CreateUser'] }],
+    ['any where event.action == "|"', { has: ['MyCustomAction', 'CreateUser'], first: 'MyCustomAction' }],
+    ['any where event.category == |', { first: 'process', has: ['weird'] }],
     ['any where cus|', { has: ['custom'] }],
     ['[|', { has: ['weird', 'process'] }],
   ];
@@ -171,5 +172,20 @@ describe('completion in a rule file region', () => {
     assert.ok(item?.textEdit && 'range' in item.textEdit);
     assert.deepEqual(item.textEdit.range, { start: { line: 1, character: 16 }, end: { line: 1, character: 16 } });
     assert.deepEqual(doComplete(doc, 2, ctx).items, []);
+  });
+  test('in a Kibana JSON string, inserted quotes are escaped', () => {
+    const query = 'any where event.outcome == ';
+    const host = `{"query": ${JSON.stringify(query)}}`;
+    const start = host.indexOf('any');
+    const doc = {
+      uri: 'file:///r.json',
+      languageId: 'json',
+      version: 1,
+      text: host,
+      regions: [{ query, toHost: (q: number) => q + start, toQuery: (h: number) => (h >= start && h <= start + query.length ? h - start : undefined), hostRange: { start, end: start + query.length } }],
+    };
+    const item = doComplete(doc, start + query.length, ctx).items.find((i) => i.label === 'success');
+    assert.ok(item?.textEdit && 'range' in item.textEdit);
+    assert.equal(item.textEdit.newText, '\\"success\\"');
   });
 });

@@ -17,6 +17,7 @@ import {
   type CompletionList,
   type MarkupContent,
   type Range as LspRange,
+  type TextEdit,
 } from 'vscode-languageserver-types';
 import { FUNCTIONS, signatureOf } from '../core/analysis/functions';
 import type { Token } from '../core/syntax/lexer';
@@ -24,7 +25,7 @@ import type { SchemaSet } from '../core/schema/schemaSet';
 import type { KnownValue } from '../core/schema/types';
 import { regionAt, type QueryRegion, type ServiceDocument } from './document';
 import { samplesCatalog, schemasForRegion, type ServiceContext } from './context';
-import { hostRangeToLsp, queryRangeToHost } from './lspMapping';
+import { escaperFor, hostRangeToLsp, queryRangeToHost, type TextEscaper } from './lspMapping';
 import { fieldSource } from './fieldDiagnostics';
 import {
   chainAt,
@@ -68,10 +69,16 @@ interface Ctx {
   tokens: Token[];
   /** Query range the inserted text replaces. */
   replace: { start: number; end: number };
+  escape: TextEscaper;
 }
 
 function lspRange(c: Ctx, start: number, end: number): LspRange {
   return hostRangeToLsp(c.doc, queryRangeToHost(c.region, { start, end }));
+}
+
+/** The edit replacing the word at the cursor, escaped for the host (a Kibana JSON string). */
+function edit(c: Ctx, newText: string): TextEdit {
+  return { range: lspRange(c, c.replace.start, c.replace.end), newText: c.escape(newText) };
 }
 
 function md(value: string): MarkupContent {
@@ -84,7 +91,7 @@ function keyword(c: Ctx, label: string, detail: string, sort: string, insert?: s
     kind: CompletionItemKind.Keyword,
     detail,
     sortText: sort + label,
-    textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: insert ?? label },
+    textEdit: edit(c, insert ?? label),
     insertTextFormat: snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
   };
 }
@@ -109,7 +116,7 @@ function fieldItems(c: Ctx, parent: string[]): CompletionItem[] {
       documentation: md(docs),
       sortText: `1${seen ? 1 : e.tier}${e.segment}`,
       filterText: e.segment,
-      textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: group ? seg + '.' : seg },
+      textEdit: edit(c, group ? seg + '.' : seg),
     };
     if (group) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
     out.push(item);
@@ -126,7 +133,7 @@ function functionItems(c: Ctx): CompletionItem[] {
       detail: signatureOf(f) + (f.caseInsensitive ? '  (also ' + f.name + '~)' : ''),
       documentation: md(`${f.summary}\n\n${f.doc}`),
       sortText: '2' + f.name,
-      textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: `${f.name}(${args.join(', ')})` },
+      textEdit: edit(c, `${f.name}(${args.join(', ')})`),
       insertTextFormat: InsertTextFormat.Snippet,
       command: { title: 'Signature help', command: 'editor.action.triggerParameterHints' },
     };
@@ -145,7 +152,7 @@ function categoryItems(c: Ctx, withWhere: boolean): CompletionItem[] {
     detail: name === 'any' ? 'any category' : `event category (${field})`,
     documentation: description ? md(description) : undefined,
     sortText: `0${i === 0 ? 0 : 1}${name}`,
-    textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: withWhere ? `${name} where $0` : name },
+    textEdit: edit(c, withWhere ? `${name} where $0` : name),
     insertTextFormat: withWhere ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
   }));
 }
@@ -158,10 +165,13 @@ function knownValues(c: Ctx, field: string, at: number): KnownValue[] {
     const providers = valuesComparedWith(c.tokens, 'event.provider', from, to);
     if (providers.length) values = values.filter((v) => !v.provider || providers.some((p) => wildcardMatch(p, v.provider!)));
   }
+  // Values the samples hold come first: they are the ones a preview run can match.
   const observed = samplesCatalog(c.svc)?.fields.get(field)?.observed ?? [];
-  const seen = new Set(values.map((v) => v.value));
-  const out = [...values];
-  for (const o of observed) if (!seen.has(o)) out.push({ value: o, description: 'seen in samples' });
+  const inSamples = new Set(observed);
+  const known = new Set(values.map((v) => v.value));
+  const out = [...values.filter((v) => inSamples.has(v.value)).map((v) => ({ ...v, description: `${v.description ?? ''} (seen in samples)`.trim() }))];
+  for (const o of observed) if (!known.has(o)) out.push({ value: o, description: 'seen in samples' });
+  out.push(...values.filter((v) => !inSamples.has(v.value)));
   return out;
 }
 
@@ -177,7 +187,7 @@ function valueItems(c: Ctx, field: string, at: number, quoted: boolean): Complet
     documentation: v.description ? md(v.description) : undefined,
     sortText: `0${String(i).padStart(4, '0')}`,
     filterText: quoted ? `"${v.value}` : v.value,
-    textEdit: { range: lspRange(c, c.replace.start, c.replace.end), newText: quoted ? `"${escapeString(v.value)}"` : escapeString(v.value) },
+    textEdit: edit(c, quoted ? `"${escapeString(v.value)}"` : escapeString(v.value)),
   }));
 }
 
@@ -273,7 +283,7 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
   const q = region.toQuery(offset);
   if (q === undefined) return EMPTY;
   const tokens = tokensOf(region.query);
-  const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q } };
+  const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q }, escape: escaperFor(doc) };
 
   const inside = tokenAt(tokens, q);
   const at = inside >= 0 && tokens[inside].range.start < q ? tokens[inside] : undefined;
