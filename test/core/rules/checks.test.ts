@@ -103,12 +103,18 @@ const MUTATIONS: [string, string, string, string[]][] = [
   [SEED, 'techniques/T1578/"', 'techniques/T1587/"', ['RULE318@"https://attack.mitre.org/techniques/T1587/"']],
   [SEED, 'tactics/TA0005/"', 'tactics/TA0005"', []],
   [SEED, 'tactics/TA0005/"', 'tactics/TA0004/"', ['RULE318@"https://attack.mitre.org/tactics/TA0004/"']],
-  [SEED, 'id = "TA0005"\nname = "Defense Evasion"\nreference = "https://attack.mitre.org/tactics/TA0005/"', 'id = "TA0007"\nname = "Discovery"\nreference = "https://attack.mitre.org/tactics/TA0007/"', ['RULE319@"T1578"']],
+  [SEED, 'id = "TA0005"\nname = "Defense Evasion"\nreference = "https://attack.mitre.org/tactics/TA0005/"', 'id = "TA0007"\nname = "Discovery"\nreference = "https://attack.mitre.org/tactics/TA0007/"', ['RULE325@tags', 'RULE325@"Tactic: Defense Evasion"', 'RULE319@"T1578"']],
   [SEED, 'id = "T1578.002"\nname = "Create Cloud Instance"\nreference = "https://attack.mitre.org/techniques/T1578/002/"', 'id = "T1059.002"\nname = "AppleScript"\nreference = "https://attack.mitre.org/techniques/T1059/002/"', ['RULE320@"T1059.002"']],
   [SEED, 'id = "T1578.004"', 'id = "T1053.001"', ['RULE321@"T1053.001"']],
   [SEED, '"Use Case: Asset Visibility"', '"UseCase: Asset Visibility"', ['RULE322@"UseCase: Asset Visibility"']],
   [SEED, '"Use Case: Asset Visibility"', '"Asset Visibility"', ['RULE322@"Asset Visibility"']],
-  [SEED, '"Tactic: Defense Evasion"', '"Tactic: Defence Evasion"', ['RULE322@"Tactic: Defence Evasion"']],
+  [SEED, '"Tactic: Defense Evasion"', '"Tactic: Defence Evasion"', ['RULE325@tags', 'RULE322@"Tactic: Defence Evasion"']],
+  [SEED, '    "Tactic: Defense Evasion",\n', '', ['RULE325@tags']],
+  [SEED, '    "Tactic: Defense Evasion",\n    "Resources: Investigation Guide",\n', '    "Resources: Investigation Guide"\n', ['RULE325@tags']],
+  [SEED, '"Tactic: Defense Evasion"', '"Tactic: Execution"', ['RULE325@tags', 'RULE325@"Tactic: Execution"']],
+  [SEQ, '"Tactic: Persistence"]', '"Tactic: Persistence", "Tactic: Impact"]', ['RULE325@"Tactic: Impact"']],
+  [SEQ, ', "Tactic: Persistence"]', ']', ['RULE325@tags']],
+  ['kibana_rule.json', ', "Tactic: Execution"]', ']', ['RULE325@"tags"']],
   [SEED, 'severity = "medium"', 'severity = "medium"\nseverty = "medium"', ['RULE323@severty']],
   [SEED, 'maturity = "production"', 'maturity = "production"\nowner = "me"', ['RULE323@owner']],
   [SEED, "query = '''\nany where", "query = '''\n'''\nx = '''any where", ['RULE324@\'\'\'\n\'\'\'', 'RULE323@x']],
@@ -127,7 +133,7 @@ describe('each mutation of a passing rule gets exactly its diagnostics', () => {
       assert.deepEqual(describeAll(text, ds), expected);
       for (const d of ds.filter((x) => x.fixes?.length)) {
         const fixed = applyFix(text, d);
-        const after = check(fixed, fixture).filter((x) => x.code === d.code);
+        const after = check(fixed, fixture).filter((x) => x.code === d.code && x.message === d.message);
         assert.deepEqual(describeAll(fixed, after), [], `fix "${d.fixes![0].title}" resolves ${d.code}`);
       }
     });

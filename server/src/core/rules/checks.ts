@@ -44,6 +44,7 @@ export const RULE_CODES = {
   RULE322: 'tag without a known prefix',
   RULE323: 'unknown key',
   RULE324: 'the query is empty',
+  RULE325: 'Tactic: tags and the threat mapping disagree (the first tactic must be a tag; tagged tactics must be mapped)',
 } as const;
 
 export type RuleCode = keyof typeof RULE_CODES;
@@ -346,6 +347,34 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
   }
 
   // --- tags
+  // detection-rules: the primary (first) mapped tactic is a `Tactic:` tag, and every `Tactic:` tag is mapped.
+  // A misspelt tactic name is RULE317's to report; here the id stands in for it.
+  const tacticName = (t: AttackRef | undefined) =>
+    t?.name && attack.tacticByName(t.name) ? t.name : t?.id ? attack.tactic(t.id)?.name ?? t.name : t?.name;
+  const mapped = rule.threat.filter((t) => t.framework === 'MITRE ATT&CK').map((t) => tacticName(t.tactic)).filter((n): n is string => !!n);
+  if (mapped.length > 0 && Array.isArray(f.tags) && !rule.tags.includes(`Tactic: ${mapped[0]}`)) {
+    report('RULE325', at('rule.tags', 'key'), `The primary tactic ${q(mapped[0])} has no tag ${q(`Tactic: ${mapped[0]}`)}`, 'warning', addTag(`Tactic: ${mapped[0]}`));
+  }
+  rule.tags.forEach((tag, i) => {
+    const m = /^Tactic:\s*(.+)$/.exec(tag);
+    if (m && mapped.length > 0 && attack.tacticByName(m[1]) && !mapped.includes(m[1]))
+      report('RULE325', at(`rule.tags.${i}`), `Tag ${q(tag)} names a tactic the threat mapping does not have (${mapped.join(', ')})`, 'warning');
+  });
+  function addTag(tag: string): Fix[] {
+    const loc = rule.locate('rule.tags');
+    if (!loc) return [];
+    const arr = rule.hostText.slice(loc.value.start, loc.value.end);
+    const close = loc.value.end - 1;
+    if (arr.includes('\n')) {
+      // Multi-line array: a new line before the closing bracket, indented like the others.
+      const lineStart = arr.lastIndexOf('\n') + loc.value.start + 1;
+      const indent = /\n([ \t]*)\S[^\n]*\n[ \t]*\]$/.exec(arr)?.[1] ?? '    ';
+      const prevComma = /,\s*\]$/.test(arr) || /\[\s*\]$/.test(arr) ? '' : ',';
+      return [{ title: `Add tag ${q(tag)}`, edits: [{ range: { start: lineStart - 1, end: lineStart - 1 }, newText: `${prevComma}\n${indent}${q(tag)},` }], preferred: true }];
+    }
+    const empty = /^\[\s*\]$/.test(arr);
+    return [{ title: `Add tag ${q(tag)}`, edits: [{ range: { start: close, end: close }, newText: empty ? q(tag) : `, ${q(tag)}` }], preferred: true }];
+  }
   rule.tags.forEach((tag, i) => {
     const m = /^([^:]+):\s/.exec(tag);
     if (!m || !TAG_PREFIXES.includes(m[1])) {

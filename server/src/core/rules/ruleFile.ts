@@ -51,6 +51,8 @@ export interface RuleSection {
 export interface RuleInfo {
   format: RuleFileFormat;
   fileName: string;
+  /** The whole host text the rule's ranges point into. */
+  hostText: string;
   /** The whole rule in the host text (a JSON object, an NDJSON line, the TOML file). */
   range: Range;
   /** False for rules of another language (kuery, esql, ...): they are parsed but not checked. */
@@ -132,15 +134,16 @@ function syntaxError(range: Range, message: string): Diagnostic {
 }
 
 function bareRule(text: string, fileName: string): RuleInfo {
-  const info = emptyRule('eql', fileName, { start: 0, end: text.length });
+  const info = emptyRule('eql', fileName, { start: 0, end: text.length }, text);
   info.query = { text, map: identityMap(0, text.length), hostRange: { start: 0, end: text.length }, literalRange: { start: 0, end: text.length } };
   return info;
 }
 
-function emptyRule(format: RuleFileFormat, fileName: string, range: Range): RuleInfo {
+function emptyRule(format: RuleFileFormat, fileName: string, range: Range, hostText: string): RuleInfo {
   return {
     format,
     fileName,
+    hostText,
     range,
     eql: true,
     broken: false,
@@ -235,7 +238,7 @@ function parseTomlRule(text: string, fileName: string): ParsedRuleFile {
     }
   }
   const scan = scanToml(text);
-  const info = emptyRule('toml', fileName, { start: 0, end: text.length });
+  const info = emptyRule('toml', fileName, { start: 0, end: text.length }, text);
   info.broken = doc === undefined;
   if (doc) fillFields(info, obj(doc.rule) ?? {}, obj(doc.metadata));
   info.locate = (path) => scan.values.get(path);
@@ -264,7 +267,7 @@ function isEqlRuleObject(v: Record<string, unknown>): boolean {
 }
 
 function kibanaRule(text: string, fileName: string, format: RuleFileFormat, node: JsonNode & { kind: 'object' }): RuleInfo {
-  const info = emptyRule(format, fileName, node.range);
+  const info = emptyRule(format, fileName, node.range, text);
   fillFields(info, plain(node) as Record<string, unknown>, undefined);
   const locations = new Map<string, Located>();
   const walk = (n: JsonNode, path: string, key: Range | undefined) => {
