@@ -83,7 +83,6 @@ describe('eql-rules check', () => {
     [['check', 'test-fixtures/cli', '--format', 'xml'], /--format must be one of text, json, sarif/],
     [['check', 'test-fixtures/cli', '--nope'], /unknown option --nope/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['test'], /not available/],
   ];
   for (const [args, re] of usage) {
     it(`eql-rules ${args.join(' ')} -> exit 2`, async () => {
