@@ -92,6 +92,8 @@ const MUTATIONS: [string, string, string, string[]][] = [
   [SEED, 'creation_date = "2021/06/29"', 'creation_date = "2021-06-29"', ['RULE313@"2021-06-29"']],
   [SEED, 'creation_date = "2021/06/29"', 'creation_date = 2021-06-29', ['RULE313@2021-06-29']],
   [SEED, 'updated_date = "2025/01/15"', 'updated_date = "2020/01/15"', ['RULE314@"2020/01/15"']],
+  [SEED, 'updated_date = "2025/01/15"', 'updated_date = "2025/02/29"', ['RULE313@"2025/02/29"']],
+  [SEED, 'updated_date = "2025/01/15"', 'updated_date = "2024/02/29"', []],
   [SEED, 'framework = "MITRE ATT&CK"', 'framework = "MITRE ATTACK"', ['RULE315@"MITRE ATTACK"']],
   [SEED, '[rule.threat.tactic]\nid = "TA0005"\nname = "Defense Evasion"\nreference = "https://attack.mitre.org/tactics/TA0005/"\n', '', ['RULE315@framework']],
   [SEED, 'id = "TA0005"', 'id = "TA0099"', ['RULE316@"TA0099"']],

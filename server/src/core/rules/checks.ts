@@ -98,6 +98,13 @@ export function headerMaxspanMs(query: string): number | undefined {
   return m ? Number(m[1]) * UNIT_MS[m[2].toLowerCase()] : undefined;
 }
 
+/** `2024/02/30` has the right shape but is no day of the calendar. */
+function realDate(v: string): boolean {
+  const [y, m, d] = v.split('/').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 function fmtMs(ms: number): string {
   for (const [u, f] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % f === 0) return `${ms / f}${u}`;
   return `${ms}ms`;
@@ -258,14 +265,14 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     for (const key of ['creation_date', 'updated_date', 'deprecation_date']) {
       const v = md[key];
       if (v === undefined) continue;
-      if (typeof v === 'string' && DATE.test(v)) {
+      if (typeof v === 'string' && DATE.test(v) && realDate(v)) {
         dates[key] = v;
         continue;
       }
       let fixed: string | undefined;
       if (v instanceof Date && !isNaN(v.getTime())) fixed = v.toISOString().slice(0, 10).replace(/-/g, '/');
       else if (typeof v === 'string' && /^\d{4}[-.]\d{2}[-.]\d{2}$/.test(v)) fixed = v.replace(/[-.]/g, '/');
-      report('RULE313', at(`metadata.${key}`), `${key} must be a string "YYYY/MM/DD"`, 'error', fixed ? replace(`metadata.${key}`, q(fixed), `Write ${q(fixed)}`) : undefined);
+      report('RULE313', at(`metadata.${key}`), typeof v === 'string' && DATE.test(v) ? `${key} ${q(v)} is not a calendar date` : `${key} must be a string "YYYY/MM/DD"`, 'error', fixed ? replace(`metadata.${key}`, q(fixed), `Write ${q(fixed)}`) : undefined);
       if (fixed) dates[key] = fixed;
     }
     if (dates.creation_date && dates.updated_date && dates.updated_date < dates.creation_date)
