@@ -78,6 +78,8 @@ function fieldHover(name: string, schemas: SchemaSet, ctx: ServiceContext): stri
     lines.push(`Source: ${f.source}`);
   } else {
     lines.push(`**${name}** — not in the active schemas. Elasticsearch rejects an unmapped field unless written \`?${name}\`.`);
+    const close = schemas.closest(name, 3);
+    if (close.length) lines.push(`Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?`);
   }
   const samples = samplesCatalog(ctx);
   if (samples) {

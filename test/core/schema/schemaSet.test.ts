@@ -112,6 +112,11 @@ describe('selection', () => {
     assert.match(reg.schemasFor(undefined, ['ecs']).reason, /setting eqlRuleStudio\.schemas/);
     assert.equal(endpoint.lookup('aws.cloudtrail.user_identity.type'), undefined);
   });
+  test('an unknown id in the setting is named in the reason', () => {
+    const s = reg.schemasFor(undefined, ['ecs', 'windows']);
+    assert.deepEqual(s.labels.map((l) => l.replace(/ [\d.]+$/, '')), ['ECS']);
+    assert.match(s.reason, /no built-in catalog named windows/);
+  });
   test('same selection, same cached SchemaSet', () => {
     assert.equal(reg.schemasFor({ indices: ['logs-aws.cloudtrail-*'], integrations: [] }), cloudtrail);
   });

@@ -159,11 +159,14 @@ export class CatalogRegistry {
       for (const c of this.extraCatalogs()) if (appliesTo(c, rule)) catalogs.push(c);
     } else {
       const ids = setting ?? [...BUILTIN_CATALOG_IDS];
+      const unknown: string[] = [];
       for (const id of ids) {
         const c = this.builtin(id);
         if (c) catalogs.push(c);
+        else if (id !== 'ecs') unknown.push(id);
       }
       reason = setting ? 'setting eqlRuleStudio.schemas' : 'default: ECS and every built-in integration';
+      if (unknown.length) reason += ` (no built-in catalog named ${unknown.join(', ')}; known: ${BUILTIN_CATALOG_IDS.join(', ')})`;
       // A plain file says nothing about its data: only extra catalogs without a filter apply.
       for (const c of this.extraCatalogs()) if (!c.appliesTo) catalogs.push(c);
       complete = ids.length > 0;
