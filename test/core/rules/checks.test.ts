@@ -67,6 +67,7 @@ const MUTATIONS: [string, string, string, string[]][] = [
   [SEED, 'author = ["Austin Songer", "Elastic"]\n', '', ['RULE301@[rule]']],
   [SEED, 'license = "Elastic License v2"\n', '', ['RULE301@[rule]']],
   [SEED, 'severity = "medium"', 'severity = "severe"', ['RULE302@"severe"']],
+  [SEED, 'severity = "medium"', 'severity = "toString"', ['RULE302@"toString"']],
   [SEED, 'risk_score = 47', 'risk_score = 147', ['RULE302@147']],
   [SEED, 'max_signals = 100', 'max_signals = 0', ['RULE302@0']],
   [SEED, 'maturity = "production"', 'maturity = "beta"', ['RULE302@"beta"']],

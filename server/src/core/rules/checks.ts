@@ -50,6 +50,7 @@ export const RULE_CODES = {
 export type RuleCode = keyof typeof RULE_CODES;
 
 export const SEVERITY_RISK: Record<string, number> = { low: 21, medium: 47, high: 73, critical: 99 };
+const isSeverity = (s: string) => Object.prototype.hasOwnProperty.call(SEVERITY_RISK, s);
 export const TAG_PREFIXES = ['Domain', 'OS', 'Use Case', 'Tactic', 'Data Source', 'Resources', 'Rule Type', 'Threat', 'Mitre Atlas'];
 const MATURITIES = ['development', 'production', 'deprecated'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -183,7 +184,7 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     if (f[key] !== undefined) continue;
     let fix: Fix[] | undefined;
     if (key === 'type' || key === 'language') fix = insert('rule', key, '"eql"');
-    else if (key === 'risk_score' && rule.severity && SEVERITY_RISK[rule.severity]) fix = insert('rule', key, String(SEVERITY_RISK[rule.severity]));
+    else if (key === 'risk_score' && rule.severity && isSeverity(rule.severity)) fix = insert('rule', key, String(SEVERITY_RISK[rule.severity]));
     else if (key === 'rule_id') fix = insert('rule', key, q(newUuid()));
     report('RULE301', sectionRange('rule'), `${tableName} is missing required key '${key}'`, 'error', fix);
   }
@@ -196,7 +197,7 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     const v = f[key];
     if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) report('RULE302', at(`rule.${key}`), `${key} must be an array of strings`);
   }
-  if (f.severity !== undefined && !(typeof f.severity === 'string' && f.severity in SEVERITY_RISK))
+  if (f.severity !== undefined && !(typeof f.severity === 'string' && isSeverity(f.severity)))
     report('RULE302', at('rule.severity'), `severity must be one of ${Object.keys(SEVERITY_RISK).map(q).join(', ')}`);
   const risk = f.risk_score;
   const riskOk = typeof risk === 'number' && Number.isInteger(risk) && risk >= 0 && risk <= 100;
@@ -220,7 +221,7 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
   }
 
   // --- severity and risk
-  if (rule.severity && rule.severity in SEVERITY_RISK && riskOk && SEVERITY_RISK[rule.severity] !== risk) {
+  if (rule.severity && isSeverity(rule.severity) && riskOk && SEVERITY_RISK[rule.severity] !== risk) {
     const expected = SEVERITY_RISK[rule.severity];
     report('RULE306', at('rule.risk_score'), `risk_score ${risk} does not match severity ${q(rule.severity)}: detection-rules uses ${expected}`, 'warning',
       replace('rule.risk_score', String(expected), `Set risk_score = ${expected}`));

@@ -126,7 +126,8 @@ export function plain(node: JsonNode): unknown {
   switch (node.kind) {
     case 'object': {
       const o: Record<string, unknown> = {};
-      for (const p of node.props) o[p.key] = plain(p.value);
+      // defineProperty: a "__proto__" key in a file is data, not the object's prototype.
+      for (const p of node.props) Object.defineProperty(o, p.key, { value: plain(p.value), enumerable: true, writable: true, configurable: true });
       return o;
     }
     case 'array':
