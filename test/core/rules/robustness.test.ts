@@ -45,3 +45,16 @@ describe('truncated and mutated rule files', () => {
     });
   }
 });
+
+// [what, text, file name]
+const PATHOLOGICAL: [string, string, string][] = [
+  ['deeply nested TOML arrays', `[rule]\nlanguage = "eql"\nx = ${'['.repeat(100_000)}\nquery = 'a'`, 'r.toml'],
+  ['deeply nested inline tables', `[rule]\nx = ${'{a = '.repeat(50_000)}1\nquery = 'a'`, 'r.toml'],
+  ['deeply nested JSON', `{"type":"eql","query":"a","x":${'['.repeat(100_000)}}`, 'r.json'],
+  ['an unclosed multi-line string', `[rule]\nquery = """${'a\\\n'.repeat(20_000)}`, 'r.toml'],
+  ['a long line of quotes', `[rule]\nquery = ${"'".repeat(50_000)}`, 'r.toml'],
+];
+
+describe('pathological input', () => {
+  for (const [what, text, name] of PATHOLOGICAL) test(what, () => survives(text, name));
+});

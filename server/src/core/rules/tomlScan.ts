@@ -108,8 +108,14 @@ export function scanToml(text: string): TomlScan {
     return path;
   };
 
-  const readValue = (path: string, key: Range | undefined, entryStart: number): void => {
+  const readValue = (path: string, key: Range | undefined, entryStart: number, depth = 0): void => {
     const start = i;
+    if (depth > 200) {
+      // Absurd nesting: not a rule file; give up on this line rather than on the stack.
+      skipLine();
+      values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i } });
+      return;
+    }
     if (tomlStringDelimiter(text, i)) {
       i = skipTomlString(text, i);
       values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i }, string: true });
@@ -130,7 +136,7 @@ export function scanToml(text: string): TomlScan {
           continue;
         }
         const before = i;
-        readValue(`${path}.${index++}`, undefined, i);
+        readValue(`${path}.${index++}`, undefined, i, depth + 1);
         if (i === before) i++;
       }
       values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i } });
@@ -157,7 +163,7 @@ export function scanToml(text: string): TomlScan {
         }
         i++;
         skipInline();
-        readValue(`${path}.${k.segments.join('.')}`, k.last, kStart);
+        readValue(`${path}.${k.segments.join('.')}`, k.last, kStart, depth + 1);
       }
       values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i } });
       return;
