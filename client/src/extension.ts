@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import { registerPanelCommands } from './commands';
 import { clientStarted, createLanguageClient, getClient } from './languageClient';
 import { registerSchemaStatus } from './statusBar';
+import { registerRuleTesting } from './testing';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const client = createLanguageClient(context);
   registerSchemaStatus(context, client);
   // Commands exist before the server is up so the code lens / palette never hit "command not found".
   registerPanelCommands(context, client);
+  registerRuleTesting(context, client);
   context.subscriptions.push({ dispose: () => void client.stop() });
   await client.start();
   clientStarted(client);
