@@ -169,7 +169,7 @@ function knownValues(c: Ctx, field: string, at: number): KnownValue[] {
   const observed = samplesCatalog(c.svc)?.fields.get(field)?.observed ?? [];
   const inSamples = new Set(observed);
   const known = new Set(values.map((v) => v.value));
-  const out = [...values.filter((v) => inSamples.has(v.value)).map((v) => ({ ...v, description: `${v.description ?? ''} (seen in samples)`.trim() }))];
+  const out: KnownValue[] = values.filter((v) => inSamples.has(v.value)).map((v) => ({ ...v, description: `${v.description ?? ''} (seen in samples)`.trim() }));
   for (const o of observed) if (!known.has(o)) out.push({ value: o, description: 'seen in samples' });
   out.push(...values.filter((v) => !inSamples.has(v.value)));
   return out;
