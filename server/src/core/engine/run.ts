@@ -142,12 +142,14 @@ function sequenceRun(plan: Plan): Run {
       events++;
       const doc = ev.doc;
       let any = false;
-      const hits: (KeyTuple[] | undefined)[] = new Array(distinct.length);
+      // Most events match no step: allocate only for those that do.
+      let hits: (KeyTuple[] | undefined)[] | undefined;
       for (let i = 0; i < distinct.length; i++) {
         const s = distinct[i];
         if (s.filter(doc)) {
           const t = s.keys.tuples(doc);
           if (t.length) {
+            if (!hits) hits = new Array(distinct.length);
             hits[i] = t;
             any = true;
           }
@@ -167,7 +169,8 @@ function sequenceRun(plan: Plan): Run {
         noTs++;
         return;
       }
-      cands.push({ ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null, steps: slotOf.map((k) => hits[k]), until, order: 0 });
+      const h = hits;
+      cands.push({ ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null, steps: h ? slotOf.map((k) => h[k]) : [], until, order: 0 });
     },
     finish(): RunResult {
       cands.sort(compareCands);
