@@ -126,6 +126,28 @@ describe('engine API', () => {
     assert.deepEqual(r.matches.map((m) => m.events[0].event?.doc.id), [0, 1, 2, 3, 4]);
   });
 
+  test('odd documents never throw: paths through scalars, nested arrays, objects as values, huge strings', () => {
+    const docs: Record<string, unknown>[] = [
+      { id: 0, a: 'text' },
+      { id: 1, a: { b: [1, [2, [3]]] } },
+      { id: 2, a: { b: { c: 'object, not a value' } } },
+      { id: 3, a: { b: 'x'.repeat(200_000) } },
+      { id: 4, a: [null, { b: null }, { b: 3 }] },
+      { id: 5, a: { b: true } },
+      { id: 6, 'a.b': [] },
+    ];
+    const ids = (cond: string) =>
+      runQuery(compile(`any where ${cond}`, { timestampField: 'id', size: 100 }), events(docs)).matches.map((m) => m.events[0].event?.doc.id);
+    assert.deepEqual(ids('a.b == 3'), [1, 4]);
+    assert.deepEqual(ids('a.b == null'), [0, 2, 6]);
+    assert.deepEqual(ids('a.b regex "x+"'), [3]);
+    assert.deepEqual(ids('a.b : "*x"'), [3]);
+    assert.deepEqual(ids('length(a.b) > 100000'), [3]);
+    assert.deepEqual(ids('a.b + 1 == 4'), [1, 4]);
+    assert.deepEqual(ids('a.b'), [5]);
+    assert.deepEqual(ids('cidrMatch(a.b, "10.0.0.0/8")'), []);
+  });
+
   test('event category: exact match on event.category (array or alias), any matches events without one', () => {
     const docs = [
       { id: 1, '@timestamp': 1, event: { category: 'process' } },
