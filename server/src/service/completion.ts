@@ -114,7 +114,7 @@ function fieldItems(c: Ctx, parent: string[]): CompletionItem[] {
       kind: group ? CompletionItemKind.Module : CompletionItemKind.Field,
       detail,
       documentation: md(docs),
-      sortText: `1${seen ? 1 : e.tier}${e.segment}`,
+      sortText: `1${Math.min(e.tier, seen ? 1 : 9)}${e.segment}`,
       filterText: e.segment,
       textEdit: edit(c, group ? seg + '.' : seg),
     };
