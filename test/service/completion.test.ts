@@ -118,6 +118,15 @@ describe('completion with samples', () => {
     ['[|', { has: ['weird', 'process'] }],
   ];
   for (const [input, e] of cases2) test(input, () => check(input, e, c2));
+  test('ranking: rule integration, then samples, then ECS core, then ECS extended', () => {
+    const { text, offset } = cursor('any where |');
+    const labels = sorted(doComplete(queryDoc(text, CLOUDTRAIL_RULE), offset, c2).items).map((i) => i.label);
+    const at = (l: string) => labels.indexOf(l);
+    assert.ok(at('aws') >= 0 && at('aws') < at('custom'), 'integration before samples');
+    assert.ok(at('custom') < at('agent'), 'samples before ECS core');
+    assert.ok(at('agent') < at('dll'), 'ECS core before extended');
+    assert.ok(at('dll') < at('startsWith'), 'fields before functions');
+  });
   test('fields seen in samples say so', () => {
     const { text, offset } = cursor('any where event.|');
     const item = doComplete(queryDoc(text), offset, c2).items.find((i) => i.label === 'action');
