@@ -65,6 +65,8 @@ const FORMATS: [string, string, string, string[], string[]?, number?][] = [
   ['Kibana inspect rawResponse', '{"rawResponse":{"hits":{"hits":[{"_index":"i","_id":"k","_source":{"a":3}}]}}}', 'a', ['1:33 a=3']],
   ['JSON array of hits (Discover export)', '[{"_index":"i","_id":"1","_source":{"a":1}}]', 'a', ['1:2 a=1']],
   ['NDJSON of hits', '{"_index":"i","_id":"1","_source":{"a":1}}\n', '_id', ['1:1 _id="1"']],
+  ['hits with fields only', '{"hits":{"hits":[{"_index":"i","_id":"1","fields":{"event.action":["X"],"process.args":["a","b"],"process.name":["p"],"process.name.text":["p"]}}]}}', 'process', ['1:18 process={"args":["a","b"],"name":"p"}']],
+  ['hit source wins over fields', '[{"_index":"i","_id":"1","_source":{"a":1},"fields":{"a":[2]}}]', 'a', ['1:2 a=1']],
   ['CloudWatch Logs events with the record as message', `{"events":[{"timestamp":1,"message":${JSON.stringify(RAW('M'))},"ingestionTime":2}]}`, 'event.action', ['1:12 event.action="M" raw']],
   ['empty input', '', 'a', []],
   ['whitespace only', ' \n\n\t\r\n', 'a', []],

@@ -44,9 +44,32 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** An Elasticsearch hit: `_source` plus hit metadata. */
+/** An Elasticsearch hit: `_source` (or only `fields`, when the source was not returned) plus hit metadata. */
 function isHit(o: Obj): boolean {
-  return isObj(o._source) && ('_index' in o || '_id' in o);
+  return (isObj(o._source) || isObj(o.fields)) && ('_index' in o || '_id' in o);
+}
+
+/**
+ * A hit's `fields` (dotted names → arrays of values) as a document: nested objects, one-element arrays unwrapped.
+ * Multi-fields such as `process.name.text` that collide with a value already placed are left out.
+ */
+function documentFromFields(fields: Obj): Obj {
+  const doc: Obj = {};
+  for (const name of Object.keys(fields).sort()) {
+    const raw = fields[name];
+    const value = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+    const path = name.split('.');
+    let cur = doc;
+    let ok = true;
+    for (let i = 0; i < path.length - 1 && ok; i++) {
+      const next = cur[path[i]];
+      if (next === undefined) cur = cur[path[i]] = {};
+      else if (isObj(next)) cur = next;
+      else ok = false;
+    }
+    if (ok && cur[path[path.length - 1]] === undefined) cur[path[path.length - 1]] = value;
+  }
+  return doc;
 }
 
 export class SampleReader {
@@ -124,8 +147,7 @@ export class SampleReader {
       o = inner;
     }
     if (isHit(o)) {
-      const src = o._source as Obj;
-      const doc: Obj = { ...src };
+      const doc: Obj = isObj(o._source) ? { ...o._source } : documentFromFields(o.fields as Obj);
       if (o._id !== undefined && !('_id' in doc)) doc._id = o._id;
       if (o._index !== undefined && !('_index' in doc)) doc._index = o._index;
       o = doc;
