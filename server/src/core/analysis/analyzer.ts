@@ -629,7 +629,7 @@ class Analyzer {
     }
     const what = v.kind === 'field' ? `[${v.name}] is a ${this.fieldTypeName(v)} field` : `this is ${describeTy(t)}`;
     const hint = t === 'ip' ? `; for address ranges use cidrMatch(${this.src(v.range)}, "10.0.0.0/8")` : "; use '==' to compare exactly";
-    this.report(v.range, v.kind === 'field' ? 'EQL201' : 'EQL112', `'${opText}' matches strings only, but ${what}${hint}.`);
+    this.report(v.range, v.kind === 'field' ? 'EQL210' : 'EQL112', `'${opText}' matches strings only, but ${what}${hint}.`);
   }
 }
 
