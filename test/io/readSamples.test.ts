@@ -83,6 +83,12 @@ test('an aborted signal stops reading', async () => {
   assert.ok(n >= 1 && n < 9, `read ${n} events`);
 });
 
+test('progress is reported per chunk up to the file size', async () => {
+  const seen: [number, number][] = [];
+  await readSampleFiles([join(dir, 'a', '1.ndjson')], { onProgress: (_f, read, total) => seen.push([read, total]) });
+  assert.deepEqual(seen, [[16, 16]]);
+});
+
 test('a digest file is skipped with a note', async () => {
   const p = join(dir, 'digest.json');
   writeFileSync(p, JSON.stringify({ awsAccountId: '1', digestStartTime: '2024-01-01T00:00:00Z', digestEndTime: '2024-01-01T01:00:00Z', digestS3Object: 'x', logFiles: [] }));

@@ -38,6 +38,8 @@ export interface ReadSamplesOptions {
   /** Called when a file has been read completely. */
   onFile?(info: SampleFileInfo): void;
   onNote?(file: string, message: string): void;
+  /** After each chunk: bytes of the file read so far (compressed bytes for gzip) and the file's size. */
+  onProgress?(file: string, bytesRead: number, totalBytes: number): void;
   signal?: AbortSignal;
   /** Passed to the core reader (normalization on/off, limits). */
   reader?: Omit<SampleReaderOptions, 'firstSeq'>;
@@ -147,6 +149,7 @@ export async function* iterateSampleEvents(
     let bytes = 0;
     try {
       gzip = await isGzip(file);
+      const total = options.onProgress ? (await fsp.stat(file)).size : 0;
       const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
       const stream = gzip ? input.pipe(createGunzip()) : input;
       if (gzip) input.on('error', (e) => stream.destroy(e));
@@ -155,6 +158,7 @@ export async function* iterateSampleEvents(
         for await (const chunk of stream as AsyncIterable<Buffer>) {
           bytes += chunk.length;
           reader.push(decode(decoder, chunk));
+          options.onProgress?.(file, input.bytesRead, total);
           if (pending.length) {
             for (const e of pending) yield e;
             pending.length = 0;
