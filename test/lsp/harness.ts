@@ -143,6 +143,22 @@ export class TestServer {
     });
   }
 
+  /** The last diagnostics published for `uri` (undefined before the first). */
+  latest(uri: string): Diagnostic[] | undefined {
+    return this.diagnostics.get(uri)?.diagnostics;
+  }
+
+  /** Polls the published diagnostics until `ok` holds (for re-checks the server starts itself). */
+  async until(uri: string, ok: (d: Diagnostic[]) => boolean, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const d = this.latest(uri);
+      if (d && ok(d)) return d;
+      if (Date.now() > end) throw new Error(`diagnostics of ${uri} never satisfied the condition; last: ${JSON.stringify(d)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   request<R>(method: string, params: unknown): Promise<R> {
     return this.connection.sendRequest(method, params) as Promise<R>;
   }

@@ -13,8 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CatalogRegistry } from '../core/schema/select';
+import { createNodeCatalogRegistry } from '../io/catalogData';
 import { ExplainEventRequest, RunRuleRequest, SearchEventsRequest, StatusNotification } from '../protocol';
 import type { ExplainEventParams, RunRuleParams, RunRuleResult, SearchEventsParams } from '../protocol';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import { Debouncer } from './debounce';
 import { guard, guardVoid } from './safe';
 import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
 import { RunService } from './runs';
+import { SchemaSources } from './schemaSources';
 import { registerRuleTests } from './ruleTests';
 import { Workspace } from './workspace';
 
@@ -38,7 +38,8 @@ process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof
 
 const documents = new TextDocuments(TextDocument);
 // The catalogs' data files sit next to the bundle (dist/data), read on first use.
-const catalogs = new CatalogRegistry(() => readFileSync(join(__dirname, 'data', 'ecs.json'), 'utf8'));
+const catalogs = createNodeCatalogRegistry();
+const schemaSources = new SchemaSources(catalogs, log);
 const workspace = new Workspace(log);
 const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) });
 const debouncer = new Debouncer(diagnosticsDelayMs);
@@ -86,13 +87,29 @@ async function fetchSettings(): Promise<ServerSettings> {
   return toSettings(raw);
 }
 
+function recheckAll(): void {
+  for (const d of documents.all()) scheduleDiagnostics(d, 0);
+  connection.languages.semanticTokens.refresh();
+  connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
+
+let schemaFiles: string[] = [];
+
 async function applySettings(): Promise<void> {
   const s = await fetchSettings();
   workspace.configure(s);
   service.configure({ schemas: s.schemas });
-  for (const d of documents.all()) scheduleDiagnostics(d, 0);
-  connection.languages.semanticTokens.refresh();
-  connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  schemaFiles = s.schemaFiles;
+  recheckAll();
+  // Extra catalogs come after the first diagnostics: they refine, they must not delay.
+  setTimeout(
+    guardVoid(log, 'schemaSources', async () => {
+      schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
+      await schemaSources.loadSamples(workspace.sampleFiles());
+      recheckAll();
+    }),
+    50,
+  );
 }
 
 connection.onDidChangeConfiguration(
@@ -134,10 +151,13 @@ documents.onDidClose(
 );
 
 connection.onDidChangeWatchedFiles(
-  guardVoid(log, 'didChangeWatchedFiles', (params) => {
-    if (workspace.filesChanged(params.changes.map((c) => c.uri))) {
-      for (const d of documents.all()) scheduleDiagnostics(d, 0);
-      connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  guardVoid(log, 'didChangeWatchedFiles', async (params) => {
+    const uris = params.changes.map((c) => c.uri);
+    const affected = schemaSources.affected(uris);
+    if (affected.schemas) schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
+    if (workspace.filesChanged(uris)) {
+      if (affected.samples) await schemaSources.loadSamples(workspace.sampleFiles());
+      recheckAll();
     }
   }),
 );
@@ -222,7 +242,14 @@ connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promi
   const reporter = wd !== undefined ? connection.window.attachWorkDoneProgress(wd) : undefined;
   reporter?.begin('Running EQL on samples', undefined, undefined, true);
   try {
-    return await runs.runRule(doc, params, token, reporter && { report: (m) => reporter.report(m) });
+    const result = await runs.runRule(doc, params, token, reporter && { report: (m) => reporter.report(m) });
+    // The events the user runs on now describe "the samples" for completion and field checks.
+    const kept = runs.keptEvents();
+    if (kept.length > 0) {
+      schemaSources.setSampleEvents(kept);
+      recheckAll();
+    }
+    return result;
   } finally {
     reporter?.done();
   }

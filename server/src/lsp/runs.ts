@@ -105,6 +105,11 @@ export class RunService {
     };
   }
 
+  /** The last run's kept events, in input order. */
+  keptEvents(): SampleEvent[] {
+    return this.last ? [...this.last.kept.values()].sort((a, b) => a.seq - b.seq) : [];
+  }
+
   private run(runId: string): LastRun {
     if (!this.last || this.last.runId !== runId) throw new ResponseError(-32602, 'That run is no longer available: run the rule again.');
     return this.last;

@@ -1,0 +1,73 @@
+// Feeds the catalog registry from the workspace: the detection-rules schema files (when the
+// folder is a checkout), the files in eqlRuleStudio.schemaFiles, and the fields seen in the
+// sample events. Loaded lazily and off the first-diagnostics path, reloaded when they change.
+import { fileURLToPath } from 'node:url';
+import type { CatalogRegistry } from '../core/schema/select';
+import { catalogFromSamples } from '../core/schema/sources';
+import type { SampleEvent } from '../core/samples/types';
+import { loadWorkspaceCatalogs } from '../io/catalogData';
+import { readSampleFiles } from '../io/readSamples';
+
+/** Enough events to learn the fields of a sample set without reading a 1 GB file. */
+const MAX_SAMPLE_EVENTS = 5_000;
+
+export class SchemaSources {
+  private files = new Set<string>();
+  private sampleFiles = new Set<string>();
+
+  constructor(
+    private readonly catalogs: CatalogRegistry,
+    private readonly log: (m: string) => void,
+  ) {}
+
+  /** Schema files of the workspace and the setting; returns whether anything was loaded. */
+  loadSchemas(root: string | undefined, schemaFiles: string[]): boolean {
+    const loaded = loadWorkspaceCatalogs(root, schemaFiles);
+    for (const e of loaded.errors) this.log(`schema file ${e.file}:${e.line}:${e.column}: ${e.message}`);
+    this.files = new Set(loaded.files);
+    this.catalogs.setExtra(loaded.catalogs);
+    return loaded.catalogs.length > 0 || schemaFiles.length > 0;
+  }
+
+  /** Fields seen in the first events of the sample files. */
+  async loadSamples(paths: string[]): Promise<void> {
+    this.sampleFiles = new Set(paths);
+    if (paths.length === 0) {
+      this.catalogs.setSamples(undefined);
+      return;
+    }
+    const events: SampleEvent[] = [];
+    const abort = new AbortController();
+    await readSampleFiles(paths, {
+      signal: abort.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (events.length >= MAX_SAMPLE_EVENTS) abort.abort();
+      },
+    });
+    this.setSampleEvents(events);
+  }
+
+  /** After a run: the events the user actually runs on describe the samples best. */
+  setSampleEvents(events: Iterable<SampleEvent>): void {
+    const list = [...events].slice(0, MAX_SAMPLE_EVENTS);
+    this.catalogs.setSamples(list.length > 0 ? catalogFromSamples(list) : undefined);
+  }
+
+  /** Which of the changed files feed the catalogs. */
+  affected(uris: string[]): { schemas: boolean; samples: boolean } {
+    let schemas = false;
+    let samples = false;
+    for (const uri of uris) {
+      let path: string;
+      try {
+        path = fileURLToPath(uri);
+      } catch {
+        continue;
+      }
+      if (this.files.has(path)) schemas = true;
+      if (this.sampleFiles.has(path)) samples = true;
+    }
+    return { schemas, samples };
+  }
+}

@@ -1,0 +1,56 @@
+// Settings and workspace files over LSP: eqlRuleStudio.schemaFiles adds fields (no more
+// unknown-field warnings), eqlRuleStudio.samples feeds the code lens count, and a rule_id
+// used by another file of the workspace is reported.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeLens, Diagnostic } from 'vscode-languageserver-types';
+import { ensureBuilt, readFixture, ROOT, TestServer } from './harness';
+
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+
+describe('workspace settings and files', () => {
+  let server: TestServer;
+  let ws: string;
+  before(async () => {
+    ensureBuilt();
+    ws = mkdtempSync(join(tmpdir(), 'eql-lsp-settings-'));
+    copyFileSync(join(ROOT, 'test-fixtures/schemas/flat.json'), join(ws, 'acme-fields.json'));
+    mkdirSync(join(ws, 'rules'));
+    copyFileSync(join(ROOT, 'test-fixtures/rules/aws_rds_db_instance_restored.toml'), join(ws, 'rules', 'original.toml'));
+    mkdirSync(join(ws, 'logs'));
+    writeFileSync(join(ws, 'logs', 'a.ndjson'), '{"@timestamp":"2024-01-01T00:00:00Z","event":{"action":"x"}}\n');
+    writeFileSync(join(ws, 'logs', 'b.ndjson'), '{"@timestamp":"2024-01-01T00:00:01Z","event":{"action":"y"}}\n');
+    server = new TestServer({ workspaceFolder: ws, settings: { schemaFiles: ['acme-fields.json'], samples: ['logs/*.ndjson'], schemas: ['ecs'] } });
+    await server.initialize();
+  });
+  after(async () => server.close());
+
+  it('a field from eqlRuleStudio.schemaFiles is known; a made-up one is not', async () => {
+    // The schema files load just after start-up; poll until the re-check has them.
+    const uri = pathToFileURL(join(ws, 'q.eql')).toString();
+    await server.open(uri, 'eql', 'any where acme.flat.count > 1 and acme.flat.nope == 1');
+    const ds = await server.until(uri, (d) => d.filter((x) => x.code === 'EQL201').length === 1);
+    const unknown = ds.filter((d) => d.code === 'EQL201');
+    assert.equal(unknown.length, 1, JSON.stringify(ds));
+    assert.match(unknown[0].message, /acme\.flat\.nope/);
+  });
+
+  it('the run lens counts the files eqlRuleStudio.samples selects', async () => {
+    const uri = pathToFileURL(join(ws, 'lens.eql')).toString();
+    await server.open(uri, 'eql', 'any where true');
+    const lenses = await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses[0].command?.title, '▶ Run on samples · 2 files');
+  });
+
+  it('a rule_id used by another rule file of the workspace is RULE304', async () => {
+    const uri = pathToFileURL(join(ws, 'rules', 'copy.toml')).toString();
+    const ds = await server.open(uri, 'toml', readFixture('test-fixtures/rules/aws_rds_db_instance_restored.toml'));
+    const dup = ds.find((d) => d.code === 'RULE304');
+    assert.ok(dup, JSON.stringify(codes(ds)));
+    assert.match(dup.message, /rules\/original\.toml/);
+  });
+});
