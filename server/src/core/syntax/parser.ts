@@ -848,8 +848,10 @@ class Parser {
   }
 }
 
+/** The lexer's tokens without the end marker the parser needed (in place: the array is ours). */
 function stripEof(tokens: Token[]): Token[] {
-  return tokens.slice(0, tokens.length - 1);
+  if (tokens.length > 0 && tokens[tokens.length - 1].kind === 'eof') tokens.pop();
+  return tokens;
 }
 
 function lexicalFirst(lexErrors: Diagnostic[], parseErrors: Diagnostic[]): Diagnostic[] {

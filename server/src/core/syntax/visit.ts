@@ -57,12 +57,17 @@ export function childrenOf(node: Node): Node[] {
  */
 export function walk(node: Node, visit: (node: Node, parent: Node | undefined) => boolean | void): void {
   // An explicit stack: deeply nested input (long `or` chains) must not overflow the call stack.
-  const stack: Array<[Node, Node | undefined]> = [[node, undefined]];
-  while (stack.length > 0) {
-    const [n, parent] = stack.pop()!;
+  const nodes: Node[] = [node];
+  const parents: Array<Node | undefined> = [undefined];
+  while (nodes.length > 0) {
+    const n = nodes.pop()!;
+    const parent = parents.pop();
     if (visit(n, parent) === false) continue;
     const kids = childrenOf(n);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], n]);
+    for (let i = kids.length - 1; i >= 0; i--) {
+      nodes.push(kids[i]);
+      parents.push(n);
+    }
   }
 }
 
