@@ -211,6 +211,54 @@ if (existsSync(nanos)) {
 }
 console.log(`es-qa total: ${totalPassed} passed / ${totalRun} run / ${totalSkipped} skipped`);
 
+// Elasticsearch's sequence-matcher spec (es-parser/sequences.series-spec): each line of a spec lists
+// the events (key|Letter+ordinal) that match that stage; the expected lines list the sequences found.
+const seriesFile = join(root, '..', 'shared', 'eql', 'es-parser', 'sequences.series-spec');
+if (existsSync(seriesFile)) {
+  const lines = readFileSync(seriesFile, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/\/\/.*$/, '').trimEnd())
+    .filter((l) => l.trim() !== '');
+  let passed = 0;
+  let run = 0;
+  const failures: string[] = [];
+  const token = (t: string): { key: string | null; ord: number } => {
+    const bar = t.indexOf('|');
+    return { key: bar < 0 ? null : t.slice(0, bar), ord: Number(t.slice(bar + 1).replace(/^[A-Za-z]+/, '')) };
+  };
+  for (let i = 0; i < lines.length; ) {
+    const name = lines[i++].trim();
+    const stages: string[][] = [];
+    while (i < lines.length && lines[i].trim() !== ';') stages.push(lines[i++].trim().split(/\s+/));
+    i++;
+    const expected: string[][] = [];
+    while (i < lines.length && lines[i].trim() !== ';') expected.push(lines[i++].trim().split(/\s+/));
+    i++;
+    run++;
+    const docs = new Map<number, Record<string, unknown>>();
+    stages.forEach((tokens, s) => {
+      for (const t of tokens) {
+        const { key, ord } = token(t);
+        const doc = docs.get(ord) ?? { '@timestamp': ord, ord };
+        if (key !== null) doc.k = key;
+        doc[`s${s}`] = true;
+        docs.set(ord, doc);
+      }
+    });
+    const query = `sequence by ?k ${stages.map((_, s) => `[any where ?s${s} == true]`).join(' ')}`;
+    const parsed = parse(query);
+    const compiled = compileQuery(parsed.statement, { size: 1000, source: query });
+    const evs: SampleEvent[] = [...docs.values()].map((doc, seq) => ({ doc, source: { file: 'series', line: 1, column: 1 }, seq }));
+    const result = runQuery(compiled, evs);
+    const got = result.matches.map((m) => m.events.map((e) => e.event?.doc.ord).join(' '));
+    const want = expected.map((l) => l.map((t) => token(t).ord).join(' '));
+    if (got.join(' / ') === want.join(' / ')) passed++;
+    else failures.push(`${name}: got ${got.join(' / ') || '(none)'}, expected ${want.join(' / ') || '(none)'}`);
+  }
+  console.log(`sequences.series-spec: ${passed} passed / ${run} run`);
+  for (const f of failures) console.log(`  FAIL ${f}`);
+}
+
 // Every query of elastic/detection-rules must compile for the engine and run without throwing.
 const rulesFile = join(root, '..', 'shared', 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
 if (existsSync(rulesFile)) {

@@ -8,7 +8,7 @@ import type { CompiledQuery, EngineOptions, Run, RunResult, SampleEvent } from '
 export type { CompiledQuery, EngineOptions, Match, MatchEvent, Run, RunResult, RunStats, SampleEvent } from './types';
 export { fieldTypesFromMapping } from './fields';
 export { explain, stepsEventCanFill } from './explain';
-export type { StepFill } from './explain';
+export type { StepFill, Explanation, ExplainNode, ExplainStep } from './explain';
 
 /** Compiles a statement; never throws. A query that cannot run has `errors` (with ranges) and no plan. */
 export function compileQuery(statement: Statement, options: EngineOptions = {}): CompiledQuery {
