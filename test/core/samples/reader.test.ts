@@ -192,3 +192,27 @@ test('bundled CloudTrail samples: events and expected matches', () => {
   }
   assert.equal(expected.matches.length + expected.mustNotMatch.length, events.length);
 });
+
+// Mutated inputs (deterministic): the reader never throws, always terminates, and chunking never changes the result.
+test('mutated inputs: no throw, same result in chunks', () => {
+  let seed = 7;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const seeds = [...FORMATS.map(([, i]) => i), `{"Records":[${RAW('A')},${RAW('B')}]}`, '[\n {"a": [1, {"b": "x"}]},\n {"c": "\\u00e9"}\n]\n'].filter((x) => x.length > 0);
+  const junk = ['{', '}', '[', ']', '"', '\\', ',', ':', '\n', '\r', '\u0000', '\uFEFF', 'é', 'x', '1', ' '];
+  for (let n = 0; n < 300; n++) {
+    let text = seeds[Math.floor(rand() * seeds.length)];
+    for (let m = 1 + Math.floor(rand() * 4); m > 0; m--) {
+      const at = Math.floor(rand() * (text.length + 1));
+      const op = rand();
+      if (op < 0.4) text = text.slice(0, at) + junk[Math.floor(rand() * junk.length)] + text.slice(at);
+      else if (op < 0.7) text = text.slice(0, at) + text.slice(at + 1);
+      else text = text.slice(0, at);
+    }
+    const whole = readChunked(text, 0);
+    for (const size of [1, 3]) {
+      const r = readChunked(text, size);
+      assert.deepEqual(r.events, whole.events, JSON.stringify(text));
+      assert.deepEqual(r.errors, whole.errors, JSON.stringify(text));
+    }
+  }
+});
