@@ -352,7 +352,14 @@ class Analyzer {
         this.report(a.range, 'EQL133', `The argument of '${name}' must be a positive whole number, e.g. \`| ${name} 10\`.`);
       }
       if (q?.kind === 'sample') {
-        this.report(p.nameRange, 'EQL133', 'Samples do not support pipes: limit the number of samples with the request size instead.');
+        // Elasticsearch documents pipes for event and sequence queries only; unverified for samples, so a warning.
+        this.report(
+          p.nameRange,
+          'EQL134',
+          "Pipes are documented for event and sequence queries, not samples: limit samples with the request's size and max_samples_per_key instead.",
+          undefined,
+          'warning',
+        );
       }
       return;
     }
