@@ -2,7 +2,7 @@
 // as the editor (the protocol tests check the same fixtures over LSP).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliInProcess, json, ROOT } from './helpers';
@@ -41,6 +41,15 @@ describe('eql-rules check', () => {
     assert.ok(paths.includes('test-fixtures/rules/invalid/broken.toml'));
     assert.ok(paths.includes('test-fixtures/rules/kibana_rule.json'));
     assert.ok(paths.every((p) => /\.(toml|eql|json|ndjson)$/.test(p)));
+  });
+
+  it('--schema-file adds fields: an unknown field becomes known', async () => {
+    const q = join(mkdtempSync(join(tmpdir(), 'eql-check-')), 'q.eql');
+    writeFileSync(q, 'any where acme.flat.count > 1\n');
+    const without = json<CheckJson>(await cliInProcess('check', q, '--format', 'json'));
+    assert.deepEqual(without.files[0].diagnostics.map((d) => d.code), ['EQL201']);
+    const withFile = json<CheckJson>(await cliInProcess('check', q, '--format', 'json', '--schema-file', 'test-fixtures/schemas/flat.json'));
+    assert.deepEqual(withFile.files[0].diagnostics, []);
   });
 
   it('the same rule_id in two files is reported in the second', () => {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
-import { createNodeCatalogRegistry } from '../io/catalogData';
+import { createNodeCatalogRegistry, loadWorkspaceCatalogs } from '../io/catalogData';
 import { walkFiles } from '../io/walkFiles';
 import { RuleIdIndex } from '../service/ruleIdIndex';
 import { ruleFileOf } from '../service/embedded';
@@ -23,6 +23,9 @@ Options:
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0
   --schemas ids              field catalogs for plain .eql files, comma separated
                              (default: ECS and every built-in integration)
+  --schema-file FILE         extra field definitions (ECS-style flat YAML/JSON, an integration
+                             fields.yml or an Elasticsearch mapping); may be repeated. Run in a
+                             detection-rules checkout, its own schema files are used too.
   -h, --help                 show this help
 
 Exit status: 0 no errors, 1 at least one error, 2 usage error or unreadable file.
@@ -69,7 +72,7 @@ function toChecked(d: LspDiagnostic): { line: number; column: number; endLine: n
 }
 
 export function runCheck(argv: string[], io: Io, version: string): number {
-  const args = parseArgs(argv, { format: { value: true }, schemas: { value: true } });
+  const args = parseArgs(argv, { format: { value: true }, schemas: { value: true }, 'schema-file': { value: true, repeat: true } });
   if (args.help) {
     io.out(CHECK_HELP);
     return 0;
@@ -79,11 +82,12 @@ export function runCheck(argv: string[], io: Io, version: string): number {
   const schemas = flag(args, 'schemas')?.split(',').map((s) => s.trim()).filter(Boolean);
 
   const inputs = collect(args.positionals);
+  const catalogs = createNodeCatalogRegistry();
+  const extra = loadWorkspaceCatalogs(process.cwd(), args.flags.get('schema-file') ?? []);
+  for (const e of extra.errors) io.err(`eql-rules: schema file ${e.file}:${e.line}:${e.column}: ${e.message}\n`);
+  catalogs.setExtra(extra.catalogs);
   const ruleIds = new RuleIdIndex();
-  const service = createLanguageService(
-    { log: (m) => io.err(`${m}\n`), catalogs: createNodeCatalogRegistry(), knownRuleIds: (uri) => ruleIds.others(uri) },
-    { schemas },
-  );
+  const service = createLanguageService({ log: (m) => io.err(`${m}\n`), catalogs, knownRuleIds: (uri) => ruleIds.others(uri) }, { schemas });
 
   let unreadable = 0;
   const docs: { path: string; doc: ServiceDocument }[] = [];
