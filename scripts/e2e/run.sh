@@ -32,16 +32,22 @@ say "code-server up on $E2E_BASE_URL"
 export E2E_RESULTS="${E2E_RESULTS:-$ROOT/test-results/e2e}"
 mkdir -p "$E2E_RESULTS"
 rc=0
-say "UI tests (workbench + results panel)"
-set +o pipefail   # the status we want is the test script's, read from PIPESTATUS
-node --import tsx test/e2e/editor.e2e.ts 2>&1 | tee "$RUN/ui.out"
-[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
-say "extension-host tests (test/vscode suite inside code-server)"
-node --import tsx test/e2e/extensionHost.ts 2>&1 | tee "$RUN/ext.out"
-[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+set +o pipefail   # the status we want is each test script's, read from PIPESTATUS
+# The editor tests first (their smoke test says whether the language server runs at all), then any
+# other test/e2e/*.e2e.ts in name order, then the test/vscode suite inside the extension host.
+scripts=(test/e2e/editor.e2e.ts)
+for f in test/e2e/*.e2e.ts; do [ "$f" = test/e2e/editor.e2e.ts ] || scripts+=("$f"); done
+scripts+=(test/e2e/extensionHost.ts)
+outs=()
+for f in "${scripts[@]}"; do
+  say "$f"
+  out="$RUN/$(basename "$f").out"; outs+=("$out")
+  node --import tsx "$f" 2>&1 | tee "$out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+done
 set -o pipefail
-passed=$(grep -hE '^[0-9]+ passed, [0-9]+ failed' "$RUN/ui.out" "$RUN/ext.out" | awk '{p+=$1} END {print p+0}')
-failed=$(grep -hE '^[0-9]+ passed, [0-9]+ failed' "$RUN/ui.out" "$RUN/ext.out" | awk '{f+=$3} END {print f+0}')
+passed=$(grep -hE '^[0-9]+ passed, [0-9]+ failed' "${outs[@]}" | awk '{p+=$1} END {print p+0}')
+failed=$(grep -hE '^[0-9]+ passed, [0-9]+ failed' "${outs[@]}" | awk '{f+=$3} END {print f+0}')
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 [ $rc -eq 0 ] || { echo "--- code-server log (tail)"; tail -30 "$RUN/code-server.log"; }
 say "screenshots in $E2E_RESULTS"

@@ -117,6 +117,27 @@ async function main(): Promise<number> {
         await panel.locator('#detail .tree').first().waitFor();
       });
 
+      await check(page, 'live preview: saving the rule re-runs it and the panel follows', async () => {
+        const outcome = (await panel.locator('th button.sort').allInnerTexts()).findIndex((t) => t.startsWith('event.outcome')) + 2;
+        assert.ok(outcome > 1, 'an event.outcome column');
+        await page.locator('.tabs-container .tab', { hasText: 'aws_rds_db_instance_restored.toml' }).first().click();
+        await goToLine(page, lineOf(join(WS, SEED_RULE), 'and event.outcome == "success"'));
+        await page.keyboard.press('End');
+        await page.keyboard.press('Shift+Home');
+        await page.keyboard.type('and event.outcome == "failure"');
+        await page.keyboard.press('Control+S');
+        const failureRows = panel.locator(`table.matches tr.row td:nth-child(${outcome})`, { hasText: 'failure' });
+        await failureRows.first().waitFor({ timeout: 60_000 });
+        const outcomes = await panel.locator(`table.matches tr.row td:nth-child(${outcome})`).allInnerTexts();
+        assert.ok(outcomes.length > 0 && outcomes.every((o) => o === 'failure'), outcomes.join(','));
+        // Put the rule back and let the panel return to the expected matches.
+        await page.keyboard.press('Shift+Home');
+        await page.keyboard.type('and event.outcome == "success"');
+        await page.keyboard.press('Control+S');
+        await panel.locator(`table.matches tr.row td:nth-child(${outcome})`, { hasText: 'success' }).first().waitFor({ timeout: 60_000 });
+        assert.equal(await panel.locator('table.matches tr.row').count(), expected.length);
+      });
+
       // More room for the panel in the screenshots.
       await runCommand(page, 'View: Close Primary Side Bar');
       await panel.locator('table.matches tr.row').first().click();
@@ -149,9 +170,10 @@ async function main(): Promise<number> {
       await check(page, 'light theme: the panel follows the workbench colours', async () => {
         const before = await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
         await runCommand(page, 'Preferences: Color Theme');
-        await page.locator('.quick-input-widget input').fill('Light Modern');
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
-        await page.keyboard.press('Enter');
+        // The theme picker reuses the focused quick input: type into it, then pick the row.
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: /Dark Modern/ }).first().waitFor();
+        await page.keyboard.type('Light Modern');
+        await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /Light Modern$/ }) }).first().click();
         await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
         await panel.locator('#explain').scrollIntoViewIfNeeded();
         await page.waitForTimeout(500);

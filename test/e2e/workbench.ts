@@ -41,18 +41,23 @@ export async function openWorkbench(baseUrl: string, folder: string, scratch: st
   };
 }
 
-async function quickInput(page: Page, text: string, pick: string | RegExp): Promise<void> {
+const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+/** Types into Quick Open and clicks the row whose label is exactly `pick` (Enter could take another row). */
+async function quickInput(page: Page, text: string, pick: string, waitClosed = true): Promise<void> {
   await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly(pick) }) });
+  await row.first().click();
+  if (waitClosed) await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/** Runs a command from the palette; commands may open another quick pick, so this does not wait for it to close. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await quickInput(page, `>${title}`, title);
+  await quickInput(page, `>${title}`, title, false);
 }
 
 /** Opens a workspace file through Quick Open and waits until its editor is active. */
