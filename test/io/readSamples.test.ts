@@ -81,6 +81,16 @@ test('an aborted signal stops reading', async () => {
   const r = await readSampleFiles([join(dir, 'a')], { signal: ctl.signal, onEvent: () => { n++; ctl.abort(); } });
   assert.equal(r.aborted, true);
   assert.ok(n >= 1 && n < 9, `read ${n} events`);
+  assert.deepEqual(r.errors, []);
+});
+
+test('aborting in the middle of a Records file reports no error for the unread rest', async () => {
+  const p = join(dir, 'big-records.json');
+  writeFileSync(p, JSON.stringify({ Records: Array.from({ length: 12000 }, (_, i) => JSON.parse(RAW(`b${i}`))) }));
+  const ctl = new AbortController();
+  const r = await readSampleFiles([p], { signal: ctl.signal, onEvent: () => ctl.abort() });
+  assert.equal(r.aborted, true);
+  assert.deepEqual(r.errors, []);
 });
 
 test('progress is reported per chunk up to the file size', async () => {

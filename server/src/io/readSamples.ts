@@ -134,6 +134,7 @@ export async function* iterateSampleEvents(
       {
         onEvent: (e) => pending.push(e),
         onError: (e) => {
+          if (result.aborted) return; // a file cut short by the caller is not malformed
           fileErrors++;
           result.errors.push(e);
           options.onError?.(e);
