@@ -53,19 +53,31 @@ describe('the seed rule over LSP', () => {
     assert.deepEqual((await server.open(fixtureUri(SEED_EQL), 'eql', readFixture(SEED_EQL))).map(where), []);
   });
 
-  // [file, edit (find -> replace), expected code@line:column in the TOML file]
-  const broken: [string, string, string, string][] = [
-    [SEED_TOML, 'event.action in', 'event.actoin in', 'EQL201@71:5'],
-    [SEED_TOML, 'event.outcome == "success"', 'event.outcome = "success"', 'EQL014@72:19'],
-    [SEED_TOML, 'risk_score = 47', 'risk_score = 73', 'RULE306@53:14'],
-    [SEED_TOML, 'rule_id = "08ed2a7b-208b-45ff-8ddf-d1ab6e0a6fec"', 'rule_id = "not-a-uuid"', 'RULE303@54:11'],
+  // [file, exactly its diagnostics as code@line:column in the TOML file]
+  const invalid: [string, string[]][] = [
+    ['test-fixtures/rules/invalid/query_typo.toml', ['EQL201@71:5']],
+    ['test-fixtures/rules/invalid/severity_high_risk_47.toml', ['RULE306@53:14']],
+    ['test-fixtures/rules/invalid/bad_rule_id.toml', ['RULE303@54:11']],
+    ['test-fixtures/rules/invalid/technique_wrong_tactic.toml', ['RULE319@79:6']],
+    ['test-fixtures/rules/invalid/broken.toml', ['RULE300@55:18']],
   ];
-  for (const [file, find, replace, expected] of broken) {
-    it(`${replace} -> ${expected}`, async () => {
-      const text = readFixture(file).replace(find, replace);
-      assert.notEqual(text, readFixture(file), 'fixture changed: edit not applied');
-      const uri = `file:///virtual/broken${++n}.toml`;
-      const diagnostics = await server.open(uri, 'toml', text);
+  for (const [file, expected] of invalid) {
+    it(`${file} -> ${expected.join(', ')}`, async () => {
+      const diagnostics = await server.open(fixtureUri(file), 'eql-rule-toml', readFixture(file));
+      assert.deepEqual(diagnostics.map(where), expected);
+    });
+  }
+
+  // [edit of the seed (find -> replace), expected code@line:column among its diagnostics]
+  const broken: [string, string, string][] = [
+    ['event.outcome == "success"', 'event.outcome = "success"', 'EQL014@72:19'],
+    ['risk_score = 47', 'risk_score = 73', 'RULE306@53:14'],
+  ];
+  for (const [find, replace, expected] of broken) {
+    it(`seed with ${replace} -> ${expected}`, async () => {
+      const text = readFixture(SEED_TOML).replace(find, replace);
+      assert.notEqual(text, readFixture(SEED_TOML), 'fixture changed: edit not applied');
+      const diagnostics = await server.open(`file:///virtual/broken${++n}.toml`, 'toml', text);
       assert.ok(diagnostics.map(where).includes(expected), `${expected} not in ${JSON.stringify(diagnostics.map(where))}`);
     });
   }

@@ -32,7 +32,8 @@ export function formatText(files: readonly CheckedFile[]): string {
   const withProblems = files.filter((f) => f.diagnostics.length > 0).length;
   const parts = [plural(n.error, 'error'), plural(n.warning, 'warning')];
   if (n.information + n.hint > 0) parts.push(plural(n.information + n.hint, 'note'));
-  lines.push(`${parts.join(', ')} in ${plural(withProblems, 'file')} (${plural(files.length, 'file')} checked)`);
+  if (withProblems === 0) lines.push(`No problems (${plural(files.length, 'file')} checked)`);
+  else lines.push(`${parts.join(', ')} in ${plural(withProblems, 'file')} (${plural(files.length, 'file')} checked)`);
   return lines.join('\n') + '\n';
 }
 
