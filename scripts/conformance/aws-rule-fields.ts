@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
 import { CatalogRegistry } from '../../server/src/core/schema/select';
 import { getFieldDiagnostics, UNKNOWN_FIELD } from '../../server/src/service/fieldDiagnostics';
+import { doComplete } from '../../server/src/service/completion';
+import { wholeTextRegion } from '../../server/src/service/document';
+import { tokensOf, valuesComparedWith, wildcardMatch } from '../../server/src/service/queryTokens';
 import { extractEcs } from '../generate-catalogs';
 
 const shared = join(__dirname, '..', '..', '..', 'shared');
@@ -44,6 +47,26 @@ for (const line of tsv.slice(1)) {
   }
 }
 console.log(`AWS CloudTrail rules: ${awsRules - awsDirty}/${awsRules} with zero unknown-field warnings`);
+
+// 1b. Completion offers every API name those rules compare event.action with, for the provider
+//     they compare event.provider with (wildcard patterns such as "AddPermission*" must match one).
+let actionsChecked = 0;
+const actionsMissing: string[] = [];
+for (const line of tsv.slice(1)) {
+  if (!line.trim()) continue;
+  const cells = line.split('\t');
+  const query = JSON.parse(cells[cells.length - 1]) as string;
+  const tokens = tokensOf(query);
+  const providers = valuesComparedWith(tokens, 'event.provider', 0, tokens.length - 1);
+  for (const action of valuesComparedWith(tokens, 'event.action', 0, tokens.length - 1)) {
+    actionsChecked++;
+    const text = `any where ${providers.length ? `event.provider == "${providers[0]}" and ` : ''}event.action == "`;
+    const doc = { uri: 'file:///c.eql', languageId: 'eql', version: 1, text, regions: [wholeTextRegion(text)] };
+    const offered = doComplete(doc, text.length, { catalogs: registry }).items.map((i) => i.label);
+    if (!offered.some((o) => wildcardMatch(action, o))) actionsMissing.push(`${providers[0] ?? '?'}:${action}`);
+  }
+}
+console.log(`  event.action values of those rules offered by completion: ${actionsChecked - actionsMissing.length}/${actionsChecked}${actionsMissing.length ? ' (missing ' + actionsMissing.join(', ') + ')' : ''}`);
 
 // 2. The misspelling check.
 const typo = 'iam where event.actoin == "AttachUserPolicy"';
@@ -100,4 +123,4 @@ for (const line of readFileSync(corpusFile, 'utf8').split('\n')) {
 const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([f, n]) => `${f} (${n})`);
 console.log(`detection-rules corpus: ${clean}/${total} rules with no unknown field against ECS + selected catalogs`);
 console.log(`  most frequent unknown: ${top.join(', ')}`);
-process.exit(awsDirty === 0 && typoOk ? 0 : 1);
+process.exit(awsDirty === 0 && typoOk && actionsMissing.length === 0 ? 0 : 1);
