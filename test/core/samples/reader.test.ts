@@ -68,6 +68,8 @@ const FORMATS: [string, string, string, string[], string[]?, number?][] = [
   ['hits with fields only', '{"hits":{"hits":[{"_index":"i","_id":"1","fields":{"event.action":["X"],"process.args":["a","b"],"process.name":["p"],"process.name.text":["p"]}}]}}', 'process', ['1:18 process={"args":["a","b"],"name":"p"}']],
   ['hit source wins over fields', '[{"_index":"i","_id":"1","_source":{"a":1},"fields":{"a":[2]}}]', 'a', ['1:2 a=1']],
   ['CloudWatch Logs events with the record as message', `{"events":[{"timestamp":1,"message":${JSON.stringify(RAW('M'))},"ingestionTime":2}]}`, 'event.action', ['1:12 event.action="M" raw']],
+  ['Elasticsearch bulk file: action lines skipped', '{"index":{"_index":"logs","_id":"1"}}\n{"a":1}\n{"create":{}}\n{"a":2}\n', 'a', ['2:1 a=1', '4:1 a=2']],
+  ['Kibana export summary line skipped', '{"a":1}\n{"exportedCount":1,"missingRefCount":0,"missingReferences":[]}\n', 'a', ['1:1 a=1']],
   ['empty input', '', 'a', []],
   ['whitespace only', ' \n\n\t\r\n', 'a', []],
   ['empty array', '[]', 'a', []],

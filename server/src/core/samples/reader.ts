@@ -72,6 +72,19 @@ function documentFromFields(fields: Obj): Obj {
   return doc;
 }
 
+const BULK_ACTIONS = new Set(['index', 'create', 'update', 'delete']);
+
+/** Lines of export/import formats that describe the file, not an event (why they are skipped), else undefined. */
+function notAnEvent(o: Obj): string | undefined {
+  if ('exportedCount' in o && ('missingRefCount' in o || 'missingReferences' in o)) return 'Kibana export summary line skipped';
+  const keys = Object.keys(o);
+  if (keys.length === 1 && BULK_ACTIONS.has(keys[0]) && isObj(o[keys[0]])) {
+    const meta = o[keys[0]] as Obj;
+    if (Object.keys(meta).every((k) => k.startsWith('_') || k === 'op_type' || k === 'pipeline' || k === 'routing')) return 'Elasticsearch bulk action lines skipped';
+  }
+  return undefined;
+}
+
 export class SampleReader {
   private readonly splitter: JsonSplitter;
   private seq: number;
@@ -151,6 +164,12 @@ export class SampleReader {
       if (o._id !== undefined && !('_id' in doc)) doc._id = o._id;
       if (o._index !== undefined && !('_index' in doc)) doc._index = o._index;
       o = doc;
+    }
+    const skip = notAnEvent(o);
+    if (skip) {
+      this.stats.skippedObjects++;
+      this.note(skip);
+      return;
     }
     if (isCloudTrailDigest(o)) {
       this.stats.skippedObjects++;
