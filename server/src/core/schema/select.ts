@@ -135,10 +135,14 @@ export class CatalogRegistry {
   schemasFor(rule?: RuleSelector, setting?: string[]): SchemaSet {
     const key = rule ? `r:${rule.indices.join(',')}|${rule.integrations.join(',')}` : `s:${(setting ?? []).join(',')}|${setting ? 1 : 0}`;
     let set = this.cache.get(key);
-    if (!set) {
+    if (set) {
+      this.cache.delete(key);
+    } else {
       set = this.build(rule, setting);
-      this.cache.set(key, set);
+      // A checkout has hundreds of rules but few index combinations; the cap bounds the odd case.
+      if (this.cache.size >= 64) this.cache.delete(this.cache.keys().next().value as string);
     }
+    this.cache.set(key, set);
     return set;
   }
 
