@@ -53,4 +53,13 @@ describe('workspace settings and files', () => {
     assert.ok(dup, JSON.stringify(codes(ds)));
     assert.match(dup.message, /rules\/original\.toml/);
   });
+
+  it('opening a second rule with the same id re-checks the first', async () => {
+    const text = readFixture('test-fixtures/rules/aws_rds_db_instance_restored.toml').replace(/rule_id = "[^"]+"/, 'rule_id = "11111111-2222-4333-8444-555555555555"');
+    const a = pathToFileURL(join(ws, 'rules', 'one.toml')).toString();
+    const rule = (ds: Diagnostic[]) => codes(ds).filter((c) => String(c).startsWith('RULE'));
+    assert.deepEqual(rule(await server.open(a, 'toml', text)), []);
+    await server.open(pathToFileURL(join(ws, 'rules', 'two.toml')).toString(), 'toml', text);
+    await server.until(a, (d) => codes(d).includes('RULE304'));
+  });
 });

@@ -129,7 +129,10 @@ function publishDiagnostics(d: TextDocument): void {
   if (!current || current.version !== d.version) return; // a newer edit will publish
   const doc = serviceDoc(current);
   const rules = ruleFileOf(doc);
-  if (rules) workspace.documentRuleIds(doc.uri, rules.rules.map((r) => r.rule_id));
+  if (rules && workspace.documentRuleIds(doc.uri, rules.rules.map((r) => r.rule_id))) {
+    // Another open rule may now share (or no longer share) an id with this one.
+    for (const other of documents.all()) if (other.uri !== d.uri && ruleFileOf(serviceDoc(other))) scheduleDiagnostics(other);
+  }
   const diagnostics = service.diagnostics(doc);
   if (doc.regions.length > 0) void connection.sendNotification(StatusNotification, service.status(doc));
   void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });

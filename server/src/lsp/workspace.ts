@@ -120,11 +120,11 @@ export class Workspace {
     return this.ruleIds.others(uri);
   }
 
-  /** An open document's current rule ids. */
-  documentRuleIds(uri: string, ids: (string | undefined)[]): void {
+  /** An open document's current rule ids; true when they changed. */
+  documentRuleIds(uri: string, ids: (string | undefined)[]): boolean {
     this.open.add(uri);
     const path = toPath(uri);
-    this.ruleIds.set(uri, path ? this.displayName(path) : uri, ids);
+    return this.ruleIds.set(uri, path ? this.displayName(path) : uri, ids);
   }
 
   /** Closed: back to what the file on disk says. */

@@ -5,13 +5,16 @@ export class RuleIdIndex {
   private readonly files = new Map<string, { name: string; ids: string[] }>();
   private byId: Map<string, string[]> | undefined;
 
-  set(key: string, name: string, ids: readonly (string | undefined)[]): void {
+  /** Records a file's ids; true when they changed (other files' verdicts may change). */
+  set(key: string, name: string, ids: readonly (string | undefined)[]): boolean {
     const clean = ids.filter((x): x is string => typeof x === 'string' && x !== '');
     const old = this.files.get(key);
-    if (old && old.name === name && old.ids.length === clean.length && old.ids.every((x, i) => x === clean[i])) return;
+    if (old && old.name === name && old.ids.length === clean.length && old.ids.every((x, i) => x === clean[i])) return false;
+    if (!old && clean.length === 0) return false;
     if (clean.length === 0) this.files.delete(key);
     else this.files.set(key, { name, ids: clean });
     this.byId = undefined;
+    return true;
   }
 
   delete(key: string): void {
