@@ -228,9 +228,9 @@ class Analyzer {
         }
       }
     }
-    for (const s of q.steps) this.stepParams(s, 'sequence');
+    for (const s of q.steps) this.stepParams(s);
     this.keyCounts(q.by, [...q.steps, ...(q.until ? [q.until] : [])]);
-    this.keyTypes(q.by, [...q.steps, ...(q.until ? [q.until] : [])]);
+    this.keyTypes([...q.steps, ...(q.until ? [q.until] : [])]);
   }
 
   private sample(q: Extract<Query, { kind: 'sample' }>): void {
@@ -258,7 +258,7 @@ class Analyzer {
       );
     }
     this.keyCounts(q.by, q.steps);
-    this.keyTypes(q.by, q.steps);
+    this.keyTypes(q.steps);
   }
 
   private untilStart(until: Step): number {
@@ -272,7 +272,7 @@ class Analyzer {
     return { start: s, end: r.end };
   }
 
-  private stepParams(s: Step, _owner: 'sequence'): void {
+  private stepParams(s: Step): void {
     const r = s.runs;
     if (!r) return;
     if (r.name !== 'runs') {
@@ -313,7 +313,7 @@ class Analyzer {
     }
   }
 
-  private keyTypes(global: Expr[], steps: Step[]): void {
+  private keyTypes(steps: Step[]): void {
     if (steps.length < 2) return;
     const first = steps[0].by;
     for (let i = 1; i < steps.length; i++) {
@@ -332,7 +332,6 @@ class Analyzer {
         }
       }
     }
-    void global;
   }
 
   private pipe(p: Pipe, q: Query | undefined): void {

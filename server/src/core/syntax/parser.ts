@@ -186,7 +186,7 @@ class Parser {
     if (this.isKw('sample')) return this.parseSampleOrJoin('sample');
     if (this.isKw('join')) return this.parseSampleOrJoin('join');
     if (this.startsCategory(t) || (t.kind === 'quotedIdentifier' && this.isKw('where', this.peek()))) {
-      const filter = this.parseEventFilter(false);
+      const filter = this.parseEventFilter();
       return { kind: 'event', range: filter.range, filter };
     }
     this.unexpected("an event category (e.g. 'process', 'any'), 'sequence' or 'sample'");
@@ -207,7 +207,7 @@ class Parser {
     return t.kind === 'identifier' || (t.kind === 'string' && (t.quote === '"' || t.quote === '"""')) || this.isKw('any', t);
   }
 
-  private parseEventFilter(inBrackets: boolean): EventFilter {
+  private parseEventFilter(): EventFilter {
     const t = this.tok;
     let category: Category;
     if (this.startsCategory(t)) {
@@ -249,7 +249,6 @@ class Parser {
         condition = { kind: 'error', range: { start: this.prevEnd(), end: this.prevEnd() } };
       }
     }
-    void inBrackets;
     return { kind: 'filter', range: { start: category.range.start, end: Math.max(category.range.end, this.prevEnd()) }, category, condition };
   }
 
@@ -268,7 +267,7 @@ class Parser {
         this.error(byTok.range, 'EQL017', "Write the sequence's 'by' keys before 'with maxspan', not after: `sequence by key with maxspan=5m`.");
       }
     }
-    const steps = this.parseSteps(true);
+    const steps = this.parseSteps();
     let until: Step | undefined;
     if (this.isKw('until')) {
       this.next();
@@ -291,7 +290,7 @@ class Parser {
         { title: 'Remove maxspan', edits: [{ range: clause, newText: '' }], preferred: true },
       ]);
     }
-    const steps = this.parseSteps(false);
+    const steps = this.parseSteps();
     let until: Step | undefined;
     if (this.isKw('until')) {
       this.next();
@@ -303,7 +302,7 @@ class Parser {
     return { kind: 'join', range, by, steps, until };
   }
 
-  private parseSteps(_sequence: boolean): Step[] {
+  private parseSteps(): Step[] {
     const steps: Step[] = [];
     while (this.is('[') || this.is('![')) steps.push(this.parseStep());
     if (steps.length === 0) this.unexpected("a step '[category where condition]'");
@@ -313,7 +312,7 @@ class Parser {
   private parseStep(): Step {
     const open = this.next();
     const missing = open.text === '![';
-    const filter = this.parseEventFilter(true);
+    const filter = this.parseEventFilter();
     if (!this.accept(']')) {
       const t = this.tok;
       this.error(
