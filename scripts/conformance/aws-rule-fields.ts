@@ -10,6 +10,8 @@ import { getFieldDiagnostics, UNKNOWN_FIELD } from '../../server/src/service/fie
 import { doComplete } from '../../server/src/service/completion';
 import { wholeTextRegion } from '../../server/src/service/document';
 import { tokensOf, valuesComparedWith, wildcardMatch } from '../../server/src/service/queryTokens';
+import { awsCloudtrailCatalog } from '../../server/src/core/schema/awsCloudtrail';
+import { catalogFromSchemaFile } from '../../server/src/core/schema/sources';
 import { extractEcs } from '../generate-catalogs';
 
 const shared = join(__dirname, '..', '..', '..', 'shared');
@@ -102,6 +104,27 @@ for (const f of readdirSync(testsDir).filter((x) => x.endsWith('-expected.json')
 console.log(`pipeline test outputs: ${docs} documents; fields unknown to the CloudTrail catalogs: ${unknownPipelineFields.size}${unknownPipelineFields.size ? ' (' + [...unknownPipelineFields].slice(0, 10).join(', ') + ')' : ''}`);
 console.log(`  event.provider / event.action values not in the catalog: ${unknownValues.size}${unknownValues.size ? ' (' + [...unknownValues].join(', ') + ')' : ''}`);
 
+// 3b. The integration's own fields files, read with our fields.yml reader, agree with the
+//     built-in CloudTrail catalog (names and types).
+const fieldsDir = join(shared, 'cloudtrail', 'integration', 'packages', 'aws', 'data_stream', 'cloudtrail', 'fields');
+let fileFields = 0;
+const disagree: string[] = [];
+const awsCatalog = awsCloudtrailCatalog();
+for (const f of readdirSync(fieldsDir).filter((x) => x.endsWith('.yml'))) {
+  const r = catalogFromSchemaFile(readFileSync(join(fieldsDir, f), 'utf8'), f);
+  for (const e of r.errors) disagree.push(`${f}:${e.line}: ${e.message}`);
+  for (const c of r.catalogs) {
+    for (const field of c.fields.values()) {
+      fileFields++;
+      const ours = awsCatalog.fields.get(field.name);
+      const type = field.type || ct.fieldType(field.name);
+      if (!ours) disagree.push(`${field.name} missing`);
+      else if (type && ours.type !== type && !(ours.type === 'text' && type === 'match_only_text')) disagree.push(`${field.name}: ${ours.type} vs ${type}`);
+    }
+  }
+}
+console.log(`integration fields files: ${fileFields} fields read; disagreements with the built-in catalog: ${disagree.length}${disagree.length ? ' (' + disagree.slice(0, 8).join('; ') + ')' : ''}`);
+
 // 4. The whole corpus (informative).
 interface CorpusRule {
   name: string;
@@ -123,4 +146,4 @@ for (const line of readFileSync(corpusFile, 'utf8').split('\n')) {
 const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([f, n]) => `${f} (${n})`);
 console.log(`detection-rules corpus: ${clean}/${total} rules with no unknown field against ECS + selected catalogs`);
 console.log(`  most frequent unknown: ${top.join(', ')}`);
-process.exit(awsDirty === 0 && typoOk && actionsMissing.length === 0 ? 0 : 1);
+process.exit(awsDirty === 0 && typoOk && actionsMissing.length === 0 && disagree.length === 0 ? 0 : 1);
