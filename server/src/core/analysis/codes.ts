@@ -24,6 +24,7 @@ export const PARSER_ANALYZER_CODES: Readonly<Record<string, string>> = {
   EQL021: 'Array index (field[0]) is not supported',
   EQL022: "Pattern after ':' / like / regex is not a literal",
   EQL023: "'!:' is not an operator: use not x : ... (fix)",
+  EQL024: "Endgame's sequence 'fork' option is not supported (fix: remove)",
   EQL099: 'Internal parser error',
   EQL101: 'Unknown function (fix: closest name)',
   EQL102: 'Endgame-only function, not supported by Elasticsearch',

@@ -323,6 +323,14 @@ class Parser {
       this.sync((x) => x.text === '[' || x.text === '![' || x.text === '|' || this.isKw('until', x) || this.isKw('by', x));
       this.accept(']');
     }
+    // endgame's `fork` / `fork=true` after a step
+    if (this.tok.kind === 'identifier' && this.tok.text === 'fork') {
+      const forkStart = this.next().range.start;
+      if (this.accept('=') && (this.isKw('true') || this.isKw('false'))) this.next();
+      this.error({ start: forkStart, end: this.prevEnd() }, 'EQL024', "'fork' is an endgame sequence option that Elasticsearch does not support: remove it.", [
+        { title: "Remove 'fork'", edits: [{ range: { start: forkStart, end: this.prevEnd() }, newText: '' }], preferred: true },
+      ]);
+    }
     let by: Expr[] = [];
     if (this.isKw('by')) by = this.parseJoinKeys();
     let runs: NumberParam | undefined;
