@@ -180,6 +180,7 @@ async function main(): Promise<number> {
         const after = await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
         assert.notEqual(after, before);
         await page.screenshot({ path: join(RESULTS, 'panel-why-not-light.png') });
+        await panel.locator('table.matches tr.row').first().click();
         await panel.locator('table.matches').scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(RESULTS, 'panel-light.png') });
       });

@@ -1,6 +1,8 @@
 // Hosts the results webview beside the editor: one panel, reused across runs, kept alive while
 // hidden so sorting, filters and the selection survive switching tabs.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
 import { toCsv, toNdjson } from './export';
@@ -138,7 +140,10 @@ export class ResultsPanel {
 }
 
 async function openAt(file: string, line: number, column: number): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  // Lines of a gzipped sample count in its decompressed text: show that text, not the bytes.
+  const doc = /\.gz$/i.test(file)
+    ? await vscode.workspace.openTextDocument({ content: gunzipSync(await readFile(file)).toString('utf8'), language: 'json' })
+    : await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus: false });
 }
