@@ -36,6 +36,8 @@ describe('unknown fields', () => {
     ['any where aws.cloudtrail.user_identity.type == "Root"', endpoint, [['aws.cloudtrail.user_identity.type', 'EQL201', 'hint', '?']]],
     ['process where processor.name == "x"', endpoint, [['processor.name', 'EQL201', 'hint', 'process.name']]],
     ['any where aws.cloudtrail.user_identity.type == "Root"', plain, []],
+    // a group is not a field
+    ['any where aws.cloudtrail.user_identity == "x"', cloudtrail, [['aws.cloudtrail.user_identity', 'EQL201', 'warning', 'aws.cloudtrail.user_identity.access_key_id']]],
     // field segments that need backticks in the fix
     ['any where `event`.`actoin` == "x"', cloudtrail, [['`event`.`actoin`', 'EQL201', 'warning', 'event.action']]],
   ];

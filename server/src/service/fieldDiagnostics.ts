@@ -30,7 +30,23 @@ export function fieldSource(name: string): string {
     .join('.');
 }
 
+/** `aws.cloudtrail.user_identity`: a group, not a field — offer its fields instead. */
+function groupNotField(f: FieldRef, schemas: SchemaSet): Diagnostic | undefined {
+  const kids = schemas.children(f.name).filter((c) => c.field);
+  if (kids.length === 0) return undefined;
+  const names = kids.slice(0, 5).map((c) => c.name);
+  return {
+    range: f.range,
+    severity: 'warning',
+    code: UNKNOWN_FIELD,
+    message: `\`${f.name}\` is a group of fields, not a field: use one of ${names.map((n) => `\`${n}\``).join(', ')}${kids.length > 5 ? ', ...' : ''}.`,
+    fixes: names.map((n) => ({ title: `Change to \`${n}\``, edits: [{ range: f.range, newText: fieldSource(n) }] })),
+  };
+}
+
 function unknownField(f: FieldRef, schemas: SchemaSet): Diagnostic {
+  const asGroup = groupNotField(f, schemas);
+  if (asGroup) return asGroup;
   const suggestions = schemas.closest(f.name, 3);
   const fixes: Fix[] = suggestions.map((s, i) => ({
     title: `Change to \`${s}\``,
