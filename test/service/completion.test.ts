@@ -79,6 +79,8 @@ const cases: [string, Expect][] = [
   ['sequence [process where process.name == "a" |', { has: [']', 'and'] }],
   ['sequence |', { has: ['by', 'with maxspan=', '['], not: ['process'] }],
   ['sequence by user.name |', { has: ['with maxspan=', '['], not: ['=='] }],
+  ['sample by host.id |', { has: ['['], not: ['with maxspan=', '=='] }],
+  ['sample |', { has: ['by', '['], not: ['with maxspan='] }],
   ['sequence with maxspan=5m [any where true] |', { has: ['by', '[', 'until', 'with runs='] }],
   ['process where true | |', { has: ['head', 'tail'] }],
   // functions

@@ -245,7 +245,9 @@ function byContext(c: Ctx, p: number): CompletionItem[] {
       const inStep = c.tokens.slice(0, chain.first).some((x) => x.text === ']');
       return inStep
         ? [keyword(c, '[', 'next step', '1'), keyword(c, 'until', 'end condition', '1'), keyword(c, 'with runs=', 'repeat this step', '1'), keyword(c, ',', 'another key', '2')]
-        : [keyword(c, 'with maxspan=', 'time window of the whole sequence', '1'), keyword(c, '[', 'first step', '1'), keyword(c, ',', 'another key', '2')];
+        : c.tokens[0]?.text === 'sample'
+          ? [keyword(c, '[', 'first filter', '1'), keyword(c, ',', 'another key', '2')]
+          : [keyword(c, 'with maxspan=', 'time window of the whole sequence', '1'), keyword(c, '[', 'first step', '1'), keyword(c, ',', 'another key', '2')];
     }
     const items: CompletionItem[] = [];
     if (afterField) for (const [op, doc] of FIELD_OPERATORS) items.push(keyword(c, op, doc, '0', op === 'in' || op === 'in~' || op === 'not in' ? `${op} ($0)` : op + ' ', op.includes('in')));
