@@ -32,7 +32,7 @@ const cases: [string, string[] | null, string[]?][] = [
   ['any where user.name.te|xt : "x"', ['match_only_text', 'Multi-field of `user.name`']],
   ['any where aws.cloudtrail.flattened.request_parameters.dBInstan|ceIdentifier == "x"', ['any sub-path is accepted']],
   ['any where event.act|oin == "x"', ['not in the active schemas', '?event.actoin', 'Did you mean `event.action`']],
-  ['any where ?event.act|oin == "x"', ['not in the active schemas']],
+  ['any where ?event.act|oin == "x"', ['**?event.actoin**', 'optional field'], ['rejects']],
   // categories
   ['pro|cess where true', ['**process** event category']],
   ['sequence [fi|le where true]', ['**file** event category']],

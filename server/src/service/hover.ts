@@ -61,7 +61,7 @@ function activeSchemas(schemas: SchemaSet): string {
   return `Active schemas: ${schemas.labels.join(', ') || 'none'} (${schemas.reason})`;
 }
 
-function fieldHover(name: string, schemas: SchemaSet, ctx: ServiceContext): string {
+function fieldHover(name: string, schemas: SchemaSet, ctx: ServiceContext, optional = false): string {
   const f = schemas.lookup(name);
   const lines: string[] = [];
   if (f) {
@@ -77,7 +77,11 @@ function fieldHover(name: string, schemas: SchemaSet, ctx: ServiceContext): stri
     }
     lines.push(`Source: ${f.source}`);
   } else {
-    lines.push(`**${name}** — not in the active schemas. Elasticsearch rejects an unmapped field unless written \`?${name}\`.`);
+    lines.push(
+      optional
+        ? `**?${name}** — not in the active schemas; as an optional field it is null where the data does not have it.`
+        : `**${name}** — not in the active schemas. Elasticsearch rejects an unmapped field unless written \`?${name}\`.`,
+    );
     const close = schemas.closest(name, 3);
     if (close.length) lines.push(`Did you mean ${close.map((c) => `\`${c}\``).join(', ')}?`);
   }
@@ -150,7 +154,7 @@ export function doHover(doc: ServiceDocument, offset: number, ctx: ServiceContex
   if (chain && !(chain.first === chain.last && tokens[chain.first].kind === 'keyword')) {
     if (isCategoryPosition(tokens, chain.first, chain.last)) return reply(categoryHover(chain.name, schemas, region), chain.start, chain.end);
     if (tokens[chain.first - 1]?.text === '|') return reply(OPERATOR_DOCS[chain.name] ?? `Pipe \`${chain.name}\`: Elasticsearch supports only \`head\` and \`tail\`.`, chain.start, chain.end);
-    return reply(fieldHover(chain.name, schemas, ctx), chain.start, chain.end);
+    return reply(fieldHover(chain.name, schemas, ctx, chain.optional), chain.start, chain.end);
   }
   if (t.kind === 'string' && i > 0 && tokens[i - 1].text === '[') return reply(categoryHover(String(t.value ?? ''), schemas, region), t.range.start, t.range.end);
   if (t.kind === 'string') {
