@@ -51,7 +51,7 @@ const cases: [string, string[] | null, string[]?][] = [
   ['sequ|ence [any where true]', ['in order']],
   ['sequence with maxs|pan=5m [any where true]', ['within this time']],
   ['any where true | he|ad 5', ['first N']],
-  ['any where ?x| == 1', ['**x**']],
+  ['any where ?x| == 1', ['**?x**']],
   // values
   ['any where event.provider == "rds.amaz|onaws.com"', ['known value of `event.provider`', 'Amazon RDS']],
   ['any where event.action == "RestoreDBInstanceFromDB|Snapshot"', ['API of rds.amazonaws.com']],
