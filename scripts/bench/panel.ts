@@ -7,7 +7,7 @@
 // Node timings are measured here; the render is measured inside the page with performance.now().
 // Without /usr/bin/chromium the render is measured as HTML-string building in node (said so).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { EventDto, RunRuleResult } from '../../server/src/protocol';
@@ -181,6 +181,8 @@ async function main(): Promise<void> {
     writeEvents(big, N, 100);
     writeEvents(small, 1_000, 100);
     console.log(`render measured in ${renderer.how}`);
+    // Figures scale with machine load: print it so runs on a busy shared machine are read as such.
+    console.log(`machine load average (1 min): ${loadavg()[0].toFixed(1)}`);
     await measure('run command → rendered panel', big, RUNS, renderer, 2000);
     await measure('save → re-rendered panel (live preview)', small, RENDERS, renderer, 200);
   } finally {
