@@ -44,6 +44,9 @@ async function main(): Promise<void> {
 
 if (require.main === module)
   main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(message);
+    if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN/.test(message))
+      console.error('VS Code cannot be downloaded from this machine; npm run test:e2e runs the same suite inside code-server.');
     process.exit(1);
   });
