@@ -130,13 +130,12 @@ export function lex(text: string): LexResult {
   const n = text.length;
   let i = 0;
 
-  const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>): void => {
+  // Positional extras (no options object): lexing large queries is allocation-bound.
+  const push = (kind: TokenKind, start: number, end: number, value?: string | number, quote?: StringQuote, invalid?: boolean): void => {
     const t: Token = { kind, text: text.slice(start, end), range: { start, end } };
-    if (extra) {
-      if (extra.value !== undefined) t.value = extra.value;
-      if (extra.quote !== undefined) t.quote = extra.quote;
-      if (extra.invalid) t.invalid = true;
-    }
+    if (value !== undefined) t.value = value;
+    if (quote !== undefined) t.quote = quote;
+    if (invalid) t.invalid = true;
     tokens.push(t);
   };
 
@@ -184,7 +183,7 @@ export function lex(text: string): LexResult {
       invalid = true;
       errors.push(err(start, j, 'EQL002', 'Unterminated string: add the closing double quote " (strings cannot span lines).'));
     }
-    push('string', start, j, { value, quote: '"', invalid: invalid || undefined });
+    push('string', start, j, value, '"', invalid);
     i = j;
   };
 
@@ -248,7 +247,7 @@ export function lex(text: string): LexResult {
       value += text[j];
       j++;
     }
-    push('string', start, j, { value, quote, invalid: true });
+    push('string', start, j, value, quote, true);
     if (!closed) {
       errors.push(err(start, j, 'EQL002', `Unterminated string: add the closing quote ${String.fromCharCode(q)} (and use double quotes).`));
       i = j;
@@ -306,7 +305,7 @@ export function lex(text: string): LexResult {
         if (close < 0 || (nl >= 0 && nl < close)) {
           const end = nl >= 0 ? nl : n;
           errors.push(err(start, end, 'EQL002', 'Unterminated raw string: close it with """ on the same line.'));
-          push('string', start, end, { value: text.slice(i + 3, end), quote: '"""', invalid: true });
+          push('string', start, end, text.slice(i + 3, end), '"""', true);
           i = end;
           continue;
         }
@@ -317,7 +316,7 @@ export function lex(text: string): LexResult {
           end++;
           extra++;
         }
-        push('string', start, end, { value: text.slice(i + 3, end - 3), quote: '"""' });
+        push('string', start, end, text.slice(i + 3, end - 3), '"""');
         i = end;
         continue;
       }
@@ -361,9 +360,9 @@ export function lex(text: string): LexResult {
       }
       if (!closed) {
         errors.push(err(start, j, 'EQL006', 'Unterminated quoted field name: close it with a backtick ` (write `` for a literal backtick).'));
-        push('quotedIdentifier', start, j, { value, invalid: true });
+        push('quotedIdentifier', start, j, value, undefined, true);
       } else {
-        push('quotedIdentifier', start, j, { value });
+        push('quotedIdentifier', start, j, value);
       }
       i = j;
       continue;
@@ -393,11 +392,11 @@ export function lex(text: string): LexResult {
       if (!isDecimal && isLetter(text.charCodeAt(j))) {
         let k = j;
         while (k < n && isIdentPart(text.charCodeAt(k))) k++;
-        push('timespan', start, k, { value: Number(text.slice(start, j)) });
+        push('timespan', start, k, Number(text.slice(start, j)));
         i = k;
         continue;
       }
-      push('number', start, j, { value: Number(text.slice(start, j)) });
+      push('number', start, j, Number(text.slice(start, j)));
       i = j;
       continue;
     }
@@ -411,12 +410,12 @@ export function lex(text: string): LexResult {
         if (INSENSITIVE_KEYWORDS.has(withTilde)) {
           push('keyword', start, j + 1);
         } else {
-          push('tildeIdentifier', start, j + 1, { value: word });
+          push('tildeIdentifier', start, j + 1, word);
         }
         i = j + 1;
         continue;
       }
-      push(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, { value: word });
+      push(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, word);
       i = j;
       continue;
     }
