@@ -21,6 +21,8 @@ export interface PlanRunOptions {
    * still be ordered exactly. Infinity (default) holds all matching events until finish.
    */
   lateness?: number;
+  /** Sequences only: fewest events between sweeps of expired open state (tests set 1). */
+  sweepInterval?: number;
 }
 
 export interface PlanRun extends Run {
@@ -47,7 +49,7 @@ export function createPlanRun(plan: Plan, options: PlanRunOptions = {}): PlanRun
     case 'event':
       return eventRun(plan);
     case 'sequence':
-      return sequenceRun(plan, options.lateness ?? Infinity);
+      return sequenceRun(plan, options.lateness ?? Infinity, options.sweepInterval);
     case 'sample':
       return sampleRun(plan);
   }
@@ -103,7 +105,7 @@ function eventRun(plan: Plan): PlanRun {
 // ------------------------------------------------------------------------------------------------
 // Sequences
 
-function sequenceRun(plan: Plan, lateness: number): PlanRun {
+function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undefined): PlanRun {
   const started = now();
   const steps = plan.steps;
   let events = 0;
@@ -113,7 +115,7 @@ function sequenceRun(plan: Plan, lateness: number): PlanRun {
   const distinct: StepPlan[] = [...new Set(steps)];
   const slotOf = steps.map((s) => distinct.indexOf(s));
   const first = plan.pipes[0];
-  const machine = new SequenceMachine(plan, { limit: Math.max(first ? first.n : plan.size, 0), side: first ? first.name : plan.position });
+  const machine = new SequenceMachine(plan, { limit: Math.max(first ? first.n : plan.size, 0), side: first ? first.name : plan.position, sweepInterval });
   // Exact for any input order: hold every candidate until finish (lateness = Infinity), else a
   // reorder buffer that feeds the machine once time has moved `lateness` past a candidate.
   const held: SeqCand[] = [];

@@ -41,6 +41,8 @@ export interface MachineWindow {
   /** How many completed sequences from `side` the result can need. */
   limit: number;
   side: 'head' | 'tail';
+  /** Fewest events fed between two sweeps of the open state (tests lower it to sweep after every event). */
+  sweepInterval?: number;
 }
 
 /** Below this many fed events between sweeps, a sweep is not worth its cost. */
@@ -61,7 +63,8 @@ export class SequenceMachine {
   private order = 0;
   private now = -Infinity;
   private sinceSweep = 0;
-  private sweepEvery = MIN_SWEEP_INTERVAL;
+  private readonly minSweep: number;
+  private sweepEvery: number;
   /** Set once a head window is full: later completions cannot be returned. */
   private done = false;
 
@@ -82,6 +85,8 @@ export class SequenceMachine {
     }
     this.trailingMissing = plan.steps.length > 0 && plan.steps[plan.steps.length - 1].missing;
     if (window.side === 'head' && window.limit <= 0) this.done = true;
+    this.minSweep = Math.max(1, window.sweepInterval ?? MIN_SWEEP_INTERVAL);
+    this.sweepEvery = this.minSweep;
   }
 
   /** Feeds the next candidate; candidates must come in the engine's event order. */
@@ -217,7 +222,7 @@ export class SequenceMachine {
       }
     }
     // Sweeping costs one pass over the open state: space sweeps so that this stays O(1) per event.
-    this.sweepEvery = Math.max(MIN_SWEEP_INTERVAL, this.states.size);
+    this.sweepEvery = Math.max(this.minSweep, this.states.size);
   }
 
   /**
