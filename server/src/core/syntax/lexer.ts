@@ -131,8 +131,8 @@ export function lex(text: string): LexResult {
   let i = 0;
 
   // Positional extras (no options object): lexing large queries is allocation-bound.
-  const push = (kind: TokenKind, start: number, end: number, value?: string | number, quote?: StringQuote, invalid?: boolean): void => {
-    const t: Token = { kind, text: text.slice(start, end), range: { start, end } };
+  const push = (kind: TokenKind, start: number, end: number, value?: string | number, quote?: StringQuote, invalid?: boolean, tokenText?: string): void => {
+    const t: Token = { kind, text: tokenText ?? text.slice(start, end), range: { start, end } };
     if (value !== undefined) t.value = value;
     if (quote !== undefined) t.quote = quote;
     if (invalid) t.invalid = true;
@@ -415,7 +415,7 @@ export function lex(text: string): LexResult {
         i = j + 1;
         continue;
       }
-      push(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, word);
+      push(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, word, undefined, false, word);
       i = j;
       continue;
     }
