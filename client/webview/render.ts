@@ -90,6 +90,7 @@ function renderRow(
   label: string,
   selected: number | undefined,
   maxspanMs: number | undefined,
+  firstMatch: number,
 ): Html {
   if (row.event.missing)
     return html`<tr class="row missing"><td class="num">${label}</td><td colspan="${row.cells.length}">(missing event)</td></tr>`;
@@ -98,7 +99,9 @@ function renderRow(
       ? html`<span class="since ${maxspanMs !== undefined && row.sincePreviousMs > maxspanMs ? 'over' : ''}">+${formatDuration(row.sincePreviousMs)}</span>`
       : html``;
   const isSelected = selected === row.event.id;
-  return html`<tr class="row${isSelected ? ' selected' : ''}" tabindex="${isSelected ? 0 : -1}" aria-selected="${isSelected}" data-event="${row.event.id}" data-match="${row.matchIndex}"><td class="num">${label}${since}</td>${row.cells.map(
+  // Roving tabindex: the selected row, or the first row while nothing is selected, is the Tab stop.
+  const tabStop = isSelected || (selected === undefined && row.matchIndex === firstMatch && row.stepIndex === 0);
+  return html`<tr class="row${isSelected ? ' selected' : ''}" tabindex="${tabStop ? 0 : -1}" aria-selected="${String(isSelected)}" data-event="${row.event.id}" data-match="${row.matchIndex}"><td class="num">${label}${since}</td>${row.cells.map(
     (c) => html`<td title="${c}">${c}</td>`,
   )}</tr>`;
 }
@@ -129,10 +132,10 @@ export function renderTable(
   for (const g of groups) {
     if (rendered >= limit) break;
     if (result.kind === 'event') {
-      bodies.push(renderRow(g.rows[0], String(g.matchIndex + 1), selected, undefined));
+      bodies.push(renderRow(g.rows[0], String(g.matchIndex + 1), selected, undefined, groups[0].matchIndex));
       rendered++;
     } else {
-      bodies.push(html`<tbody class="match">${groupHeader(g, result, columns.length)}${g.rows.map((r) => renderRow(r, `${g.matchIndex + 1}.${r.stepIndex + 1}`, selected, result.maxspanMs))}</tbody>`);
+      bodies.push(html`<tbody class="match">${groupHeader(g, result, columns.length)}${g.rows.map((r) => renderRow(r, `${g.matchIndex + 1}.${r.stepIndex + 1}`, selected, result.maxspanMs, groups[0].matchIndex))}</tbody>`);
       rendered += g.rows.length;
     }
   }
@@ -193,7 +196,7 @@ export function renderDetail(event: EventDto | undefined, fields: string[], tab:
   const hasRaw = event.raw !== undefined;
   const active = hasRaw ? tab : 'doc';
   const tabs = hasRaw
-    ? html`<div class="tabs" role="tablist"><button role="tab" data-tab="doc" aria-selected="${active === 'doc'}">Normalized (ECS)</button><button role="tab" data-tab="raw" aria-selected="${active === 'raw'}">Raw CloudTrail</button></div>`
+    ? html`<div class="tabs" role="tablist"><button role="tab" data-tab="doc" aria-selected="${String(active === 'doc')}">Normalized (ECS)</button><button role="tab" data-tab="raw" aria-selected="${String(active === 'raw')}">Raw CloudTrail</button></div>`
     : html``;
   return html`<div class="detail-head"><span>Event #${event.id}${event.timestamp ? html` · ${event.timestamp}` : html``}${event.file ? html` · ${openLink(event)}` : html``}</span>
   <span class="actions">${event.file ? html`<button data-action="open" data-file="${event.file}" data-line="${event.line ?? 1}" data-column="${event.column ?? 1}">Open in sample file</button>` : html``}

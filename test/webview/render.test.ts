@@ -60,6 +60,12 @@ test('table rows: one per match, focusable, selection marked', () => {
   assert.equal(out.match(/tabindex="-1"/g)?.length, 2);
 });
 
+test('without a selection the first row is the Tab stop', () => {
+  const out = table(event);
+  assert.equal(out.match(/tabindex="0"/g)?.length, 1);
+  assert.match(out, /tabindex="0" aria-selected="false" data-event="3"/);
+});
+
 test('table renders at most the limit and offers the rest', () => {
   const out = table(event, 2);
   assert.equal(out.match(/<tr class="row/g)?.length, 2);
@@ -70,6 +76,12 @@ test('sorted column is announced', () => {
   const columns = tableColumns(event);
   const out = renderTable(event, columns, buildGroups(event, columns), { column: 0, descending: true }, undefined, 10).value;
   assert.match(out, /<th aria-sort="descending"[^>]*><button class="sort" data-sort="0">@timestamp ▼/);
+});
+
+test('tabs announce which one is selected', () => {
+  const out = renderDetail(event.matches[0].events[0], event.fields, 'raw').value;
+  assert.match(out, /data-tab="doc" aria-selected="false"/);
+  assert.match(out, /data-tab="raw" aria-selected="true"/);
 });
 
 test('json tree highlights the fields the query references', () => {
