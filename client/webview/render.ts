@@ -198,7 +198,7 @@ export function renderDetail(event: EventDto | undefined, fields: string[], tab:
   const tabs = hasRaw
     ? html`<div class="tabs" role="tablist"><button role="tab" data-tab="doc" aria-selected="${String(active === 'doc')}">Normalized (ECS)</button><button role="tab" data-tab="raw" aria-selected="${String(active === 'raw')}">Raw CloudTrail</button></div>`
     : html``;
-  return html`<div class="detail-head"><span>Event #${event.id}${event.timestamp ? html` · ${event.timestamp}` : html``}${event.file ? html` · ${openLink(event)}` : html``}</span>
+  return html`<div class="detail-head"><span>Sample event #${event.id}${event.timestamp ? html` · ${event.timestamp}` : html``}${event.file ? html` · ${openLink(event)}` : html``}</span>
   <span class="actions">${event.file ? html`<button data-action="open" data-file="${event.file}" data-line="${event.line ?? 1}" data-column="${event.column ?? 1}">Open in sample file</button>` : html``}
   <button data-action="copy" data-event="${event.id}">Copy as JSON</button>
   <button data-action="explain" data-event="${event.id}">Explain</button></span></div>
@@ -223,7 +223,7 @@ function renderNode(node: ExplainNode): Html {
 
 export function renderExplain(result: ExplainEventResult): Html {
   const e = result.event;
-  return html`<div class="explain" id="explain"><div class="explain-head">Event #${e.id}${e.timestamp ? html` · ${e.timestamp}` : html``}${e.file ? html` · ${openLink(e)}` : html``}</div>
+  return html`<div class="explain" id="explain"><div class="explain-head">Sample event #${e.id}${e.timestamp ? html` · ${e.timestamp}` : html``}${e.file ? html` · ${openLink(e)}` : html``}</div>
 ${result.steps.map(
   (s) =>
     html`<div class="step ${s.matched ? 'matched' : 'unmatched'}"><div class="step-head">${s.label}: <strong>${s.matched ? 'matches' : 'does not match'}</strong></div><ul class="conditions">${renderNode(s.tree)}</ul></div>`,
