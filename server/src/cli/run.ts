@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
 import type { SampleError } from '../core/samples/types';
-import { runOnSamples } from '../io/runOnSamples';
+import { progressText, runOnSamples } from '../io/runOnSamples';
 import { flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
@@ -126,13 +126,16 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
 }
 
 /** Progress on stderr, only for runs longer than a second and only on a terminal. */
-function createProgress(io: Io): ((source: string, p: { events: number; files: number }) => void) & { done(): void } {
+function createProgress(io: Io): ((source: string, p: Parameters<typeof progressText>[0]) => void) & { done(): void } {
   const started = Date.now();
   let shown = false;
-  const fn = (source: string, p: { events: number; files: number }) => {
-    if (!process.stderr.isTTY || Date.now() - started < 1000) return;
+  let last = 0;
+  const fn = (source: string, p: Parameters<typeof progressText>[0]) => {
+    const now = Date.now();
+    if (!process.stderr.isTTY || now - started < 1000 || now - last < 200) return;
     shown = true;
-    io.err(`\r${source}: ${p.events.toLocaleString('en-US')} events, ${p.files} files read…`);
+    last = now;
+    io.err(`\r\x1b[K${source}: ${progressText(p)}…`);
   };
   return Object.assign(fn, {
     done() {

@@ -15,8 +15,8 @@ export interface RunOnSamplesInput {
   samples: string[];
   options: EngineOptions;
   signal?: AbortSignal;
-  /** Called about every `progressEvery` events and at each finished file. */
-  onProgress?(progress: { events: number; files: number }): void;
+  /** Called about every `progressEvery` events, per chunk of a file, and at each finished file. */
+  onProgress?(progress: { events: number; files: number; file?: string; bytesRead?: number; totalBytes?: number }): void;
   progressEvery?: number;
   /** Keep this many of the first events (for explain / search after the run). */
   keepEvents?: number;
@@ -92,6 +92,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       files++;
       input.onProgress?.({ events, files });
     },
+    onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
     onNote: (file, message) => notes.push({ file, message }),
   });
   const result = run.finish();
@@ -111,4 +112,15 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     kept,
     ms: performance.now() - started,
   };
+}
+
+const MB = 1024 * 1024;
+
+/** "12,000 events · 4 files · big.json 120 of 900 MB" */
+export function progressText(p: { events: number; files: number; file?: string; bytesRead?: number; totalBytes?: number }): string {
+  let text = `${p.events.toLocaleString('en-US')} events · ${p.files} ${p.files === 1 ? 'file' : 'files'} read`;
+  if (p.file && p.totalBytes && p.totalBytes > 8 * MB && p.bytesRead !== undefined) {
+    text += ` · ${p.file.split(/[\\/]/).pop()} ${Math.round(p.bytesRead / MB)} of ${Math.round(p.totalBytes / MB)} MB`;
+  }
+  return text;
 }

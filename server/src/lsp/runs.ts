@@ -6,7 +6,7 @@ import { explain, stepsEventCanFill, type CompiledQuery, type EngineOptions } fr
 import { compilePath } from '../core/engine/fields';
 import { formatDate, parseDate } from '../core/engine/values';
 import type { SampleEvent } from '../core/samples/types';
-import { runOnSamples } from '../io/runOnSamples';
+import { progressText, runOnSamples } from '../io/runOnSamples';
 import type {
   EventDto,
   ExplainEventParams,
@@ -68,7 +68,7 @@ export class RunService {
         options,
         signal: abort.signal,
         keepEvents: KEEP_EVENTS,
-        onProgress: (p) => progress?.report(`${p.events.toLocaleString('en-US')} events from ${p.files} files`),
+        onProgress: (p) => progress?.report(progressText(p)),
       });
     } finally {
       sub.dispose();
