@@ -180,7 +180,8 @@ export function renderJsonTree(value: unknown, highlight: Set<string>, path = ''
       const hl = !Array.isArray(value) && highlight.has(childPath);
       if (child !== null && typeof child === 'object') {
         const size = Array.isArray(child) ? `[${child.length}]` : `{${Object.keys(child).length}}`;
-        const open = depth < 1 || [...highlight].some((f) => f.startsWith(`${childPath}.`));
+        // Open only what leads to a field the query uses, so the document stays short and the point is visible.
+        const open = [...highlight].some((f) => f.startsWith(`${childPath}.`)) || (highlight.size === 0 && depth < 1);
         return html`<li><details ${open ? 'open' : ''}><summary><span class="key${hl ? ' hl' : ''}">${key}</span> <span class="size">${size}</span></summary>${renderJsonTree(child, highlight, childPath, depth + 1)}</details></li>`;
       }
       return html`<li class="leaf${hl ? ' hl' : ''}"><span class="key">${key}</span>: <span class="${scalarClass(child)}">${JSON.stringify(child)}</span></li>`;

@@ -84,6 +84,12 @@ test('tabs announce which one is selected', () => {
   assert.match(out, /data-tab="raw" aria-selected="true"/);
 });
 
+test('json tree opens only the branches that lead to the query fields', () => {
+  const out = renderJsonTree({ event: { action: 'A' }, source: { ip: '1.1.1.1' } }, new Set(['event.action'])).value;
+  assert.match(out, /<details open><summary><span class="key">event<\/span>/);
+  assert.match(out, /<details ><summary><span class="key">source<\/span>/);
+});
+
 test('json tree highlights the fields the query references', () => {
   const out = renderJsonTree({ event: { action: 'A', kind: 'k' }, 'source.ip': '1.1.1.1' }, new Set(['event.action', 'source.ip'])).value;
   assert.equal(out.match(/class="leaf hl"/g)?.length, 2);
