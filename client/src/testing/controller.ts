@@ -154,6 +154,7 @@ export class RuleTestController implements vscode.Disposable {
     const ruleUri = vscode.Uri.parse(result.file.ruleUri);
     const testUri = vscode.Uri.parse(result.file.testUri);
     let failed = 0;
+    const failedSummaries: string[] = [];
     item.children.forEach((child) => {
       if (!picked(child)) return;
       const line = Number(/#L(\d+)$/.exec(child.id)?.[1]);
@@ -163,6 +164,8 @@ export class RuleTestController implements vscode.Disposable {
       if (failures.length === 0) run.passed(child, ms);
       else {
         failed++;
+        const v = failures[0].v as RuleTestRunDto['cases'][number];
+        failedSummaries.push(`line ${v.line}${v.name ? ` ${v.name}` : ''}: expected ${v.expect}, actual ${v.actual}`);
         run.failed(child, failures.map(({ r, v }) => failureMessage(r, v as RuleTestRunDto['cases'][number], ruleUri, testUri, result.rules.length > 1)), ms);
       }
     });
@@ -173,7 +176,8 @@ export class RuleTestController implements vscode.Disposable {
     });
     if (errors.length) run.errored(item, errors);
     else if (failed) {
-      const m = new vscode.TestMessage(`${failed} of ${result.file.cases.length} rule tests failed`);
+      // The inline text at the query: how many, then which lines (the peek shows each in full).
+      const m = new vscode.TestMessage(`${failed} of ${result.file.cases.length} rule tests failed — ${failedSummaries.join('; ')}`);
       const q = result.rules[0]?.queryRange;
       if (q) m.location = new vscode.Location(ruleUri, toRange(q));
       run.failed(item, m);

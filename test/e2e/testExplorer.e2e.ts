@@ -1,0 +1,185 @@
+// End-to-end: rule tests in the real VS Code Test Explorer (code-server + Chromium). Started by
+// scripts/e2e/run.sh after the editor tests (same server, same temporary workspace). Adds a copy
+// of the seed rule whose query also matches failed calls, with the seed's tests, then runs all
+// tests with `testing.runAll` and reads the Testing view: the seed passes, the copy fails on
+// exactly the failed restores, the failure is shown at the query with the reason, the code lens
+// shows the verdict and clause coverage.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { SEED_RULE } from './prepareWorkspace';
+import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand } from './workbench';
+
+const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
+const WS = required('E2E_WORKSPACE');
+const RUN = required('E2E_RUN');
+const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const SEED_TESTS = SEED_RULE.replace(/\.toml$/, '.test.ndjson');
+const FAILING = 'e2e-ruletests/rds_restored_failed_too.toml';
+const FAILING_TESTS = FAILING.replace(/\.toml$/, '.test.ndjson');
+const FAILING_NAME = 'AWS RDS DB Instance Restored (also failed calls)';
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
+  return v;
+}
+
+/** The seed rule with the outcome clause dropped (so failed calls match too) and its own name, and the seed's tests. */
+function addFailingCopy(): void {
+  const seed = readFileSync(join(WS, SEED_RULE), 'utf8');
+  const copy = seed.replace('\nand event.outcome == "success"\n', '\n').replace('name = "AWS RDS DB Instance Restored"', `name = "${FAILING_NAME}"`);
+  if (copy === seed || !copy.includes(FAILING_NAME) || copy.includes('event.outcome == "success"')) throw new Error('the seed rule no longer has the clause or name the copy changes');
+  mkdirSync(join(WS, 'e2e-ruletests'), { recursive: true });
+  writeFileSync(join(WS, FAILING), copy);
+  copyFileSync(join(WS, SEED_TESTS), join(WS, FAILING_TESTS));
+}
+
+/** Names of the seed's test lines that the failing copy must fail: failed RestoreDBInstance* calls expected not to match. */
+function expectedFailures(): string[] {
+  return readFileSync(join(WS, SEED_TESTS), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { expect: string; name?: string; event: Record<string, unknown> })
+    .filter((t) => t.expect === 'no-match' && typeof t.event.errorCode === 'string' && t.event.errorCode !== '' && /^RestoreDBInstanceFrom/.test(String(t.event.eventName)))
+    .map((t) => t.name ?? '');
+}
+
+const outcomes: { name: string; ok: boolean }[] = [];
+async function check(page: Page, name: string, body: () => Promise<void>): Promise<boolean> {
+  const t0 = Date.now();
+  try {
+    await body();
+    outcomes.push({ name, ok: true });
+    console.log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return true;
+  } catch (e) {
+    outcomes.push({ name, ok: false });
+    console.log(`✖ ${name}\n    ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 12).join('\n    ')}`);
+    await page.screenshot({ path: join(RESULTS, `testexplorer-failure-${outcomes.length}.png`) }).catch(() => undefined);
+    return false;
+  }
+}
+
+/** The Testing view's rows: [label text, state] where state comes from the row's status icon. */
+async function testRows(page: Page): Promise<{ label: string; state: string; depth: number }[]> {
+  return page.locator('.test-explorer .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => {
+      const icon = r.querySelector('.computed-state, .codicon[class*="testing-"]');
+      const cls = icon ? icon.className : '';
+      const m = /testing-(passed|failed|error|skipped|queued|unset|run)[a-z-]*icon/.exec(cls);
+      return { label: (r.querySelector('.label, .monaco-icon-label') as HTMLElement | null)?.innerText.trim() ?? (r as HTMLElement).innerText.trim(), state: m ? m[1] : cls, depth: Number(r.getAttribute('aria-level') ?? 0) };
+    }),
+  );
+}
+
+async function rowState(page: Page, label: string): Promise<string | undefined> {
+  return (await testRows(page)).find((r) => r.label.startsWith(label))?.state;
+}
+
+async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T = await get();
+  while (!ok(last)) {
+    if (Date.now() > end) throw new Error(`${what}: timed out; last seen ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 500));
+    last = await get();
+  }
+  return last;
+}
+
+async function expand(page: Page, label: string): Promise<void> {
+  const row = page.locator('.test-explorer .monaco-list-row', { hasText: label }).first();
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  await waitFor(`${label} expanded`, async () => row.getAttribute('aria-expanded'), (v) => v === 'true', 10_000);
+}
+
+async function main(): Promise<number> {
+  mkdirSync(RESULTS, { recursive: true });
+  addFailingCopy();
+  const failures = expectedFailures();
+  if (failures.length < 3 || failures.some((n) => !n)) throw new Error(`the seed tests should name at least 3 failed restores: ${failures.join(', ')}`);
+  const session = await openWorkbench(BASE, WS, RUN);
+  const { page } = session;
+  try {
+    const ran = await check(page, 'Test Explorer: testing.runAll runs both rules; the seed passes, the copy without the outcome clause fails', async () => {
+      // Opening a rule activates the extension; the controller lists rule tests once the server is up.
+      await openFile(page, SEED_RULE);
+      await page.locator('#status\\.editor\\.mode', { hasText: /TOML|EQL/ }).waitFor({ timeout: 60_000 });
+      await page.locator('.activitybar .action-item a[aria-label^="Testing"]').first().click();
+      await page.locator('.test-explorer').first().waitFor();
+      await waitFor('rule test items', () => testRows(page), (rows) => rows.some((r) => r.label.startsWith('AWS RDS DB Instance Restored')) && rows.some((r) => r.label.startsWith(FAILING_NAME)));
+      await runCommand(page, 'Test: Run All Tests');
+      await waitFor('seed passed', () => rowState(page, 'AWS RDS DB Instance Restored'), (s) => s === 'passed');
+      await waitFor('copy failed', () => rowState(page, FAILING_NAME), (s) => s === 'failed');
+    });
+
+    if (ran) {
+      await check(page, 'Test Explorer: in the failing copy exactly the failed restores fail, every other test line passes', async () => {
+        await expand(page, FAILING_NAME);
+        const rows = await testRows(page);
+        const start = rows.findIndex((r) => r.label.startsWith(FAILING_NAME));
+        const children = rows.slice(start + 1).filter((r, i, all) => all.slice(0, i + 1).every((x) => x.depth > rows[start].depth));
+        const failed = children.filter((r) => r.state === 'failed').map((r) => r.label);
+        const passed = children.filter((r) => r.state === 'passed').map((r) => r.label);
+        const lines = readFileSync(join(WS, FAILING_TESTS), 'utf8').split('\n').filter((l) => l.startsWith('{')).length;
+        // The list is virtualized: rows scrolled out of view are not in the DOM, so compare what is shown.
+        assert.ok(children.length >= Math.min(lines, 8), `children shown: ${JSON.stringify(children)}`);
+        for (const f of failed) assert.ok(failures.some((n) => f.startsWith(n)), `unexpected failure ${f}`);
+        for (const p of passed) assert.ok(!failures.some((n) => p.startsWith(n)), `a failed restore passed: ${p}`);
+        assert.ok(failed.length > 0, JSON.stringify(children));
+        assert.equal(failed.length + passed.length, children.length, JSON.stringify(children));
+      });
+
+      await check(page, 'the failure is shown inline at the rule\'s query with expected vs actual and why', async () => {
+        await openFile(page, FAILING);
+        await goToLine(page, lineOf(join(WS, FAILING), 'any where event.dataset'));
+        // The workbench's inline test message: a content widget (`.inner > span.content`) at the query's line.
+        const inline = activeEditor(page).locator('.inner > span.content', { hasText: 'rule tests failed' }).first();
+        await inline.waitFor({ timeout: 30_000 });
+        const text = await inline.innerText();
+        assert.match(text, new RegExp(`${failures.length} of \\d+ rule tests failed — line \\d+ `));
+        for (const n of failures) assert.ok(text.includes(`${n}: expected no-match, actual match`), `${n} not in: ${text}`);
+        // A failed test line in the Test Results view: its full message, with why it matched.
+        const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        await page.locator('.part.panel .monaco-list-row', { hasText: new RegExp(`^\\s*${esc(failures[0])}`) }).first().click();
+        // The message is shown in an editor, which renders spaces as U+00A0.
+        const panelText = async () => (await page.locator('.part.panel').first().innerText()).replace(/\u00a0/g, ' ');
+        const shown = await waitFor('the failure message in Test Results', panelText, (t) => t.includes('Why it matched:'), 30_000);
+        assert.match(shown, /expected no-match, actual match/);
+        assert.match(shown, /\[true\] event\.action in/);
+      });
+
+      await check(page, 'code lens above the query: verdict and clause coverage', async () => {
+        await openFile(page, SEED_RULE);
+        await goToLine(page, lineOf(join(WS, SEED_RULE), 'any where event.dataset'));
+        const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'Rule tests:' }).first();
+        await lens.waitFor({ timeout: 30_000 });
+        assert.match(await lens.innerText(), /Rule tests: \d+ passed · clause coverage 4\/4/);
+        await openFile(page, FAILING);
+        await goToLine(page, lineOf(join(WS, FAILING), 'any where event.dataset'));
+        const bad = activeEditor(page).locator('.codelens-decoration', { hasText: 'Rule tests:' }).first();
+        await bad.waitFor({ timeout: 30_000 });
+        assert.match(await bad.innerText(), new RegExp(`Rule tests: \\d+ passed, ${failures.length} failed · clause coverage 3/3`));
+      });
+      await page.screenshot({ path: join(RESULTS, 'test-explorer.png') });
+    }
+  } finally {
+    writeFileSync(join(RESULTS, 'testexplorer-console.log'), session.console.join('\n'));
+    await session.close();
+  }
+  const passed = outcomes.filter((o) => o.ok).length;
+  const failed = outcomes.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
