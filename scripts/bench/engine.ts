@@ -4,12 +4,17 @@
 // maxspan=5m, and (4) the seed rule over the same records already in ECS form (engine cost alone).
 // Each is run BENCH_RUNS times (default 3), interleaved; we print CPU-time median and worst run,
 // the ratios to the parse-only baseline, events/s and the peak heap above the start of the run.
+// The sequence also runs streaming (a reorder buffer with lateness=1m, the input being in time
+// order), and a last table shows the sequence's peak heap and retained events at 50k and N events,
+// held until finish (the default, exact for any order) and streaming.
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '../../server/src/core/syntax/parser';
 import { compileQuery, createRun } from '../../server/src/core/engine/index';
 import type { CompiledQuery, SampleEvent } from '../../server/src/core/engine/index';
+import { createPlanRun } from '../../server/src/core/engine/run';
+import type { CompiledPlanQuery } from '../../server/src/core/engine/plan';
 import { normalizeCloudTrail } from '../../server/src/core/samples/cloudtrail';
 
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -177,10 +182,20 @@ const SEQUENCE = `sequence by user.name with maxspan=5m
   [any where event.provider == "s3.amazonaws.com" and event.action == "ListBuckets"]
   [any where event.provider == "s3.amazonaws.com" and event.action == "GetObject"]`;
 
-function queryJob(path: string, c: CompiledQuery, normalize: boolean): Job {
+/** Most events retained by the last streaming job, sampled every 1,000 events. */
+let retainedPeak = 0;
+
+/** With `lateness`, the sequence runs streaming (createPlanRun); with `limit`, only the first `limit` lines are pushed. */
+function queryJob(path: string, c: CompiledQuery, normalize: boolean, lateness?: number, limit = N): Job {
   return async () => {
-    const run = createRun(c);
+    const plan = (c as CompiledPlanQuery).plan;
+    if (lateness !== undefined && !plan) throw new Error('no plan');
+    const streaming = lateness !== undefined && plan ? createPlanRun(plan, { lateness }) : undefined;
+    const run = streaming ?? createRun(c);
+    retainedPeak = 0;
     await eachLine(path, (line, n) => {
+      if (n >= limit) return;
+      if (streaming && n % 1000 === 0) retainedPeak = Math.max(retainedPeak, streaming.retained());
       const obj = JSON.parse(line) as Record<string, unknown>;
       const ev: SampleEvent = normalize
         ? { doc: normalizeCloudTrail(obj), raw: obj, source: { file: path, line: n + 1, column: 1 }, seq: n }
@@ -189,7 +204,8 @@ function queryJob(path: string, c: CompiledQuery, normalize: boolean): Job {
     });
     if (run === undefined) throw new Error('unreachable');
     const r = run.finish();
-    if (r.stats.events !== N) throw new Error(`read ${r.stats.events} of ${N} events`);
+    if (r.stats.events !== Math.min(N, limit)) throw new Error(`read ${r.stats.events} of ${Math.min(N, limit)} events`);
+    if (streaming && streaming.late() > 0) throw new Error(`${streaming.late()} late events`);
     return { matched: r.matches.length };
   };
 }
@@ -209,6 +225,8 @@ async function main(): Promise<void> {
     ['read + JSON.parse only (ECS documents)', parseJob(ecsFile), -1],
     ['seed rule (ECS documents)', queryJob(ecsFile, compiled(SEED), false), 3],
     ['3-step sequence (ECS documents)', queryJob(ecsFile, compiled(SEQUENCE), false), 3],
+    ['3-step sequence streaming, lateness=1m (raw, normalized)', queryJob(file, compiled(SEQUENCE), true, 60_000), 0],
+    ['3-step sequence streaming, lateness=1m (ECS documents)', queryJob(ecsFile, compiled(SEQUENCE), false, 60_000), 3],
   ];
   // Interleaved: each run measures every job once, so load changes hit baseline and query alike;
   // ratios are taken within a run, then the median over runs.
@@ -227,6 +245,24 @@ async function main(): Promise<void> {
     );
   });
   console.log('goals: seed rule <= 1.5x of parse-only (normalization included), sequence <= 2x');
+
+  // Memory of the sequence against input size (ECS documents, so parsing garbage stays small).
+  const sizes = [...new Set([Math.min(50_000, N), N])];
+  console.log(`\nsequence memory by input size (ECS documents); peak heap above the start of the run, max over ${RUNS} runs`);
+  for (const [label, lateness] of [['held until finish (default)', undefined], ['streaming, lateness=1m', 60_000]] as const) {
+    const cells: string[] = [];
+    for (const n of sizes) {
+      let peak = 0;
+      let retained = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const s = await measure(queryJob(ecsFile, compiled(SEQUENCE), false, lateness, n));
+        peak = Math.max(peak, s.peak);
+        retained = Math.max(retained, retainedPeak);
+      }
+      cells.push(`${n.toLocaleString('en-US')} events: peak heap +${mb(peak)}${lateness !== undefined ? `, retained events <= ${retained}` : ''}`);
+    }
+    console.log(`${label.padEnd(30)} ${cells.join('   ')}`);
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 
