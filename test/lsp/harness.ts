@@ -171,6 +171,17 @@ export class TestServer {
     });
   }
 
+  /** CPU time the server process has used so far, in ms (Linux /proc; undefined elsewhere). */
+  cpuMs(): number | undefined {
+    try {
+      const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The last diagnostics published for `uri` (undefined before the first). */
   latest(uri: string): Diagnostic[] | undefined {
     return this.diagnostics.get(uri)?.diagnostics;
