@@ -5,8 +5,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, SEED_RULE } from './prepareWorkspace';
-import { expectedMatches } from './expected';
+import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, EMPTY_EQL, EMPTY_FIELD, SEED_RULE } from './prepareWorkspace';
+import { expectedMatches, readExpected } from './expected';
 import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
@@ -186,6 +186,14 @@ async function main(): Promise<number> {
         await panel.locator('table.matches tr.row').first().click();
         await panel.locator('table.matches').scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(RESULTS, 'panel-light.png') });
+      });
+
+      await check(page, 'empty state: no match, and how many events have the query field', async () => {
+        await openFile(page, EMPTY_EQL);
+        await runCommand(page, 'EQL: Run Rule on Samples');
+        const events = readExpected(WS).events.toLocaleString('en-US');
+        await panel.locator('#empty', { hasText: `0 of ${events} events have ${EMPTY_FIELD}` }).waitFor({ timeout: 60_000 });
+        await panel.locator('#empty', { hasText: 'Likely reason' }).waitFor();
       });
     }
   } finally {

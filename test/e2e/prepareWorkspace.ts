@@ -7,6 +7,9 @@ export const SEED_RULE = 'rules/aws_rds_db_instance_restored.toml';
 export const BROKEN_RULE = 'e2e/aws_rds_db_instance_restored_broken.toml';
 export const BROKEN_EQL = 'e2e/broken.eql';
 export const COMPLETION_EQL = 'e2e/completion.eql';
+/** A valid query no CloudTrail event can match: an ECS field CloudTrail documents never have. */
+export const EMPTY_EQL = 'e2e/no_matches.eql';
+export const EMPTY_FIELD = 'process.name';
 export const SAMPLES_GLOB = 'samples/cloudtrail/*.{json,gz,log}';
 
 export function prepareWorkspace(ws: string): void {
@@ -18,6 +21,7 @@ export function prepareWorkspace(ws: string): void {
   writeFileSync(join(ws, BROKEN_RULE), broken);
   writeFileSync(join(ws, BROKEN_EQL), 'any where event.action == \n');
   writeFileSync(join(ws, COMPLETION_EQL), 'any where event.\n');
+  writeFileSync(join(ws, EMPTY_EQL), `any where ${EMPTY_FIELD} == "cmd.exe"\n`);
   mkdirSync(join(ws, '.vscode'), { recursive: true });
   writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'eqlRuleStudio.samples': [SAMPLES_GLOB] }, null, 2));
 }
