@@ -190,7 +190,7 @@ export class SequenceMachine {
     this.kept.push({ events: p.events, keyValues: st.values });
     if (side === 'head') {
       if (this.kept.length >= limit) this.done = true;
-    } else if (this.kept.length > 2 * limit + 1024) {
+    } else if (this.kept.length > 2 * limit + 64) {
       this.kept = this.kept.slice(this.kept.length - limit);
     }
   }
