@@ -182,6 +182,17 @@ describe('streaming sequences: memory and late events', () => {
     assert.ok(exact.peak > 50_000, `default run retained up to ${exact.peak} events`);
   });
 
+  test('a negative lateness counts as 0, NaN as unbounded (hold everything)', () => {
+    const evs = generated(1_500, 5);
+    const p = plan(query);
+    const negative = runAll(p, evs, -5);
+    assert.equal(negative.late, 0);
+    assert.deepEqual(shape(negative.result), reference(p, evs));
+    const unbounded = runAll(p, [...evs].reverse(), NaN);
+    assert.equal(unbounded.late, 0);
+    assert.deepEqual(shape(unbounded.result), reference(p, evs));
+  });
+
   test('an event arriving more than lateness behind is counted as late and left out', () => {
     const evs = generated(2_000, 3);
     const p = plan(query);

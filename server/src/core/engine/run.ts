@@ -49,10 +49,15 @@ export function createPlanRun(plan: Plan, options: PlanRunOptions = {}): PlanRun
     case 'event':
       return eventRun(plan);
     case 'sequence':
-      return sequenceRun(plan, options.lateness ?? Infinity, options.sweepInterval);
+      return sequenceRun(plan, lateness(options.lateness), options.sweepInterval);
     case 'sample':
       return sampleRun(plan);
   }
+}
+
+/** Absent or NaN: hold everything (exact for any order); negative: 0. */
+function lateness(l: number | undefined): number {
+  return l === undefined || Number.isNaN(l) ? Infinity : Math.max(0, l);
 }
 
 function eventRun(plan: Plan): PlanRun {
