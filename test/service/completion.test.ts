@@ -111,13 +111,18 @@ describe('completion', () => {
 
 describe('completion with samples', () => {
   const reg2 = registry();
-  reg2.setSamples(catalogFromSamples([{ doc: { event: { action: 'MyCustomAction', category: ['process', 'weird'] }, custom: { thing: 1 } } }]));
+  reg2.setSamples(catalogFromSamples([
+    { doc: { event: { action: 'MyCustomAction', category: ['process', 'weird'] }, custom: { thing: 1 } } },
+    { doc: { event: { action: 'CreateAccessKey', provider: 'iam.amazonaws.com' } } },
+  ]));
   const c2 = context(reg2);
   const cases2: [string, Expect][] = [
-    ['any where event.action == "|"', { has: ['MyCustomAction', 'CreateUser'], first: 'MyCustomAction' }],
+    ['any where event.action == "|"', { has: ['MyCustomAction', 'CreateUser'], first: 'CreateAccessKey' }],
     ['any where event.category == |', { first: 'process', has: ['weird'] }],
     ['any where cus|', { has: ['custom'] }],
     ['[|', { has: ['weird', 'process'] }],
+    // a sample's action that the catalog files under another provider is not an RDS name
+    ['any where event.provider == "rds.amazonaws.com" and event.action in (|', { has: ['ModifyDBInstance', 'MyCustomAction'], not: ['CreateAccessKey'] }],
   ];
   for (const [input, e] of cases2) test(input, () => check(input, e, c2));
   test('ranking: rule integration, then samples, then ECS core, then ECS extended', () => {

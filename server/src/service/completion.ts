@@ -159,7 +159,8 @@ function categoryItems(c: Ctx, withWhere: boolean): CompletionItem[] {
 
 /** Known values of a field, event.action narrowed to the provider(s) compared in the same step. */
 function knownValues(c: Ctx, field: string, at: number): KnownValue[] {
-  let values = c.schemas.values(field);
+  const all = c.schemas.values(field);
+  let values = all;
   if (field === 'event.action') {
     const [from, to] = enclosingStep(c.tokens, at);
     const providers = valuesComparedWith(c.tokens, 'event.provider', from, to);
@@ -168,7 +169,8 @@ function knownValues(c: Ctx, field: string, at: number): KnownValue[] {
   // Values the samples hold come first: they are the ones a preview run can match.
   const observed = samplesCatalog(c.svc)?.fields.get(field)?.observed ?? [];
   const inSamples = new Set(observed);
-  const known = new Set(values.map((v) => v.value));
+  // A sample value the catalog files under another provider stays out of a narrowed list.
+  const known = new Set(all.map((v) => v.value));
   const out: KnownValue[] = values.filter((v) => inSamples.has(v.value)).map((v) => ({ ...v, description: `${v.description ?? ''} (seen in samples)`.trim() }));
   for (const o of observed) if (!known.has(o)) out.push({ value: o, description: 'seen in samples' });
   out.push(...values.filter((v) => !inSamples.has(v.value)));
