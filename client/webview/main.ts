@@ -177,6 +177,11 @@ document.addEventListener('click', (e) => {
       post({ type: 'copy', text: JSON.stringify(value, null, 2) });
       break;
     }
+    case 'addToTests': {
+      const found = findEvent(Number(d.event));
+      if (found) post({ type: 'addToTests', event: found.event, expect: d.expect === 'no-match' ? 'no-match' : 'match' });
+      break;
+    }
     case 'export':
       post({ type: 'export', format: d.format === 'csv' ? 'csv' : 'ndjson' });
       break;

@@ -202,7 +202,9 @@ export function renderDetail(event: EventDto | undefined, fields: string[], tab:
   return html`<div class="detail-head"><span>Sample event #${event.id}${event.timestamp ? html` · ${event.timestamp}` : html``}${event.file ? html` · ${openLink(event)}` : html``}</span>
   <span class="actions">${event.file ? html`<button data-action="open" data-file="${event.file}" data-line="${event.line ?? 1}" data-column="${event.column ?? 1}">Open in sample file</button>` : html``}
   <button data-action="copy" data-event="${event.id}">Copy as JSON</button>
-  <button data-action="explain" data-event="${event.id}">Explain</button></span></div>
+  <button data-action="explain" data-event="${event.id}">Explain</button>
+  <button data-action="addToTests" data-expect="match" data-event="${event.id}" title="Append this event to the rule's tests as an expected match">Add to rule tests: match</button>
+  <button data-action="addToTests" data-expect="no-match" data-event="${event.id}" title="Append this event to the rule's tests as an expected non-match">no-match</button></span></div>
 ${tabs}<div class="tree-panel" data-panel="doc" ${active === 'doc' ? '' : 'hidden'}>${renderJsonTree(event.doc ?? {}, highlight)}</div>
 ${hasRaw ? html`<div class="tree-panel" data-panel="raw" ${active === 'raw' ? '' : 'hidden'}>${renderJsonTree(event.raw, new Set())}</div>` : html``}`;
 }

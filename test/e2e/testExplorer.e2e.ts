@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SEED_RULE } from './prepareWorkspace';
-import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand } from './workbench';
+import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
 const WS = required('E2E_WORKSPACE');
@@ -89,6 +89,12 @@ async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boo
   return last;
 }
 
+/** Opens the Testing view (clicking its activity bar icon again would close it). */
+async function showTesting(page: Page): Promise<void> {
+  if (!(await page.locator('.test-explorer').first().isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Testing"]').first().click();
+  await page.locator('.test-explorer').first().waitFor();
+}
+
 async function expand(page: Page, label: string): Promise<void> {
   const row = page.locator('.test-explorer .monaco-list-row', { hasText: label }).first();
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
@@ -107,8 +113,7 @@ async function main(): Promise<number> {
       // Opening a rule activates the extension; the controller lists rule tests once the server is up.
       await openFile(page, SEED_RULE);
       await page.locator('#status\\.editor\\.mode', { hasText: /TOML|EQL/ }).waitFor({ timeout: 60_000 });
-      await page.locator('.activitybar .action-item a[aria-label^="Testing"]').first().click();
-      await page.locator('.test-explorer').first().waitFor();
+      await showTesting(page);
       await waitFor('rule test items', () => testRows(page), (rows) => rows.some((r) => r.label.startsWith('AWS RDS DB Instance Restored')) && rows.some((r) => r.label.startsWith(FAILING_NAME)));
       await runCommand(page, 'Test: Run All Tests');
       await waitFor('seed passed', () => rowState(page, 'AWS RDS DB Instance Restored'), (s) => s === 'passed');
@@ -164,6 +169,35 @@ async function main(): Promise<number> {
         assert.match(await bad.innerText(), new RegExp(`Rule tests: \\d+ passed, ${failures.length} failed · clause coverage 3/3`));
       });
       await page.screenshot({ path: join(RESULTS, 'test-explorer.png') });
+
+      await check(page, 're-run on save: restoring the outcome clause in the copy makes its tests pass', async () => {
+        await openFile(page, FAILING);
+        await goToLine(page, lineOf(join(WS, FAILING), 'and event.action in'));
+        await page.keyboard.press('End');
+        await page.keyboard.type('\nand event.outcome == "success"');
+        await page.keyboard.press('Control+S');
+        await waitFor('copy passed after save', () => rowState(page, FAILING_NAME), (st) => st === 'passed');
+      });
+
+      await check(page, 'results panel: "Add to rule tests: match" appends the selected event to the rule\'s test file, which then runs', async () => {
+        const testFile = join(WS, SEED_TESTS);
+        const before = readFileSync(testFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).length;
+        await openFile(page, SEED_RULE);
+        await runCommand(page, 'EQL: Run Rule on Samples');
+        const panel = webview(page);
+        await panel.locator('table.matches tr.row').first().click();
+        await panel.locator('button[data-action="addToTests"][data-expect="match"]').click();
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        await input.fill('added from the results panel');
+        await page.keyboard.press('Enter');
+        const lines = await waitFor('a new test line', async () => readFileSync(testFile, 'utf8').split('\n').filter((l) => l.startsWith('{')), (ls) => ls.length === before + 1);
+        const added = JSON.parse(lines[lines.length - 1]) as { expect: string; name: string; event: Record<string, unknown> };
+        assert.deepEqual([added.expect, added.name, typeof added.event.eventName], ['match', 'added from the results panel', 'string']);
+        await showTesting(page);
+        await expand(page, 'AWS RDS DB Instance Restored');
+        await waitFor('the added test passes', () => rowState(page, 'added from the results panel'), (st) => st === 'passed');
+      });
     }
   } finally {
     writeFileSync(join(RESULTS, 'testexplorer-console.log'), session.console.join('\n'));

@@ -20,6 +20,7 @@ export type FromWebview =
   | { type: 'export'; format: 'ndjson' | 'csv' }
   | { type: 'copy'; text: string }
   | { type: 'rerun' }
+  | { type: 'addToTests'; event: EventDto; expect: 'match' | 'no-match' }
   | { type: 'chooseSamples' };
 
 /** State the webview keeps across reloads (vscode.setState). */

@@ -122,6 +122,10 @@ export class ResultsPanel {
         case 'rerun':
           this.actions.rerun();
           break;
+        case 'addToTests':
+          // Rule tests (client/src/testing/addEvent.ts) append it to the rule's <rule>.test.ndjson.
+          await vscode.commands.executeCommand('eqlRuleStudio.addEventToTests', { event: m.event, expect: m.expect, ruleUri: this.target?.uri.toString() });
+          break;
         case 'chooseSamples':
           this.actions.chooseSamples();
           break;
