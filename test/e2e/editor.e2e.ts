@@ -78,6 +78,15 @@ async function main(): Promise<number> {
       assert.ok(line > 0, 'the broken line is on screen');
     });
 
+    await check(page, 'seed rule: zero diagnostics beside its broken copy', async () => {
+      await openFile(page, SEED_RULE);
+      await goToLine(page, lineOf(join(WS, SEED_RULE), 'rule_id'));
+      // The broken copy's squiggle proved the server is up; give the seed's diagnostics time to land.
+      await page.waitForTimeout(3_000);
+      const marks = await activeEditor(page).locator('.squiggly-error, .squiggly-warning, .squiggly-info').count();
+      assert.equal(marks, 0, 'the seed rule shows a squiggle');
+    });
+
     await check(page, 'completion at `event.` offers ECS fields', async () => {
       await openFile(page, COMPLETION_EQL);
       await activeEditor(page).locator('.view-line').first().click();

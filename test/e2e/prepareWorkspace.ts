@@ -16,8 +16,14 @@ export function prepareWorkspace(ws: string): void {
   mkdirSync(join(ws, 'e2e'), { recursive: true });
   const seed = readFileSync(join(ws, SEED_RULE), 'utf8');
   // An unfinished comparison: a syntax error the server must report inside the TOML query string.
-  const broken = seed.replace('and event.outcome == "success"', 'and event.outcome ==');
-  if (broken === seed) throw new Error(`the seed rule no longer contains the clause the broken copy removes`);
+  // The copy gets an id of its own: two rules sharing one rule_id is itself an error (RULE304),
+  // and the seed rule must show zero diagnostics beside its broken copy.
+  const broken = seed
+    .replace('and event.outcome == "success"', 'and event.outcome ==')
+    .replace(/^rule_id = "[^"]*"/m, 'rule_id = "0e2e0000-0000-4000-8000-00000000b0b0"');
+  if (!broken.includes('and event.outcome ==\n') || !broken.includes('0e2e0000')) {
+    throw new Error(`the seed rule no longer has the clause and rule_id the broken copy changes`);
+  }
   writeFileSync(join(ws, BROKEN_RULE), broken);
   writeFileSync(join(ws, BROKEN_EQL), 'any where event.action == \n');
   writeFileSync(join(ws, COMPLETION_EQL), 'any where event.\n');
