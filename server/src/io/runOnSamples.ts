@@ -70,7 +70,11 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const compiled = compileQuery(parsed.statement, { ...input.options, source: input.query });
   if (compiled.errors.length > 0) return empty(compiled.errors);
 
-  const run = createRun(compiled);
+  // Sequences run online over a reorder window, so memory follows the open sequences, not the
+  // input. CloudTrail files are in time order up to delivery jitter; if some event still came
+  // later than the window, the files are read once more into an exact (hold-everything) run.
+  const streaming = compiled.kind === 'sequence';
+  let run = createRun(compiled, streaming ? { lateness: SEQUENCE_LATENESS_MS } : {});
   const keep = input.keepEvents ?? 0;
   const every = input.progressEvery ?? 10_000;
   let events = 0;
@@ -95,6 +99,14 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
     onNote: (file, message) => notes.push({ file, message }),
   });
+  if (streaming && run.late() > 0 && read.aborted !== true) {
+    const late = run.late();
+    run = createRun(compiled);
+    const again = run;
+    const reread = await readSampleFiles(input.samples, { signal: input.signal, onEvent: (e) => again.push(e) });
+    notes.push({ file: '', message: `${late} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice for exact sequences` });
+    if (reread.aborted) read.aborted = true;
+  }
   const result = run.finish();
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
   return {
@@ -115,6 +127,9 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
 }
 
 const MB = 1024 * 1024;
+
+/** How far (event time) a sample event may arrive behind a later one before sequences need a second read. */
+export const SEQUENCE_LATENESS_MS = 15 * 60_000;
 
 /** "12,000 events · 4 files · big.json 120 of 900 MB" */
 export function progressText(p: { events: number; files: number; file?: string; bytesRead?: number; totalBytes?: number }): string {

@@ -2,10 +2,11 @@
 // (streaming with createRun, or all at once with runQuery), and explain why an event matched or not.
 import type { Statement } from '../syntax/ast';
 import { compileQuery as compilePlan, CompiledPlanQuery } from './plan';
-import { createPlanRun, now } from './run';
+import { createPlanRun, now, type PlanRun, type PlanRunOptions } from './run';
 import type { CompiledQuery, EngineOptions, Run, RunResult, SampleEvent } from './types';
 
 export type { CompiledQuery, EngineOptions, Match, MatchEvent, Run, RunResult, RunStats, SampleEvent } from './types';
+export type { PlanRun, PlanRunOptions } from './run';
 export { fieldTypesFromMapping } from './fields';
 export { explain, stepsEventCanFill } from './explain';
 export type { StepFill, Explanation, ExplainNode, ExplainStep } from './explain';
@@ -16,7 +17,7 @@ export function compileQuery(statement: Statement, options: EngineOptions = {}):
 }
 
 /** Starts a streaming run: push events in input order, then finish. */
-export function createRun(compiled: CompiledQuery): Run {
+export function createRun(compiled: CompiledQuery, options: PlanRunOptions = {}): PlanRun {
   const plan = (compiled as CompiledPlanQuery).plan;
   if (!plan || compiled.errors.length) {
     const started = now();
@@ -24,9 +25,11 @@ export function createRun(compiled: CompiledQuery): Run {
     return {
       push: () => void events++,
       finish: () => ({ kind: compiled.kind ?? 'event', matches: [], stats: { events, matched: 0, ms: now() - started, noTimestamp: 0 } }),
+      retained: () => 0,
+      late: () => 0,
     };
   }
-  const inner = createPlanRun(plan);
+  const inner = createPlanRun(plan, options);
   let failed = 0;
   // A defect on one odd event must not end the run: the event is skipped and counted.
   return {
@@ -42,6 +45,8 @@ export function createRun(compiled: CompiledQuery): Run {
       if (failed) r.stats.errors = failed;
       return r;
     },
+    retained: () => inner.retained(),
+    late: () => inner.late(),
   };
 }
 
