@@ -72,19 +72,32 @@ export interface LanguageService {
   status(doc: ServiceDocument): StatusParams;
 }
 
-/** A small LRU of parses by query text: editing one rule file re-parses only its changed query. */
+/**
+ * A small LRU of parses by query text: editing one rule file re-parses only its changed query.
+ * Bounded by total text too: a parse holds ~50 bytes per character, so 200 versions of a
+ * 2,000-line query kept ~2 GB alive (and every major GC walked it).
+ */
 class ParseCache {
   private readonly map = new Map<string, ParseResult>();
-  constructor(private readonly max: number) {}
+  private chars = 0;
+  constructor(
+    private readonly max: number,
+    private readonly maxChars = 1_000_000,
+  ) {}
   get(text: string): ParseResult {
     let p = this.map.get(text);
     if (p) {
       this.map.delete(text);
     } else {
       p = parse(text);
+      this.chars += text.length;
     }
     this.map.set(text, p);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    while (this.map.size > 1 && (this.map.size > this.max || this.chars > this.maxChars)) {
+      const oldest = this.map.keys().next().value as string;
+      this.map.delete(oldest);
+      this.chars -= oldest.length;
+    }
     return p;
   }
 }

@@ -66,6 +66,14 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 
 const INSENSITIVE_KEYWORDS: ReadonlySet<string> = new Set(['in~', 'like~', 'regex~']);
 
+/** `\x` escapes of double-quoted strings, by the char code after the backslash. */
+const SIMPLE_ESCAPES: Readonly<Record<number, string>> = { 110: '\n', 114: '\r', 116: '\t', 92: '\\', 34: '"', 98: '\b', 102: '\f', 39: "'" };
+/** Escapes read inside the rejected single-quoted strings (to offer a rewrite). */
+const OLD_ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', "'": "'" };
+/** Token texts of operators and punctuation by char code, so they are not sliced per token. */
+const ONE_CHAR_OPERATORS = new Map<number, string>([...'=<>:+-*/%?~!'].map((c) => [c.charCodeAt(0), c]));
+const ONE_CHAR_PUNCTUATION = new Map<number, string>([...'.,()[]|'].map((c) => [c.charCodeAt(0), c]));
+
 export interface LexResult {
   tokens: Token[];
   comments: Range[];
@@ -130,7 +138,8 @@ export function lex(text: string): LexResult {
   const n = text.length;
   let i = 0;
 
-  // Positional extras (no options object): lexing large queries is allocation-bound.
+  // Positional extras (no options object): lexing large queries is allocation-bound. Extras are
+  // added after the literal (absent, not undefined, when unused) as before.
   const push = (kind: TokenKind, start: number, end: number, value?: string | number, quote?: StringQuote, invalid?: boolean, tokenText?: string): void => {
     const t: Token = { kind, text: tokenText ?? text.slice(start, end), range: { start, end } };
     if (value !== undefined) t.value = value;
@@ -138,11 +147,32 @@ export function lex(text: string): LexResult {
     if (invalid) t.invalid = true;
     tokens.push(t);
   };
+  // The common tokens get their fields in one literal (no property array grown afterwards).
+  const pushValue = (kind: TokenKind, start: number, end: number, tokenText: string, value: string | number): void => {
+    tokens.push({ kind, text: tokenText, range: { start, end }, value });
+  };
+  const pushString = (start: number, end: number, value: string): void => {
+    tokens.push({ kind: 'string', text: text.slice(start, end), range: { start, end }, value, quote: '"' });
+  };
+  const pushPlain = (kind: TokenKind, start: number, end: number, tokenText: string): void => {
+    tokens.push({ kind, text: tokenText, range: { start, end } });
+  };
 
   // Double-quoted string body with escapes; returns the end offset (after the closing quote or at the line end).
   const lexDoubleQuoted = (start: number): void => {
     let j = start + 1;
-    let value = '';
+    // Fast path: most strings have no escape, so their value is a slice (no string built per char).
+    for (;;) {
+      const c = j < n ? text.charCodeAt(j) : -1;
+      if (c === 34 /* " */) {
+        pushString(start, j + 1, text.slice(start + 1, j));
+        i = j + 1;
+        return;
+      }
+      if (c === 92 || c === 10 || c === 13 || c === -1) break;
+      j++;
+    }
+    let value = text.slice(start + 1, j);
     let invalid = false;
     let closed = false;
     while (j < n) {
@@ -155,7 +185,6 @@ export function lex(text: string): LexResult {
       if (c === 10 || c === 13) break;
       if (c === 92 /* \ */) {
         const e = text.charCodeAt(j + 1);
-        const simple: Record<number, string> = { 110: '\n', 114: '\r', 116: '\t', 92: '\\', 34: '"', 98: '\b', 102: '\f', 39: "'" };
         if (e === 117 /* u */) {
           const r = lexUnicodeEscape(j);
           if (r.value === undefined) invalid = true;
@@ -163,8 +192,8 @@ export function lex(text: string): LexResult {
           j = r.end;
           continue;
         }
-        if (j + 1 < n && simple[e] !== undefined && e !== 10 && e !== 13) {
-          value += simple[e];
+        if (j + 1 < n && SIMPLE_ESCAPES[e] !== undefined && e !== 10 && e !== 13) {
+          value += SIMPLE_ESCAPES[e];
           j += 2;
           continue;
         }
@@ -238,8 +267,7 @@ export function lex(text: string): LexResult {
         if (rawish) {
           value += e === String.fromCharCode(q) ? e : '\\' + e;
         } else {
-          const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', "'": "'" };
-          value += map[e] ?? '\\' + e;
+          value += OLD_ESCAPES[e] ?? '\\' + e;
         }
         j += 2;
         continue;
@@ -341,23 +369,25 @@ export function lex(text: string): LexResult {
     if (c === 96 /* ` */) {
       let j = i + 1;
       let value = '';
+      let from = j; // value is built from slices between the doubled backticks
       let closed = false;
       while (j < n) {
         const d = text.charCodeAt(j);
         if (d === 96) {
           if (text.charCodeAt(j + 1) === 96) {
-            value += '`';
+            value += text.slice(from, j + 1);
             j += 2;
+            from = j;
             continue;
           }
           closed = true;
-          j++;
           break;
         }
         if (d === 10 || d === 13) break;
-        value += text[j];
         j++;
       }
+      value += text.slice(from, j);
+      if (closed) j++;
       if (!closed) {
         errors.push(err(start, j, 'EQL006', 'Unterminated quoted field name: close it with a backtick ` (write `` for a literal backtick).'));
         push('quotedIdentifier', start, j, value, undefined, true);
@@ -392,11 +422,12 @@ export function lex(text: string): LexResult {
       if (!isDecimal && isLetter(text.charCodeAt(j))) {
         let k = j;
         while (k < n && isIdentPart(text.charCodeAt(k))) k++;
-        push('timespan', start, k, Number(text.slice(start, j)));
+        pushValue('timespan', start, k, text.slice(start, k), Number(text.slice(start, j)));
         i = k;
         continue;
       }
-      push('number', start, j, Number(text.slice(start, j)));
+      const digits = text.slice(start, j);
+      pushValue('number', start, j, digits, Number(digits));
       i = j;
       continue;
     }
@@ -415,30 +446,31 @@ export function lex(text: string): LexResult {
         i = j + 1;
         continue;
       }
-      push(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, word, undefined, false, word);
+      pushValue(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, word, word);
       i = j;
       continue;
     }
     // operators and punctuation
-    const two = text.slice(i, i + 2);
-    if (two === '==' || two === '!=' || two === '<=' || two === '>=') {
-      push('operator', start, i + 2);
+    const c2 = text.charCodeAt(i + 1);
+    if (c2 === 61 /* = */ && (c === 61 || c === 33 || c === 60 || c === 62)) {
+      pushPlain('operator', start, i + 2, c === 61 ? '==' : c === 33 ? '!=' : c === 60 ? '<=' : '>=');
       i += 2;
       continue;
     }
-    if (two === '![') {
-      push('punctuation', start, i + 2);
+    if (c === 33 /* ! */ && c2 === 91 /* [ */) {
+      pushPlain('punctuation', start, i + 2, '![');
       i += 2;
       continue;
     }
-    const ch = text[i];
-    if ('=<>:+-*/%?~!'.includes(ch)) {
-      push('operator', start, i + 1);
+    const op = ONE_CHAR_OPERATORS.get(c);
+    if (op !== undefined) {
+      pushPlain('operator', start, i + 1, op);
       i++;
       continue;
     }
-    if ('.,()[]|'.includes(ch)) {
-      push('punctuation', start, i + 1);
+    const punct = ONE_CHAR_PUNCTUATION.get(c);
+    if (punct !== undefined) {
+      pushPlain('punctuation', start, i + 1, punct);
       i++;
       continue;
     }

@@ -63,11 +63,78 @@ export function walk(node: Node, visit: (node: Node, parent: Node | undefined) =
     const n = nodes.pop()!;
     const parent = parents.pop();
     if (visit(n, parent) === false) continue;
-    const kids = childrenOf(n);
+    // No array per node (childrenOf builds one): the analyzer and field checks walk every node
+    // of a 2,000-line query on each edit. `visit` has returned, so the scratch array is free.
+    const kids = scratch;
+    kids.length = 0;
+    appendChildren(n, kids);
     for (let i = kids.length - 1; i >= 0; i--) {
       nodes.push(kids[i]);
       parents.push(n);
     }
+  }
+}
+
+const scratch: Node[] = [];
+
+/** childrenOf, appended to `out`. */
+function appendChildren(node: Node, out: Node[]): void {
+  switch (node.kind) {
+    case 'statement':
+      if (node.query) out.push(node.query);
+      for (const p of node.pipes) out.push(p);
+      return;
+    case 'event':
+      out.push(node.filter);
+      return;
+    case 'sequence':
+      for (const k of node.by) out.push(k);
+      if (node.maxspan) out.push(node.maxspan);
+      for (const s of node.steps) out.push(s);
+      if (node.until) out.push(node.until);
+      return;
+    case 'sample':
+    case 'join':
+      for (const k of node.by) out.push(k);
+      for (const s of node.steps) out.push(s);
+      if (node.until) out.push(node.until);
+      return;
+    case 'step':
+      out.push(node.filter);
+      for (const k of node.by) out.push(k);
+      if (node.runs) out.push(node.runs);
+      return;
+    case 'filter':
+      out.push(node.category, node.condition);
+      return;
+    case 'pipe':
+      for (const a of node.args) out.push(a);
+      return;
+    case 'not':
+    case 'unary':
+      out.push(node.operand);
+      return;
+    case 'logical':
+    case 'comparison':
+    case 'arithmetic':
+      out.push(node.left, node.right);
+      return;
+    case 'in':
+      out.push(node.value);
+      for (const x of node.list) out.push(x);
+      return;
+    case 'match':
+      out.push(node.value);
+      for (const x of node.patterns) out.push(x);
+      return;
+    case 'call':
+      for (const a of node.args) out.push(a);
+      return;
+    case 'paren':
+      out.push(node.expr);
+      return;
+    default:
+      return;
   }
 }
 
