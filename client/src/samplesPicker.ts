@@ -3,11 +3,10 @@
 // otherwise the event files found in the workspace, preferring folders named like samples.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ANY_EVENT_FILE_GLOB, SAMPLE_FOLDER_GLOB, isLikelySampleFile } from '../../server/src/core/samples/discovery';
 
 const STATE_KEY = 'eqlRuleStudio.chosenSamples';
-const EVENT_FILES = '*.{json,ndjson,jsonl,log,gz}';
 const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.vscode/**,**/dist/**,**/out/**}';
-const SAMPLE_FOLDERS = '{samples,sample,events,fixtures,test-fixtures}';
 const MAX_FILES = 5000;
 
 export interface SampleSet {
@@ -15,16 +14,6 @@ export interface SampleSet {
   paths: string[];
   /** How the panel describes them. */
   label: string;
-}
-
-/** Files that sit among samples but are not events: manifests, expected results, rule exports. */
-export function isLikelySampleFile(relativePath: string): boolean {
-  const p = relativePath.replace(/\\/g, '/').toLowerCase();
-  const base = p.split('/').pop() ?? p;
-  if (/^(package(-lock)?|tsconfig.*|jsconfig|settings|launch|tasks|extensions|composer|manifest)\.json$/.test(base)) return false;
-  if (/(^|[._-])expected([._-]|$)/.test(base) || /\/expected\//.test(`/${p}`)) return false;
-  if (/(^|\/)rules?\//.test(p) || /\.rule\.json$/.test(base) || /(^|[._-])rules?([._-]|\.)/.test(base)) return false;
-  return true;
 }
 
 export function describe(paths: string[], folder: vscode.WorkspaceFolder | undefined, how: string): string {
@@ -58,8 +47,8 @@ export async function resolveSamples(context: vscode.ExtensionContext, folder: v
   const base = folder ?? vscode.workspace.workspaceFolders?.[0];
   const relative = (f: string) => (base ? path.relative(base.uri.fsPath, f) : f);
   const within = (g: string) => (base ? new vscode.RelativePattern(base, g) : g);
-  let paths = (await find(within(`**/${SAMPLE_FOLDERS}/**/${EVENT_FILES}`))).filter((f) => isLikelySampleFile(relative(f)));
-  if (paths.length === 0) paths = (await find(within(`**/${EVENT_FILES}`))).filter((f) => isLikelySampleFile(relative(f)));
+  let paths = (await find(within(SAMPLE_FOLDER_GLOB))).filter((f) => isLikelySampleFile(relative(f)));
+  if (paths.length === 0) paths = (await find(within(ANY_EVENT_FILE_GLOB))).filter((f) => isLikelySampleFile(relative(f)));
   return { paths, label: `${paths.length} sample file${paths.length === 1 ? '' : 's'} found in the workspace` };
 }
 

@@ -5,25 +5,15 @@ import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { globFiles, walkFiles } from '../io/walkFiles';
+import { ANY_EVENT_FILE_GLOB, SAMPLE_FOLDER_GLOB, isLikelySampleFile } from '../core/samples/discovery';
 import { RuleIdIndex } from '../service/ruleIdIndex';
 import type { ServerSettings } from './settings';
 import { DEFAULT_SERVER_SETTINGS } from './settings';
 
 // With `eqlRuleStudio.samples` empty, the client's run command (client/src/samplesPicker.ts)
 // takes event files in sample-like folders, else every event file; the lens counts the same.
-const EVENT_FILES = '*.{json,ndjson,jsonl,log,gz}';
-const SAMPLE_FOLDER_GLOBS = [`**/{samples,sample,events,fixtures,test-fixtures}/**/${EVENT_FILES}`];
-const ANY_EVENT_FILE_GLOBS = [`**/${EVENT_FILES}`];
-
-/** Files that sit among samples but are not events (manifests, expected results, rule exports). */
-function likelySample(rel: string): boolean {
-  const p = rel.toLowerCase();
-  const base = p.split('/').pop() ?? p;
-  if (/^(package(-lock)?|tsconfig.*|jsconfig|settings|launch|tasks|extensions|composer|manifest)\.json$/.test(base)) return false;
-  if (/(^|[._-])expected([._-]|$)/.test(base) || /\/expected\//.test(`/${p}`)) return false;
-  if (/(^|\/)rules?\//.test(p) || /\.rule\.json$/.test(base) || /(^|[._-])rules?([._-]|\.)/.test(base)) return false;
-  return true;
-}
+const SAMPLE_FOLDER_GLOBS = [SAMPLE_FOLDER_GLOB];
+const ANY_EVENT_FILE_GLOBS = [ANY_EVENT_FILE_GLOB];
 
 function toPath(uri: string): string | undefined {
   try {
@@ -67,7 +57,7 @@ export class Workspace {
         for (const root of this.roots) {
           try {
             const files = globFiles(root, globs, 20_000);
-            found.push(...(explicit ? files : files.filter((f) => likelySample(relative(root, f).split(sep).join('/')))));
+            found.push(...(explicit ? files : files.filter((f) => isLikelySampleFile(relative(root, f).split(sep).join('/')))));
           } catch (e) {
             this.log(`sample discovery in ${root}: ${String(e)}`);
           }

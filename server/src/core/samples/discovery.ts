@@ -1,0 +1,22 @@
+// Which workspace files count as sample events when the user has not chosen any. One
+// heuristic for the run command (client) and the code lens's file count (server), so the
+// lens and the run always agree.
+
+/** Event file names, as a glob segment. */
+export const EVENT_FILES = '*.{json,ndjson,jsonl,log,gz}';
+/** Folders whose event files are preferred. */
+export const SAMPLE_FOLDERS = '{samples,sample,events,fixtures,test-fixtures}';
+/** Event files inside sample-like folders, then any event file. */
+export const SAMPLE_FOLDER_GLOB = `**/${SAMPLE_FOLDERS}/**/${EVENT_FILES}`;
+export const ANY_EVENT_FILE_GLOB = `**/${EVENT_FILES}`;
+
+/** False for files that sit among samples but are not events: manifests, expected results, rules and their tests. */
+export function isLikelySampleFile(relativePath: string): boolean {
+  const p = relativePath.replace(/\\/g, '/').toLowerCase();
+  const base = p.split('/').pop() ?? p;
+  if (/^(package(-lock)?|tsconfig.*|jsconfig|settings|launch|tasks|extensions|composer|manifest)\.json$/.test(base)) return false;
+  if (/(^|[._-])expected([._-]|$)/.test(base) || /\/expected\//.test(`/${p}`)) return false;
+  if (/\.test\.ndjson$/.test(base)) return false;
+  if (/(^|\/)rules?\//.test(p) || /\.rule\.json$/.test(base) || /(^|[._-])rules?([._-]|\.)/.test(base)) return false;
+  return true;
+}
