@@ -648,6 +648,9 @@ function unparen(e: Expr): Expr {
 }
 
 function hasField(e: Expr): boolean {
+  // Most operands are a bare field or literal: no walk (it allocates) for those.
+  if (e.kind === 'field') return true;
+  if (e.kind === 'literal' || e.kind === 'error') return false;
   let found = false;
   walk(e, (n) => {
     if (n.kind === 'field') found = true;
@@ -657,6 +660,8 @@ function hasField(e: Expr): boolean {
 }
 
 function allFieldsOptional(e: Expr): boolean {
+  if (e.kind === 'field') return e.optional;
+  if (e.kind === 'literal' || e.kind === 'error') return true;
   let all = true;
   walk(e, (n) => {
     if (n.kind === 'field' && !n.optional) all = false;

@@ -64,18 +64,17 @@ export function walk(node: Node, visit: (node: Node, parent: Node | undefined) =
     const parent = parents.pop();
     if (visit(n, parent) === false) continue;
     // No array per node (childrenOf builds one): the analyzer and field checks walk every node
-    // of a 2,000-line query on each edit. `visit` has returned, so the scratch array is free.
-    const kids = scratch;
-    kids.length = 0;
-    appendChildren(n, kids);
-    for (let i = kids.length - 1; i >= 0; i--) {
-      nodes.push(kids[i]);
-      parents.push(n);
+    // of a 2,000-line query on each edit. Children go straight onto the stack, then are reversed.
+    const from = nodes.length;
+    appendChildren(n, nodes);
+    for (let i = from, j = nodes.length - 1; i < j; i++, j--) {
+      const x = nodes[i];
+      nodes[i] = nodes[j];
+      nodes[j] = x;
     }
+    for (let i = from; i < nodes.length; i++) parents.push(n);
   }
 }
-
-const scratch: Node[] = [];
 
 /** childrenOf, appended to `out`. */
 function appendChildren(node: Node, out: Node[]): void {
