@@ -155,6 +155,21 @@ async function bringNearTop(page: Page, text: string): Promise<void> {
   }
 }
 
+/** Drags a resizable widget's lower edge down (the suggest list: more fields on screen). */
+async function taller(page: Page, widget: Locator, by: number): Promise<void> {
+  const sash = widget.locator('.monaco-sash.horizontal').last();
+  if ((await sash.count()) === 0) return;
+  const b = await sash.boundingBox();
+  if (!b) return;
+  const x = b.x + b.width / 2;
+  const y = b.y + b.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y + by, { steps: 8 });
+  await page.mouse.up();
+  await page.mouse.move(WIDTH / 2, 10);
+}
+
 /** Drags the side bar's edge so long labels are not cut. */
 async function widenSideBar(page: Page, width: number): Promise<void> {
   const bar = await box(page.locator('#workbench\\.parts\\.sidebar'));
@@ -211,7 +226,20 @@ async function showHover(page: Page): Promise<Locator> {
   await runCommand(page, 'Show or Focus Hover');
   const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
   await hover.waitFor({ state: 'visible', timeout: 30_000 });
+  // It grows as its markdown renders: measure it once it has settled.
+  let last = '';
+  for (let i = 0; i < 20; i++) {
+    const b = JSON.stringify(await hover.boundingBox());
+    if (b === last) break;
+    last = b;
+    await page.waitForTimeout(250);
+  }
   return hover;
+}
+
+/** The schema status names the samples once the server has read them (completion then marks fields and values seen in them). */
+async function samplesLoaded(page: Page): Promise<void> {
+  await page.locator('.statusbar-item', { has: page.locator('.codicon-database') }).filter({ hasText: 'samples' }).first().waitFor({ timeout: 60_000 });
 }
 
 async function waitForDiagnostics(page: Page): Promise<void> {
@@ -260,6 +288,7 @@ const shots: { name: string; take(page: Page): Promise<void> }[] = [
     name: 'completion.png',
     async take(page) {
       await openFile(page, FIELDS_EQL);
+      await samplesLoaded(page);
       await typeAtEndOf(page, 2, '.');
       const suggest = page.locator('.editor-widget.suggest-widget.visible');
       await suggest.waitFor({ timeout: 30_000 }).catch(async () => page.keyboard.press('Control+Space'));
@@ -268,6 +297,7 @@ const shots: { name: string; take(page: Page): Promise<void> }[] = [
       const details = page.locator('.suggest-details-container .suggest-details');
       if (!(await details.isVisible())) await page.keyboard.press('Control+Space');
       await details.waitFor({ state: 'visible', timeout: 10_000 });
+      await taller(page, suggest, 110);
       const s = await box(suggest);
       const d = await box(details);
       await shoot(page, 'completion.png', await editorDownTo(page, Math.max(s.y + s.height, d.y + d.height)));
@@ -277,6 +307,7 @@ const shots: { name: string; take(page: Page): Promise<void> }[] = [
     name: 'completion-values.png',
     async take(page) {
       await openFile(page, VALUES_EQL);
+      await samplesLoaded(page);
       await typeAtEndOf(page, 1, '(');
       const suggest = page.locator('.editor-widget.suggest-widget.visible');
       await suggest.waitFor({ timeout: 30_000 }).catch(async () => page.keyboard.press('Control+Space'));
