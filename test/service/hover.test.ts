@@ -76,7 +76,8 @@ describe('hover', () => {
     const h = doHover(doc, offset, ctx);
     assert.match((h!.contents as MarkupContent).value, /`event.type` is `info`/);
   });
-  test('a rule region names its index patterns', () => check('any where event.ac|tion == "x"', ['from index filebeat-*, logs-aws.cloudtrail-*'], [], ctx, true));
+  // Escaped so Markdown shows the `*` instead of reading emphasis.
+  test('a rule region names its index patterns', () => check('any where event.ac|tion == "x"', ['from index filebeat-\\*, logs-aws.cloudtrail-\\*'], [], ctx, true));
 });
 
 describe('hover with samples', () => {

@@ -57,8 +57,13 @@ function md(value: string): MarkupContent {
   return { kind: 'markdown', value };
 }
 
+/** Index patterns like `logs-aws.*` hold Markdown's emphasis characters. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|~]/g, '\\$&');
+}
+
 function activeSchemas(schemas: SchemaSet): string {
-  return `Active schemas: ${schemas.labels.join(', ') || 'none'} (${schemas.reason})`;
+  return escapeMarkdown(`Active schemas: ${schemas.labels.join(', ') || 'none'} (${schemas.reason})`);
 }
 
 function fieldHover(name: string, schemas: SchemaSet, ctx: ServiceContext, optional = false): string {
