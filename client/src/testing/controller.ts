@@ -14,6 +14,8 @@ const caseId = (testUri: string, line: number): string => `${testUri}#L${line}`;
 
 export class RuleTestController implements vscode.Disposable {
   readonly ctrl: vscode.TestController;
+  /** How many runs each rule file URI has started: a run's result counts only if it is the latest. */
+  private readonly generations = new Map<string, number>();
   /** Last run per rule file URI (code lens and hover read it). */
   readonly results = new Map<string, RunRuleTestsResult>();
   readonly files = new Map<string, RuleTestFileDto>();
@@ -134,10 +136,17 @@ export class RuleTestController implements vscode.Disposable {
         const picked = (c: vscode.TestItem) => !excluded.has(c.id) && (pick === 'all' || pick?.has(c.id) === true);
         item.children.forEach((c) => picked(c) && run.started(c));
         let result: RunRuleTestsResult;
+        // Saves in quick succession start overlapping runs; only the newest may set the verdicts.
+        const generation = (this.generations.get(uri) ?? 0) + 1;
+        this.generations.set(uri, generation);
         try {
           result = await this.client.sendRequest<RunRuleTestsResult>(RunRuleTestsRequest, { uri });
         } catch (e) {
           run.errored(item, new vscode.TestMessage(e instanceof Error ? e.message : String(e)));
+          continue;
+        }
+        if (this.generations.get(uri) !== generation) {
+          item.children.forEach((c) => picked(c) && run.skipped(c));
           continue;
         }
         const fresh = this.upsert(result.file);
