@@ -159,6 +159,9 @@ export const RunRuleTestsRequest = 'eql/runRuleTests';
 export interface RunRuleTestsParams {
   /** The rule file, or its test file. */
   uri: string;
+  /** The editor's text of the rule and test file by URI: it wins over the server's copy, so a run
+   * started on save always sees what was saved. */
+  texts?: Record<string, string>;
 }
 export interface RunRuleTestsResult {
   file: RuleTestFileDto;

@@ -145,6 +145,8 @@ async function main(): Promise<number> {
         await page.keyboard.press('Control+S');
         await panel.locator(`table.matches tr.row td:nth-child(${outcome})`, { hasText: 'success' }).first().waitFor({ timeout: 60_000 });
         assert.equal(await panel.locator('table.matches tr.row').count(), expected.length);
+        // The rule tests re-ran on both saves; the lens must show the verdict of the last one.
+        await activeEditor(page).locator('.codelens-decoration', { hasText: /Rule tests: \d+ passed ·/ }).first().waitFor({ timeout: 30_000 });
       });
 
       // More room for the panel in the screenshots.

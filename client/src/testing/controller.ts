@@ -140,7 +140,7 @@ export class RuleTestController implements vscode.Disposable {
         const generation = (this.generations.get(uri) ?? 0) + 1;
         this.generations.set(uri, generation);
         try {
-          result = await this.client.sendRequest<RunRuleTestsResult>(RunRuleTestsRequest, { uri });
+          result = await this.client.sendRequest<RunRuleTestsResult>(RunRuleTestsRequest, { uri, texts: editorTexts(uri, this.files.get(uri)?.testUri) });
         } catch (e) {
           run.errored(item, new vscode.TestMessage(e instanceof Error ? e.message : String(e)));
           continue;
@@ -196,6 +196,14 @@ export class RuleTestController implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** The editor's text of the given files that are open, by URI. */
+function editorTexts(...uris: (string | undefined)[]): Record<string, string> {
+  const paths = new Set(uris.filter((u): u is string => !!u).map((u) => vscode.Uri.parse(u).fsPath));
+  const texts: Record<string, string> = {};
+  for (const d of vscode.workspace.textDocuments) if (paths.has(d.uri.fsPath)) texts[d.uri.toString()] = d.getText();
+  return texts;
 }
 
 /** Shown inline at the rule's query: which event, expected vs actual, why (not). */

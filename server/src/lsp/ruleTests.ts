@@ -71,8 +71,10 @@ export class RuleTestsService {
   run(params: RunRuleTestsParams): RunRuleTestsResult {
     const pair = this.pairOf(params.uri);
     if (!pair) throw new Error(`no rule tests for ${params.uri}: expected ${testFileFor(toPath(params.uri))}`);
-    const ruleText = this.read(pair.ruleFile);
-    const result = testRuleFile(ruleText, pair.ruleFile, this.read(pair.testFile), pair.testFile);
+    const given = new Map(Object.entries(params.texts ?? {}).map(([uri, text]) => [toPath(uri), text]));
+    const read = (path: string) => given.get(path) ?? this.read(path);
+    const ruleText = read(pair.ruleFile);
+    const result = testRuleFile(ruleText, pair.ruleFile, read(pair.testFile), pair.testFile);
     const doc = TextDocument.create(toUri(pair.ruleFile), 'plaintext', 0, ruleText);
     return {
       file: this.describe(pair.ruleFile, pair.testFile),
