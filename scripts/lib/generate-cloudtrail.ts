@@ -12,20 +12,10 @@ import { createWriteStream } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { prng } from './prng';
 
 type Obj = Record<string, unknown>;
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ACCOUNTS = ['123456789012', '210987654321', '555566667777'];
 const REGIONS = ['us-east-1', 'us-east-1', 'us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
@@ -139,7 +129,7 @@ const TOTAL_WEIGHT = CALLS.reduce((n, c) => n + c.weight, 0);
 
 /** N records, one at a time, in time order. */
 export function* cloudTrailRecords(n: number, seed = 1): Generator<Obj> {
-  const r = rng(seed);
+  const r = prng(seed);
   const actors = makeActors(r);
   let t = Date.parse('2024-10-01T00:00:00Z');
   let actor = pick(r, actors);

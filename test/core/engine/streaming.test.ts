@@ -14,6 +14,7 @@ import { compareCands } from '../../../server/src/core/engine/ordering';
 import { renderKeys, type KeyTuple } from '../../../server/src/core/engine/keys';
 import type { PipeOp, StepPlan } from '../../../server/src/core/engine/plan';
 import type { Scalar, Value } from '../../../server/src/core/engine/values';
+import { prng } from '../../../scripts/lib/prng';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test-fixtures', 'engine');
 
@@ -35,19 +36,12 @@ function shape(r: RunResult): unknown[] {
   return r.matches.map((m) => [m.joinKeys, m.events.map((e) => (e.missing ? -1 : (e.event?.doc.id as number)))]);
 }
 
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-}
 
 const ts = (e: SampleEvent): number | undefined => (typeof e.doc['@timestamp'] === 'number' ? (e.doc['@timestamp'] as number) : undefined);
 
 /** The input orders every run must be indifferent to. */
 function orders(evs: SampleEvent[], seed: number): [string, SampleEvent[]][] {
-  const r = rng(seed);
+  const r = prng(seed);
   const shuffled = [...evs];
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
@@ -129,7 +123,7 @@ describe('streaming sequences: the fixture cases in every input order', () => {
 // A generated stream long enough for open state to be swept (over a thousand matching events),
 // with equal timestamps, multi-valued keys and every sequence feature.
 function generated(n: number, seed: number, users = 8): SampleEvent[] {
-  const r = rng(seed);
+  const r = prng(seed);
   const docs: Record<string, unknown>[] = [];
   let t = 1_700_000_000_000;
   for (let i = 0; i < n; i++) {

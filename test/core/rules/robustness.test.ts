@@ -5,15 +5,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRuleFile } from '../../../server/src/core/rules/checks';
 import { parseRuleFile } from '../../../server/src/core/rules/ruleFile';
+import { prng } from '../../../scripts/lib/prng';
 
 const dir = join(__dirname, '..', '..', '..', 'test-fixtures', 'rules');
 const FIXTURES = ['aws_rds_db_instance_restored.toml', 'escaped_query.toml', 'kibana_rule.json', 'kibana_export.ndjson'];
 
-/** A small deterministic PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
 
 const NOISE = ['"', "'", "'''", '"""', '\\', '[', ']', '[[', '{', '}', '=', '\n', '#', ',', ':', '\\u', '\\U0001', '.'];
 
@@ -35,7 +31,7 @@ describe('truncated and mutated rule files', () => {
     test(name, () => {
       const text = readFileSync(join(dir, name), 'utf8');
       for (let end = 0; end < text.length; end += 173) survives(text.slice(0, end), name);
-      const rand = rng(name.length);
+      const rand = prng(name.length);
       for (let k = 0; k < 60; k++) {
         const at = Math.floor(rand() * text.length);
         const noise = NOISE[Math.floor(rand() * NOISE.length)];

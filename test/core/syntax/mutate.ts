@@ -4,17 +4,7 @@ import { analyze } from '../../../server/src/core/analysis/analyzer';
 import { formatQuery } from '../../../server/src/core/syntax/printer';
 import type { Range } from '../../../server/src/core/syntax/ast';
 
-/** mulberry32: small, fast, repeatable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../../scripts/lib/prng';
 
 const PIECES = [
   '"', "'", '`', '(', ')', '[', ']', '![', '|', ',', '.', '=', '==', '!=', ':', '~', '?', '!', '*', '\\', '/', '//', '/*', '*/',

@@ -475,21 +475,20 @@ class Parser {
   }
 
   private parseOr(): Expr {
-    let left = this.parseAnd();
-    while (this.isKw('or') || this.acceptMiscased('or')) {
-      if (this.isKw('or')) this.next();
-      const right = this.parseAnd();
-      left = { kind: 'logical', op: 'or', left, right, range: { start: left.range.start, end: right.range.end } };
-    }
-    return left;
+    return this.parseLogical('or', false);
   }
 
   private parseAnd(): Expr {
-    let left = this.parseNot();
-    while (this.isKw('and') || this.acceptMiscased('and')) {
-      if (this.isKw('and')) this.next();
-      const right = this.parseNot();
-      left = { kind: 'logical', op: 'and', left, right, range: { start: left.range.start, end: right.range.end } };
+    return this.parseLogical('and', true);
+  }
+
+  /** A left-associative chain of `op`; `and` binds tighter, so its operands are `not` terms. */
+  private parseLogical(op: 'and' | 'or', operandIsNot: boolean): Expr {
+    let left = operandIsNot ? this.parseNot() : this.parseAnd();
+    while (this.isKw(op) || this.acceptMiscased(op)) {
+      if (this.isKw(op)) this.next();
+      const right = operandIsNot ? this.parseNot() : this.parseAnd();
+      left = { kind: 'logical', op, left, right, range: { start: left.range.start, end: right.range.end } };
     }
     return left;
   }
