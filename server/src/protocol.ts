@@ -1,5 +1,6 @@
 // The custom messages between the VS Code client and the language server, declared once
 // and imported by both sides. Types only: no runtime dependency on either side's library.
+import type { EngineOptions } from './core/engine/types';
 
 /** Request: run the rule (or the query region) of a document over sample files. */
 export const RunRuleRequest = 'eql/runRule';
@@ -12,14 +13,8 @@ export interface RunRuleParams {
   /** Overrides of the rule's own options. */
   options?: RunOptions;
 }
-export interface RunOptions {
-  timestampField?: string;
-  tiebreakerField?: string;
-  eventCategoryField?: string;
-  size?: number;
-  resultPosition?: 'head' | 'tail';
-  maxSamplesPerKey?: number;
-}
+/** The engine's request options a client may override (the same as the EQL search API's). */
+export type RunOptions = Pick<EngineOptions, 'timestampField' | 'tiebreakerField' | 'eventCategoryField' | 'size' | 'resultPosition' | 'maxSamplesPerKey'>;
 export interface RunRuleResult {
   /** Identifies this run for follow-up requests (explain, search). */
   runId: string;
