@@ -101,6 +101,28 @@ async function expand(page: Page, label: string): Promise<void> {
   await waitFor(`${label} expanded`, async () => row.getAttribute('aria-expanded'), (v) => v === 'true', 10_000);
 }
 
+/**
+ * Opens the Test Results view on the latest run and clicks the result row of a test. The results
+ * tree may show a run or the rule collapsed (it was added while still running), so those are
+ * expanded until the test's row appears.
+ */
+async function revealResult(page: Page, ruleName: string, testName: string): Promise<void> {
+  await runCommand(page, 'Test: Show Output');
+  const rows = page.locator('.part.panel .monaco-list-row');
+  const esc = testName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const target = rows.filter({ hasText: new RegExp(`^\\s*${esc}`) }).first();
+  const end = Date.now() + 30_000;
+  while (!(await target.isVisible())) {
+    if (Date.now() > end) throw new Error(`no Test Results row "${testName}"; rows: ${JSON.stringify(await rows.allInnerTexts())}`);
+    // Only the runs and the rule: expanding other rules could push the test out of the rendered rows.
+    const closed = '.part.panel .monaco-list-row[aria-expanded="false"]';
+    const collapsed = page.locator(`${closed}[aria-level="1"]`).or(page.locator(closed, { hasText: ruleName })).locator('.monaco-tl-twistie').first();
+    if (await collapsed.isVisible()) await collapsed.click();
+    else await page.waitForTimeout(500);
+  }
+  await target.click();
+}
+
 async function main(): Promise<number> {
   mkdirSync(RESULTS, { recursive: true });
   addFailingCopy();
@@ -147,8 +169,7 @@ async function main(): Promise<number> {
         assert.match(text, new RegExp(`${failures.length} of \\d+ rule tests failed — line \\d+ `));
         for (const n of failures) assert.ok(text.includes(`${n}: expected no-match, actual match`), `${n} not in: ${text}`);
         // A failed test line in the Test Results view: its full message, with why it matched.
-        const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        await page.locator('.part.panel .monaco-list-row', { hasText: new RegExp(`^\\s*${esc(failures[0])}`) }).first().click();
+        await revealResult(page, FAILING_NAME, failures[0]);
         // The message is shown in an editor, which renders spaces as U+00A0.
         const panelText = async () => (await page.locator('.part.panel').first().innerText()).replace(/\u00a0/g, ' ');
         const shown = await waitFor('the failure message in Test Results', panelText, (t) => t.includes('Why it matched:'), 30_000);
