@@ -6,7 +6,7 @@ import type { Range } from '../../../server/src/core/syntax/ast';
 
 export { prng } from '../../../scripts/lib/prng';
 
-const PIECES = [
+export const PIECES = [
   '"', "'", '`', '(', ')', '[', ']', '![', '|', ',', '.', '=', '==', '!=', ':', '~', '?', '!', '*', '\\', '/', '//', '/*', '*/',
   '"""', '\\u{', '}', ' ', '\n', ' and ', ' or ', ' not ', ' in ', ' in~ ', ' like~ ', ' regex ', ' where ', ' by ', ' with ',
   ' maxspan=', ' runs=', 'sequence ', 'sample ', 'join ', ' until ', '| head ', '| tail ', '| unique ', ' of ', '5m', '0', '-1',

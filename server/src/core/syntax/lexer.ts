@@ -131,12 +131,17 @@ export function quoteString(value: string): string {
   return out + '"';
 }
 
-export function lex(text: string): LexResult {
+/**
+ * Tokens of `text`, or of its part [from, to) with offsets into the whole text (how an
+ * incremental re-parse lexes one bracketed fragment). A token is not cut at `to`: one that runs
+ * past it ends the fragment there, and the caller sees the fragment did not close where expected.
+ */
+export function lex(text: string, from = 0, to = text.length): LexResult {
   const tokens: Token[] = [];
   const comments: Range[] = [];
   const errors: Diagnostic[] = [];
-  const n = text.length;
-  let i = 0;
+  const n = to;
+  let i = from;
 
   // Positional extras (no options object): lexing large queries is allocation-bound. Extras are
   // added after the literal (absent, not undefined, when unused) as before.

@@ -47,19 +47,30 @@ export const TIME_UNITS: Readonly<Record<string, number>> = {
 };
 
 const MAX_DEPTH = 200;
+
+/**
+ * A copy of a token's or child's range for a node: every range object has one owner, so an
+ * incremental re-parse can move each exactly once.
+ */
+function own(r: Range): Range {
+  return { start: r.start, end: r.end };
+}
 const BOUNDARY_KEYWORDS = new Set(['and', 'or', 'by', 'until', 'with', 'where']);
 const BOUNDARY_PUNCTUATION = new Set([']', ')', ',', '|', '[', '![']);
 const COMPARISON_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
 class Parser {
   private pos = 0;
-  private depth = 0;
+  /** Error recovery skipped to the end of the tokens (for a fragment: past where it should end). */
+  recoveredToEnd = false;
   private readonly reported = new Set<number>();
   readonly errors: Diagnostic[] = [];
 
   constructor(
     private readonly text: string,
     private readonly toks: Token[],
+    /** Nesting already entered around this text (a fragment parsed on its own). */
+    private depth = 0,
   ) {}
 
   // ---- token helpers -------------------------------------------------------------------
@@ -91,7 +102,7 @@ class Parser {
   private prevEnd(): number {
     return this.pos > 0 ? this.toks[this.pos - 1].range.end : 0;
   }
-  private atEof(): boolean {
+  atEof(): boolean {
     return this.tok.kind === 'eof';
   }
 
@@ -134,6 +145,7 @@ class Parser {
       }
       this.next();
     }
+    this.recoveredToEnd = true;
   }
 
   private isClauseBoundary(t: Token): boolean {
@@ -187,7 +199,7 @@ class Parser {
     if (this.isKw('join')) return this.parseSampleOrJoin('join');
     if (this.startsCategory(t) || (t.kind === 'quotedIdentifier' && this.isKw('where', this.peek()))) {
       const filter = this.parseEventFilter();
-      return { kind: 'event', range: filter.range, filter };
+      return { kind: 'event', range: own(filter.range), filter };
     }
     this.unexpected("an event category (e.g. 'process', 'any'), 'sequence' or 'sample'");
     // Still try to read `... where cond` after a bad category so later mistakes are reported too.
@@ -196,9 +208,9 @@ class Parser {
     if (this.isKw('where')) {
       this.next();
       const condition = this.parseExpression();
-      const category: Category = { kind: 'category', range: t.range, name: t.text, any: false, quoted: false };
+      const category: Category = { kind: 'category', range: own(t.range), name: t.text, any: false, quoted: false };
       const filter: EventFilter = { kind: 'filter', range: { start, end: this.prevEnd() }, category, condition };
-      return { kind: 'event', range: filter.range, filter };
+      return { kind: 'event', range: own(filter.range), filter };
     }
     return undefined;
   }
@@ -213,10 +225,10 @@ class Parser {
     if (this.startsCategory(t)) {
       this.next();
       if (t.kind === 'string') {
-        category = { kind: 'category', range: t.range, name: String(t.value ?? ''), any: false, quoted: true };
+        category = { kind: 'category', range: own(t.range), name: String(t.value ?? ''), any: false, quoted: true };
       } else {
         const any = t.kind === 'keyword';
-        category = { kind: 'category', range: t.range, name: any ? '' : t.text, any, quoted: false };
+        category = { kind: 'category', range: own(t.range), name: any ? '' : t.text, any, quoted: false };
       }
     } else {
       if (t.kind === 'quotedIdentifier') {
@@ -309,7 +321,7 @@ class Parser {
     return steps;
   }
 
-  private parseStep(): Step {
+  parseStep(): Step {
     const open = this.next();
     const missing = open.text === '![';
     const filter = this.parseEventFilter();
@@ -429,7 +441,7 @@ class Parser {
     let nameRange: Range = { start: bar.range.end, end: bar.range.end };
     if (nameTok.kind === 'identifier' || nameTok.kind === 'keyword') {
       name = nameTok.text;
-      nameRange = nameTok.range;
+      nameRange = own(nameTok.range);
       this.next();
     } else {
       this.unexpected("a pipe name such as 'head' or 'tail' after '|'");
@@ -533,7 +545,7 @@ class Parser {
     } else op = t.text as ComparisonOp;
     this.next();
     const right = this.parseAdditive();
-    let result: Expr = { kind: 'comparison', op, opRange: t.range, left, right, range: { start: left.range.start, end: right.range.end } };
+    let result: Expr = { kind: 'comparison', op, opRange: own(t.range), left, right, range: { start: left.range.start, end: right.range.end } };
     // Comparisons don't chain in EQL: report, then keep parsing to the right for recovery.
     t = this.tok;
     while (t.kind === 'operator' && (COMPARISON_OPS.has(t.text) || t.text === '=')) {
@@ -617,7 +629,7 @@ class Parser {
       ]);
       this.next();
       const m = this.parseMatch(value, ':', false);
-      return { kind: 'not', operand: m, range: m.range };
+      return { kind: 'not', operand: m, range: own(m.range) };
     }
     if (this.isKw('like') || this.isKw('like~')) return this.parseMatch(value, 'like', t.text.endsWith('~'));
     if (this.isKw('regex') || this.isKw('regex~')) return this.parseMatch(value, 'regex', t.text.endsWith('~'));
@@ -669,7 +681,7 @@ class Parser {
       kind: 'match',
       op,
       insensitive: op === ':' ? true : insensitive,
-      opRange: opTok.range,
+      opRange: own(opTok.range),
       value,
       patterns,
       range: { start: value.range.start, end: this.prevEnd() },
@@ -706,30 +718,30 @@ class Parser {
     }
   }
 
-  private parsePrimary(): Expr {
+  parsePrimary(): Expr {
     const t = this.tok;
     switch (t.kind) {
       case 'string':
         this.next();
-        return { kind: 'literal', type: 'string', value: String(t.value ?? ''), range: t.range, ...(t.quote === '"""' ? { raw: true } : {}) };
+        return { kind: 'literal', type: 'string', value: String(t.value ?? ''), range: own(t.range), ...(t.quote === '"""' ? { raw: true } : {}) };
       case 'number': {
         this.next();
         const isInt = /^\d+$/.test(t.text);
-        return { kind: 'literal', type: isInt ? 'integer' : 'float', value: Number(t.value), range: t.range };
+        return { kind: 'literal', type: isInt ? 'integer' : 'float', value: Number(t.value), range: own(t.range) };
       }
       case 'timespan': {
         this.next();
         this.error(t.range, 'EQL010', `'${t.text}' is not a value: time spans are only allowed in 'with maxspan=...'; separate a number from a name with an operator.`);
-        return { kind: 'error', range: t.range };
+        return { kind: 'error', range: own(t.range) };
       }
       case 'keyword':
         if (t.text === 'true' || t.text === 'false') {
           this.next();
-          return { kind: 'literal', type: 'boolean', value: t.text === 'true', range: t.range };
+          return { kind: 'literal', type: 'boolean', value: t.text === 'true', range: own(t.range) };
         }
         if (t.text === 'null') {
           this.next();
-          return { kind: 'literal', type: 'null', value: null, range: t.range };
+          return { kind: 'literal', type: 'null', value: null, range: own(t.range) };
         }
         if (this.is('(', this.peek()) && ['in', 'like', 'regex'].includes(t.text)) break;
         if (this.is('.', this.peek()) || (this.peek().kind === 'operator' && COMPARISON_OPS.has(this.peek().text))) {
@@ -745,7 +757,7 @@ class Parser {
         if (t.kind === 'tildeIdentifier') {
           this.error(t.range, 'EQL010', `'~' marks a case-insensitive function call and must be followed by '(': \`${t.text}(...)\`.`);
           this.next();
-          return { kind: 'error', range: t.range };
+          return { kind: 'error', range: own(t.range) };
         }
         return this.parseField();
       case 'quotedIdentifier':
@@ -780,7 +792,7 @@ class Parser {
     const nameTok = this.next();
     const insensitive = nameTok.kind === 'tildeIdentifier';
     const name = insensitive ? nameTok.text.slice(0, -1) : nameTok.text;
-    const nameRange = insensitive ? { start: nameTok.range.start, end: nameTok.range.end - 1 } : nameTok.range;
+    const nameRange = insensitive ? { start: nameTok.range.start, end: nameTok.range.end - 1 } : own(nameTok.range);
     this.next(); // (
     const args: Expr[] = [];
     if (!this.is(')')) {
@@ -907,6 +919,36 @@ export function parseExpression(text: string): ExpressionParseResult {
     return { expr, errors: lexicalFirst(lexed.errors, p.errors), tokens: stripEof(lexed.tokens), comments: lexed.comments };
   } catch (e) {
     return { expr: { kind: 'error', range: { start: 0, end: 0 } }, errors: [...lexed.errors, internalError(text, e)], tokens: stripEof(lexed.tokens), comments: lexed.comments };
+  }
+}
+
+export interface Fragment<N> {
+  node: N;
+  errors: Diagnostic[];
+  tokens: Token[];
+  comments: Range[];
+}
+
+/**
+ * Parses the part [from, to) of `text` as one sequence step or one parenthesized expression, as
+ * the whole parse would at that place, `depth` levels of nesting deep. Undefined when the part is
+ * not exactly one such node (its brackets no longer match, a token runs past `to`, or it nests too
+ * deep): the caller then parses the whole text.
+ */
+export function parseFragment(text: string, from: number, to: number, kind: 'step' | 'paren', depth: number): Fragment<Step | Expr> | undefined {
+  const lexed = lex(text, from, to);
+  const toks = lexed.tokens;
+  if (toks.length < 2 || toks[toks.length - 2].range.end !== to) return undefined;
+  try {
+    const p = new Parser(text, toks, depth);
+    const node = kind === 'step' ? p.parseStep() : p.parsePrimary();
+    if (!p.atEof() || node.kind !== kind || node.range.start !== from || node.range.end !== to) return undefined;
+    // Recovery that ran to the end, or an error at `to`, means the parser looked past the fragment
+    // (e.g. for a missing ']'), where the whole parse would have seen the following tokens.
+    if (p.recoveredToEnd || p.errors.some((e) => e.code === 'EQL019' || e.range.start >= to)) return undefined;
+    return { node, errors: lexicalFirst(lexed.errors, p.errors), tokens: stripEof(toks), comments: lexed.comments };
+  } catch {
+    return undefined;
   }
 }
 
