@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, EMPTY_EQL, EMPTY_FIELD, SEED_RULE } from './prepareWorkspace';
 import { expectedMatches, readExpected } from './expected';
 import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
+import { Checks, exitWith } from './checks';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
 const WS = required('E2E_WORKSPACE');
@@ -21,21 +22,8 @@ function required(name: string): string {
   return v;
 }
 
-const outcomes: { name: string; ok: boolean; ms: number }[] = [];
-async function check(page: Page, name: string, body: () => Promise<void>): Promise<boolean> {
-  const t0 = Date.now();
-  try {
-    await body();
-    outcomes.push({ name, ok: true, ms: Date.now() - t0 });
-    console.log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    return true;
-  } catch (e) {
-    outcomes.push({ name, ok: false, ms: Date.now() - t0 });
-    console.log(`✖ ${name}\n    ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 6).join('\n    ')}`);
-    await page.screenshot({ path: join(RESULTS, `failure-${outcomes.length}.png`) }).catch(() => undefined);
-    return false;
-  }
-}
+const checks = new Checks(RESULTS, 'editor');
+const check = checks.run.bind(checks);
 
 async function waitForSquiggle(page: Page): Promise<void> {
   await activeEditor(page).locator('.squiggly-error').first().waitFor({ timeout: 60_000 });
@@ -212,21 +200,11 @@ async function main(): Promise<number> {
     writeFileSync(join(RESULTS, 'console.log'), session.console.join('\n'));
     await session.close();
   }
-  const passed = outcomes.filter((o) => o.ok).length;
-  const failed = outcomes.length - passed;
-  if (process.env.E2E_UPDATE_DOCS && failed === 0) {
+  if (process.env.E2E_UPDATE_DOCS && checks.failed === 0) {
     mkdirSync('docs/images', { recursive: true });
     for (const theme of ['dark', 'light']) copyFileSync(join(RESULTS, `panel-${theme}.png`), join('docs', 'images', `panel-${theme}.png`));
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return checks.summary();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main);

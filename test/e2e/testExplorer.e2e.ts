@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SEED_RULE } from './prepareWorkspace';
 import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
+import { Checks, exitWith } from './checks';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
 const WS = required('E2E_WORKSPACE');
@@ -46,21 +47,8 @@ function expectedFailures(): string[] {
     .map((t) => t.name ?? '');
 }
 
-const outcomes: { name: string; ok: boolean }[] = [];
-async function check(page: Page, name: string, body: () => Promise<void>): Promise<boolean> {
-  const t0 = Date.now();
-  try {
-    await body();
-    outcomes.push({ name, ok: true });
-    console.log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    return true;
-  } catch (e) {
-    outcomes.push({ name, ok: false });
-    console.log(`✖ ${name}\n    ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 12).join('\n    ')}`);
-    await page.screenshot({ path: join(RESULTS, `testexplorer-failure-${outcomes.length}.png`) }).catch(() => undefined);
-    return false;
-  }
-}
+const checks = new Checks(RESULTS, 'testexplorer');
+const check = checks.run.bind(checks);
 
 /** The Testing view's rows: [label text, state] where state comes from the row's status icon. */
 async function testRows(page: Page): Promise<{ label: string; state: string; depth: number }[]> {
@@ -224,17 +212,7 @@ async function main(): Promise<number> {
     writeFileSync(join(RESULTS, 'testexplorer-console.log'), session.console.join('\n'));
     await session.close();
   }
-  const passed = outcomes.filter((o) => o.ok).length;
-  const failed = outcomes.length - passed;
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return checks.summary();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+exitWith(main);

@@ -1,0 +1,52 @@
+// The e2e scripts' own little runner: each check is named, timed and printed; a failed one leaves
+// a screenshot and does not stop the rest. scripts/e2e/run.sh adds up the "N passed, N failed"
+// line each script ends with.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+
+export class Checks {
+  private readonly outcomes: { name: string; ok: boolean }[] = [];
+  constructor(
+    private readonly resultsDir: string,
+    /** Prefix of the failure screenshots' names. */
+    private readonly prefix: string,
+  ) {}
+
+  async run(page: Page, name: string, body: () => Promise<void>): Promise<boolean> {
+    const t0 = Date.now();
+    try {
+      await body();
+      this.outcomes.push({ name, ok: true });
+      console.log(`✔ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      return true;
+    } catch (e) {
+      this.outcomes.push({ name, ok: false });
+      console.log(`✖ ${name}\n    ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 12).join('\n    ')}`);
+      await page.screenshot({ path: join(this.resultsDir, `${this.prefix}-failure-${this.outcomes.length}.png`) }).catch(() => undefined);
+      return false;
+    }
+  }
+
+  get failed(): number {
+    return this.outcomes.filter((o) => !o.ok).length;
+  }
+
+  /** Prints the summary line; the exit status: 0 only if something ran and nothing failed. */
+  summary(): number {
+    const passed = this.outcomes.length - this.failed;
+    console.log(`${passed} passed, ${this.failed} failed`);
+    return this.failed === 0 && passed > 0 ? 0 : 1;
+  }
+}
+
+/** Runs an e2e script's main and exits with its status; a crash counts as one failure. */
+export function exitWith(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      console.log('0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}
