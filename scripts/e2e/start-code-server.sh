@@ -10,7 +10,8 @@ if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then echo "port $
 mkdir -p "$RUN/user-data/User" "$RUN/extensions"
 # Our own config file, so nothing is written to ~/.config/code-server.
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
-cat > "$RUN/user-data/User/settings.json" <<'JSON'
+# A caller may have written its own settings first (the screenshots do).
+[ -f "$RUN/user-data/User/settings.json" ] || cat > "$RUN/user-data/User/settings.json" <<'JSON'
 {
   "telemetry.telemetryLevel": "off",
   "security.workspace.trust.enabled": false,

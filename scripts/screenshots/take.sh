@@ -22,14 +22,7 @@ if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then echo "port $
 mkdir -p "$E2E_HOME"
 RUN="$(mktemp -d "$E2E_HOME/shots-XXXXXX")"
 stop() {
-  if [ -f "$RUN/code-server.pid" ]; then
-    local pid; pid=$(cat "$RUN/code-server.pid")
-    tree() { echo "$1"; for c in $(pgrep -P "$1" || true); do tree "$c"; done; }
-    local pids; pids=$(tree "$pid")
-    kill $pids 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -9 $pids 2>/dev/null || true
-  fi
+  bash "$ROOT/scripts/e2e/stop-code-server.sh" "$RUN"
   [ -n "${SHOTS_KEEP:-}" ] && echo "run folder kept: $RUN" || rm -rf "$RUN"
 }
 trap stop EXIT
@@ -45,8 +38,8 @@ say "packaged $RUN/eql-rule-studio.vsix"
 export SHOTS_WORKSPACE="$RUN/workspace"
 cp -r test-fixtures "$SHOTS_WORKSPACE"
 
-mkdir -p "$RUN/user-data/User" "$RUN/extensions"
-printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$RUN/config.yaml"
+# Settings for the pictures (start-code-server.sh keeps them): larger text, no sticky scroll or git.
+mkdir -p "$RUN/user-data/User"
 cat > "$RUN/user-data/User/settings.json" <<'JSON'
 {
   "workbench.colorTheme": "Default Dark Modern",
@@ -73,18 +66,7 @@ cat > "$RUN/user-data/User/settings.json" <<'JSON'
   "scm.diffDecorations": "none"
 }
 JSON
-COMMON=(--config "$RUN/config.yaml" --user-data-dir "$RUN/user-data" --extensions-dir "$RUN/extensions")
-"$CS_BIN" "${COMMON[@]}" --install-extension "$RUN/eql-rule-studio.vsix" --force > "$RUN/install.log" 2>&1 || { cat "$RUN/install.log" >&2; exit 1; }
-EXTENSIONS_GALLERY='{}' "$CS_BIN" "${COMMON[@]}" --disable-telemetry --disable-update-check --disable-workspace-trust \
-  --disable-getting-started-override --ignore-last-opened > "$RUN/code-server.log" 2>&1 &
-echo $! > "$RUN/code-server.pid"
-up=""
-for _ in $(seq 1 120); do
-  kill -0 "$(cat "$RUN/code-server.pid")" 2>/dev/null || { echo "code-server exited:" >&2; cat "$RUN/code-server.log" >&2; exit 1; }
-  curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && { up=1; break; }
-  sleep 0.5
-done
-[ -n "$up" ] || { echo "code-server did not answer on port $PORT within 60 s" >&2; exit 1; }
+bash scripts/e2e/start-code-server.sh "$RUN" "$PORT" "$RUN/eql-rule-studio.vsix"
 say "code-server up on port $PORT"
 
 export SHOTS_BASE_URL="http://127.0.0.1:$PORT" SHOTS_RUN="$RUN" SHOTS_OUT="${SHOTS_OUT:-$ROOT/docs/images}"
