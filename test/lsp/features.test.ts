@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { CodeLens, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, SemanticTokens, SignatureHelp, TextEdit } from 'vscode-languageserver-types';
 import type { ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../server/src/protocol';
 import { cursor, ensureBuilt, fixtureUri, readFixture, ROOT, TestServer } from './harness';
+import { applyEdits } from '../service/languageServiceHelpers';
 
 const SEED_TOML = 'test-fixtures/rules/aws_rds_db_instance_restored.toml';
 const SEED_EQL = 'test-fixtures/rules/aws_rds_db_instance_restored.eql';
@@ -268,12 +269,3 @@ describe('run requests over LSP', () => {
     assert.deepEqual(diagnostics, []);
   });
 });
-
-function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}

@@ -2,7 +2,8 @@
 // folding, semantic tokens), with the built-in catalogs as the server loads them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Position, TextEdit } from 'vscode-languageserver-types';
+import type { TextEdit } from 'vscode-languageserver-types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createNodeCatalogRegistry } from '../../server/src/io/catalogData';
 import { createLanguageService, type LanguageService } from '../../server/src/service/languageService';
 import type { ServiceDocument } from '../../server/src/service/document';
@@ -25,14 +26,7 @@ export function docOf(text: string, languageId = 'eql', name = `doc${version + 1
   return languageService().document(`file:///test/${name}.${ext}`, languageId, ++version, text);
 }
 
-export function offsetOf(text: string, p: Position): number {
-  const lines = text.split('\n');
-  return lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
-}
-
+/** The text after an LSP edit list (how the editor applies a code action or formatting). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => offsetOf(text, b.range.start) - offsetOf(text, a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offsetOf(text, e.range.start)) + e.newText + out.slice(offsetOf(text, e.range.end));
-  return out;
+  return TextDocument.applyEdits(TextDocument.create('file:///edited', 'eql', 1, text), [...edits]);
 }

@@ -4,16 +4,7 @@ import { normalizeCloudTrail, isRawCloudTrail, isIpAddress, isoDate } from '../.
 import { javaDouble, javaToString } from '../../../server/src/core/samples/javaString';
 import { parseUserAgent } from '../../../server/src/core/samples/userAgent';
 
-type Obj = Record<string, unknown>;
-
-function field(doc: Obj, path: string): unknown {
-  let cur: unknown = doc;
-  for (const p of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Obj)[p];
-  }
-  return cur;
-}
+import { field, type Obj } from './docField';
 
 const ACCT = '111122223333';
 const iamUser = { type: 'IAMUser', principalId: 'AIDAEXAMPLEUSER', arn: `arn:aws:iam::${ACCT}:user/alice`, accountId: ACCT, accessKeyId: 'AKIAEXAMPLEKEY', userName: 'alice' };

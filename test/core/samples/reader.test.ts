@@ -6,16 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { readSampleText, SampleReader, type SampleReaderOptions } from '../../../server/src/core/samples/reader';
 import type { SampleError, SampleEvent } from '../../../server/src/core/samples/types';
 
-type Obj = Record<string, unknown>;
-
-function field(doc: Obj, path: string): unknown {
-  let cur: unknown = doc;
-  for (const p of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Obj)[p];
-  }
-  return cur;
-}
+import { field, type Obj } from './docField';
 
 /** An event summary: "line:column key=value" with the value of one field of the document. */
 function summary(e: SampleEvent, key: string): string {

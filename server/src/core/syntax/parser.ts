@@ -280,12 +280,7 @@ class Parser {
       }
     }
     const steps = this.parseSteps();
-    let until: Step | undefined;
-    if (this.isKw('until')) {
-      this.next();
-      if (this.is('[') || this.is('![')) until = this.parseStep();
-      else this.unexpected("a step '[ ... ]' after 'until'");
-    }
+    const until = this.parseUntil();
     return { kind: 'sequence', range: { start, end: this.prevEnd() }, by, maxspan, steps, until };
   }
 
@@ -303,15 +298,18 @@ class Parser {
       ]);
     }
     const steps = this.parseSteps();
-    let until: Step | undefined;
-    if (this.isKw('until')) {
-      this.next();
-      if (this.is('[') || this.is('![')) until = this.parseStep();
-      else this.unexpected("a step '[ ... ]' after 'until'");
-    }
+    const until = this.parseUntil();
     const range = { start, end: this.prevEnd() };
     if (kind === 'sample') return { kind: 'sample', range, by, steps, until };
     return { kind: 'join', range, by, steps, until };
+  }
+
+  private parseUntil(): Step | undefined {
+    if (!this.isKw('until')) return undefined;
+    this.next();
+    if (this.is('[') || this.is('![')) return this.parseStep();
+    this.unexpected("a step '[ ... ]' after 'until'");
+    return undefined;
   }
 
   private parseSteps(): Step[] {
