@@ -1,6 +1,6 @@
 // The e2e scripts' own little runner: each check is named, timed and printed; a failed one leaves
 // a screenshot and does not stop the rest. scripts/e2e/run.sh adds up the "N passed, N failed"
-// line each script ends with.
+// line each script ends with. Also the polling wait the checks share.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 
@@ -37,6 +37,18 @@ export class Checks {
     console.log(`${passed} passed, ${this.failed} failed`);
     return this.failed === 0 && passed > 0 ? 0 : 1;
   }
+}
+
+/** Polls `get` until `ok` holds; the error names what was awaited and what was last seen. */
+export async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T = await get();
+  while (!ok(last)) {
+    if (Date.now() > end) throw new Error(`${what}: timed out; last seen ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 500));
+    last = await get();
+  }
+  return last;
 }
 
 /** Runs an e2e script's main and exits with its status; a crash counts as one failure. */

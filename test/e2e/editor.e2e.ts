@@ -1,14 +1,14 @@
 // End-to-end: the packaged extension inside the real VS Code workbench (code-server), driven by
 // Chromium. Started by scripts/e2e/run.sh, which provides the server and a temporary workspace.
 // Prints one line per test and a final "N passed, N failed"; exits non-zero on any failure.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, EMPTY_EQL, EMPTY_FIELD, SEED_RULE } from './prepareWorkspace';
 import { expectedMatches, readExpected } from './expected';
 import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
-import { Checks, exitWith } from './checks';
+import { Checks, exitWith, waitFor } from './checks';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
 const WS = required('E2E_WORKSPACE');
@@ -112,6 +112,30 @@ async function main(): Promise<number> {
         const second = await panel.locator('table.matches tr.row').nth(1).getAttribute('aria-selected');
         assert.equal(second, 'true');
         await panel.locator('#detail .tree').first().waitFor();
+      });
+
+      await check(page, 'panel: "Export CSV" saves the matches to a file, "Copy as JSON" copies the selected event', async () => {
+        const { matches } = readExpected(WS);
+        await panel.locator('button[data-action="export"][data-format="csv"]').click();
+        // The web workbench's save dialog is a quick input holding the proposed path.
+        // It fills the folder first, then the file name.
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor();
+        const target = await waitFor('the proposed file name', () => input.inputValue(), (v) => v.endsWith('-matches.csv'), 30_000);
+        await page.keyboard.press('Enter');
+        await page.locator('.notifications-toasts', { hasText: `Exported ${matches.length} matches` }).waitFor();
+        const csv = readFileSync(target.startsWith('/') ? target : join(WS, target), 'utf8');
+        const lines = csv.trimEnd().split('\r\n');
+        assert.equal(lines.length, matches.length + 1, csv);
+        for (const m of matches) assert.ok(lines.some((l) => l.includes(m.eventName)), `${m.eventName} not exported:\n${csv}`);
+
+        await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE).origin });
+        await panel.locator('table.matches tr.row').first().click();
+        await panel.locator('#detail button[data-action="copy"]').click();
+        await page.locator('.statusbar', { hasText: 'Match copied as JSON' }).waitFor();
+        const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as { event?: { id?: string } };
+        assert.ok(matches.some((m) => m.eventID === copied.event?.id), `copied: ${JSON.stringify(copied).slice(0, 300)}`);
+        await runCommand(page, 'Notifications: Clear All Notifications');
       });
 
       await check(page, 'live preview: saving the rule re-runs it and the panel follows', async () => {

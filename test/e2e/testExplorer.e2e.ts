@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SEED_RULE } from './prepareWorkspace';
 import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
-import { Checks, exitWith } from './checks';
+import { Checks, exitWith, waitFor } from './checks';
 
 const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
 const WS = required('E2E_WORKSPACE');
@@ -64,17 +64,6 @@ async function testRows(page: Page): Promise<{ label: string; state: string; dep
 
 async function rowState(page: Page, label: string): Promise<string | undefined> {
   return (await testRows(page)).find((r) => r.label.startsWith(label))?.state;
-}
-
-async function waitFor<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T = await get();
-  while (!ok(last)) {
-    if (Date.now() > end) throw new Error(`${what}: timed out; last seen ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 500));
-    last = await get();
-  }
-  return last;
 }
 
 /** Opens the Testing view (clicking its activity bar icon again would close it). */
