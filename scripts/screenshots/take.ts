@@ -228,9 +228,18 @@ async function typeAtEndOf(page: Page, line: number, text: string): Promise<void
 }
 
 async function showHover(page: Page): Promise<Locator> {
-  await runCommand(page, 'Show or Focus Hover');
   const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
-  await hover.waitFor({ state: 'visible', timeout: 30_000 });
+  // Asked before the language server has started, the hover comes back empty and never shows:
+  // ask again.
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'Show or Focus Hover');
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (e) {
+      if (attempt === 4) throw e;
+    }
+  }
   // It grows as its markdown renders: measure it once it has settled.
   let last = '';
   for (let i = 0; i < 20; i++) {
