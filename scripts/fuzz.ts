@@ -1,21 +1,15 @@
 // npm run fuzz [-- <count> <seed>]: random mutations of the detection-rules corpus (../shared);
 // each must parse, analyze and format without throwing, in under 50 ms, with diagnostic ranges
 // inside the text. Falls back to the project's own fixture queries when ../shared is absent.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { check, mutate, prng, steadyMs } from '../test/core/syntax/mutate';
 import { readQueryBlocks } from '../test/core/syntax/fixtures';
+import { readCorpus } from './lib/corpus';
 
 const count = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? 1);
-const corpusFile = join(resolve(__dirname, '..', '..', 'shared'), 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
-const seeds = existsSync(corpusFile)
-  ? readFileSync(corpusFile, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => (JSON.parse(l) as { query: string }).query)
-  : readQueryBlocks('valid.eql');
-console.log(`fuzz: ${count} mutations of ${seeds.length} ${existsSync(corpusFile) ? 'detection-rules corpus' : 'fixture'} queries, seed ${seed}`);
+const corpus = readCorpus();
+const seeds = corpus ? corpus.map((r) => r.query) : readQueryBlocks('valid.eql');
+console.log(`fuzz: ${count} mutations of ${seeds.length} ${corpus ? 'detection-rules corpus' : 'fixture'} queries, seed ${seed}`);
 
 // Warm the JIT on the unmutated queries first, so the first mutants are not timed cold.
 for (const q of seeds) check(q);

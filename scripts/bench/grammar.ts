@@ -1,11 +1,9 @@
 // Tokenizing with the TextMate grammars (what VS Code does on open and after each edit, line by line):
 // per-query time over the detection-rules corpus (or our fixtures when ../shared is absent), and a whole rule file.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureDir, loadGrammar, tokenize } from '../../test/grammar/textmate';
-
-const shared = join(__dirname, '..', '..', '..', 'shared');
-const corpusPath = join(shared, 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
+import { readCorpus } from '../lib/corpus';
 
 function stats(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
@@ -21,14 +19,15 @@ function time(f: () => void): number {
 
 (async () => {
   const eql = await loadGrammar('source.eql');
-  const queries = existsSync(corpusPath)
-    ? readFileSync(corpusPath, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { query: string }).query)
+  const corpus = readCorpus();
+  const queries = corpus
+    ? corpus.map((r) => r.query)
     : readdirSync(fixtureDir).filter((f) => f.endsWith('.eql')).map((f) => readFileSync(join(fixtureDir, f), 'utf8'));
   for (const q of queries) tokenize(eql, q); // warm-up: regex compilation
   const perQuery = queries.map((q) => time(() => tokenize(eql, q)));
   const lines = queries.reduce((n, q) => n + q.split('\n').length, 0);
   const total = perQuery.reduce((a, b) => a + b, 0);
-  console.log(`EQL grammar, ${existsSync(corpusPath) ? 'detection-rules corpus' : 'fixtures'}: ${stats(perQuery)}`);
+  console.log(`EQL grammar, ${corpus ? 'detection-rules corpus' : 'fixtures'}: ${stats(perQuery)}`);
   console.log(`  ${lines} lines in ${total.toFixed(0)} ms = ${((total / lines) * 1000).toFixed(1)} µs per line`);
 
   const rule = readFileSync(join(fixtureDir, 'rds_restored_rule.toml'), 'utf8');

@@ -5,8 +5,6 @@
 // ranges), and (3) formatting the long query. Goals: (1) < 1 ms median, (2) re-diagnosis < 30 ms.
 // CPU time (process.cpuUsage) is printed beside wall time: on a shared machine it is the steadier
 // figure.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parse } from '../../server/src/core/syntax/parser';
@@ -15,6 +13,7 @@ import { formatQuery } from '../../server/src/core/syntax/printer';
 import { createLanguageService } from '../../server/src/service/languageService';
 import { createNodeCatalogRegistry } from '../../server/src/io/catalogData';
 import { bigQuery, typingSession } from '../lib/bigQuery';
+import { readCorpus } from '../lib/corpus';
 
 function stats(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,15 +38,11 @@ const diagnose = (text: string): number => {
   return p.errors.length + analyze(p).length;
 };
 
-const corpusFile = join(resolve(__dirname, '..', '..', '..', 'shared'), 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
+const corpus = readCorpus();
 let longest: string;
 let source: string;
-if (existsSync(corpusFile)) {
-  const queries = readFileSync(corpusFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => (JSON.parse(l) as { query: string }).query);
-  longest = queries.reduce((a, b) => (b.length > a.length ? b : a));
+if (corpus) {
+  longest = corpus.map((r) => r.query).reduce((a, b) => (b.length > a.length ? b : a));
   source = 'longest detection-rules query';
 } else {
   const names = Array.from({ length: 1500 }, (_, i) => `"proc${i}.exe"`).join(', ');

@@ -14,6 +14,7 @@ import { toServiceDocument } from '../../server/src/service/embedded';
 import { getFieldDiagnostics } from '../../server/src/service/fieldDiagnostics';
 import { getRuleDiagnostics } from '../../server/src/service/ruleDiagnostics';
 import { writeEcs } from '../generate-catalogs';
+import { readCorpus } from '../lib/corpus';
 
 const root = join(__dirname, '..', '..');
 const dataFile = join(root, 'dist', 'data', 'ecs.json');
@@ -28,9 +29,9 @@ function stats(xs: number[]): string {
 
 const fixtures = join(root, 'test-fixtures', 'rules');
 const seed = readFileSync(join(fixtures, 'aws_rds_db_instance_restored.toml'), 'utf8');
-const corpusFile = join(root, '..', 'shared', 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
-const queries: { query: string; index: string[] }[] = existsSync(corpusFile)
-  ? readFileSync(corpusFile, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { query: string; index?: string[] }).map((r) => ({ query: r.query, index: r.index ?? [] }))
+const corpus = readCorpus();
+const queries: { query: string; index: string[] }[] = corpus
+  ? corpus.map((r) => ({ query: r.query, index: r.index ?? [] }))
   : ['aws_rds_db_instance_restored.toml', 'sequence_rule.toml', 'escaped_query.toml'].map((f) => {
       const r = parseRuleFile(readFileSync(join(fixtures, f), 'utf8'), f).rules[0];
       return { query: r.query!.text, index: r.index ?? [] };
@@ -48,7 +49,7 @@ function ruleFile(i: number): string {
 }
 
 const files = Array.from({ length: 1000 }, (_, i) => ruleFile(i));
-console.log(`queries from ${existsSync(corpusFile) ? 'the detection-rules corpus' : 'the fixtures'}; ${files.length} files, ${(files.reduce((n, f) => n + f.length, 0) / 1024).toFixed(0)} KB`);
+console.log(`queries from ${corpus ? 'the detection-rules corpus' : 'the fixtures'}; ${files.length} files, ${(files.reduce((n, f) => n + f.length, 0) / 1024).toFixed(0)} KB`);
 
 function checkAll(): number {
   let diagnostics = 0;

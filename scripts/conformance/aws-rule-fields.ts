@@ -13,8 +13,8 @@ import { tokensOf, valuesComparedWith, wildcardMatch } from '../../server/src/se
 import { awsCloudtrailCatalog } from '../../server/src/core/schema/awsCloudtrail';
 import { catalogFromSchemaFile } from '../../server/src/core/schema/sources';
 import { extractEcs } from '../generate-catalogs';
+import { requireCorpus, SHARED as shared } from '../lib/corpus';
 
-const shared = join(__dirname, '..', '..', '..', 'shared');
 if (!existsSync(shared)) {
   console.log('skipped: ../shared is absent');
   process.exit(0);
@@ -126,18 +126,10 @@ for (const f of readdirSync(fieldsDir).filter((x) => x.endsWith('.yml'))) {
 console.log(`integration fields files: ${fileFields} fields read; disagreements with the built-in catalog: ${disagree.length}${disagree.length ? ' (' + disagree.slice(0, 8).join('; ') + ')' : ''}`);
 
 // 4. The whole corpus (informative).
-interface CorpusRule {
-  name: string;
-  index?: string[];
-  query: string;
-}
-const corpusFile = join(shared, 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
 let total = 0;
 let clean = 0;
 const counts = new Map<string, number>();
-for (const line of readFileSync(corpusFile, 'utf8').split('\n')) {
-  if (!line.trim()) continue;
-  const r = JSON.parse(line) as CorpusRule;
+for (const r of requireCorpus()) {
   total++;
   const bad = unknownFields(r.query, r.index ?? []);
   if (bad.length === 0) clean++;

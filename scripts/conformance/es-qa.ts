@@ -10,6 +10,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parse } from '../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, fieldTypesFromMapping } from '../../server/src/core/engine/index';
 import type { SampleEvent } from '../../server/src/core/engine/index';
+import { readCorpus } from '../lib/corpus';
 
 const root = join(__dirname, '..', '..');
 const qa = join(root, '..', 'shared', 'eql', 'es-qa');
@@ -260,9 +261,8 @@ if (existsSync(seriesFile)) {
 }
 
 // Every query of elastic/detection-rules must compile for the engine and run without throwing.
-const rulesFile = join(root, '..', 'shared', 'eql', 'detection-rules', 'detection-rules-eql.ndjson');
-if (existsSync(rulesFile)) {
-  const lines = readFileSync(rulesFile, 'utf8').split('\n').filter((l) => l.trim());
+const corpus = readCorpus();
+if (corpus) {
   const events: SampleEvent[] = ['process', 'network', 'file', 'iam', 'authentication'].map((category, i) => ({
     doc: { '@timestamp': 1000 + i, event: { category, action: 'x', outcome: 'success' }, process: { name: 'cmd.exe', args: ['a', 'b'] }, user: { name: 'u' }, host: { id: 'h' } },
     source: { file: 'synthetic', line: i + 1, column: 1 },
@@ -270,8 +270,7 @@ if (existsSync(rulesFile)) {
   }));
   let ran = 0;
   const bad: string[] = [];
-  for (const line of lines) {
-    const rule = JSON.parse(line) as { name: string; query: string };
+  for (const rule of corpus) {
     const parsed = parse(rule.query);
     const compiled = compileQuery(parsed.statement, { source: rule.query });
     const errs = [...parsed.errors, ...compiled.errors];
@@ -286,6 +285,6 @@ if (existsSync(rulesFile)) {
       bad.push(`${rule.name}: threw ${(err as Error).message}`);
     }
   }
-  console.log(`detection-rules: ${ran} of ${lines.length} queries compile and run`);
+  console.log(`detection-rules: ${ran} of ${corpus.length} queries compile and run`);
   for (const b of bad) console.log(`  FAIL ${b}`);
 }

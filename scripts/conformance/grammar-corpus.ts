@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGrammar, tokenize, type TokenizedLine } from '../../test/grammar/textmate';
+import { requireCorpus, SHARED as shared } from '../lib/corpus';
 
-const shared = join(__dirname, '..', '..', '..', 'shared');
 if (!existsSync(shared)) {
   console.log('skipped: ../shared is absent');
   process.exit(0);
@@ -27,10 +27,9 @@ function leaks(lines: TokenizedLine[]): string[] {
 (async () => {
   let failures = 0;
   const eql = await loadGrammar('source.eql');
-  const corpus = readFileSync(join(shared, 'eql', 'detection-rules', 'detection-rules-eql.ndjson'), 'utf8').trim().split('\n');
+  const corpus = requireCorpus();
   let clean = 0;
-  for (const row of corpus) {
-    const { query, path } = JSON.parse(row) as { query: string; path: string };
+  for (const { query, path } of corpus) {
     const bad = invalidTokens(tokenize(eql, query));
     if (bad.length === 0) clean++;
     else if (failures++ < 10) console.log(`${path}: ${bad.slice(0, 3).join('; ')}`);

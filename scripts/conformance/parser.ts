@@ -4,16 +4,15 @@
 //  (c) ES's grammar test inputs parse; its unsupported queries are rejected.
 // Also: the printer formats every corpus query idempotently.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse, parseExpression } from '../../server/src/core/syntax/parser';
 import { analyze, type AnalyzeOptions } from '../../server/src/core/analysis/analyzer';
 import { formatQuery } from '../../server/src/core/syntax/printer';
 import type { Diagnostic } from '../../server/src/core/diagnostic';
 import type { Token } from '../../server/src/core/syntax/lexer';
+import { requireCorpus, SHARED } from '../lib/corpus';
 
-const root = resolve(__dirname, '..', '..');
-const shared = resolve(root, '..', 'shared');
-const eqlDir = join(shared, 'eql');
+const eqlDir = join(SHARED, 'eql');
 if (!existsSync(eqlDir)) {
   console.log('parser conformance: skipped (../shared not found)');
   process.exit(0);
@@ -23,11 +22,7 @@ const errorsOf = (ds: Diagnostic[]): Diagnostic[] => ds.filter((d) => d.severity
 const show = (d: Diagnostic, text: string): string => `${d.code} [${text.slice(d.range.start, d.range.end)}] ${d.message}`;
 
 // ---- (a) detection-rules corpus ----------------------------------------------------------------
-const corpusFile = join(eqlDir, 'detection-rules', 'detection-rules-eql.ndjson');
-const corpus = readFileSync(corpusFile, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { path: string; name: string; query: string });
+const corpus = requireCorpus();
 let clean = 0;
 let warned = 0;
 let formatted = 0;

@@ -12,26 +12,14 @@ import { checkRuleFile } from '../../server/src/core/rules/checks';
 import { parseRuleFile } from '../../server/src/core/rules/ruleFile';
 import { parse } from '../../server/src/core/syntax/parser';
 import { runCheck } from '../../server/src/cli/check';
+import { requireCorpus, SHARED as shared, type CorpusRule } from '../lib/corpus';
 
-const shared = join(__dirname, '..', '..', '..', 'shared');
 if (!existsSync(shared)) {
   console.log('skipped: ../shared is absent');
   process.exit(0);
 }
 
-interface CorpusRule {
-  path: string;
-  rule_id: string;
-  name: string;
-  type: string;
-  index?: string[];
-  query: string;
-}
-
-const corpus = readFileSync(join(shared, 'eql', 'detection-rules', 'detection-rules-eql.ndjson'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as CorpusRule);
+const corpus = requireCorpus();
 
 // detection-rules names files <tactic>_<what>.toml; the tactic gives a plausible threat mapping.
 const TACTIC_SLUGS: Record<string, string> = {
