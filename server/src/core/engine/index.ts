@@ -3,7 +3,7 @@
 import type { Statement } from '../syntax/ast';
 import { compileQuery as compilePlan, CompiledPlanQuery } from './plan';
 import { createPlanRun, now, type PlanRun, type PlanRunOptions } from './run';
-import type { CompiledQuery, EngineOptions, Run, RunResult, SampleEvent } from './types';
+import type { CompiledQuery, EngineOptions, RunResult, SampleEvent } from './types';
 
 export type { CompiledQuery, EngineOptions, Match, MatchEvent, Run, RunResult, RunStats, SampleEvent } from './types';
 export type { PlanRun, PlanRunOptions } from './run';

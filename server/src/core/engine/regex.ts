@@ -135,7 +135,7 @@ class Parser {
   private pos = 0;
   private readonly cps: number[];
   constructor(
-    private readonly src: string,
+    src: string,
     private readonly f: Factory,
   ) {
     this.cps = [...src].map((c) => c.codePointAt(0) as number);
