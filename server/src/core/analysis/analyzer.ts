@@ -5,7 +5,7 @@
 import type { Expr, FieldRef, Pipe, Query, Range, SequenceQuery, Statement, Step } from '../syntax/ast';
 import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import { parse, TIME_UNITS, type ParseResult } from '../syntax/parser';
-import { walk } from '../syntax/visit';
+import { stepsOf, unparen, walk } from '../syntax/visit';
 import { FUNCTIONS, arityText, lookupEndgameFunction, lookupFunction, signatureOf, type ParamType } from './functions';
 
 export interface AnalyzeOptions {
@@ -229,8 +229,9 @@ class Analyzer {
       }
     }
     for (const s of q.steps) this.stepParams(s);
-    this.keyCounts(q.by, [...q.steps, ...(q.until ? [q.until] : [])]);
-    this.keyTypes([...q.steps, ...(q.until ? [q.until] : [])]);
+    const steps = stepsOf(q);
+    this.keyCounts(q.by, steps);
+    this.keyTypes(steps);
   }
 
   private sample(q: Extract<Query, { kind: 'sample' }>): void {
@@ -640,12 +641,6 @@ class Analyzer {
 }
 
 // ---- helpers --------------------------------------------------------------------------
-
-function unparen(e: Expr): Expr {
-  let x = e;
-  while (x.kind === 'paren') x = x.expr;
-  return x;
-}
 
 function hasField(e: Expr): boolean {
   // Most operands are a bare field or literal: no walk (it allocates) for those.

@@ -8,6 +8,7 @@
 //   `not(nullSafeFilter(..))`), so a negation is true when the field is missing. docs/CONFORMANCE.md
 //   records the evidence.
 import type { Call, Comparison, Expr, InExpr, MatchExpr } from '../syntax/ast';
+import { unparen } from '../syntax/visit';
 import type { Diagnostic } from '../diagnostic';
 import { lookupFunction } from '../analysis/functions';
 import { FieldTypes, resolveField, Doc } from './fields';
@@ -35,11 +36,6 @@ const NULL_EV: Ev = () => null;
 /** True when some value is `true` (a multi-valued boolean matches when any value does). */
 export function truthy(v: Value): boolean {
   return v === true || (Array.isArray(v) && v.includes(true));
-}
-
-function unparen(e: Expr): Expr {
-  while (e.kind === 'paren') e = e.expr;
-  return e;
 }
 
 function isNullLiteral(e: Expr, ctx?: ExprContext): boolean {

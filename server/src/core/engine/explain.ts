@@ -2,6 +2,7 @@
 // its value (true / false / null) and the field values it looked at. Explaining is rare, so the
 // clauses are compiled on demand here rather than kept by the fast path.
 import type { EventFilter, Expr, Statement, Step } from '../syntax/ast';
+import { logicalOperands, unparen } from '../syntax/visit';
 import { compileFilter, compileValue, ExprContext } from './compile';
 import type { Doc } from './fields';
 import { resolveField } from './fields';
@@ -123,25 +124,14 @@ function explainFilter(plan: Plan, ctx: ExprContext, f: EventFilter, doc: Doc, l
   };
 }
 
-function flatten(e: Expr, op: 'and' | 'or', out: Expr[]): Expr[] {
-  let u = e;
-  while (u.kind === 'paren') u = u.expr;
-  if (u.kind === 'logical' && u.op === op) {
-    flatten(u.left, op, out);
-    flatten(u.right, op, out);
-  } else out.push(e);
-  return out;
-}
-
 function explainExpr(plan: Plan, ctx: ExprContext, e: Expr, doc: Doc): ExplainNode {
-  let u = e;
-  while (u.kind === 'paren') u = u.expr;
+  const u = unparen(e);
   const inFilter = compileFilter(u, ctx)(doc);
   const asValue = compileValue(u, ctx)(doc);
   const value: ExplainNode['value'] = inFilter ? 'true' : asValue === null ? 'null' : 'false';
   const text = textOf(plan, e, () => printExpr(e));
   let children: ExplainNode[] = [];
-  if (u.kind === 'logical') children = flatten(u, u.op, []).map((c) => explainExpr(plan, ctx, c, doc));
+  if (u.kind === 'logical') children = logicalOperands(u, u.op).map((c) => explainExpr(plan, ctx, c, doc));
   else if (u.kind === 'not') children = [explainExpr(plan, ctx, u.operand, doc)];
   const detail = children.length ? undefined : fieldDetail(ctx, u, doc);
   return detail ? { text, value, detail, children } : { text, value, children };

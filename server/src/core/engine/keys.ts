@@ -2,6 +2,7 @@
 // multi-valued keys form the cartesian product, duplicates collapse, null elements are ignored, and
 // a null key excludes the event unless the key is optional (`?field`), where null is a key value.
 import type { Expr } from '../syntax/ast';
+import { unparen } from '../syntax/visit';
 import { compileValue, ExprContext, kindOf } from './compile';
 import type { Doc } from './fields';
 import { Kind, Scalar, Value, formatDate } from './values';
@@ -20,8 +21,8 @@ export interface CompiledKeys {
 }
 
 function isOptional(e: Expr): boolean {
-  while (e.kind === 'paren') e = e.expr;
-  return e.kind === 'field' && e.optional;
+  const u = unparen(e);
+  return u.kind === 'field' && u.optional;
 }
 
 export function compileKeys(exprs: Expr[], ctx: ExprContext): CompiledKeys {

@@ -3,6 +3,7 @@
 // key or value at fault and offers a fix when there is one obvious repair.
 import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import type { Range } from '../syntax/ast';
+import { TIME_UNITS } from '../syntax/parser';
 import { AttackTable, attackTable, sameAttackUrl, tacticUrl, techniqueUrl } from './attack';
 import type { AttackRef, ParsedRuleFile, RuleInfo } from './ruleFile';
 
@@ -76,12 +77,10 @@ const STRING_KEYS = ['name', 'description', 'rule_id', 'license', 'from', 'inter
   'timestamp_override', 'event_category_override', 'tiebreaker_field', 'timeline_id', 'timeline_title', 'building_block_type'];
 const STRING_ARRAY_KEYS = ['author', 'index', 'tags', 'references', 'false_positives'];
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /** `5m` -> 300000; undefined when not `<n><unit>`. */
 export function durationMs(text: string): number | undefined {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(text);
-  return m ? Number(m[1]) * UNIT_MS[m[2]] : undefined;
+  return m ? Number(m[1]) * TIME_UNITS[m[2]] : undefined;
 }
 
 /** The window `from` looks back over, for `now-<n><unit>`. */
@@ -96,7 +95,7 @@ export function headerMaxspanMs(query: string): number | undefined {
   const head = noComments.slice(0, noComments.indexOf('[') < 0 ? noComments.length : noComments.indexOf('['));
   if (!/^\s*sequence\b/i.test(head)) return undefined;
   const m = /\bmaxspan\s*=\s*(\d+)\s*(ms|s|m|h|d)\b/i.exec(head);
-  return m ? Number(m[1]) * UNIT_MS[m[2].toLowerCase()] : undefined;
+  return m ? Number(m[1]) * TIME_UNITS[m[2].toLowerCase()] : undefined;
 }
 
 /** `2024/02/30` has the right shape but is no day of the calendar. */

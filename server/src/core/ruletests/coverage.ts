@@ -3,6 +3,7 @@
 // syntax tree with the same flattening as explain(), so each explained leaf gets its query range.
 import type { Explanation, ExplainNode } from '../engine/explain';
 import type { EventFilter, Expr, Range, Statement } from '../syntax/ast';
+import { logicalOperands, unparen } from '../syntax/visit';
 
 export interface ClauseCoverage {
   /** `event`, `step 1`, `filter 2`, `until`... */
@@ -34,27 +35,12 @@ export function leafRanges(statement: Statement): Range[][] {
   });
 }
 
-function unparen(e: Expr): Expr {
-  let u = e;
-  while (u.kind === 'paren') u = u.expr;
-  return u;
-}
-
 function leaves(e: Expr, out: Range[]): void {
   const u = unparen(e);
   if (u.kind === 'logical') {
-    for (const c of flatten(u, u.op, [])) leaves(c, out);
+    for (const c of logicalOperands(u, u.op)) leaves(c, out);
   } else if (u.kind === 'not') leaves(u.operand, out);
   else out.push(e.range);
-}
-
-function flatten(e: Expr, op: 'and' | 'or', out: Expr[]): Expr[] {
-  const u = unparen(e);
-  if (u.kind === 'logical' && u.op === op) {
-    flatten(u.left, op, out);
-    flatten(u.right, op, out);
-  } else out.push(e);
-  return out;
 }
 
 function leafNodes(n: ExplainNode, out: ExplainNode[]): ExplainNode[] {

@@ -6,6 +6,7 @@
 // text, and a randomized test checks that both ways give the same result.
 import type { Expr, Range, Step } from './ast';
 import { parse, parseFragment, type ParseResult, type Token } from './parser';
+import { firstAtOrAfter, tokenStart } from './sorted';
 import { childrenOf, type Node } from './visit';
 
 /** Below this size a full parse takes well under a millisecond: not worth the bookkeeping. */
@@ -103,18 +104,6 @@ function interior(tokens: readonly Token[], range: Range): Range | undefined {
   return { start: tokens[firstIndex + 1].range.end, end: last.range.start };
 }
 
-/** Index of the first item starting at or after `offset` (items are in source order). */
-function firstAtOrAfter<T>(items: readonly T[], offset: number, startOf: (item: T) => number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (startOf(items[mid]) < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-const tokenStart = (t: Token): number => t.range.start;
 const rangeStart = (r: Range): number => r.start;
 
 /** Replaces the items in [from, to) by `inserted` (in place) and moves the ranges after them. */

@@ -7,6 +7,7 @@
 import type { Expr, Range } from './ast';
 import { lex, type Token } from './lexer';
 import { parse } from './parser';
+import { firstAtOrAfter, tokenStart } from './sorted';
 import { walk } from './visit';
 
 export interface FormatOptions {
@@ -49,7 +50,7 @@ function format(text: string, width: number): string | undefined {
   const isLineComment = (c: Range): boolean => text.startsWith('//', c.start) || /[\r\n]/.test(text.slice(c.start, c.end));
   const lineCommentStarts = comments.filter(isLineComment).map((c) => c.start);
   const hasLineComment = (r: Range): boolean => {
-    const k = lowerBound(lineCommentStarts, r.start);
+    const k = firstAtOrAfter(lineCommentStarts, r.start, (n) => n);
     return k < lineCommentStarts.length && lineCommentStarts[k] < r.end;
   };
 
@@ -57,7 +58,7 @@ function format(text: string, width: number): string | undefined {
   const sep: Sep[] = toks.map((_, i) => (i === 0 ? NONE : SPACE));
   // Binary search over the sorted tokens: a Map of ~6k offsets cost more than the rest of the layout.
   const tokenIndex = (offset: number): number | undefined => {
-    const i = indexAtOrAfter(toks, offset);
+    const i = firstAtOrAfter(toks, offset, tokenStart);
     return i < toks.length && toks[i].range.start === offset ? i : undefined;
   };
   const setSep = (i: number | undefined, s: Sep): void => {
@@ -123,12 +124,12 @@ function format(text: string, width: number): string | undefined {
   const widthOf = (r: Range): number => {
     const a = tokenIndex(r.start);
     if (a === undefined) return 0;
-    const b = indexAtOrAfter(toks, r.end) - 1; // last token starting before the end
+    const b = firstAtOrAfter(toks, r.end, tokenStart) - 1; // last token starting before the end
     if (b < a) return 0;
     return flat[b] + toks[b].text.length - flat[a];
   };
   const opTokenAfter = (offset: number, op: string): number | undefined => {
-    let i = indexAtOrAfter(toks, offset);
+    let i = firstAtOrAfter(toks, offset, tokenStart);
     while (i < toks.length && !(toks[i].kind === 'keyword' && toks[i].text === op)) i++;
     return i < toks.length ? i : undefined;
   };
@@ -145,10 +146,7 @@ function format(text: string, width: number): string | undefined {
           operands.push(x.right);
         } else operands.push(x);
       };
-      flatten(e.left);
-      const oi = opTokenAfter(e.left.range.end, e.op);
-      if (oi !== undefined) ops.push(oi);
-      operands.push(e.right);
+      flatten(e);
       const tooLong = force || indent + widthOf(e.range) > width || hasLineComment(e.range);
       if (tooLong) {
         for (const o of ops) setSep(o, { kind: 'break', indent });
@@ -275,30 +273,8 @@ function format(text: string, width: number): string | undefined {
   return result;
 }
 
-function lowerBound(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function nextIndex(i: number | undefined): number | undefined {
   return i === undefined ? undefined : i + 1;
-}
-
-function indexAtOrAfter(toks: Token[], offset: number): number {
-  let lo = 0;
-  let hi = toks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (toks[mid].range.start < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Column of each token in a one-line rendering (breaks counted as one space). */

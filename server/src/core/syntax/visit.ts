@@ -12,43 +12,30 @@ export type Node =
   | NonNullable<Extract<Query, { kind: 'sequence' }>['maxspan']>
   | Expr;
 
+/** The expression inside any parentheses around it. */
+export function unparen(e: Expr): Expr {
+  while (e.kind === 'paren') e = e.expr;
+  return e;
+}
+
+/**
+ * The operands of a chain of one logical operator, looking through parentheses:
+ * `a and (b and c)` gives a, b, c (each as written, parentheses kept). Appended to `out`.
+ */
+export function logicalOperands(e: Expr, op: 'and' | 'or', out: Expr[] = []): Expr[] {
+  const u = unparen(e);
+  if (u.kind === 'logical' && u.op === op) {
+    logicalOperands(u.left, op, out);
+    logicalOperands(u.right, op, out);
+  } else out.push(e);
+  return out;
+}
+
 /** The direct children of a node, in source order. */
 export function childrenOf(node: Node): Node[] {
-  switch (node.kind) {
-    case 'statement':
-      return [...(node.query ? [node.query] : []), ...node.pipes];
-    case 'event':
-      return [node.filter];
-    case 'sequence':
-      return [...node.by, ...(node.maxspan ? [node.maxspan] : []), ...node.steps, ...(node.until ? [node.until] : [])];
-    case 'sample':
-    case 'join':
-      return [...node.by, ...node.steps, ...(node.until ? [node.until] : [])];
-    case 'step':
-      return [node.filter, ...node.by, ...(node.runs ? [node.runs] : [])];
-    case 'filter':
-      return [node.category, node.condition];
-    case 'pipe':
-      return node.args;
-    case 'not':
-      return [node.operand];
-    case 'unary':
-      return [node.operand];
-    case 'logical':
-    case 'comparison':
-    case 'arithmetic':
-      return [node.left, node.right];
-    case 'in':
-      return [node.value, ...node.list];
-    case 'match':
-      return [node.value, ...node.patterns];
-    case 'call':
-      return node.args;
-    case 'paren':
-      return [node.expr];
-    default:
-      return [];
-  }
+  const out: Node[] = [];
+  appendChildren(node, out);
+  return out;
 }
 
 /**
@@ -76,7 +63,7 @@ export function walk(node: Node, visit: (node: Node, parent: Node | undefined) =
   }
 }
 
-/** childrenOf, appended to `out`. */
+/** The direct children of a node in source order, appended to `out` (walk reuses one array). */
 function appendChildren(node: Node, out: Node[]): void {
   switch (node.kind) {
     case 'statement':

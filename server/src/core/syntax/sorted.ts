@@ -1,0 +1,15 @@
+// Binary search over things in source order (tokens, comments, offsets).
+
+/** Index of the first item starting at or after `offset` (items are sorted by start). */
+export function firstAtOrAfter<T>(items: readonly T[], offset: number, startOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (startOf(items[mid]) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export const tokenStart = (t: { range: { start: number } }): number => t.range.start;
