@@ -113,11 +113,13 @@ export function runRuleTests(target: RuleTestTarget, cases: RuleTestCase[]): Rul
     return `${kind} match ${mi + 1}: ${lines.join(', ')}${m.joinKeys.length ? ` (join keys ${JSON.stringify(m.joinKeys)})` : ''}`;
   };
 
+  // Each event's explanation serves both its failure message and the clause coverage.
+  const explanations: Explanation[] = [];
+  const explained = (i: number): Explanation => (explanations[i] ??= explain(compiled, samples[i]));
   const explainText = (i: number): string => {
-    const s = samples[i];
-    const parts = [renderExplanation(explain(compiled, s))];
+    const parts = [renderExplanation(explained(i))];
     if (kind !== 'event') {
-      for (const f of stepsEventCanFill(compiled, s)) if (f.matched && !f.canFill && f.reason) parts.push(`${f.label}: ${f.reason}`);
+      for (const f of stepsEventCanFill(compiled, samples[i])) if (f.matched && !f.canFill && f.reason) parts.push(`${f.label}: ${f.reason}`);
     }
     return parts.join('\n');
   };
@@ -179,7 +181,7 @@ export function runRuleTests(target: RuleTestTarget, cases: RuleTestCase[]): Rul
   });
 
   const coverage = new CoverageCounter(leafRanges(parsed.statement));
-  for (const s of samples) coverage.add(explain(compiled, s));
+  for (let i = 0; i < samples.length; i++) coverage.add(explained(i));
   const passed = verdicts.filter((v) => v.passed).length;
   return { queryErrors: [], cases: verdicts, passed, failed: verdicts.length - passed, coverage: coverage.result(), matches: result.matches.length, ms: now() - started };
 }
