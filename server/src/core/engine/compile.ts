@@ -293,10 +293,12 @@ function compileInAny(e: InExpr, ctx: ExprContext): Pred {
     const lits = items.map((x) => (x.kind === 'literal' ? x.value : null)).filter((v): v is Scalar => v !== null);
     const fold = (s: Scalar): Scalar => (e.insensitive && typeof s === 'string' ? s.toLowerCase() : s);
     const set = new Set<Scalar>(lits.map(fold));
+    // Mixed types (a number against "42") fall back to ES's coercing comparison. A string value,
+    // the usual case, only needs the list's other-typed literals: usually none.
+    const nonStrings = lits.filter((l) => typeof l !== 'string');
     const test = (x: Scalar): boolean => {
       if (set.has(fold(x))) return true;
-      // Mixed types (a number against "42") fall back to ES's coercing comparison.
-      for (const l of lits) if (typeof l !== typeof x && compareScalars(l, x, kind) === 0) return true;
+      for (const l of typeof x === 'string' ? nonStrings : lits) if (typeof l !== typeof x && compareScalars(l, x, kind) === 0) return true;
       return false;
     };
     return (doc) => {
@@ -325,6 +327,9 @@ function compileInAny(e: InExpr, ctx: ExprContext): Pred {
 
 function compileMatchAny(e: MatchExpr, ctx: ExprContext): Pred {
   const val = compileValue(e.value, ctx);
+  // `:` and the `~` wildcard forms compare lower-cased: the value is lowered once per event, not
+  // once per pattern.
+  const lower = e.op !== 'regex' && (e.insensitive || e.op === ':');
   const tests: ((s: string) => boolean)[] = [];
   for (const p of e.patterns) {
     const u = unparen(p);
@@ -348,12 +353,12 @@ function compileMatchAny(e: MatchExpr, ctx: ExprContext): Pred {
         });
       }
     } else {
-      const w = compileWildcard(text, e.insensitive || e.op === ':');
+      const w = compileWildcard(lower ? text.toLowerCase() : text);
       tests.push((s) => w.test(s));
     }
   }
   const one = (x: Scalar): boolean => {
-    const s = stringForm(x);
+    const s = lower ? stringForm(x).toLowerCase() : stringForm(x);
     for (const t of tests) if (t(s)) return true;
     return false;
   };

@@ -7,28 +7,26 @@ export interface WildcardMatcher {
   test(value: string): boolean;
 }
 
-export function compileWildcard(pattern: string, caseInsensitive: boolean): WildcardMatcher {
-  const p = caseInsensitive ? pattern.toLowerCase() : pattern;
-  if (!p.includes('*') && !p.includes('?')) {
-    return caseInsensitive ? { test: (v) => v.toLowerCase() === p } : { test: (v) => v === p };
-  }
+/** A matcher for `p`, case-sensitive: callers comparing case-insensitively lower both sides first. */
+export function compileWildcard(p: string): WildcardMatcher {
+  if (!p.includes('*') && !p.includes('?')) return { test: (v) => v === p };
   // Fast forms for the shapes rules use most: `*x*`, `x*`, `*x`.
   const inner = p.slice(1, -1);
   if (!inner.includes('*') && !inner.includes('?') && p.length >= 2 && p[0] === '*' && p[p.length - 1] === '*') {
-    return { test: (v) => (caseInsensitive ? v.toLowerCase() : v).includes(inner) };
+    return { test: (v) => v.includes(inner) };
   }
   const head = p.slice(0, -1);
   if (p.endsWith('*') && !head.includes('*') && !head.includes('?')) {
-    return { test: (v) => (caseInsensitive ? v.toLowerCase() : v).startsWith(head) };
+    return { test: (v) => v.startsWith(head) };
   }
   const tail = p.slice(1);
   if (p.startsWith('*') && !tail.includes('*') && !tail.includes('?')) {
-    return { test: (v) => (caseInsensitive ? v.toLowerCase() : v).endsWith(tail) };
+    return { test: (v) => v.endsWith(tail) };
   }
   const pc = [...p];
   return {
     test(value: string): boolean {
-      return matchGeneral(pc, [...(caseInsensitive ? value.toLowerCase() : value)]);
+      return matchGeneral(pc, [...value]);
     },
   };
 }
