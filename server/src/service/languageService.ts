@@ -28,7 +28,7 @@ import { fieldTypeFor, schemasForRegion, samplesCatalog, type ServiceContext } f
 import { getDiagnostics } from './diagnostics';
 import { getFieldDiagnostics } from './fieldDiagnostics';
 import type { ServiceDocument } from './document';
-import { toServiceDocument } from './embedded';
+import { ruleFileOf, toServiceDocument } from './embedded';
 import { getRuleDiagnostics } from './ruleDiagnostics';
 import { getFoldingRanges } from './folding';
 import { format } from './formatting';
@@ -173,12 +173,18 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
           const c = ctx();
           return getFieldDiagnostics(p, schemasForRegion(c, region), samplesCatalog(c));
         },
-        rule: (d) =>
-          getRuleDiagnostics(d, {
+        rule: (d) => {
+          // Not a rule file: no rule checks, and no scan of the workspace's rule ids either.
+          if (!ruleFileOf(d)) return [];
+          // The parses of this version, by query (a lookup in the LRU could miss in a large export).
+          const p = parsed(d);
+          const byQuery = new Map(d.regions.map((r, i) => [r.query, p[i]]));
+          return getRuleDiagnostics(d, {
             knownRuleIds: host.knownRuleIds?.(d.uri),
             fieldExists: (name, rule) => host.catalogs.schemasFor(rule).lookup(name) !== undefined,
-            parsed: (region) => parses.get(region.query),
-          }),
+            parsed: (region) => byQuery.get(region.query) ?? parses.get(region.query),
+          });
+        },
         onError: (name, e) => host.log(`diagnostics/${name}: ${String(e)}`),
       });
     },
