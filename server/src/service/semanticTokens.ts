@@ -5,6 +5,7 @@
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { Range, Statement } from '../core/syntax/ast';
 import type { ParseResult } from '../core/syntax/parser';
+import { walk } from '../core/syntax/visit';
 import { lookupFunction } from '../core/analysis/functions';
 import type { ServiceDocument } from './document';
 import { hostText, queryRangeToHost } from './lspMapping';
@@ -25,39 +26,21 @@ interface RawToken {
 /** Is the field known to the region's schemas? undefined: no schema opinion (no modifier). */
 export type FieldKnown = (regionIndex: number, name: string) => boolean | undefined;
 
-/** Every node of the tree, depth first (any object with `kind` and `range`). */
-function* nodes(value: unknown): Generator<Record<string, unknown>> {
-  if (Array.isArray(value)) {
-    for (const v of value) yield* nodes(v);
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  const o = value as Record<string, unknown>;
-  if (typeof o.kind === 'string') yield o;
-  for (const key of Object.keys(o)) {
-    if (key === 'range' || key === 'nameRange' || key === 'opRange') continue;
-    const v = o[key];
-    if (typeof v === 'object' && v !== null) yield* nodes(v);
-  }
-}
-
 function queryTokens(statement: Statement, fieldKnown: (name: string) => boolean | undefined): RawToken[] {
   const out: RawToken[] = [];
-  for (const n of nodes(statement)) {
+  walk(statement, (n) => {
     if (n.kind === 'field') {
-      const name = n.name as string;
-      const known = fieldKnown(name);
       const mods: TokenModifier[] = [];
-      if (known === false) mods.push('unknown');
-      if (n.optional === true) mods.push('optional');
-      out.push({ range: n.range as Range, type: 'property', modifiers: mods });
+      if (fieldKnown(n.name) === false) mods.push('unknown');
+      if (n.optional) mods.push('optional');
+      out.push({ range: n.range, type: 'property', modifiers: mods });
     } else if (n.kind === 'call') {
-      const known = lookupFunction(n.name as string) !== undefined;
-      out.push({ range: n.nameRange as Range, type: 'function', modifiers: known ? ['defaultLibrary'] : ['unknown'] });
-    } else if (n.kind === 'category' && n.any !== true && n.quoted !== true) {
-      out.push({ range: n.range as Range, type: 'enumMember', modifiers: [] });
+      const known = lookupFunction(n.name) !== undefined;
+      out.push({ range: n.nameRange, type: 'function', modifiers: known ? ['defaultLibrary'] : ['unknown'] });
+    } else if (n.kind === 'category' && !n.any && !n.quoted) {
+      out.push({ range: n.range, type: 'enumMember', modifiers: [] });
     }
-  }
+  });
   return out;
 }
 
