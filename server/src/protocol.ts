@@ -1,6 +1,7 @@
 // The custom messages between the VS Code client and the language server, declared once
 // and imported by both sides. Types only: no runtime dependency on either side's library.
 import type { EngineOptions } from './core/engine/types';
+import type { ExplainStep } from './core/engine/explain';
 
 /** Request: run the rule (or the query region) of a document over sample files. */
 export const RunRuleRequest = 'eql/runRule';
@@ -74,19 +75,7 @@ export interface ExplainEventResult {
   /** For sequences and samples: why the event did not complete a match, in words. */
   notes: string[];
 }
-export interface ExplainStep {
-  label: string;
-  matched: boolean;
-  tree: ExplainNode;
-}
-export interface ExplainNode {
-  /** The clause's source text, e.g. `event.outcome == "success"`. */
-  text: string;
-  value: 'true' | 'false' | 'null';
-  /** Field values the clause compared, e.g. `event.outcome = "failure"`. */
-  detail?: string;
-  children: ExplainNode[];
-}
+export type { ExplainNode, ExplainStep } from './core/engine/explain';
 
 /** Request: find events of a run by text, for picking one to explain. */
 export const SearchEventsRequest = 'eql/searchEvents';

@@ -223,7 +223,7 @@ connection.onCodeAction(
 connection.onCodeLens(
   guard(log, 'codeLens', [], (p) => {
     const a = at(p.textDocument.uri);
-    return a ? service.codeLenses(a.doc, workspace.sampleFileCount(p.textDocument.uri)) : [];
+    return a ? service.codeLenses(a.doc, workspace.sampleFileCount()) : [];
   }),
 );
 

@@ -73,7 +73,7 @@ export class Workspace {
     return this.samples;
   }
 
-  sampleFileCount(_uri: string): number {
+  sampleFileCount(): number {
     return this.sampleFiles().length;
   }
 

@@ -21,10 +21,6 @@ export class RuleIdIndex {
     if (this.files.delete(key)) this.byId = undefined;
   }
 
-  has(key: string): boolean {
-    return this.files.has(key);
-  }
-
   /** rule_id -> the first other file using it (the file `key` itself left out). */
   others(key: string): ReadonlyMap<string, string> {
     if (!this.byId) {

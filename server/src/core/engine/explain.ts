@@ -11,15 +11,16 @@ import { compileQuery as compilePlan, CompiledPlanQuery, Plan } from './plan';
 import type { CompiledQuery, EngineOptions, SampleEvent } from './types';
 import { formatDate, renderValue, Value } from './values';
 
-/** Same shape as protocol.ts ExplainNode, so the server passes it through. */
+/** One clause of the condition and its value for an event (the server passes it to the panel as is). */
 export interface ExplainNode {
+  /** The clause's source text, e.g. `event.outcome == "success"`. */
   text: string;
   value: 'true' | 'false' | 'null';
+  /** Field values the clause compared, e.g. `event.outcome = "failure"`. */
   detail?: string;
   children: ExplainNode[];
 }
 
-/** Same shape as protocol.ts ExplainStep. */
 export interface ExplainStep {
   label: string;
   matched: boolean;
