@@ -54,9 +54,9 @@ export class RuleTestsService {
     return existsSync(testFile) || this.host.openText(toUri(testFile)) !== undefined ? { ruleFile: path, testFile } : undefined;
   }
 
-  private describe(ruleFile: string, testFile: string): RuleTestFileDto {
-    const ruleText = this.read(ruleFile);
-    const tests = parseRuleTests(this.read(testFile), testFile);
+  private describe(ruleFile: string, testFile: string, read: (path: string) => string = (p) => this.read(p)): RuleTestFileDto {
+    const ruleText = read(ruleFile);
+    const tests = parseRuleTests(read(testFile), testFile);
     const doc = TextDocument.create(toUri(ruleFile), 'plaintext', 0, ruleText);
     const rules = parseRuleFile(ruleText, ruleFile).rules.filter((r) => r.eql && r.query);
     return {
@@ -77,7 +77,8 @@ export class RuleTestsService {
     const result = testRuleFile(ruleText, pair.ruleFile, read(pair.testFile), pair.testFile);
     const doc = TextDocument.create(toUri(pair.ruleFile), 'plaintext', 0, ruleText);
     return {
-      file: this.describe(pair.ruleFile, pair.testFile),
+      // Described from the same texts that were run (the editor's, when it sent them).
+      file: this.describe(pair.ruleFile, pair.testFile, read),
       rules: result.rules.map(({ rule, label, report }) => ({
         label,
         ...(rule.rule_id ? { ruleId: rule.rule_id } : {}),
