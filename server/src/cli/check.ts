@@ -1,7 +1,7 @@
 // `eql-rules check`: the editor's diagnostics for .eql files, detection-rules TOML and Kibana
 // rule exports, from the same language service, so CI and the editor agree.
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
 import { createNodeCatalogRegistry, loadWorkspaceCatalogs } from '../io/catalogData';
@@ -13,6 +13,7 @@ import type { ServiceDocument } from '../service/document';
 import { flag, oneOf, parseArgs, UsageError } from './args';
 import { formatJson, formatSarif, formatText, type CheckedFile, type Severity } from './checkReport';
 import type { Io } from './io';
+import { languageOfFile } from './languages';
 
 export const CHECK_HELP = `Usage: eql-rules check <files or folders...> [--format text|json|sarif]
 
@@ -31,7 +32,6 @@ Options:
 Exit status: 0 no errors, 1 at least one error, 2 usage error or unreadable file.
 `;
 
-const LANGUAGE: Record<string, string> = { '.eql': 'eql', '.toml': 'toml', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 const SEVERITY: Severity[] = ['error', 'error', 'warning', 'information', 'hint'];
 
 /** Relative to the working directory when inside it, else absolute. */
@@ -54,7 +54,7 @@ function collect(paths: string[]): Input[] {
     }
     const files = walkFiles(p);
     if (files.length === 1 && files[0] === p) out.push({ path: p, explicit: true });
-    else for (const f of files) if (LANGUAGE[extname(f).toLowerCase()]) out.push({ path: f, explicit: false });
+    else for (const f of files) if (languageOfFile(f)) out.push({ path: f, explicit: false });
   }
   return out;
 }
@@ -100,7 +100,7 @@ export function runCheck(argv: string[], io: Io, version: string): number {
       unreadable++;
       continue;
     }
-    const languageId = LANGUAGE[extname(input.path).toLowerCase()] ?? 'plaintext';
+    const languageId = languageOfFile(input.path) ?? 'plaintext';
     const doc = service.document(pathToFileURL(input.path).toString(), languageId, 1, text);
     const rules = ruleFileOf(doc);
     if (doc.regions.length === 0 && !rules) {

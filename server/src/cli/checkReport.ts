@@ -1,6 +1,8 @@
 // The three outputs of `eql-rules check`: text for people, JSON for scripts, SARIF 2.1.0
 // for code-scanning uploads. Lines and columns are 1-based; end columns are exclusive.
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
+import type { Severity } from '../core/diagnostic';
+
+export type { Severity };
 
 export interface CheckedDiagnostic {
   line: number;

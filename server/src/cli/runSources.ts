@@ -1,12 +1,12 @@
 // What `eql-rules run` runs: each rule file's EQL queries (with the rule's own timestamp /
 // category / tiebreaker overrides), each .eql file, and --query.
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RuleContext } from '../service/document';
 import { ruleFileOf, toServiceDocument } from '../service/embedded';
 import { UsageError } from './args';
+import { languageOfFile } from './languages';
 
 export interface RunSource {
   /** The file name, `file#rule name` for one of several rules, or `--query`. */
@@ -17,7 +17,6 @@ export interface RunSource {
   position(offset: number): { line: number; column: number };
 }
 
-const LANGUAGE: Record<string, string> = { '.eql': 'eql', '.toml': 'toml', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
 
 export function sourcesFromFile(path: string): RunSource[] {
   let text: string;
@@ -26,7 +25,7 @@ export function sourcesFromFile(path: string): RunSource[] {
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const languageId = LANGUAGE[extname(path).toLowerCase()] ?? 'eql';
+  const languageId = languageOfFile(path) ?? 'eql';
   const doc = toServiceDocument(pathToFileURL(path).toString(), languageId, 1, text);
   if (doc.regions.length === 0) {
     const file = ruleFileOf(doc);
