@@ -142,16 +142,3 @@ export function formatDuration(ms: number): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
-
-/** Every event of a run's matches in match order, each once, for export. */
-export function matchedEvents(result: RunRuleResult): EventDto[] {
-  const seen = new Set<number>();
-  const out: EventDto[] = [];
-  for (const m of result.matches)
-    for (const e of m.events)
-      if (!e.missing && !seen.has(e.id)) {
-        seen.add(e.id);
-        out.push(e);
-      }
-  return out;
-}

@@ -4,10 +4,9 @@
 import * as vscode from 'vscode';
 import type { ClauseCoverageDto, RunRuleTestsResult } from '../../../server/src/protocol';
 import type { RuleTestController } from './controller';
+import { isCovered } from '../../../server/src/core/ruletests/coverage';
 
 export const RUN_RULE_TESTS_COMMAND = 'eqlRuleStudio.runRuleTests';
-
-const covered = (c: ClauseCoverageDto): boolean => c.true > 0 && c.false + c.null > 0;
 
 /** The lens title for a finished run. */
 export function summary(result: RunRuleTestsResult): string {
@@ -16,7 +15,7 @@ export function summary(result: RunRuleTestsResult): string {
   const clauses = result.rules.flatMap((r) => r.coverage);
   const errors = result.file.errors.length;
   const verdict = failed || errors ? `$(error) Rule tests: ${passed} passed, ${failed} failed${errors ? `, ${errors} test file error${errors === 1 ? '' : 's'}` : ''}` : `$(pass) Rule tests: ${passed} passed`;
-  return `${verdict} · clause coverage ${clauses.filter(covered).length}/${clauses.length}`;
+  return `${verdict} · clause coverage ${clauses.filter(isCovered).length}/${clauses.length}`;
 }
 
 export function clauseHover(c: ClauseCoverageDto, total: number): string {

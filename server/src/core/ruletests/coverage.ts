@@ -18,7 +18,7 @@ export interface ClauseCoverage {
 }
 
 /** A clause is covered when some test event made it true and some made it not true. */
-export function isCovered(c: ClauseCoverage): boolean {
+export function isCovered(c: Pick<ClauseCoverage, 'true' | 'false' | 'null'>): boolean {
   return c.true > 0 && c.false + c.null > 0;
 }
 
