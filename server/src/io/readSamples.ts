@@ -11,9 +11,8 @@ import { StringDecoder } from 'node:string_decoder';
 import * as nodeBuffer from 'node:buffer';
 import { SampleReader, type SampleReaderOptions } from '../core/samples/reader';
 import type { SampleError, SampleEvent } from '../core/samples/types';
+import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
 
-/** File names a folder is searched for. Files named explicitly are read whatever their name. */
-export const SAMPLE_EXTENSIONS = ['.json', '.ndjson', '.jsonl', '.log', '.gz'];
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 const CHUNK_BYTES = 1 << 20;
 /** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
@@ -53,6 +52,7 @@ export interface ReadSamplesResult {
   aborted?: boolean;
 }
 
+/** Files a folder is searched for. Files named explicitly are read whatever their name. */
 function isSampleName(name: string): boolean {
   const lower = name.toLowerCase();
   return SAMPLE_EXTENSIONS.some((e) => lower.endsWith(e));

@@ -2,8 +2,10 @@
 // heuristic for the run command (client) and the code lens's file count (server), so the
 // lens and the run always agree.
 
+/** Extensions of event files (a folder of samples is searched for these). */
+export const SAMPLE_EXTENSIONS: readonly string[] = ['.json', '.ndjson', '.jsonl', '.log', '.gz'];
 /** Event file names, as a glob segment. */
-export const EVENT_FILES = '*.{json,ndjson,jsonl,log,gz}';
+export const EVENT_FILES = `*.{${SAMPLE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 /** Folders whose event files are preferred. */
 export const SAMPLE_FOLDERS = '{samples,sample,events,fixtures,test-fixtures}';
 /** Event files inside sample-like folders, then any event file. */
