@@ -173,11 +173,6 @@ export class SequenceMachine {
     return n;
   }
 
-  /** Open join keys (for tests and diagnostics). */
-  openKeys(): number {
-    return this.states.size;
-  }
-
   private complete(p: Pending, st: KeyState): void {
     if (this.missing && this.trailingMissing) this.deferred.push({ p, st });
     else this.check(p, st);
