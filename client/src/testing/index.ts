@@ -9,7 +9,12 @@ import { registerCoverageLens } from './coverageLens';
 export function registerRuleTesting(context: vscode.ExtensionContext, client: LanguageClient): RuleTestController {
   const controller = new RuleTestController(client);
   context.subscriptions.push(controller, ...registerCoverageLens(controller), registerAddEvent(controller));
-  // List eagerly (once the server is up), so the Testing view and `testing.runAll` see the rules at once.
-  void controller.refresh().catch(() => undefined);
+  // List eagerly (once the server is up), so the Testing view and `testing.runAll` see the rules at
+  // once; but only in a workspace that has rule tests: listing walks every folder in the server.
+  // One created later is listed by the controller's file watcher.
+  void vscode.workspace
+    .findFiles('**/*.test.ndjson', '**/node_modules/**', 1)
+    .then((found) => (found.length > 0 ? controller.refresh() : undefined))
+    .then(undefined, () => undefined);
   return controller;
 }
