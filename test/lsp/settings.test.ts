@@ -62,4 +62,24 @@ describe('workspace settings and files', () => {
     await server.open(pathToFileURL(join(ws, 'rules', 'two.toml')).toString(), 'toml', text);
     await server.until(a, (d) => codes(d).includes('RULE304'));
   });
+
+  it('a rule file written on disk with an open rule\'s id (a watched-file change) re-checks the open one', async () => {
+    const text = readFixture('test-fixtures/rules/aws_rds_db_instance_restored.toml').replace(/rule_id = "[^"]+"/, 'rule_id = "22222222-3333-4444-8555-666666666666"');
+    const a = pathToFileURL(join(ws, 'rules', 'three.toml')).toString();
+    assert.deepEqual(codes(await server.open(a, 'toml', text)).filter((c) => String(c).startsWith('RULE')), []);
+    const onDisk = join(ws, 'rules', 'four.toml');
+    writeFileSync(onDisk, text);
+    await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(onDisk).toString(), type: 1 }] });
+    await server.until(a, (d) => codes(d).includes('RULE304'));
+  });
+
+  it('a sample file created on disk (a watched-file change) is counted by the run lens', async () => {
+    const uri = pathToFileURL(join(ws, 'lens.eql')).toString();
+    const created = join(ws, 'logs', 'c.ndjson');
+    writeFileSync(created, '{"@timestamp":"2024-01-01T00:00:02Z","event":{"action":"z"}}\n');
+    await server.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(created).toString(), type: 1 }] });
+    const title = async () => (await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }))[0].command?.title;
+    for (let i = 0; i < 50 && (await title()) !== '▶ Run on samples · 3 files'; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await title(), '▶ Run on samples · 3 files');
+  });
 });

@@ -155,13 +155,12 @@ documents.onDidClose(
 
 connection.onDidChangeWatchedFiles(
   guardVoid(log, 'didChangeWatchedFiles', async (params) => {
-    const uris = params.changes.map((c) => c.uri);
-    const affected = schemaSources.affected(uris);
+    const affected = schemaSources.affected(params.changes.map((c) => c.uri));
+    // First, so a created or deleted sample file is in the list the samples catalog is read from.
+    const changed = workspace.filesChanged(params.changes);
     if (affected.schemas) schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
-    if (workspace.filesChanged(uris)) {
-      if (affected.samples) await schemaSources.loadSamples(workspace.sampleFiles());
-      recheckAll();
-    }
+    if (affected.samples) await schemaSources.loadSamples(workspace.sampleFiles());
+    if (changed || affected.schemas || affected.samples) recheckAll();
   }),
 );
 

@@ -6,6 +6,7 @@ import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { globFiles, walkFiles } from '../io/walkFiles';
 import { ANY_EVENT_FILE_GLOB, SAMPLE_FOLDER_GLOB, isLikelySampleFile } from '../core/samples/discovery';
+import { FileChangeType } from 'vscode-languageserver/node';
 import { RuleIdIndex } from '../service/ruleIdIndex';
 import type { ServerSettings } from './settings';
 import { DEFAULT_SERVER_SETTINGS } from './settings';
@@ -86,19 +87,19 @@ export class Workspace {
     return path;
   }
 
-  private scanFile(path: string): void {
+  /** Indexes a rule file's ids from disk (not while it is open); true when they changed. */
+  private scanFile(path: string): boolean {
     const uri = pathToFileURL(path).toString();
-    if (this.open.has(uri)) return;
+    if (this.open.has(uri)) return false;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch {
-      this.ruleIds.delete(uri);
-      return;
+      return this.ruleIds.delete(uri);
     }
     // A regex is enough to index ids; the full parse happens when the file is opened.
     const ids = [...text.matchAll(/^[ \t]*rule_id[ \t]*=[ \t]*["']([^"'\n]+)["']/gm)].map((m) => m[1]);
-    this.ruleIds.set(uri, this.displayName(path), ids);
+    return this.ruleIds.set(uri, this.displayName(path), ids);
   }
 
   /** rule_id -> another file using it, for the document `uri` (the workspace's *.toml scanned once, lazily). */
@@ -125,14 +126,21 @@ export class Workspace {
     else this.ruleIds.delete(uri);
   }
 
-  /** Forgets what the changed files invalidate; true when open documents should be re-checked. */
-  filesChanged(uris: string[]): boolean {
-    if (uris.length === 0) return false;
-    this.samples = undefined;
-    for (const uri of uris) {
-      const path = toPath(uri);
-      if (path && path.endsWith('.toml') && this.scanned) this.scanFile(path);
+  /**
+   * Forgets what the changed files invalidate; true when open documents should be re-checked: the
+   * sample files (counted by the run lens) were created or deleted, or the workspace's rule ids
+   * changed. Saving a file changes neither, so it re-checks nothing.
+   */
+  filesChanged(changes: readonly { uri: string; type: FileChangeType }[]): boolean {
+    let changed = false;
+    for (const c of changes) {
+      if (c.type !== FileChangeType.Changed) {
+        this.samples = undefined;
+        changed = true;
+      }
+      const path = toPath(c.uri);
+      if (path && path.endsWith('.toml') && this.scanned && this.scanFile(path)) changed = true;
     }
-    return true;
+    return changed;
   }
 }

@@ -17,8 +17,11 @@ export class RuleIdIndex {
     return true;
   }
 
-  delete(key: string): void {
-    if (this.files.delete(key)) this.byId = undefined;
+  /** True when the key had ids. */
+  delete(key: string): boolean {
+    if (!this.files.delete(key)) return false;
+    this.byId = undefined;
+    return true;
   }
 
   /** rule_id -> the first other file using it (the file `key` itself left out). */
