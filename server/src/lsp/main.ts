@@ -104,9 +104,9 @@ async function applySettings(): Promise<void> {
   // Extra catalogs come after the first diagnostics: they refine, they must not delay.
   setTimeout(
     guardVoid(log, 'schemaSources', async () => {
-      schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
-      await schemaSources.loadSamples(workspace.sampleFiles());
-      recheckAll();
+      const schemas = schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
+      const samples = await schemaSources.loadSamples(workspace.sampleFiles());
+      if (schemas || samples) recheckAll();
     }),
     50,
   );

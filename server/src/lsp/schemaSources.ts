@@ -14,27 +14,32 @@ const MAX_SAMPLE_EVENTS = 5_000;
 export class SchemaSources {
   private files = new Set<string>();
   private sampleFiles = new Set<string>();
+  private hasExtra = false;
+  private hasSamples = false;
 
   constructor(
     private readonly catalogs: CatalogRegistry,
     private readonly log: (m: string) => void,
   ) {}
 
-  /** Schema files of the workspace and the setting; returns whether anything was loaded. */
+  /** Schema files of the workspace and the setting; false when there were none before or now (nothing to re-check). */
   loadSchemas(root: string | undefined, schemaFiles: string[]): boolean {
     const loaded = loadWorkspaceCatalogs(root, schemaFiles);
     for (const e of loaded.errors) this.log(`schema file ${e.file}:${e.line}:${e.column}: ${e.message}`);
     this.files = new Set(loaded.files);
     this.catalogs.setExtra(loaded.catalogs);
-    return loaded.catalogs.length > 0 || schemaFiles.length > 0;
+    const had = this.hasExtra;
+    this.hasExtra = loaded.catalogs.length > 0;
+    return had || this.hasExtra;
   }
 
-  /** Fields seen in the first events of the sample files. */
-  async loadSamples(paths: string[]): Promise<void> {
+  /** Fields seen in the first events of the sample files; false when there were none before or now. */
+  async loadSamples(paths: string[]): Promise<boolean> {
+    const had = this.hasSamples;
     this.sampleFiles = new Set(paths);
     if (paths.length === 0) {
-      this.catalogs.setSamples(undefined);
-      return;
+      this.setSampleEvents([]);
+      return had;
     }
     const events: SampleEvent[] = [];
     const abort = new AbortController();
@@ -46,12 +51,14 @@ export class SchemaSources {
       },
     });
     this.setSampleEvents(events);
+    return had || this.hasSamples;
   }
 
   /** After a run: the events the user actually runs on describe the samples best. */
   setSampleEvents(events: Iterable<SampleEvent>): void {
     const list = [...events].slice(0, MAX_SAMPLE_EVENTS);
-    this.catalogs.setSamples(list.length > 0 ? catalogFromSamples(list) : undefined);
+    this.hasSamples = list.length > 0;
+    this.catalogs.setSamples(this.hasSamples ? catalogFromSamples(list) : undefined);
   }
 
   /** Which of the changed files feed the catalogs. */
