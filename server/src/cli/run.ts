@@ -10,6 +10,7 @@ import { displayPath } from './check';
 import type { Io } from './io';
 import { formatRunJson, formatRunNdjson, formatRunTable, type SourceResult } from './runOutput';
 import { sourceFromQuery, sourcesFromFile, type RunSource } from './runSources';
+import { ruleFieldOptions } from '../service/document';
 
 export const DEFAULT_SIZE = 10_000;
 
@@ -90,9 +91,11 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
   for (const src of sources) {
     const options: EngineOptions = {
       ...base,
-      timestampField: flag(args, 'timestamp-field') ?? src.rule?.timestampField,
-      tiebreakerField: flag(args, 'tiebreaker-field') ?? src.rule?.tiebreakerField,
-      eventCategoryField: flag(args, 'event-category-field') ?? src.rule?.eventCategoryField,
+      ...ruleFieldOptions(src.rule, {
+        timestampField: flag(args, 'timestamp-field'),
+        tiebreakerField: flag(args, 'tiebreaker-field'),
+        eventCategoryField: flag(args, 'event-category-field'),
+      }),
     };
     const out = await runOnSamples({ query: src.query, samples: events, options, onProgress: (p) => progress(src.source, p) });
     progress.done();

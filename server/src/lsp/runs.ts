@@ -17,7 +17,7 @@ import type {
   SearchEventsParams,
   SearchEventsResult,
 } from '../protocol';
-import type { ServiceDocument } from '../service/document';
+import { ruleFieldOptions, type ServiceDocument } from '../service/document';
 import { hostText } from '../service/lspMapping';
 
 /** A preview, not an alert budget: enough matches that the panel shows everything interesting. */
@@ -51,9 +51,7 @@ export class RunService {
     const rule = region.rule;
     const o = params.options ?? {};
     const options: EngineOptions = {
-      timestampField: o.timestampField ?? rule?.timestampField,
-      tiebreakerField: o.tiebreakerField ?? rule?.tiebreakerField,
-      eventCategoryField: o.eventCategoryField ?? rule?.eventCategoryField,
+      ...ruleFieldOptions(rule, o),
       size: o.size ?? PREVIEW_SIZE,
       resultPosition: o.resultPosition,
       maxSamplesPerKey: o.maxSamplesPerKey,

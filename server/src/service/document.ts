@@ -3,6 +3,7 @@
 // works per region in query offsets and maps back to the host with the region's map, so
 // the query features never need to know what the host format is.
 import type { Range } from '../core/syntax/ast';
+import type { EngineOptions } from '../core/engine/types';
 
 export interface QueryRegion {
   /** The EQL text, unescaped (for JSON hosts) — what the parser sees. */
@@ -26,6 +27,17 @@ export interface RuleContext {
   timestampField?: string;
   eventCategoryField?: string;
   tiebreakerField?: string;
+}
+
+type FieldOptions = Pick<EngineOptions, 'timestampField' | 'tiebreakerField' | 'eventCategoryField'>;
+
+/** The fields a rule runs with (its overrides), each replaced by an explicit choice (a CLI flag, a run option). */
+export function ruleFieldOptions(rule: RuleContext | undefined, chosen: FieldOptions = {}): FieldOptions {
+  return {
+    timestampField: chosen.timestampField ?? rule?.timestampField,
+    tiebreakerField: chosen.tiebreakerField ?? rule?.tiebreakerField,
+    eventCategoryField: chosen.eventCategoryField ?? rule?.eventCategoryField,
+  };
 }
 
 export interface ServiceDocument {
