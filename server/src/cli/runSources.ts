@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RuleContext } from '../service/document';
 import { ruleFileOf, toServiceDocument } from '../service/embedded';
+import { hostText, queryRangeToHost } from '../service/lspMapping';
 import { UsageError } from './args';
 import { languageOfFile } from './languages';
 
@@ -32,7 +33,7 @@ export function sourcesFromFile(path: string): RunSource[] {
     const why = file && file.rules.length > 0 ? 'it holds no EQL query' : 'it is not an EQL query or rule file';
     throw new UsageError(`cannot run ${path}: ${why}`);
   }
-  const host = TextDocument.create(doc.uri, languageId, 1, text);
+  const host = hostText(doc);
   return doc.regions.map((region) => {
     const name = doc.regions.length > 1 ? `${path}#${region.rule?.name ?? doc.regions.indexOf(region)}` : path;
     return {
@@ -40,7 +41,7 @@ export function sourcesFromFile(path: string): RunSource[] {
       query: region.query,
       rule: region.rule,
       position(offset: number) {
-        const p = host.positionAt(region.toHost(Math.max(0, Math.min(offset, region.query.length))));
+        const p = host.positionAt(queryRangeToHost(region, { start: offset, end: offset }).start);
         return { line: p.line + 1, column: p.character + 1 };
       },
     };

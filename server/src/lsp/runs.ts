@@ -18,7 +18,7 @@ import type {
   SearchEventsResult,
 } from '../protocol';
 import { ruleFieldOptions, type ServiceDocument } from '../service/document';
-import { hostText } from '../service/lspMapping';
+import { hostText, queryRangeToHost } from '../service/lspMapping';
 
 /** A preview, not an alert budget: enough matches that the panel shows everything interesting. */
 export const PREVIEW_SIZE = 10_000;
@@ -96,7 +96,7 @@ export class RunService {
       fields: out.fields,
       fieldPresence: out.fieldPresence,
       queryErrors: out.queryErrors.map((d) => {
-        const p = host.positionAt(region.toHost(Math.min(d.range.start, region.query.length)));
+        const p = host.positionAt(queryRangeToHost(region, d.range).start);
         return { line: p.line + 1, column: p.character + 1, message: `${d.code} ${d.message}` };
       }),
       maxspanMs: q?.kind === 'sequence' ? q.maxspan?.ms : undefined,
