@@ -266,9 +266,10 @@ function isEqlRuleObject(v: Record<string, unknown>): boolean {
   return typeof v.query === 'string' && (v.language === 'eql' || v.type === 'eql');
 }
 
-function kibanaRule(text: string, fileName: string, format: RuleFileFormat, node: JsonNode & { kind: 'object' }): RuleInfo {
+/** `value` is `node` as plain data (the caller has it already). */
+function kibanaRule(text: string, fileName: string, format: RuleFileFormat, node: JsonNode & { kind: 'object' }, value: Record<string, unknown>): RuleInfo {
   const info = emptyRule(format, fileName, node.range, text);
-  fillFields(info, plain(node) as Record<string, unknown>, undefined);
+  fillFields(info, value, undefined);
   const locations = new Map<string, Located>();
   const walk = (n: JsonNode, path: string, key: Range | undefined) => {
     locations.set(path, { key, value: n.range, entry: { start: key?.start ?? n.range.start, end: n.range.end } });
@@ -295,7 +296,9 @@ function parseKibana(text: string, fileName: string, format: RuleFileFormat): Pa
   const errors: Diagnostic[] = [];
   const rules: RuleInfo[] = [];
   const take = (node: JsonNode, fmt: RuleFileFormat) => {
-    if (node.kind === 'object' && isEqlRuleObject(plain(node) as Record<string, unknown>)) rules.push(kibanaRule(text, fileName, fmt, node));
+    if (node.kind !== 'object') return;
+    const value = plain(node) as Record<string, unknown>;
+    if (isEqlRuleObject(value)) rules.push(kibanaRule(text, fileName, fmt, node, value));
   };
   if (format === 'kibana-json') {
     const r = parseJson(text);
