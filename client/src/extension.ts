@@ -2,25 +2,24 @@
 // registers the run/results-panel commands, which talk to the server through the client.
 import * as vscode from 'vscode';
 import { registerPanelCommands } from './commands';
-import { clientStarted, createLanguageClient, getClient } from './languageClient';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createLanguageClient } from './languageClient';
 import { registerSchemaStatus } from './statusBar';
 import { registerRuleTesting } from './testing';
 
+let client: LanguageClient | undefined;
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const client = createLanguageClient(context);
-  registerSchemaStatus(context, client);
+  const c = createLanguageClient(context);
+  client = c;
+  registerSchemaStatus(context, c);
   // Commands exist before the server is up so the code lens / palette never hit "command not found".
-  registerPanelCommands(context, client);
-  registerRuleTesting(context, client);
-  context.subscriptions.push({ dispose: () => void client.stop() });
-  await client.start();
-  clientStarted(client);
+  registerPanelCommands(context, c);
+  registerRuleTesting(context, c);
+  await c.start();
 }
 
-export async function deactivate(): Promise<void> {
-  try {
-    await getClient().stop();
-  } catch {
-    // never started
-  }
+/** VS Code waits for this promise: the server shuts down cleanly. */
+export function deactivate(): Promise<void> | undefined {
+  return client?.stop();
 }

@@ -1,15 +1,9 @@
-// Starts the EQL language server (dist/server.js) over IPC and keeps the one client
-// instance, so the panel and command code can reach the server without owning its life.
+// The client of the EQL language server (dist/server.js, over IPC). Requests sent while it is
+// still starting wait for the start (vscode-languageclient does), so callers need no ready signal.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-
-let client: LanguageClient | undefined;
-let resolveReady: ((c: LanguageClient) => void) | undefined;
-const ready = new Promise<LanguageClient>((resolve) => {
-  resolveReady = resolve;
-});
 
 /** Files the server works on. Plain TOML and JSON are included because rule files come in
  * both; the server answers with nothing for files that hold no rule. */
@@ -40,22 +34,5 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     },
     outputChannelName: 'EQL Rule Studio',
   };
-  client = new LanguageClient('eqlRuleStudio', 'EQL Language Server', serverOptions, clientOptions);
-  return client;
-}
-
-/** Marks the client as started; code waiting in `whenClientReady` continues. */
-export function clientStarted(c: LanguageClient): void {
-  resolveReady?.(c);
-}
-
-/** The running language client. Throws before activation has created it. */
-export function getClient(): LanguageClient {
-  if (!client) throw new Error('EQL language client is not started yet');
-  return client;
-}
-
-/** Resolves once the language server is up and answering. */
-export function whenClientReady(): Promise<LanguageClient> {
-  return ready;
+  return new LanguageClient('eqlRuleStudio', 'EQL Language Server', serverOptions, clientOptions);
 }

@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ListRuleTestsRequest, RunRuleTestsRequest } from '../../../server/src/protocol';
 import type { ListRuleTestsResult, LspRangeDto, RuleTestFileDto, RuleTestRunDto, RunRuleTestsResult } from '../../../server/src/protocol';
-import { whenClientReady } from '../languageClient';
 
 const toRange = (r: LspRangeDto): vscode.Range => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 const lineRange = (line: number): vscode.Range => new vscode.Range(line - 1, 0, line - 1, Number.MAX_SAFE_INTEGER);
@@ -53,7 +52,6 @@ export class RuleTestController implements vscode.Disposable {
   refresh(): Promise<void> {
     this.listing ??= (async () => {
       try {
-        await whenClientReady();
         const uris = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
         const r = await this.client.sendRequest<ListRuleTestsResult>(ListRuleTestsRequest, { uris });
         const seen = new Set<string>();
