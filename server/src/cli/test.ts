@@ -28,12 +28,12 @@ Exit status: 0 all tests pass, 1 a test failed or a test file is invalid, 2 usag
 const SPECS = { reporter: { value: true } };
 
 /** Rule/test pairs under the given paths. */
-export function findRuleTests(paths: string[]): { pairs: { ruleFile: string; testFile: string }[]; orphans: string[] } {
+export async function findRuleTests(paths: string[]): Promise<{ pairs: { ruleFile: string; testFile: string }[]; orphans: string[] }> {
   const files = new Set<string>();
   for (const p of paths) {
     if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
     if (statSync(p).isDirectory()) {
-      for (const f of walkFiles(p)) files.add(f);
+      for (const f of await walkFiles(p)) files.add(f);
       continue;
     }
     // A named file brings its partner: a rule its tests, tests their rule.
@@ -50,7 +50,7 @@ export function findRuleTests(paths: string[]): { pairs: { ruleFile: string; tes
   return pairRuleTests([...files]);
 }
 
-export function runTestCommand(argv: string[], io: Io): number {
+export async function runTestCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, SPECS);
   if (args.help) {
     io.out(TEST_HELP);
@@ -58,7 +58,7 @@ export function runTestCommand(argv: string[], io: Io): number {
   }
   const reporter = oneOf(args, 'reporter', ['text', 'junit'] as const, 'text');
   const paths = args.positionals.length ? args.positionals : ['.'];
-  const { pairs, orphans } = findRuleTests(paths);
+  const { pairs, orphans } = await findRuleTests(paths);
   if (pairs.length === 0 && orphans.length === 0) throw new UsageError(`no rule tests (*.test.ndjson beside a rule file) under ${paths.join(', ')}`);
 
   const results: { result: RuleFileTestResult; ms: number }[] = [];

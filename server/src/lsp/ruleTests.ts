@@ -28,9 +28,9 @@ export class RuleTestsService {
     return this.host.openText(toUri(path)) ?? readFileSync(path, 'utf8');
   }
 
-  list(params: ListRuleTestsParams): ListRuleTestsResult {
+  async list(params: ListRuleTestsParams): Promise<ListRuleTestsResult> {
     const files: string[] = [];
-    for (const uri of params.uris) files.push(...walkFiles(toPath(uri)));
+    for (const uri of params.uris) files.push(...(await walkFiles(toPath(uri))));
     const { pairs } = pairRuleTests(files);
     const out: RuleTestFileDto[] = [];
     for (const p of pairs) {
