@@ -136,7 +136,7 @@ export function* formatRunTable(
   const skipped = inputs.files.filter((f) => !f.used);
   if (inputs.files.length > 0 && (skipped.length > 0 || inputs.files.some((f) => f.reason))) {
     const used = inputs.files.length - skipped.length;
-    out.push(`sample files: ${plural(used, 'file')} read${skipped.length ? `, ${skipped.length} without events` : ''}:`);
+    out.push(`sample files: ${plural(used, 'file')} read${skipped.length ? `, ${skipped.length} skipped` : ''}:`);
     for (const f of inputs.files.filter((x) => x.reason)) out.push(`  ${f.used ? 'read   ' : 'skipped'} ${short(f.file)}: ${f.reason}`);
     out.push('');
   }

@@ -54,6 +54,8 @@ let counter = 0;
 export class RunService {
   private last: LastRun | undefined;
 
+  constructor(private readonly limits: { maxResultChars: number } = { maxResultChars: MAX_RESULT_CHARS }) {}
+
   async runRule(doc: ServiceDocument, params: RunRuleParams, token: CancellationToken, progress?: ProgressSink): Promise<RunRuleResult> {
     const index = params.regionIndex ?? 0;
     const region = doc.regions[index];
@@ -98,13 +100,13 @@ export class RunService {
     for (const m of out.result.matches) {
       const dto: MatchDto = { kind: m.kind, joinKeys: m.joinKeys, events: m.events.map((e) => (e.event ? toDto(e.event, timestamp) : { id: -1, missing: true })) };
       chars += JSON.stringify(dto).length;
-      if (chars > MAX_RESULT_CHARS && matches.length > 0) break;
+      if (chars > this.limits.maxResultChars && matches.length > 0) break;
       matches.push(dto);
     }
     const total = out.result.matches.length;
     const truncated =
       matches.length < total
-        ? { sent: matches.length, total, note: `Showing the first ${matches.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} matches (${Math.round(MAX_RESULT_CHARS / 1024 / 1024)} MB); export all to a file to see the rest.` }
+        ? { sent: matches.length, total, note: `Showing the first ${matches.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} matches (${Math.max(1, Math.round(this.limits.maxResultChars / 1024 / 1024))} MB); export all to a file to see the rest.` }
         : undefined;
     return {
       sampleFiles: sampleFileDtos(out),
