@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { CLI, cli, cliInProcess, json } from './helpers';
+import { CLI, cliInProcess, json } from './helpers';
 import { ensureBuilt } from '../lsp/harness';
 import { formatRunJson } from '../../server/src/cli/runOutput';
 import type { Match } from '../../server/src/core/engine';

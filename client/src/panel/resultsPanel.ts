@@ -15,6 +15,7 @@ export interface PanelActions {
   chooseSamples(): void;
   explain(runId: string, eventId: number): Promise<ExplainEventResult>;
   search(runId: string, text: string, limit: number): Promise<SearchEventsResult>;
+  exportAll(runId: string, source: string): Promise<void>;
 }
 
 /** The document and query region the panel shows results for (live preview re-runs it on save). */
@@ -114,6 +115,9 @@ export class ResultsPanel {
           break;
         case 'export':
           if (this.last) await exportMatches(this.last.result, m.format);
+          break;
+        case 'exportAll':
+          if (this.last) await this.actions.exportAll(this.last.result.runId, this.last.result.source);
           break;
         case 'copy':
           await vscode.env.clipboard.writeText(m.text);
