@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SampleFilesRequest } from '../../server/src/protocol';
 import type { SampleFilesParams, SampleFilesResult } from '../../server/src/protocol';
+import { SAMPLE_EXTENSIONS } from '../../server/src/core/samples/discovery';
 
 const STATE_KEY = 'eqlRuleStudio.chosenSamples';
 
@@ -54,7 +55,7 @@ export async function chooseSamples(context: vscode.ExtensionContext): Promise<b
       canSelectMany: true,
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
       openLabel: folders ? 'Add folders' : 'Add files',
-      filters: folders ? undefined : { 'Event files': ['json', 'ndjson', 'jsonl', 'log', 'gz'], 'All files': ['*'] },
+      filters: folders ? undefined : { 'Event files': SAMPLE_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] },
     });
     return uris?.length ? save([...current, ...uris.map((u) => u.fsPath)]) : false;
   };

@@ -3,7 +3,7 @@
 // clause coverage, or JUnit XML for CI. Exit 1 on any failed test or broken test file.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { caseLabel, isCovered, isRuleTestFile, pairRuleTests, ruleFilesFor, testFileFor, testRuleFile, type RuleFileTestResult } from '../core/ruletests';
+import { caseLabel, isCovered, isRuleTestFile, pairFor, pairRuleTests, ruleFilesFor, testFileFor, testRuleFile, type RuleFileTestResult } from '../core/ruletests';
 import { walkFiles } from '../io/walkFiles';
 import { oneOf, parseArgs, UsageError } from './args';
 import { displayPath } from './check';
@@ -37,15 +37,12 @@ export async function findRuleTests(paths: string[]): Promise<{ pairs: { ruleFil
       continue;
     }
     // A named file brings its partner: a rule its tests, tests their rule.
-    if (isRuleTestFile(p)) {
-      files.add(p);
-      for (const r of ruleFilesFor(p)) if (existsSync(r)) files.add(r);
-    } else {
-      const t = testFileFor(p);
-      if (!existsSync(t)) throw new UsageError(`${p} has no tests: expected ${t}`);
-      files.add(p);
-      files.add(t);
-    }
+    const pair = pairFor(p, existsSync);
+    if (pair) {
+      files.add(pair.ruleFile);
+      files.add(pair.testFile);
+    } else if (isRuleTestFile(p)) files.add(p); // reported as an orphan
+    else throw new UsageError(`${p} has no tests: expected ${testFileFor(p)}`);
   }
   return pairRuleTests([...files]);
 }
