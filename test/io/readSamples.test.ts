@@ -65,6 +65,9 @@ test('reads every format, gunzips by magic bytes, numbers events across files, r
   assert.match(r.errors[0].message, /not closed/);
   assert.deepEqual([rel(r.errors[1].file), r.errors[1].line], ['a/d/bad.gz', 1]);
   assert.match(r.errors[1].message, /cannot decompress/);
+  const why = Object.fromEntries((r.read ?? []).map((f) => [rel(f.file), whyNoEvents(f)]));
+  assert.match(why['a/d/bad.gz'] ?? '', /^0 events: cannot decompress: /);
+  assert.equal(why['a/1.ndjson'], undefined);
 });
 
 test('the async iterator yields the same events lazily and fills the result', async () => {

@@ -39,6 +39,8 @@ export interface SampleFileInfo {
   notes: string[];
   /** Events without the run's timestamp field (filled by the run; such events can never match). */
   noTimestamp?: number;
+  /** Why the file could not be read (or decompressed) to its end. */
+  failure?: string;
 }
 
 export interface ReadSamplesOptions {
@@ -200,6 +202,7 @@ export async function* fileEvents(
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     info.errors++;
+    info.failure = `${info.gzip ? 'cannot decompress' : 'cannot read'}: ${why}`;
     onError({ file: name, line: 1, column: 1, message: `${info.gzip ? 'cannot decompress' : 'cannot read'} ${basename(name)}: ${why}` });
   } finally {
     opened?.close();
@@ -313,6 +316,7 @@ export async function readSampleFiles(paths: string[], options: ReadSamplesOptio
 /** Why a file that was read gave no events, or undefined when it gave some. */
 export function whyNoEvents(info: SampleFileInfo): string | undefined {
   if (info.events > 0) return undefined;
+  if (info.failure) return `0 events: ${info.failure}`;
   if (info.notes.length) return `0 events: ${info.notes.join('; ')}`;
   if (info.errors > 0) return '0 events: not readable as JSON (see the errors)';
   return info.bytes === 0 ? '0 events: empty file' : '0 events';
