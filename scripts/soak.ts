@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   const dir = keep || mkdtempSync(join(tmpdir(), 'eql-soak-'));
   mkdirSync(dir, { recursive: true });
   const preload = join(dir, 'rss.cjs');
-  writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nmaxRSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\\n`));\n");
+  writeFileSync(
+    preload,
+    "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`\\nmaxRSS ${Math.round(u.maxRSS / 1024)} MB cpu ${((u.userCPUTime + u.systemCPUTime) / 1e6).toFixed(1)} s\\n`); });\n",
+  );
 
   const events = Math.round((GB * 1e9) / RECORD);
   // 3 accounts x 4 regions x 2 days, a file per 15 minutes (96 a day)
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
       const r = spawnSync(process.execPath, ['-r', preload, CLI, 'run', '--query', q, '--events', input, '--format', 'json'], { encoding: 'utf8', maxBuffer: 256 << 20 });
       const s = (Date.now() - started) / 1000;
       const rss = Number(/maxRSS (\d+) MB/.exec(r.stderr)?.[1] ?? NaN);
+      const cpu = /cpu ([\d.]+) s/.exec(r.stderr)?.[1] ?? '?';
       let summary = `exit ${r.status}`;
       try {
         const out = JSON.parse(r.stdout) as { results: { matches: unknown[]; stats: { events: number }; notes?: string[] }[] };
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
       }
       const ok = r.status === 0 && rss <= BUDGET_MB;
       if (!ok) failed = true;
-      const row = `${ok ? 'ok  ' : 'FAIL'} ${inputName} · ${name}: ${s.toFixed(1)} s, peak RSS ${rss} MB (budget ${BUDGET_MB}) · ${summary}`;
+      const row = `${ok ? 'ok  ' : 'FAIL'} ${inputName} · ${name}: ${s.toFixed(1)} s (CPU ${cpu} s), peak RSS ${rss} MB (budget ${BUDGET_MB}) · ${summary}`;
       rows.push(row);
       console.log(row);
     }
