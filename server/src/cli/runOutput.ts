@@ -128,7 +128,13 @@ export function* formatRunTable(
         rows.push([...lead, ...COLUMNS.map((c) => cell(c.value(doc))), `${short(e.event.source.file)}:${e.event.source.line}`]);
       }
     });
-    for (const l of table(header, rows)) out.push(`  ${l}`);
+    for (const l of table(header, rows)) {
+      out.push(`  ${l}`);
+      if (out.length >= 10_000) {
+        yield out.join('\n') + '\n';
+        out.length = 0;
+      }
+    }
     out.push('');
     yield out.join('\n') + '\n';
     out.length = 0;
