@@ -13,8 +13,7 @@ import type { Diagnostic } from '../diagnostic';
 import { lookupFunction } from '../analysis/functions';
 import { FieldTypes, resolveField, Doc } from './fields';
 import { FnImpl, arith, implFor } from './functions';
-import { compileLuceneRegex, RegexSyntaxError } from './regex';
-import { compileWildcard } from './wildcard';
+import { compileMatchPattern, patternErrorRange, wildcardLowers } from './pattern';
 import { Kind, Scalar, Value, compareScalars, parseDate, stringForm } from './values';
 import { ipKey } from './ip';
 
@@ -329,7 +328,7 @@ function compileMatchAny(e: MatchExpr, ctx: ExprContext): Pred {
   const val = compileValue(e.value, ctx);
   // `:` and the `~` wildcard forms compare lower-cased: the value is lowered once per event, not
   // once per pattern.
-  const lower = e.op !== 'regex' && (e.insensitive || e.op === ':');
+  const lower = wildcardLowers(e.op, e.insensitive);
   const tests: ((s: string) => boolean)[] = [];
   for (const p of e.patterns) {
     const u = unparen(p);
@@ -337,24 +336,10 @@ function compileMatchAny(e: MatchExpr, ctx: ExprContext): Pred {
       error(ctx, p, `the pattern of ${e.op} must be a string literal`);
       continue;
     }
-    const text = u.value;
-    if (e.op === 'regex') {
-      try {
-        const rx = compileLuceneRegex(text, e.insensitive);
-        tests.push((s) => rx.test(s));
-      } catch (err) {
-        const off = err instanceof RegexSyntaxError ? err.offset : 0;
-        const start = Math.min(u.range.start + 1 + off, u.range.end);
-        ctx.errors.push({
-          range: { start, end: Math.min(start + 1, u.range.end) },
-          severity: 'error',
-          code: 'EQL502',
-          message: (err as Error).message,
-        });
-      }
-    } else {
-      const w = compileWildcard(lower ? text.toLowerCase() : text);
-      tests.push((s) => w.test(s));
+    try {
+      tests.push(compileMatchPattern(e.op, u.value, e.insensitive));
+    } catch (err) {
+      ctx.errors.push({ range: patternErrorRange(err, u.range), severity: 'error', code: 'EQL502', message: (err as Error).message });
     }
   }
   const one = (x: Scalar): boolean => {

@@ -1,7 +1,10 @@
 // EQL wildcard patterns (`:`, `like`, `like~`): `*` is any run of characters, `?` exactly one; every
 // other character is literal (Elasticsearch escapes backslashes when it builds the Lucene wildcard
-// query, so there is no escape character). Anchored: the whole value must match. The two-pointer
-// scan remembers only the last `*`, so matching is O(n·m) at worst and never exponential.
+// query, so there is no escape character). Anchored: the whole value must match. The common shapes
+// (`x`, `*x*`, `x*`, `*x`) are string operations; every other pattern is a DFA (regex.ts), so matching
+// is one step per character, and a pattern whose automaton is too large is refused as Elasticsearch
+// refuses it (RegexSyntaxError with `tooComplex`).
+import { compileWildcardAutomaton } from './regex';
 
 export interface WildcardMatcher {
   test(value: string): boolean;
@@ -23,31 +26,5 @@ export function compileWildcard(p: string): WildcardMatcher {
   if (p.startsWith('*') && !tail.includes('*') && !tail.includes('?')) {
     return { test: (v) => v.endsWith(tail) };
   }
-  const pc = [...p];
-  return {
-    test(value: string): boolean {
-      return matchGeneral(pc, [...value]);
-    },
-  };
-}
-
-function matchGeneral(p: string[], s: string[]): boolean {
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (i < s.length) {
-    if (j < p.length && (p[j] === '?' || (p[j] !== '*' && p[j] === s[i]))) {
-      i++;
-      j++;
-    } else if (j < p.length && p[j] === '*') {
-      star = j++;
-      mark = i;
-    } else if (star !== -1) {
-      j = star + 1;
-      i = ++mark;
-    } else return false;
-  }
-  while (j < p.length && p[j] === '*') j++;
-  return j === p.length;
+  return compileWildcardAutomaton(p);
 }
