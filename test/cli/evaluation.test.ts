@@ -80,4 +80,16 @@ describe('evaluation errors', () => {
     assert.match(r.stdout + r.stderr, /deep\.test\.ndjson:2:19: error TEST403/);
     assert.match(r.stdout + r.stderr, /1 passed, 0 failed/);
   });
+
+  test('check and run refuse a pattern too complex to determinize with the same located error', () => {
+    const rule = join(tmp, 'nested.eql');
+    writeFileSync(rule, 'any where process.name regex "a{0,100}{0,100}"\n');
+    const c = cli('check', rule);
+    assert.equal(c.code, 1);
+    assert.match(c.stdout, /nested\.eql:1:30: error EQL109 the regular expression is too complex to determinize/);
+    const r = cli('run', rule, '--events', events);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /nested\.eql:1:30: error EQL109 /);
+  });
 });
+

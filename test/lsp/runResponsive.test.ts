@@ -88,4 +88,19 @@ describe('eql/runRule: responsive while it runs, cancelled within 100 ms', () =>
     assert.equal(r.evaluationErrors?.count, 1);
     assert.deepEqual(r.evaluationErrors?.first.map((e) => [e.file, e.line]), [[big, 1]]);
   });
+
+  it('refuses a pattern too complex to determinize with the check-time code, located on the pattern', async () => {
+    const uri = 'file:///virtual/nested.eql';
+    const text = 'any where process.name regex "a{0,100}{0,100}"';
+    const diagnostics = await server.open(uri, 'eql', text);
+    assert.deepEqual(
+      diagnostics.filter((d) => d.severity === 1).map((d) => [d.code, d.range.start.character, d.range.end.character]),
+      [['EQL109', text.indexOf('"'), text.length]],
+    );
+    const started = performance.now();
+    const r = await server.request<RunRuleResult>('eql/runRule', { uri, samples: [samples] });
+    assert.ok(performance.now() - started < 5_000);
+    assert.deepEqual(r.queryErrors.map((e) => [e.line, e.column, e.message.split(' ')[0]]), [[1, text.indexOf('"') + 1, 'EQL109']]);
+    assert.equal(r.matches.length, 0);
+  });
 });
