@@ -643,9 +643,23 @@ function classOf(cuts: number[], c: number): number {
   return lo;
 }
 
+/** Automata up to this many states also get a direct table for ASCII (128 entries per state). */
+const ASCII_TABLE_STATES = 1024;
+
 /** A compiled pattern: a complete DFA, matched anchored over the whole value. */
 export class Automaton {
-  constructor(private readonly states: DfaState[]) {}
+  /** ascii[state * 128 + c]: the next state for an ASCII character (small automata only). */
+  private readonly ascii: Int32Array | undefined;
+
+  constructor(private readonly states: DfaState[]) {
+    if (states.length <= ASCII_TABLE_STATES) {
+      const t = new Int32Array(states.length * 128);
+      states.forEach((st, i) => {
+        for (let c = 0; c < 128; c++) t[i * 128 + c] = st.next[st.cuts.length === 0 ? 0 : classOf(st.cuts, c)];
+      });
+      this.ascii = t;
+    }
+  }
 
   /** States of the automaton (at most MAX_DFA_STATES). */
   get size(): number {
@@ -654,8 +668,27 @@ export class Automaton {
 
   test(input: string): boolean {
     const states = this.states;
-    let s = states[0];
-    for (let i = 0; i < input.length; i++) {
+    const ascii = this.ascii;
+    if (ascii) {
+      let k = 0;
+      let i = 0;
+      for (; i < input.length; i++) {
+        const c = input.charCodeAt(i);
+        if (c >= 128) break;
+        k = ascii[k * 128 + c];
+        if (states[k].dead) return false;
+      }
+      if (i === input.length) return states[k].accept;
+      return this.walk(input, i, k);
+    }
+    return this.walk(input, 0, 0);
+  }
+
+  /** The general walk from position `from` in state `state`. */
+  private walk(input: string, from: number, state: number): boolean {
+    const states = this.states;
+    let s = states[state];
+    for (let i = from; i < input.length; i++) {
       if (s.dead) return false;
       let c = input.charCodeAt(i);
       if (c >= 0xd800 && c <= 0xdbff && i + 1 < input.length) {
