@@ -121,7 +121,7 @@ function kind(v: unknown): string {
 }
 
 function check(node: SchemaNode, v: unknown, path: string, out: string[]): void {
-  const fail = (expected: string) => out.push(`${path}: Expected ${expected}, received ${kind(v)}`);
+  const fail = (expected: string): void => void out.push(`${path}: Expected ${expected}, received ${kind(v)}`);
   switch (node.t) {
     case 'string':
       if (typeof v !== 'string') return fail('string');
