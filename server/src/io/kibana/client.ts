@@ -1,0 +1,201 @@
+// Kibana's detection-engine rules API over node's fetch: import (multipart NDJSON), export,
+// find, preview, and the preview alerts read from Elasticsearch. Every call sends kbn-xsrf,
+// elastic-api-version 2023-10-31 and the credentials; a space other than the default goes in
+// the /s/<space> prefix. Failures become KibanaError with a message that says what to fix.
+import { randomUUID } from 'node:crypto';
+import { importBody, parseExportNdjson, type KibanaRuleObject } from '../../core/rules/kibanaRule';
+
+export type Credentials = { apiKey: string } | { username: string; password: string };
+
+export interface KibanaConnection {
+  /** Kibana's base URL, e.g. https://my-deployment.kb.eu-west-1.aws.elastic.cloud */
+  url: string;
+  space?: string;
+  auth?: Credentials;
+  /** Elasticsearch, for reading preview alerts (the same credentials when esAuth is absent). */
+  esUrl?: string;
+  esAuth?: Credentials;
+  timeoutMs?: number;
+}
+
+export type KibanaErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'bad-request' | 'not-found' | 'conflict' | 'server';
+
+export class KibanaError extends Error {
+  constructor(
+    message: string,
+    readonly kind: KibanaErrorKind,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const API_VERSION = '2023-10-31';
+const RULES = '/api/detection_engine/rules';
+
+function authHeader(auth: Credentials | undefined): Record<string, string> {
+  if (!auth) return {};
+  if ('apiKey' in auth) return { authorization: `ApiKey ${auth.apiKey}` };
+  return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+}
+
+/** `https://kb:5601/base` + space + `/api/...` */
+export function kibanaUrl(conn: KibanaConnection, path: string): string {
+  const base = conn.url.replace(/\/+$/, '');
+  const space = conn.space && conn.space !== 'default' ? `/s/${encodeURIComponent(conn.space)}` : '';
+  return `${base}${space}${path}`;
+}
+
+/** Kibana's error bodies: `{statusCode, error, message}` or `{status_code, message}`. */
+function bodyMessage(text: string): string {
+  try {
+    const v = JSON.parse(text) as { message?: unknown; error?: unknown; attributes?: unknown };
+    if (typeof v.message === 'string') return v.message;
+    if (typeof v.error === 'string') return v.error;
+    if (v.error && typeof v.error === 'object' && typeof (v.error as { reason?: unknown }).reason === 'string') return (v.error as { reason: string }).reason;
+  } catch {
+    // not JSON
+  }
+  return text.trim().slice(0, 300) || '(empty body)';
+}
+
+function httpError(status: number, text: string, where: string, conn: KibanaConnection, service: 'Kibana' | 'Elasticsearch'): KibanaError {
+  const msg = bodyMessage(text);
+  const space = conn.space && conn.space !== 'default' ? conn.space : 'default';
+  if (status === 401)
+    return new KibanaError(
+      `${service} refused the credentials (401 Unauthorized: ${msg}). Set a valid API key (${service === 'Kibana' ? 'KIBANA_API_KEY' : 'ELASTICSEARCH_API_KEY'}) or user and password.`,
+      'unauthorized', status);
+  if (status === 403)
+    return new KibanaError(
+      `The credentials lack a privilege (403 Forbidden: ${msg}). ${service === 'Kibana' ? `The API key needs the Security feature privilege "Rules and Exceptions: All" (read for pull) in space "${space}"` : `The API key needs read on .preview.alerts-security.alerts-${space}`}; see README "Deploy to Kibana".`,
+      'forbidden', status);
+  if (status === 404)
+    return new KibanaError(`${where} answered 404 Not Found (${msg}): check that the URL is ${service}'s${service === 'Kibana' ? ` and that space "${space}" exists` : ''}.`, 'not-found', status);
+  if (status === 409) return new KibanaError(`${service} answered 409 Conflict: ${msg}`, 'conflict', status);
+  if (status === 400) return new KibanaError(`${service} rejected the request (400 Bad Request): ${msg}`, 'bad-request', status);
+  return new KibanaError(`${service} failed (${status}): ${msg}`, 'server', status);
+}
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+async function call(
+  conn: KibanaConnection,
+  service: 'Kibana' | 'Elasticsearch',
+  method: string,
+  url: string,
+  body?: string,
+  contentType = 'application/json',
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...authHeader(service === 'Kibana' ? conn.auth : (conn.esAuth ?? conn.auth)), accept: 'application/json' };
+  if (service === 'Kibana') {
+    headers['kbn-xsrf'] = 'eql-rule-studio';
+    headers['elastic-api-version'] = API_VERSION;
+  }
+  if (body !== undefined) headers['content-type'] = contentType;
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(conn.timeoutMs ?? 30_000) });
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+      throw new KibanaError(`${service} did not answer within ${Math.round((conn.timeoutMs ?? 30_000) / 1000)} s at ${url}`, 'timeout');
+    const why = err.cause?.code ?? err.cause?.message ?? err.message;
+    const hint = service === 'Kibana' ? 'check --kibana-url / KIBANA_URL (or the profile\'s Kibana URL) and that Kibana is running' : 'check --es-url / ELASTICSEARCH_URL';
+    throw new KibanaError(`${service} is not reachable at ${new URL(url).origin} (${why}): ${hint}.`, 'unreachable');
+  }
+  const text = await res.text();
+  if (res.status >= 300) throw httpError(res.status, text, `${method} ${new URL(url).pathname}`, conn, service);
+  return { status: res.status, text };
+}
+
+function json<T>(a: Answer, what: string): T {
+  try {
+    return JSON.parse(a.text) as T;
+  } catch {
+    throw new KibanaError(`${what}: the answer is not JSON (${a.text.slice(0, 200)})`, 'server', a.status);
+  }
+}
+
+export interface ImportError {
+  rule_id?: string;
+  id?: string;
+  error: { status_code: number; message: string };
+}
+
+export interface ImportResponse {
+  success: boolean;
+  success_count: number;
+  rules_count: number;
+  errors: ImportError[];
+  [key: string]: unknown;
+}
+
+/** `POST /api/detection_engine/rules/_import`: the rules as one multipart NDJSON file. */
+export async function importRules(conn: KibanaConnection, objects: readonly KibanaRuleObject[], overwrite: boolean): Promise<ImportResponse> {
+  const boundary = `----eql-rule-studio-${randomUUID()}`;
+  const a = await call(conn, 'Kibana', 'POST', kibanaUrl(conn, `${RULES}/_import?overwrite=${overwrite}`), importBody(objects, boundary), `multipart/form-data; boundary=${boundary}`);
+  const r = json<ImportResponse>(a, 'import');
+  if (!Array.isArray(r.errors)) r.errors = [];
+  return r;
+}
+
+/** `POST /api/detection_engine/rules/_export`: the given rules, or every rule of the space. */
+export async function exportRules(conn: KibanaConnection, ruleIds?: readonly string[]): Promise<ReturnType<typeof parseExportNdjson>> {
+  const body = ruleIds ? JSON.stringify({ objects: ruleIds.map((rule_id) => ({ rule_id })) }) : undefined;
+  const a = await call(conn, 'Kibana', 'POST', kibanaUrl(conn, `${RULES}/_export?exclude_export_details=false&file_name=rules.ndjson`), body);
+  return parseExportNdjson(a.text);
+}
+
+export interface FoundRule {
+  rule_id: string;
+  name: string;
+  type?: string;
+  updated_at?: string;
+  tags?: string[];
+}
+
+/** `GET /api/detection_engine/rules/_find`, every page, EQL rules only. */
+export async function findEqlRules(conn: KibanaConnection): Promise<FoundRule[]> {
+  const out: FoundRule[] = [];
+  const perPage = 100;
+  for (let page = 1; page <= 1000; page++) {
+    const q = `per_page=${perPage}&page=${page}&sort_field=name&sort_order=asc&filter=${encodeURIComponent('alert.attributes.params.type: "eql"')}`;
+    const a = await call(conn, 'Kibana', 'GET', kibanaUrl(conn, `${RULES}/_find?${q}`));
+    const r = json<{ data?: FoundRule[]; total?: number }>(a, 'find');
+    const data = Array.isArray(r.data) ? r.data : [];
+    out.push(...data.filter((d) => d.type === undefined || d.type === 'eql'));
+    if (data.length < perPage || page * perPage >= (r.total ?? 0)) break;
+  }
+  return out;
+}
+
+export interface PreviewResponse {
+  previewId?: string;
+  logs: unknown[];
+  isAborted?: boolean;
+}
+
+/** `POST /api/detection_engine/rules/preview`. Errors of the run come back with 200, in logs[]. */
+export async function previewRule(conn: KibanaConnection, object: KibanaRuleObject, window: { invocationCount: number; timeframeEnd: string }): Promise<PreviewResponse> {
+  const a = await call(conn, 'Kibana', 'POST', kibanaUrl(conn, `${RULES}/preview`), JSON.stringify({ ...object, ...window }));
+  const r = json<PreviewResponse>(a, 'preview');
+  if (!Array.isArray(r.logs)) r.logs = [];
+  return r;
+}
+
+/** The preview's alerts, from `.preview.alerts-security.alerts-<space>` in Elasticsearch. */
+export async function previewAlerts(conn: KibanaConnection, previewId: string, size = 100): Promise<{ total: number; alerts: Record<string, unknown>[] }> {
+  if (!conn.esUrl) throw new KibanaError('No Elasticsearch URL: preview alerts are read from Elasticsearch (give --es-url or ELASTICSEARCH_URL, or the profile\'s Elasticsearch URL).', 'not-found');
+  const index = `.preview.alerts-security.alerts-${conn.space || 'default'}`;
+  const url = `${conn.esUrl.replace(/\/+$/, '')}/${encodeURIComponent(index)}/_search?ignore_unavailable=true`;
+  const body = { size, sort: [{ '@timestamp': { order: 'asc' } }], query: { bool: { filter: [{ term: { 'kibana.alert.rule.uuid': previewId } }] } } };
+  const a = await call(conn, 'Elasticsearch', 'POST', url, JSON.stringify(body));
+  const r = json<{ hits?: { total?: number | { value: number }; hits?: { _source?: Record<string, unknown> }[] } }>(a, 'alerts search');
+  const hits = r.hits?.hits ?? [];
+  const total = typeof r.hits?.total === 'number' ? r.hits.total : (r.hits?.total?.value ?? hits.length);
+  return { total, alerts: hits.map((h) => h._source ?? {}) };
+}
