@@ -1,7 +1,7 @@
 // eql-rules: check, run and test EQL detection rules from the command line, on the
 // same core and language service as the editor.
 import { UsageError } from './args';
-import { CHECK_HELP, runCheck } from './check';
+import { CHECK_HELP, runCheckCommand } from './check';
 import { processIo, type Io } from './io';
 import { PREVIEW_HELP, PULL_HELP, PUSH_HELP, runPreview, runPull, runPush } from './kibana';
 import { RUN_HELP, runRun } from './run';
@@ -39,7 +39,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.out(`${VERSION}\n`);
         return 0;
       case 'check':
-        return runCheck(rest, io, VERSION);
+        return await runCheckCommand(rest, io, VERSION);
       case 'run':
         return await runRun(rest, io);
       case 'test':
