@@ -6,7 +6,9 @@ import { dirname, extname, join } from 'node:path';
 import { unifiedDiff } from '../core/textDiff';
 import { parseRuleFile } from '../core/rules/ruleFile';
 import type { BareRuleAnswers } from '../core/rules/kibanaRule';
+import { checkUrl } from '../core/connections/profile';
 import type { Credentials, KibanaConnection } from '../io/kibana/client';
+import { ES_CONNECTION_FLAGS, ES_CONNECTION_HELP, esConnectionFromCli, type Env } from './connection';
 import { deployRules, previewRules, pullRules, type LocalFile, type RuleSource } from '../io/kibana/rules';
 import { walkFiles } from '../io/walkFiles';
 import { flag, oneOf, parseArgs, positiveInt, UsageError, type FlagSpec, type ParsedArgs } from './args';
@@ -63,47 +65,37 @@ Options:
   --timeframe-end ISO  end of the previewed window (default: now)
   --hours N            length of the window in hours (default 24)
   --invocations N      number of rule runs (default: 24 hours / the rule's interval)
-  --es-url URL         Elasticsearch, for the alerts (or ELASTICSEARCH_URL; credentials:
-                       ELASTICSEARCH_API_KEY, else Kibana's)
   --format text|json   output format (default text)
 ${KIBANA_OPTIONS}
+${ES_CONNECTION_HELP}  (Elasticsearch is where the preview alerts are read; without its own credentials Kibana's are used.)
 
 Exit status: 0 the preview ran without errors, 1 errors, 2 usage error.
 `;
 
 const CONNECTION_FLAGS: Record<string, FlagSpec> = { 'kibana-url': { value: true }, space: { value: true }, format: { value: true }, 'timeout-ms': { value: true } };
 
-function credentials(env: NodeJS.ProcessEnv, prefix: 'KIBANA' | 'ELASTICSEARCH'): Credentials | undefined {
-  const apiKey = env[`${prefix}_API_KEY`];
-  if (apiKey) return { apiKey };
-  const username = env[`${prefix}_USERNAME`];
-  const password = env[`${prefix}_PASSWORD`];
-  if (username && password !== undefined) return { username, password };
-  return undefined;
-}
-
-/** The Kibana connection from --kibana-url / --space and the environment. */
-export function kibanaConnection(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): KibanaConnection {
-  const url = flag(args, 'kibana-url') ?? env.KIBANA_URL;
+/** The Kibana connection from --kibana-url / --space and the environment; Elasticsearch (for preview alerts) from i10's flags. */
+export function kibanaConnection(args: ParsedArgs, env: Env = process.env): KibanaConnection {
+  const url = flag(args, 'kibana-url') ?? env.KIBANA_URL?.trim();
   if (!url) throw new UsageError('no Kibana URL: give --kibana-url URL or set KIBANA_URL');
-  try {
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-  } catch {
-    throw new UsageError(`--kibana-url "${url}" is not an http(s) URL`);
-  }
-  const auth = credentials(env, 'KIBANA');
+  const bad = checkUrl('--kibana-url', url);
+  if (bad) throw new UsageError(bad);
+  const apiKey = env.KIBANA_API_KEY?.trim();
+  const username = env.KIBANA_USERNAME?.trim();
+  const password = env.KIBANA_PASSWORD;
+  if (username && password === undefined) throw new UsageError('KIBANA_USERNAME is set but KIBANA_PASSWORD is not');
+  const auth: Credentials | undefined = apiKey ? { apiKey } : username ? { username, password: password ?? '' } : undefined;
   if (!auth) throw new UsageError('no Kibana credentials: set KIBANA_API_KEY (or KIBANA_USERNAME and KIBANA_PASSWORD)');
-  const esUrl = flag(args, 'es-url') ?? env.ELASTICSEARCH_URL;
+  const space = flag(args, 'space') ?? env.KIBANA_SPACE?.trim();
+  if (space !== undefined && !/^[a-z0-9_-]+$/.test(space)) throw new UsageError(`--space "${space}" must be a Kibana space id (lower-case letters, digits, _ and -)`);
   const timeout = positiveInt(args, 'timeout-ms');
-  return {
-    url,
-    space: flag(args, 'space') ?? env.KIBANA_SPACE,
-    auth,
-    esUrl,
-    esAuth: credentials(env, 'ELASTICSEARCH'),
-    ...(timeout ? { timeoutMs: timeout } : {}),
-  };
+  // Elasticsearch for preview alerts: without its own credentials it uses Kibana's (an API key works on both).
+  const es = esConnectionFromCli(args, env);
+  if (es && es.profile.auth === 'none') {
+    es.secret = auth;
+    es.profile = { ...es.profile, auth: 'apiKey' in auth ? 'apiKey' : 'basic' };
+  }
+  return { url: url.replace(/\/+$/, ''), space: space || undefined, auth, ...(es ? { es } : {}), ...(timeout ? { timeoutMs: timeout } : {}) };
 }
 
 const RULE_EXTENSIONS = ['.toml', '.json', '.ndjson', '.jsonl'];
@@ -268,7 +260,7 @@ export async function runPull(argv: string[], io: Io): Promise<number> {
 }
 
 export async function runPreview(argv: string[], io: Io): Promise<number> {
-  const args = parseArgs(argv, { ...CONNECTION_FLAGS, ...BARE_FLAGS, 'es-url': { value: true }, 'timeframe-end': { value: true }, hours: { value: true }, invocations: { value: true } });
+  const args = parseArgs(argv, { ...CONNECTION_FLAGS, ...BARE_FLAGS, ...ES_CONNECTION_FLAGS, 'timeframe-end': { value: true }, hours: { value: true }, invocations: { value: true } });
   if (args.help) {
     io.out(PREVIEW_HELP);
     return 0;

@@ -3,7 +3,9 @@
 // elastic-api-version 2023-10-31 and the credentials; a space other than the default goes in
 // the /s/<space> prefix. Failures become KibanaError with a message that says what to fix.
 import { randomUUID } from 'node:crypto';
+import type { ConnectionProfile, ConnectionSecret } from '../../core/connections/profile';
 import { importBody, parseExportNdjson, type KibanaRuleObject } from '../../core/rules/kibanaRule';
+import { clusterErrorOf, createClusterClient } from '../cluster';
 
 export type Credentials = { apiKey: string } | { username: string; password: string };
 
@@ -12,10 +14,39 @@ export interface KibanaConnection {
   url: string;
   space?: string;
   auth?: Credentials;
-  /** Elasticsearch, for reading preview alerts (the same credentials when esAuth is absent). */
-  esUrl?: string;
-  esAuth?: Credentials;
+  /** The deployment's Elasticsearch, for reading preview alerts. */
+  es?: { profile: ConnectionProfile; secret?: ConnectionSecret };
   timeoutMs?: number;
+}
+
+/** Kibana's URL of an Elastic Cloud id (`name:base64(domain$esUuid$kibanaUuid)`). */
+export function kibanaUrlOfCloudId(cloudId: string): string | undefined {
+  try {
+    const [domainPort, , kibanaUuid] = atob(cloudId.slice(cloudId.indexOf(':') + 1)).split('$');
+    if (!domainPort || !kibanaUuid) return undefined;
+    const [domain, port] = domainPort.split(':');
+    return `https://${kibanaUuid}.${domain}${port && port !== '443' ? `:${port}` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const credentialsOf = (secret: ConnectionSecret | undefined): Credentials | undefined =>
+  secret && 'apiKey' in secret ? { apiKey: secret.apiKey } : secret && 'username' in secret ? { username: secret.username, password: secret.password } : undefined;
+
+/**
+ * The Kibana side of a connection profile: its kibanaUrl (or the Cloud id's Kibana), its space,
+ * and the profile's secret. A string says what the profile lacks.
+ */
+export function kibanaConnectionOf(profile: ConnectionProfile, secret: ConnectionSecret | undefined): KibanaConnection | string {
+  const url = profile.kibanaUrl ?? (profile.cloudId ? kibanaUrlOfCloudId(profile.cloudId) : undefined);
+  if (!url) return `Connection "${profile.name}" has no Kibana URL: add "kibanaUrl" to it in the setting eqlRuleStudio.clusters`;
+  return {
+    url,
+    space: profile.space,
+    auth: credentialsOf(secret),
+    es: profile.url || profile.cloudId ? { profile, secret } : undefined,
+  };
 }
 
 export type KibanaErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'bad-request' | 'not-found' | 'conflict' | 'server';
@@ -59,22 +90,19 @@ function bodyMessage(text: string): string {
   return text.trim().slice(0, 300) || '(empty body)';
 }
 
-function httpError(status: number, text: string, where: string, conn: KibanaConnection, service: 'Kibana' | 'Elasticsearch'): KibanaError {
+function httpError(status: number, text: string, where: string, conn: KibanaConnection): KibanaError {
   const msg = bodyMessage(text);
   const space = conn.space && conn.space !== 'default' ? conn.space : 'default';
   if (status === 401)
-    return new KibanaError(
-      `${service} refused the credentials (401 Unauthorized: ${msg}). Set a valid API key (${service === 'Kibana' ? 'KIBANA_API_KEY' : 'ELASTICSEARCH_API_KEY'}) or user and password.`,
-      'unauthorized', status);
+    return new KibanaError(`Kibana refused the credentials (401 Unauthorized: ${msg}). Set a valid API key (KIBANA_API_KEY, or the connection's secret) or user and password.`, 'unauthorized', status);
   if (status === 403)
     return new KibanaError(
-      `The credentials lack a privilege (403 Forbidden: ${msg}). ${service === 'Kibana' ? `The API key needs the Security feature privilege "Rules and Exceptions: All" (read for pull) in space "${space}"` : `The API key needs read on .preview.alerts-security.alerts-${space}`}; see README "Deploy to Kibana".`,
+      `The credentials lack a privilege (403 Forbidden: ${msg}). Deploy and preview need the Security feature privilege "Rules and Exceptions: All", pull needs "Read", in space "${space}"; see README "Deploy to Kibana".`,
       'forbidden', status);
-  if (status === 404)
-    return new KibanaError(`${where} answered 404 Not Found (${msg}): check that the URL is ${service}'s${service === 'Kibana' ? ` and that space "${space}" exists` : ''}.`, 'not-found', status);
-  if (status === 409) return new KibanaError(`${service} answered 409 Conflict: ${msg}`, 'conflict', status);
-  if (status === 400) return new KibanaError(`${service} rejected the request (400 Bad Request): ${msg}`, 'bad-request', status);
-  return new KibanaError(`${service} failed (${status}): ${msg}`, 'server', status);
+  if (status === 404) return new KibanaError(`${where} answered 404 Not Found (${msg}): check that the URL is Kibana's (not Elasticsearch's) and that space "${space}" exists.`, 'not-found', status);
+  if (status === 409) return new KibanaError(`Kibana answered 409 Conflict: ${msg}`, 'conflict', status);
+  if (status === 400) return new KibanaError(`Kibana rejected the request (400 Bad Request): ${msg}`, 'bad-request', status);
+  return new KibanaError(`Kibana failed (${status}): ${msg}`, 'server', status);
 }
 
 interface Answer {
@@ -82,33 +110,20 @@ interface Answer {
   text: string;
 }
 
-async function call(
-  conn: KibanaConnection,
-  service: 'Kibana' | 'Elasticsearch',
-  method: string,
-  url: string,
-  body?: string,
-  contentType = 'application/json',
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...authHeader(service === 'Kibana' ? conn.auth : (conn.esAuth ?? conn.auth)), accept: 'application/json' };
-  if (service === 'Kibana') {
-    headers['kbn-xsrf'] = 'eql-rule-studio';
-    headers['elastic-api-version'] = API_VERSION;
-  }
+async function call(conn: KibanaConnection, method: string, url: string, body?: string, contentType = 'application/json'): Promise<Answer> {
+  const headers: Record<string, string> = { ...authHeader(conn.auth), accept: 'application/json', 'kbn-xsrf': 'eql-rule-studio', 'elastic-api-version': API_VERSION };
   if (body !== undefined) headers['content-type'] = contentType;
   let res: Response;
   try {
     res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(conn.timeoutMs ?? 30_000) });
   } catch (e) {
     const err = e as Error & { cause?: { code?: string; message?: string } };
-    if (err.name === 'TimeoutError' || err.name === 'AbortError')
-      throw new KibanaError(`${service} did not answer within ${Math.round((conn.timeoutMs ?? 30_000) / 1000)} s at ${url}`, 'timeout');
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') throw new KibanaError(`Kibana did not answer within ${Math.round((conn.timeoutMs ?? 30_000) / 1000)} s at ${url}`, 'timeout');
     const why = err.cause?.code ?? err.cause?.message ?? err.message;
-    const hint = service === 'Kibana' ? 'check --kibana-url / KIBANA_URL (or the profile\'s Kibana URL) and that Kibana is running' : 'check --es-url / ELASTICSEARCH_URL';
-    throw new KibanaError(`${service} is not reachable at ${new URL(url).origin} (${why}): ${hint}.`, 'unreachable');
+    throw new KibanaError(`Kibana is not reachable at ${new URL(url).origin} (${why}): check --kibana-url / KIBANA_URL (or the connection's "kibanaUrl") and that Kibana is running.`, 'unreachable');
   }
   const text = await res.text();
-  if (res.status >= 300) throw httpError(res.status, text, `${method} ${new URL(url).pathname}`, conn, service);
+  if (res.status >= 300) throw httpError(res.status, text, `${method} ${new URL(url).pathname}`, conn);
   return { status: res.status, text };
 }
 
@@ -137,7 +152,7 @@ export interface ImportResponse {
 /** `POST /api/detection_engine/rules/_import`: the rules as one multipart NDJSON file. */
 export async function importRules(conn: KibanaConnection, objects: readonly KibanaRuleObject[], overwrite: boolean): Promise<ImportResponse> {
   const boundary = `----eql-rule-studio-${randomUUID()}`;
-  const a = await call(conn, 'Kibana', 'POST', kibanaUrl(conn, `${RULES}/_import?overwrite=${overwrite}`), importBody(objects, boundary), `multipart/form-data; boundary=${boundary}`);
+  const a = await call(conn, 'POST', kibanaUrl(conn, `${RULES}/_import?overwrite=${overwrite}`), importBody(objects, boundary), `multipart/form-data; boundary=${boundary}`);
   const r = json<ImportResponse>(a, 'import');
   if (!Array.isArray(r.errors)) r.errors = [];
   return r;
@@ -146,7 +161,7 @@ export async function importRules(conn: KibanaConnection, objects: readonly Kiba
 /** `POST /api/detection_engine/rules/_export`: the given rules, or every rule of the space. */
 export async function exportRules(conn: KibanaConnection, ruleIds?: readonly string[]): Promise<ReturnType<typeof parseExportNdjson>> {
   const body = ruleIds ? JSON.stringify({ objects: ruleIds.map((rule_id) => ({ rule_id })) }) : undefined;
-  const a = await call(conn, 'Kibana', 'POST', kibanaUrl(conn, `${RULES}/_export?exclude_export_details=false&file_name=rules.ndjson`), body);
+  const a = await call(conn, 'POST', kibanaUrl(conn, `${RULES}/_export?exclude_export_details=false&file_name=rules.ndjson`), body);
   return parseExportNdjson(a.text);
 }
 
@@ -164,7 +179,7 @@ export async function findEqlRules(conn: KibanaConnection): Promise<FoundRule[]>
   const perPage = 100;
   for (let page = 1; page <= 1000; page++) {
     const q = `per_page=${perPage}&page=${page}&sort_field=name&sort_order=asc&filter=${encodeURIComponent('alert.attributes.params.type: "eql"')}`;
-    const a = await call(conn, 'Kibana', 'GET', kibanaUrl(conn, `${RULES}/_find?${q}`));
+    const a = await call(conn, 'GET', kibanaUrl(conn, `${RULES}/_find?${q}`));
     const r = json<{ data?: FoundRule[]; total?: number }>(a, 'find');
     const data = Array.isArray(r.data) ? r.data : [];
     out.push(...data.filter((d) => d.type === undefined || d.type === 'eql'));
@@ -181,7 +196,7 @@ export interface PreviewResponse {
 
 /** `POST /api/detection_engine/rules/preview`. Errors of the run come back with 200, in logs[]. */
 export async function previewRule(conn: KibanaConnection, object: KibanaRuleObject, window: { invocationCount: number; timeframeEnd: string }): Promise<PreviewResponse> {
-  const a = await call(conn, 'Kibana', 'POST', kibanaUrl(conn, `${RULES}/preview`), JSON.stringify({ ...object, ...window }));
+  const a = await call(conn, 'POST', kibanaUrl(conn, `${RULES}/preview`), JSON.stringify({ ...object, ...window }));
   const r = json<PreviewResponse>(a, 'preview');
   if (!Array.isArray(r.logs)) r.logs = [];
   return r;
@@ -189,13 +204,23 @@ export async function previewRule(conn: KibanaConnection, object: KibanaRuleObje
 
 /** The preview's alerts, from `.preview.alerts-security.alerts-<space>` in Elasticsearch. */
 export async function previewAlerts(conn: KibanaConnection, previewId: string, size = 100): Promise<{ total: number; alerts: Record<string, unknown>[] }> {
-  if (!conn.esUrl) throw new KibanaError('No Elasticsearch URL: preview alerts are read from Elasticsearch (give --es-url or ELASTICSEARCH_URL, or the profile\'s Elasticsearch URL).', 'not-found');
-  const index = `.preview.alerts-security.alerts-${conn.space || 'default'}`;
-  const url = `${conn.esUrl.replace(/\/+$/, '')}/${encodeURIComponent(index)}/_search?ignore_unavailable=true`;
-  const body = { size, sort: [{ '@timestamp': { order: 'asc' } }], query: { bool: { filter: [{ term: { 'kibana.alert.rule.uuid': previewId } }] } } };
-  const a = await call(conn, 'Elasticsearch', 'POST', url, JSON.stringify(body));
-  const r = json<{ hits?: { total?: number | { value: number }; hits?: { _source?: Record<string, unknown> }[] } }>(a, 'alerts search');
-  const hits = r.hits?.hits ?? [];
-  const total = typeof r.hits?.total === 'number' ? r.hits.total : (r.hits?.total?.value ?? hits.length);
-  return { total, alerts: hits.map((h) => h._source ?? {}) };
+  if (!conn.es) throw new KibanaError('No Elasticsearch connection: preview alerts are read from Elasticsearch (give --es-url or ELASTICSEARCH_URL, or an Elasticsearch "url" in the connection).', 'not-found');
+  const { profile, secret } = conn.es;
+  const client = createClusterClient(profile, secret, { requestTimeoutMs: conn.timeoutMs });
+  try {
+    const r = await client.search<Record<string, unknown>>({
+      index: `.preview.alerts-security.alerts-${conn.space || 'default'}`,
+      ignore_unavailable: true,
+      size,
+      sort: [{ '@timestamp': { order: 'asc' } }],
+      query: { bool: { filter: [{ term: { 'kibana.alert.rule.uuid': previewId } }] } },
+    });
+    const hits = r.hits.hits;
+    const total = typeof r.hits.total === 'number' ? r.hits.total : (r.hits.total?.value ?? hits.length);
+    return { total, alerts: hits.map((h) => h._source ?? {}) };
+  } catch (e) {
+    throw new KibanaError(clusterErrorOf(e, profile, secret).message, 'server');
+  } finally {
+    void client.close();
+  }
 }
