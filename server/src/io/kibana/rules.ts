@@ -23,6 +23,8 @@ export interface DeployOutcome {
   status: DeployStatus;
   /** Kibana's own message, or the rule file's problem, with the fix. */
   message?: string;
+  /** Failed because the rule exists in the space and overwrite was not asked for. */
+  conflict?: boolean;
 }
 
 const label = (r: { name?: string; rule_id?: string }) => (r.name ? `"${r.name}"` : r.rule_id ? `rule ${r.rule_id}` : 'the rule');
@@ -83,6 +85,7 @@ export async function deployRules(conn: KibanaConnection, sources: readonly Rule
         p.outcome.status = existing.has(id) ? 'updated' : 'created';
         continue;
       }
+      if (err.status_code === 409) p.outcome.conflict = true;
       p.outcome.message =
         err.status_code === 409
           ? `${label(p.outcome)} already exists in Kibana (${err.message}): deploy again with --overwrite (or confirm "Overwrite" in the editor) to replace it`
