@@ -13,9 +13,11 @@ import { randomUUID } from 'node:crypto';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { KIBANA_RESPONSE_FIELDS, KIBANA_RULE_DEFAULTS } from '../../server/src/core/rules/kibanaRule';
 import { validateKibanaRule } from '../../server/src/core/rules/kibanaSchema';
+import { durationMs, lookBackMs } from '../../server/src/core/rules/checks';
 import { parse } from '../../server/src/core/syntax/parser';
 import { analyze } from '../../server/src/core/analysis/analyzer';
 import { compileQuery, runQuery, type SampleEvent } from '../../server/src/core/engine';
+import { compilePath } from '../../server/src/core/engine/fields';
 
 export interface TestKibanaOptions {
   /** Accepted API keys (`Authorization: ApiKey <key>`). */
@@ -89,21 +91,7 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
-function getPath(doc: Record<string, unknown>, path: string): unknown {
-  if (path in doc) return doc[path];
-  let cur: unknown = doc;
-  for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
-}
-
-const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const ms = (d: unknown, fallback: number) => {
-  const m = typeof d === 'string' ? /^(?:now-)?(\d+)([smhd])$/.exec(d) : null;
-  return m ? Number(m[1]) * UNIT[m[2]] : fallback;
-};
+const getPath = (doc: Record<string, unknown>, path: string): unknown => compilePath(path)(doc);
 
 export async function startTestKibana(options: TestKibanaOptions = {}): Promise<TestKibana> {
   const apiKeys = new Set(options.apiKeys ?? ['test-api-key']);
@@ -302,8 +290,8 @@ export async function startTestKibana(options: TestKibanaOptions = {}): Promise<
       return { previewId, logs: [log], isAborted: false };
     }
     const end = Date.parse(timeframeEnd);
-    const interval = ms(rule.interval, 300_000);
-    const lookBack = ms(rule.from, 360_000);
+    const interval = (typeof rule.interval === 'string' ? durationMs(rule.interval) : undefined) ?? 300_000;
+    const lookBack = (typeof rule.from === 'string' ? lookBackMs(rule.from) : undefined) ?? 360_000;
     const windowStart = end - interval * (invocationCount - 1) - lookBack;
     const tsField = typeof rule.timestamp_override === 'string' ? rule.timestamp_override : '@timestamp';
     const patterns = Array.isArray(rule.index) ? rule.index.map((p) => wildcard(String(p))) : [];

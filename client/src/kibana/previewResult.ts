@@ -3,16 +3,9 @@
 // Pure: no vscode, so the webview's renderer shows it as it shows a local run.
 import type { EventDto, MatchDto, RunRuleResult } from '../../../server/src/protocol';
 import type { PreviewOutcome } from '../../../server/src/io/kibana/rules';
+import { compilePath } from '../../../server/src/core/engine/fields';
 
-const get = (doc: Record<string, unknown>, path: string): unknown => {
-  if (path in doc) return doc[path];
-  let cur: unknown = doc;
-  for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
-};
+const get = (doc: Record<string, unknown>, path: string): unknown => compilePath(path)(doc);
 
 export function previewRunResult(outcome: PreviewOutcome, query: string): RunRuleResult {
   let id = 0;

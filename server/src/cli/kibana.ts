@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { unifiedDiff } from '../core/textDiff';
+import { compilePath } from '../core/engine/fields';
 import { parseRuleFile } from '../core/rules/ruleFile';
 import type { BareRuleAnswers } from '../core/rules/kibanaRule';
 import { checkUrl } from '../core/connections/profile';
@@ -297,15 +298,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
   return outcomes.some((o) => o.failure || o.messages.some((m) => m.severity === 'error')) ? 1 : 0;
 }
 
-function field(doc: Record<string, unknown>, path: string): unknown {
-  if (path in doc) return doc[path];
-  let cur: unknown = doc;
-  for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
-}
+const field = (doc: Record<string, unknown>, path: string): unknown => compilePath(path)(doc);
 
 /** One alert as a line: when, what, who. */
 export function alertLine(a: Record<string, unknown>): string {

@@ -2,6 +2,7 @@
 // TOML rule (its [rule] table, with [metadata] kept in the object's `meta`), a Kibana JSON rule
 // (as it is) or a bare .eql query (with the answers the user gave) into the object `_import`
 // takes; pull turns an exported object back into [metadata] + [rule] for ruleToml.ts to write.
+import { durationMs } from './checks';
 import type { RuleInfo } from './ruleFile';
 import { deepEqual, type RuleTomlData } from './ruleToml';
 
@@ -158,16 +159,9 @@ export function importBody(objects: readonly KibanaRuleObject[], boundary: strin
   return `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rules.ndjson"\r\nContent-Type: application/x-ndjson\r\n\r\n${ndjson}\n\r\n--${boundary}--\r\n`;
 }
 
-/** `5m` / `1h` / `30s` / `1d` in milliseconds. */
-function intervalMs(interval: unknown): number {
-  const m = typeof interval === 'string' ? /^(\d+)([smhd])$/.exec(interval) : null;
-  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  return m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : 300_000;
-}
-
 /** Preview's default: the rule's schedule over the `hours` before `end`. */
 export function previewWindow(object: KibanaRuleObject, end: Date, hours = 24): { invocationCount: number; timeframeEnd: string } {
-  return { invocationCount: Math.max(1, Math.ceil((hours * 3_600_000) / intervalMs(object.interval))), timeframeEnd: end.toISOString() };
+  return { invocationCount: Math.max(1, Math.ceil((hours * 3_600_000) / ((typeof object.interval === 'string' ? durationMs(object.interval) : undefined) ?? 300_000))), timeframeEnd: end.toISOString() };
 }
 
 export interface PreviewMessage {
