@@ -118,3 +118,52 @@ describe('eql-rules on a cluster', () => {
     }
   });
 });
+
+describe('eql-rules compare', () => {
+  it('the same events give the same answers locally and on the test cluster (exit 0); the index is created with catalog types', async () => {
+    const es = new TestElasticsearch();
+    await es.start();
+    try {
+      const r = await cliAsync(['compare', SEED_RULE, 'test-fixtures/rules/sequence_rule.toml', '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url, '--keep', '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const out = JSON.parse(r.stdout) as { results: { source: string; both: number; only_local: string[]; only_cluster: string[] }[] };
+      assert.ok(out.results[0].both > 0);
+      for (const x of out.results) assert.deepEqual([x.only_local, x.only_cluster], [[], []]);
+      const mappings = es.indices.get('eql-rule-studio-samples')?.mappings as { properties: Record<string, { type?: string; properties?: Record<string, { type?: string }> }> };
+      assert.equal(mappings.properties['@timestamp'].type, 'date');
+      assert.equal(mappings.properties.source.properties?.ip.type, 'ip');
+      assert.equal(mappings.properties.event.properties?.action.type, 'keyword');
+      // The index exists now: without --replace, compare refuses to overwrite it.
+      const again = await cliAsync(['compare', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
+      assert.equal(again.code, 2);
+      assert.match(again.stderr, /exists; pass --replace/);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  it('different answers: exit 1 and the events only one side matched', async () => {
+    // The cluster sees one restore as a failure: that event matches only locally.
+    let changed = false;
+    const es = new TestElasticsearch({
+      alterOnIndex: (doc) => {
+        const event = doc.event as Record<string, unknown> | undefined;
+        if (!changed && event?.action === 'RestoreDBInstanceFromS3') {
+          changed = true;
+          return { ...doc, event: { ...event, outcome: 'failure' } };
+        }
+        return doc;
+      },
+    });
+    await es.start();
+    try {
+      const r = await cliAsync(['compare', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /matched by both, 1 only local, 0 only on the cluster/);
+      assert.match(r.stdout, /only local: {3}\S+\.json(\.gz)?:\d+/);
+      assert.equal(es.indices.has('eql-rule-studio-samples'), false, 'deleted afterwards');
+    } finally {
+      await es.stop();
+    }
+  });
+});

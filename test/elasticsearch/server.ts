@@ -41,6 +41,8 @@ export interface TestEsOptions {
   searchMs?: number;
   /** Add a shard failure (and is_partial) to every EQL search answer. */
   shardFailures?: boolean;
+  /** Changes each bulk-indexed document (to make the cluster's answer differ, for compare tests). */
+  alterOnIndex?: (source: Record<string, unknown>) => Record<string, unknown>;
 }
 
 interface StoredIndex {
@@ -315,7 +317,7 @@ export class TestElasticsearch {
       const idx = this.indices.get(name) ?? { mappings: {}, docs: [] };
       this.indices.set(name, idx);
       const id = action[op]._id ?? this.newId();
-      idx.docs.push({ id, source });
+      idx.docs.push({ id, source: this.options.alterOnIndex ? this.options.alterOnIndex(source) : source });
       items.push({ [op]: { _index: name, _id: id, _version: 1, result: 'created', _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: idx.docs.length - 1, _primary_term: 1, status: 201 } });
     }
     return { status: 200, body: { errors, took: 1, items } };

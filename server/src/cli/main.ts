@@ -4,6 +4,7 @@ import { UsageError } from './args';
 import { CHECK_HELP, runCheckCommand } from './check';
 import { processIo, type Io } from './io';
 import { RUN_HELP, runRun } from './run';
+import { COMPARE_HELP, runCompare } from './compare';
 import { runTestCommand, TEST_HELP } from './test';
 
 const VERSION = '0.1.0';
@@ -15,6 +16,8 @@ Commands:
   run <rules...> --events <files or folders...>
                                 run rules or queries over sample events and print the matches
   test [files or folders...]    run rule tests (<rule>.test.ndjson beside each rule); --reporter junit for CI
+  compare <rules...> --events <paths...> --es-url URL [--index NAME]
+                                run rules locally and on Elasticsearch over the same events; exit 1 when they differ
 
 Run "eql-rules <command> --help" for a command's options.
 `;
@@ -39,12 +42,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await runRun(rest, io);
       case 'test':
         return runTestCommand(rest, io);
+      case 'compare':
+        return await runCompare(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      const help = command === 'check' ? CHECK_HELP : command === 'run' ? RUN_HELP : command === 'test' ? TEST_HELP : HELP;
+      const help = command === 'check' ? CHECK_HELP : command === 'run' ? RUN_HELP : command === 'test' ? TEST_HELP : command === 'compare' ? COMPARE_HELP : HELP;
       io.err(`eql-rules: ${e.message}\n\n${help}`);
       return 2;
     }
