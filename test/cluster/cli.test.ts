@@ -8,6 +8,7 @@ import { cliAsync, seededServer, seedEvents, SEED_FROM, SEED_INDEX, SEED_RULE } 
 import { runOnSamples } from '../../server/src/io/runOnSamples';
 import { sourcesFromFile } from '../../server/src/cli/runSources';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { ROOT } from '../lsp/harness';
 
 const KEY = 'cli-key-42';
@@ -162,6 +163,37 @@ describe('eql-rules compare', () => {
       assert.match(r.stdout, /matched by both, 1 only local, 0 only on the cluster/);
       assert.match(r.stdout, /only local: {3}\S+\.json(\.gz)?:\d+/);
       assert.equal(es.indices.has('eql-rule-studio-samples'), false, 'deleted afterwards');
+    } finally {
+      await es.stop();
+    }
+  });
+});
+
+describe('npm run test:cluster', () => {
+  const script = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const clean: Record<string, string | undefined> = { ...process.env };
+      for (const k of Object.keys(clean)) if (/^(ELASTICSEARCH_|ELASTIC_CLOUD_ID)/.test(k)) delete clean[k];
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/test-cluster.ts'], { cwd: ROOT, env: { ...clean, ...env } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+  it('is skipped with a note when ELASTICSEARCH_URL is unset', async () => {
+    const r = await script({});
+    assert.equal(r.code, 0);
+    assert.match(r.out, /test:cluster: skipped — set ELASTICSEARCH_URL/);
+  });
+  it('against the test Elasticsearch: the seed samples (and es-qa data when present) agree', async () => {
+    const es = new TestElasticsearch();
+    await es.start();
+    try {
+      const r = await script({ ELASTICSEARCH_URL: es.url });
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /aws_rds_db_instance_restored\.toml: [1-9]\d* matched by both, 0 only local, 0 only on the cluster/);
+      assert.match(r.out, /local and cluster answers agree/);
+      assert.equal([...es.indices.keys()].length, 0, 'temporary indices are deleted');
     } finally {
       await es.stop();
     }

@@ -116,18 +116,21 @@ function dynamicFields(doc: unknown, prefix: string, out: Map<string, string>): 
   }
 }
 
-function mappedFields(index: StoredIndex): Map<string, string> {
-  const out = new Map<string, string>();
+/** Every field of an index: explicit mapping definitions (aliases keep their path) plus dynamic ones from the documents. */
+function mappedFields(index: StoredIndex): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
   const visit = (props: unknown, prefix: string): void => {
     if (!props || typeof props !== 'object') return;
     for (const [k, def] of Object.entries(props as Record<string, unknown>)) {
       const d = def as Record<string, unknown>;
-      if (typeof d.type === 'string') out.set(prefix + k, d.type);
+      if (typeof d.type === 'string') out.set(prefix + k, { ...d, properties: undefined, fields: undefined });
       if (d.properties) visit(d.properties, `${prefix}${k}.`);
     }
   };
   visit(index.mappings.properties, '');
-  for (const doc of index.docs) dynamicFields(doc.source, '', out);
+  const dynamic = new Map<string, string>();
+  for (const doc of index.docs) dynamicFields(doc.source, '', dynamic);
+  for (const [f, t] of dynamic) if (!out.has(f)) out.set(f, { type: t });
   return out;
 }
 
@@ -354,7 +357,7 @@ export class TestElasticsearch {
     const syntax = parsed.errors.filter((d) => d.severity === 'error');
     if (syntax.length) return esError(400, 'parsing_exception', `${at(syntax[0].range.start)}: ${syntax[0].message}`);
     const problems = analyze(parsed).filter((d) => d.severity === 'error').map((d) => `${at(d.range.start)}: ${d.message}`);
-    const mapped = new Map<string, string>();
+    const mapped = new Map<string, Record<string, unknown>>();
     for (const n of names) for (const [f, t] of mappedFields(this.indices.get(n) as StoredIndex)) if (!mapped.has(f)) mapped.set(f, t);
     if (parsed.statement.query) {
       for (const f of fieldsOf(parsed.statement)) {
@@ -397,7 +400,7 @@ export class TestElasticsearch {
       }
     }
     const started = Date.now();
-    const mappingTypes = fieldTypesFromMapping({ properties: Object.fromEntries([...mapped].map(([f, t]) => [f, { type: t }])) });
+    const mappingTypes = fieldTypesFromMapping({ properties: Object.fromEntries(mapped) });
     const compiled = compileQuery(parsed.statement, {
       timestampField: ts,
       tiebreakerField: typeof b.tiebreaker_field === 'string' ? b.tiebreaker_field : undefined,
