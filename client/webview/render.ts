@@ -35,7 +35,8 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
     : html``;
   const c = result.cluster;
   const cluster = c
-    ? html`<div class="cluster" id="cluster-summary">Cluster <b>${c.connection}</b> · ${c.indices.join(', ')} · ${c.from} → ${c.to} · ${c.summary}</div>${c.warnings.length ? html`<div class="query-errors cluster-warning" role="alert">${c.warnings.map((w) => html`<div>⚠ ${w}</div>`)}</div>` : html``}`
+    ? html`<div class="cluster" id="cluster-summary">Cluster <b>${c.connection}</b> · ${c.indices.join(', ')} · ${c.from} → ${c.to} · ${c.summary}
+    <button class="link" data-action="saveSamples" title="The shown events as an NDJSON sample file">Save as Sample File…</button></div>${c.warnings.length ? html`<div class="query-errors cluster-warning" role="alert">${c.warnings.map((w) => html`<div>⚠ ${w}</div>`)}</div>` : html``}`
     : html``;
   return html`<header class="summary">
   <div class="title"><span class="source">${result.source}</span> <span class="badge kind">${result.kind}</span></div>${cluster}
