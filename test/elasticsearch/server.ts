@@ -41,6 +41,8 @@ export interface TestEsOptions {
   searchMs?: number;
   /** Add a shard failure (and is_partial) to every EQL search answer. */
   shardFailures?: boolean;
+  /** Changes each bulk-indexed document (to make the cluster's answer differ, for compare tests). */
+  alterOnIndex?: (source: Record<string, unknown>) => Record<string, unknown>;
 }
 
 interface StoredIndex {
@@ -114,18 +116,21 @@ function dynamicFields(doc: unknown, prefix: string, out: Map<string, string>): 
   }
 }
 
-function mappedFields(index: StoredIndex): Map<string, string> {
-  const out = new Map<string, string>();
+/** Every field of an index: explicit mapping definitions (aliases keep their path) plus dynamic ones from the documents. */
+function mappedFields(index: StoredIndex): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
   const visit = (props: unknown, prefix: string): void => {
     if (!props || typeof props !== 'object') return;
     for (const [k, def] of Object.entries(props as Record<string, unknown>)) {
       const d = def as Record<string, unknown>;
-      if (typeof d.type === 'string') out.set(prefix + k, d.type);
+      if (typeof d.type === 'string') out.set(prefix + k, { ...d, properties: undefined, fields: undefined });
       if (d.properties) visit(d.properties, `${prefix}${k}.`);
     }
   };
   visit(index.mappings.properties, '');
-  for (const doc of index.docs) dynamicFields(doc.source, '', out);
+  const dynamic = new Map<string, string>();
+  for (const doc of index.docs) dynamicFields(doc.source, '', dynamic);
+  for (const [f, t] of dynamic) if (!out.has(f)) out.set(f, { type: t });
   return out;
 }
 
@@ -315,7 +320,7 @@ export class TestElasticsearch {
       const idx = this.indices.get(name) ?? { mappings: {}, docs: [] };
       this.indices.set(name, idx);
       const id = action[op]._id ?? this.newId();
-      idx.docs.push({ id, source });
+      idx.docs.push({ id, source: this.options.alterOnIndex ? this.options.alterOnIndex(source) : source });
       items.push({ [op]: { _index: name, _id: id, _version: 1, result: 'created', _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: idx.docs.length - 1, _primary_term: 1, status: 201 } });
     }
     return { status: 200, body: { errors, took: 1, items } };
@@ -352,7 +357,7 @@ export class TestElasticsearch {
     const syntax = parsed.errors.filter((d) => d.severity === 'error');
     if (syntax.length) return esError(400, 'parsing_exception', `${at(syntax[0].range.start)}: ${syntax[0].message}`);
     const problems = analyze(parsed).filter((d) => d.severity === 'error').map((d) => `${at(d.range.start)}: ${d.message}`);
-    const mapped = new Map<string, string>();
+    const mapped = new Map<string, Record<string, unknown>>();
     for (const n of names) for (const [f, t] of mappedFields(this.indices.get(n) as StoredIndex)) if (!mapped.has(f)) mapped.set(f, t);
     if (parsed.statement.query) {
       for (const f of fieldsOf(parsed.statement)) {
@@ -395,7 +400,7 @@ export class TestElasticsearch {
       }
     }
     const started = Date.now();
-    const mappingTypes = fieldTypesFromMapping({ properties: Object.fromEntries([...mapped].map(([f, t]) => [f, { type: t }])) });
+    const mappingTypes = fieldTypesFromMapping({ properties: Object.fromEntries(mapped) });
     const compiled = compileQuery(parsed.statement, {
       timestampField: ts,
       tiebreakerField: typeof b.tiebreaker_field === 'string' ? b.tiebreaker_field : undefined,
