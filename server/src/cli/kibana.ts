@@ -19,6 +19,9 @@ import type { Io } from './io';
 const KIBANA_OPTIONS = `Connection:
   --kibana-url URL     Kibana's URL (or KIBANA_URL)
   --space NAME         Kibana space (or KIBANA_SPACE; default: the default space)
+  --kibana-ca FILE     CA certificate (PEM) of Kibana's https (or KIBANA_CA_FILE)
+  --kibana-insecure    do not verify Kibana's certificate (this connection only)
+  --timeout-ms N       per call (default 30000)
   credentials          KIBANA_API_KEY (the encoded key), or KIBANA_USERNAME and KIBANA_PASSWORD`;
 
 export const PUSH_HELP = `Usage: eql-rules push <rule files or folders...> [--overwrite] [--format text|json]
@@ -73,7 +76,9 @@ ${ES_CONNECTION_HELP}  (Elasticsearch is where the preview alerts are read; with
 Exit status: 0 the preview ran without errors, 1 errors, 2 usage error.
 `;
 
-const CONNECTION_FLAGS: Record<string, FlagSpec> = { 'kibana-url': { value: true }, space: { value: true }, format: { value: true }, 'timeout-ms': { value: true } };
+const CONNECTION_FLAGS: Record<string, FlagSpec> = {
+  'kibana-url': { value: true }, space: { value: true }, format: { value: true }, 'timeout-ms': { value: true }, 'kibana-ca': { value: true }, 'kibana-insecure': {},
+};
 
 /** The Kibana connection from --kibana-url / --space and the environment; Elasticsearch (for preview alerts) from i10's flags. */
 export function kibanaConnection(args: ParsedArgs, env: Env = process.env): KibanaConnection {
@@ -96,7 +101,10 @@ export function kibanaConnection(args: ParsedArgs, env: Env = process.env): Kiba
     es.secret = auth;
     es.profile = { ...es.profile, auth: 'apiKey' in auth ? 'apiKey' : 'basic' };
   }
-  return { url: url.replace(/\/+$/, ''), space: space || undefined, auth, ...(es ? { es } : {}), ...(timeout ? { timeoutMs: timeout } : {}) };
+  const caFile = flag(args, 'kibana-ca') ?? env.KIBANA_CA_FILE?.trim();
+  const insecure = args.flags.has('kibana-insecure');
+  const tls = caFile || insecure ? { tls: { caFile: caFile || undefined, rejectUnauthorized: !insecure } } : {};
+  return { url: url.replace(/\/+$/, ''), space: space || undefined, auth, ...(es ? { es } : {}), ...tls, ...(timeout ? { timeoutMs: timeout } : {}) };
 }
 
 const RULE_EXTENSIONS = ['.toml', '.json', '.ndjson', '.jsonl'];

@@ -3,6 +3,9 @@
 // elastic-api-version 2023-10-31 and the credentials; a space other than the default goes in
 // the /s/<space> prefix. Failures become KibanaError with a message that says what to fix.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { ConnectionProfile, ConnectionSecret } from '../../core/connections/profile';
 import { importBody, parseExportNdjson, type KibanaRuleObject } from '../../core/rules/kibanaRule';
 import { clusterErrorOf, createClusterClient } from '../cluster';
@@ -16,6 +19,8 @@ export interface KibanaConnection {
   auth?: Credentials;
   /** The deployment's Elasticsearch, for reading preview alerts. */
   es?: { profile: ConnectionProfile; secret?: ConnectionSecret };
+  /** TLS for this connection only (never process-wide). */
+  tls?: { caFile?: string; rejectUnauthorized?: boolean };
   timeoutMs?: number;
 }
 
@@ -46,6 +51,7 @@ export function kibanaConnectionOf(profile: ConnectionProfile, secret: Connectio
     space: profile.space,
     auth: credentialsOf(secret),
     es: profile.url || profile.cloudId ? { profile, secret } : undefined,
+    ...(profile.caFile || profile.rejectUnauthorized === false ? { tls: { caFile: profile.caFile, rejectUnauthorized: profile.rejectUnauthorized } } : {}),
   };
 }
 
@@ -110,21 +116,50 @@ interface Answer {
   text: string;
 }
 
+/** One HTTP(S) exchange with node's http/https, so TLS options (CA, verification) apply to this call only. */
+function exchange(url: URL, method: string, headers: Record<string, string>, body: string | undefined, conn: KibanaConnection): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let ca: Buffer | undefined;
+    if (conn.tls?.caFile) {
+      try {
+        ca = readFileSync(conn.tls.caFile);
+      } catch (e) {
+        reject(new KibanaError(`cannot read the CA file ${conn.tls.caFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'unreachable'));
+        return;
+      }
+    }
+    const options: RequestOptions = { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } };
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, url.protocol === 'https:' ? { ...options, ...(ca ? { ca } : {}), rejectUnauthorized: conn.tls?.rejectUnauthorized !== false } : options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(conn.timeoutMs ?? 30_000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function call(conn: KibanaConnection, method: string, url: string, body?: string, contentType = 'application/json'): Promise<Answer> {
   const headers: Record<string, string> = { ...authHeader(conn.auth), accept: 'application/json', 'kbn-xsrf': 'eql-rule-studio', 'elastic-api-version': API_VERSION };
   if (body !== undefined) headers['content-type'] = contentType;
-  let res: Response;
+  const target = new URL(url);
+  let answer: Answer;
   try {
-    res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(conn.timeoutMs ?? 30_000) });
+    answer = await exchange(target, method, headers, body, conn);
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') throw new KibanaError(`Kibana did not answer within ${Math.round((conn.timeoutMs ?? 30_000) / 1000)} s at ${url}`, 'timeout');
-    const why = err.cause?.code ?? err.cause?.message ?? err.message;
-    throw new KibanaError(`Kibana is not reachable at ${new URL(url).origin} (${why}): check --kibana-url / KIBANA_URL (or the connection's "kibanaUrl") and that Kibana is running.`, 'unreachable');
+    if (e instanceof KibanaError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'TIMEOUT') throw new KibanaError(`Kibana did not answer within ${Math.round((conn.timeoutMs ?? 30_000) / 1000)} s at ${target.origin}`, 'timeout');
+    const why = err.code ?? err.message;
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/i.test(String(why))
+      ? ' — a TLS certificate problem: give the CA ("caFile" in the connection, --kibana-ca / KIBANA_CA_FILE) or, for a test system, turn verification off ("rejectUnauthorized": false, --kibana-insecure)'
+      : '';
+    throw new KibanaError(`Kibana is not reachable at ${target.origin} (${why})${tls}: check --kibana-url / KIBANA_URL (or the connection's "kibanaUrl") and that Kibana is running.`, 'unreachable');
   }
-  const text = await res.text();
-  if (res.status >= 300) throw httpError(res.status, text, `${method} ${new URL(url).pathname}`, conn);
-  return { status: res.status, text };
+  if (answer.status >= 300 || answer.status < 200) throw httpError(answer.status, answer.text, `${method} ${target.pathname}`, conn);
+  return answer;
 }
 
 function json<T>(a: Answer, what: string): T {
