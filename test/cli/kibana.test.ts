@@ -4,7 +4,7 @@
 // (401, 403, a refused rule, Kibana down, a 500) with its message.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,30 @@ describe('eql-rules push', () => {
       assert.match(r.stdout, /Kibana failed \(500\): injected failure for \/_import/);
     } finally {
       await failing.close();
+    }
+  });
+
+  it('https with a self-signed certificate: a TLS message without the CA, deployed with --kibana-ca or --kibana-insecure', async (t) => {
+    const dir = tmp();
+    const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+    if (gen.status !== 0) {
+      rmSync(dir, { recursive: true });
+      t.skip('openssl is not available');
+      return;
+    }
+    const secure = await startTestKibana({ apiKeys: [KEY], tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') } });
+    try {
+      const refused = await eqlRules(['push', SEED], { KIBANA_URL: secure.url });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stdout, /Kibana is not reachable at https:\/\/127\.0\.0\.1:\d+ \(DEPTH_ZERO_SELF_SIGNED_CERT\) — a TLS certificate problem: give the CA/);
+      const withCa = await eqlRules(['push', SEED, '--kibana-ca', join(dir, 'cert.pem')], { KIBANA_URL: secure.url });
+      assert.equal(withCa.code, 0, withCa.stdout);
+      const insecure = await eqlRules(['push', SEED, '--overwrite', '--kibana-insecure'], { KIBANA_URL: secure.url });
+      assert.match(insecure.stdout, /^updated /m);
+    } finally {
+      await secure.close();
+      rmSync(dir, { recursive: true });
     }
   });
 

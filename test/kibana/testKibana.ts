@@ -8,6 +8,7 @@
 //
 // Run it by hand: node --import tsx test/kibana/testKibana.ts [--port 5601] [--events DIR]
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -32,6 +33,8 @@ export interface TestKibanaOptions {
   events?: SampleEvent[];
   /** Fail every call of this route with this status (fault injection), e.g. { '/_import': 500 }. */
   fail?: Record<string, number>;
+  /** Serve Kibana over https with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedRequest {
@@ -358,11 +361,11 @@ export async function startTestKibana(options: TestKibanaOptions = {}): Promise<
       })
       .catch((e: unknown) => send(res, 500, platformError(500, 'Internal Server Error', String(e))));
   };
-  const listen = (server: Server, port = 0) =>
-    new Promise<string>((resolve) => server.listen(port, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
-  const kbServer = createServer(handler(kibana));
+  const listen = (server: Server, port = 0, scheme = 'http') =>
+    new Promise<string>((resolve) => server.listen(port, '127.0.0.1', () => resolve(`${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  const kbServer: Server = options.tls ? createHttpsServer(options.tls, handler(kibana)) : createServer(handler(kibana));
   const esServer = createServer(handler(elasticsearch));
-  const [url, esUrl] = await Promise.all([listen(kbServer, Number(process.env.TEST_KIBANA_PORT ?? 0)), listen(esServer)]);
+  const [url, esUrl] = await Promise.all([listen(kbServer, Number(process.env.TEST_KIBANA_PORT ?? 0), options.tls ? 'https' : 'http'), listen(esServer)]);
   return {
     url,
     esUrl,
