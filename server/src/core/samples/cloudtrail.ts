@@ -8,6 +8,7 @@
  * data_stream.*, event.ingested; from newer pipeline versions: aws.cloudtrail.session_credential_from_console (a rule
  * uses it), cloud.provider, cloud.service.name, related.ip.
  */
+import { actorTargetEntities } from './cloudtrailEntities';
 import { javaToString, javaHashMapOrder } from './javaString';
 import { parseUserAgent } from './userAgent';
 
@@ -20,6 +21,12 @@ export interface NormalizeOptions {
   original?: string;
   /** The agent's read time: event.created, and @timestamp when eventTime is unusable. */
   created?: string;
+  /**
+   * The integration's actor/target entity mapping (its `actor_target_mapping` tag): actor.entity.id,
+   * target.entity.id, user/host/service(.target).entity.id, entity(.target).id, related.entity.
+   * Default true.
+   */
+  actorTargetMapping?: boolean;
 }
 
 const ECS_VERSION = '8.11.0';
@@ -236,6 +243,8 @@ const FLATTENED_SOURCES = [
 export function normalizeCloudTrail(record: Record<string, unknown>, options: NormalizeOptions = {}): Record<string, unknown> {
   let json = prune(record) as Obj | undefined;
   if (!isObj(json)) json = {};
+  // The entity script runs on the cleaned record, before the renames (cloudtrailEntities.ts).
+  const entities = options.actorTargetMapping === false ? undefined : actorTargetEntities(json);
   // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
   const event: Obj = {};
   const ct: Obj = {}; // aws.cloudtrail
@@ -441,7 +450,28 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   doc.aws = { cloudtrail: ct };
   if (nonEmpty(account)) cloud.account = account;
   doc.cloud = cloud;
+  const host: Obj = {};
+  const service: Obj = {};
+  const entity: Obj = {};
+  if (entities) {
+    const byKind = { user, host, service, entity };
+    if (entities.actor !== undefined && entities.actorKind) {
+      doc.actor = { entity: { id: [entities.actor] } };
+      if (entities.actorKind === 'entity') entity.id = [entities.actor];
+      else byKind[entities.actorKind].entity = { id: [entities.actor] };
+    }
+    if (entities.targets.length) {
+      doc.target = { entity: { id: entities.targets } };
+      for (const [kind, ids] of Object.entries(entities.targetsByKind) as [keyof typeof byKind, string[]][]) {
+        if (kind === 'entity') entity.target = { id: ids };
+        else byKind[kind].target = { entity: { id: ids } };
+      }
+    }
+  }
   if (nonEmpty(user)) doc.user = user;
+  if (nonEmpty(host)) doc.host = host;
+  if (nonEmpty(service)) doc.service = service;
+  if (nonEmpty(entity)) doc.entity = entity;
   if (source) doc.source = source;
   if (userAgent) doc.user_agent = userAgent;
   if (tls && nonEmpty(tls)) doc.tls = tls;
@@ -451,6 +481,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   if (relatedUser.length) related.user = relatedUser;
   if (source?.ip !== undefined) related.ip = [source.ip];
   if (relatedHash) related.hash = relatedHash;
+  if (entities?.related.length) related.entity = entities.related;
   if (nonEmpty(related)) doc.related = related;
   doc.data_stream = { dataset: 'aws.cloudtrail', type: 'logs', namespace: 'default' };
   return doc;
