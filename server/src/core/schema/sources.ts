@@ -2,7 +2,7 @@
 // YAML/JSON, an integration fields.yml, an Elasticsearch mapping) and the detection-rules
 // repository's schema files. All take text (or parsed events) — the host reads and gunzips files —
 // and never throw: problems come back as errors with a line/column when known.
-import { parseYaml, type YamlValue } from './yamlLite';
+import { parseYaml, type YamlValue } from './yamlText';
 import { ecsCatalogFromData, isEcsData } from './ecs';
 import type { Catalog, FieldInfo } from './types';
 
