@@ -6,6 +6,7 @@ import type { Expr, FieldRef, Pipe, Query, Range, SequenceQuery, Statement, Step
 import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import { parse, TIME_UNITS, type ParseResult } from '../syntax/parser';
 import { stepsOf, unparen, walk } from '../syntax/visit';
+import { parseCidr } from '../engine/ip';
 import { FUNCTIONS, arityText, lookupEndgameFunction, lookupFunction, signatureOf, type ParamType } from './functions';
 
 export interface AnalyzeOptions {
@@ -725,36 +726,9 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return bestD <= limit ? best : undefined;
 }
 
-function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-}
-
-function isIpv6(s: string): boolean {
-  if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return false;
-  const dbl = s.split('::');
-  if (dbl.length > 2) return false;
-  const groups = s.split(':').filter((g) => g !== '');
-  const last = groups[groups.length - 1];
-  const v4 = last !== undefined && last.includes('.');
-  if (v4 && !isIpv4(last)) return false;
-  const hexGroups = v4 ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hexGroups.length + (v4 ? 2 : 0);
-  return dbl.length === 2 ? count < 8 : count === 8;
-}
-
-/** An IP address or a CIDR block (IPv4 or IPv6). */
+/** An IP address or a CIDR block (IPv4 or IPv6), as cidrMatch reads it. */
 export function isCidr(s: string): boolean {
-  const slash = s.indexOf('/');
-  const ip = slash < 0 ? s : s.slice(0, slash);
-  const v4 = isIpv4(ip);
-  const v6 = !v4 && isIpv6(ip);
-  if (!v4 && !v6) return false;
-  if (slash < 0) return true;
-  const bits = s.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (v4 ? 32 : 128);
+  return parseCidr(s) !== undefined;
 }
 
 /** Semantic and type diagnostics for a parsed query (the parser's own errors are in `parsed.errors`). Never throws. */

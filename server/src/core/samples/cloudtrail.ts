@@ -8,6 +8,7 @@
  * data_stream.*, event.ingested; from newer pipeline versions: aws.cloudtrail.session_credential_from_console (a rule
  * uses it), cloud.provider, cloud.service.name, related.ip.
  */
+import { parseIp } from '../engine/ip';
 import { actorTargetEntities } from './cloudtrailEntities';
 import { javaToString, javaHashMapOrder } from './javaString';
 import { parseUserAgent } from './userAgent';
@@ -171,35 +172,9 @@ export function isoDate(v: unknown): string | undefined {
   return z === '+00:00' ? ymd + 'Z' : ymd + z;
 }
 
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|[01]?\d{1,2})\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d{1,2})$/;
-
-function isIPv6(s: string): boolean {
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  if (!/^[0-9A-Fa-f:.]+$/.test(s) || s.length < 2) return false;
-  let tail = 0;
-  const lastColon = s.lastIndexOf(':');
-  if (s.includes('.')) {
-    if (!IPV4.test(s.slice(lastColon + 1))) return false;
-    s = s.slice(0, lastColon + 1) + '0:0';
-    tail = 0;
-  }
-  const dbl = s.indexOf('::');
-  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return false;
-  const groups = s.split(':');
-  if (dbl >= 0) {
-    const parts = s.split('::');
-    const left = parts[0] ? parts[0].split(':') : [];
-    const right = parts[1] ? parts[1].split(':') : [];
-    if (left.length + right.length > 7) return false;
-    return [...left, ...right].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g));
-  }
-  return groups.length === 8 + tail && groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g));
-}
-
-/** Grok `%{IP}`: a literal IPv4 or IPv6 address. */
+/** Whether the pipeline's `%{IP}` grok gives `source.ip` (an address the ip field type accepts; engine/ip.ts). */
 export function isIpAddress(s: string): boolean {
-  return IPV4.test(s) || isIPv6(s);
+  return parseIp(s) !== undefined;
 }
 
 function appendUnique(list: string[], value: unknown): void {
