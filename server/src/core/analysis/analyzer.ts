@@ -7,6 +7,7 @@ import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import { parse, TIME_UNITS, type ParseResult } from '../syntax/parser';
 import { stepsOf, unparen, walk } from '../syntax/visit';
 import { parseCidr } from '../engine/ip';
+import { editDistance } from '../editDistance';
 import { FUNCTIONS, arityText, lookupEndgameFunction, lookupFunction, signatureOf, type ParamType } from './functions';
 
 export interface AnalyzeOptions {
@@ -693,21 +694,6 @@ function ordinal(n: number): string {
 function afterKeys(keyword: Range, by: Expr[]): Range {
   const at = by.length > 0 ? by[by.length - 1].range.end : keyword.end;
   return { start: at, end: at };
-}
-
-/** Edit distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
 }
 
 /** The candidate closest to `name` (case-insensitive), when it is close enough to be a typo. */

@@ -3,6 +3,7 @@
 // repository's schema files. All take text (or parsed events) — the host reads and gunzips files —
 // and never throw: problems come back as errors with a line/column when known.
 import { jsonSyntaxError } from '../jsonText';
+import { compareVersion } from '../version';
 import { parseYaml, type YamlValue } from './yamlText';
 import { ecsCatalogFromData, isEcsData } from './ecs';
 import type { Catalog, FieldInfo } from './types';
@@ -257,13 +258,6 @@ export function catalogsFromNonEcsSchema(text: string, file: string): SchemaFile
   return { catalogs, errors: [] };
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
-
 /**
  * `integration-schemas.json(.gz)`: package -> version -> data stream -> { field: type }. Keeps the
  * newest version of each package; one catalog per package, applying to rules that name the
@@ -280,7 +274,7 @@ export function catalogsFromIntegrationSchemas(text: string, file: string): Sche
   const catalogs: Catalog[] = [];
   for (const [pkg, versions] of Object.entries(value)) {
     if (!isObj(versions)) continue;
-    const newest = Object.keys(versions).sort(compareVersions).pop();
+    const newest = Object.keys(versions).sort(compareVersion).pop();
     const streams = newest ? versions[newest] : undefined;
     if (!isObj(streams)) continue;
     const fields = new Map<string, FieldInfo>();
