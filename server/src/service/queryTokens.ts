@@ -2,6 +2,7 @@
 // usually mid-edit and unparseable, so they work from the lexer's tokens (which always exist)
 // rather than from the tree.
 import { lex, type Token } from '../core/syntax/lexer';
+import { compileWildcard } from '../core/engine/wildcard';
 
 let lastText: string | undefined;
 let lastTokens: Token[] = [];
@@ -151,7 +152,5 @@ export function valuesComparedWith(tokens: Token[], field: string, from: number,
 
 /** `*`/`?` wildcard match, case-insensitive (as `:` and like~ compare). */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === value.toLowerCase();
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
-  return re.test(value);
+  return compileWildcard(pattern.toLowerCase()).test(value.toLowerCase());
 }
