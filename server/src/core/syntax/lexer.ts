@@ -504,6 +504,23 @@ function prevIsNameEnd(tokens: Token[], at: number): boolean {
   return prev !== undefined && prev.range.end === at && (prev.kind === 'identifier' || prev.kind === 'quotedIdentifier' || prev.text === ']');
 }
 
+/**
+ * Index of the token whose text covers the character at `offset` (start <= offset < end), or -1.
+ * Binary search. (tokenAt below answers for a cursor, which also belongs to the token ending there.)
+ */
+export function tokenIndexAt(tokens: readonly Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = tokens[mid].range;
+    if (r.end <= offset) lo = mid + 1;
+    else if (r.start > offset) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /** The token containing `offset` (a cursor at a token's end belongs to it), or undefined between tokens. Binary search. */
 export function tokenAt(tokens: readonly Token[], offset: number): Token | undefined {
   let lo = 0;

@@ -57,7 +57,8 @@ function own(r: Range): Range {
 }
 const BOUNDARY_KEYWORDS = new Set(['and', 'or', 'by', 'until', 'with', 'where']);
 const BOUNDARY_PUNCTUATION = new Set([']', ')', ',', '|', '[', '![']);
-const COMPARISON_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** EQL's comparison operators (`:` is a list/wildcard operator: see the service's VALUE_OPS). */
+export const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
 class Parser {
   private pos = 0;
