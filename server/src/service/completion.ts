@@ -25,7 +25,8 @@ import type { SchemaSet } from '../core/schema/schemaSet';
 import type { KnownValue } from '../core/schema/types';
 import { regionAt, type QueryRegion, type ServiceDocument } from './document';
 import { samplesCatalog, schemasForRegion, type ServiceContext } from './context';
-import { escaperFor, hostRangeToLsp, queryRangeToHost, type TextEscaper } from './lspMapping';
+import { hostRangeToLsp, queryRangeToHost, type TextEscaper } from './lspMapping';
+import { queryTextEscaper } from './embedded';
 import { fieldSource } from './fieldDiagnostics';
 import {
   chainAt,
@@ -286,7 +287,7 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
   const q = region.toQuery(offset);
   if (q === undefined) return EMPTY;
   const tokens = tokensOf(region.query);
-  const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q }, escape: escaperFor(doc) };
+  const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q }, escape: queryTextEscaper(doc, region) };
 
   const inside = tokenIndexAt(tokens, q);
   const at = inside >= 0 && tokens[inside].range.start < q ? tokens[inside] : undefined;
