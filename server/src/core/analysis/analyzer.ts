@@ -9,6 +9,7 @@ import { stepsOf, unparen, walk } from '../syntax/visit';
 import { parseCidr } from '../engine/ip';
 import { editDistance } from '../editDistance';
 import { FUNCTIONS, arityText, lookupEndgameFunction, lookupFunction, signatureOf, type ParamType } from './functions';
+import type { DiagnosticCode } from '../codes';
 
 export interface AnalyzeOptions {
   /** The Elasticsearch type of a field (`keyword`, `long`, `ip`, `text`, ...), or undefined when unknown. */
@@ -96,7 +97,7 @@ class Analyzer {
     this.fieldType = options?.fieldType ?? (() => undefined);
   }
 
-  report(range: Range, code: string, message: string, fixes?: Fix[], severity: Severity = 'error'): void {
+  report(range: Range, code: DiagnosticCode, message: string, fixes?: Fix[], severity: Severity = 'error'): void {
     const d: Diagnostic = { range: { start: range.start, end: range.end }, severity, code, message };
     if (fixes && fixes.length > 0) d.fixes = fixes;
     this.out.push(d);

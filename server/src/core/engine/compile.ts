@@ -17,6 +17,7 @@ import { compileLuceneRegex, RegexSyntaxError } from './regex';
 import { compileWildcard } from './wildcard';
 import { Kind, Scalar, Value, compareScalars, parseDate, stringForm } from './values';
 import { ipKey } from './ip';
+import type { DiagnosticCode } from '../codes';
 
 export type Ev = (doc: Doc) => Value;
 export type Pred = (doc: Doc) => boolean;
@@ -27,7 +28,7 @@ export interface ExprContext {
   errors: Diagnostic[];
 }
 
-function error(ctx: ExprContext, e: { range: { start: number; end: number } }, message: string, code = 'EQL501'): void {
+function error(ctx: ExprContext, e: { range: { start: number; end: number } }, message: string, code: DiagnosticCode = 'EQL501'): void {
   ctx.errors.push({ range: e.range, severity: 'error', code, message });
 }
 

@@ -3,6 +3,7 @@
 // Comments are not tokens; their ranges are collected separately so the printer can keep them.
 import type { Range } from './ast';
 import type { Diagnostic } from '../diagnostic';
+import type { DiagnosticCode } from '../codes';
 
 export type TokenKind =
   /** Reserved words: and or not in like regex in~ like~ regex~ sequence sample join by with maxspan until where any of true false null. */
@@ -96,7 +97,7 @@ function isHex(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-function err(start: number, end: number, code: string, message: string, fixText?: string, fixTitle?: string): Diagnostic {
+function err(start: number, end: number, code: DiagnosticCode, message: string, fixText?: string, fixTitle?: string): Diagnostic {
   const d: Diagnostic = { range: { start, end }, severity: 'error', code, message };
   if (fixText !== undefined) {
     d.fixes = [{ title: fixTitle ?? 'Fix', edits: [{ range: { start, end }, newText: fixText }], preferred: true }];
