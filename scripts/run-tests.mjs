@@ -53,7 +53,16 @@ if (flags.has('--per-file')) {
   writeFileSync(entry, files.map((f) => `await import(${JSON.stringify(pathToFileURL(join(root, f)).href)});`).join('\n') + '\n');
   tests = run(process.execPath, ['--import', 'tsx', '--test-reporter=spec', entry], 'tests');
 }
-const typecheck = flags.has('--typecheck') ? run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'], 'tsc --noEmit') : Promise.resolve(0);
+// Each layer type-checks against its own environment: the whole tree (node), core alone (no DOM, no
+// node types), the webview alone (the DOM, no node types).
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const typecheck = flags.has('--typecheck')
+  ? (async () => {
+      let failed = 0;
+      for (const project of ['.', 'server/src/core', 'client/webview']) failed += (await run(process.execPath, [tsc, '--noEmit', '-p', project], `tsc --noEmit -p ${project}`)) === 0 ? 0 : 1;
+      return failed;
+    })()
+  : Promise.resolve(0);
 const codes = await Promise.all([tests, typecheck]);
 if (entryDir) rmSync(entryDir, { recursive: true, force: true });
 process.exit(codes.some((c) => c !== 0) ? 1 : 0);

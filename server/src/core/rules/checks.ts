@@ -125,7 +125,7 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     const text = p.style === 'toml' ? `${p.prefix}${key} = ${valueText}${p.suffix}` : `${p.prefix}${q(key)}: ${valueText}${p.suffix}`;
     return [{ title: `Add ${key} = ${valueText}`, edits: [{ range: { start: p.offset, end: p.offset }, newText: text }], preferred: true }];
   };
-  const newUuid = ctx.newUuid ?? (() => globalThis.crypto.randomUUID());
+  const newUuid = ctx.newUuid ?? (() => crypto.randomUUID());
   const f = rule.fields;
   const md = rule.metadata;
 
