@@ -77,6 +77,14 @@ export function oneOf<T extends string>(args: ParsedArgs, name: string, allowed:
   return v as T;
 }
 
+/** A positive integer option (timeouts, counts: where 0 means nothing useful). */
+export function positiveInt(args: ParsedArgs, name: string): number | undefined {
+  const v = flag(args, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} must be a positive integer (got "${v}")`);
+  return Number(v);
+}
+
 /**
  * An integer option of at least `min` — the bound Elasticsearch's _eql/search validation puts on the
  * same request parameter (`size` >= 0, `max_samples_per_key` >= 1), so the CLI refuses only what a

@@ -12,6 +12,8 @@ export interface SourceResult {
   stats: { events: number; files: number; ms: number };
   /** Why nothing matched, for the table: per field the events holding it. */
   fieldPresence: { field: string; present: number }[];
+  /** Events the engine could not evaluate: how many, and the first few with file:line:column. */
+  evaluationErrors?: { count: number; first: { file: string; line: number; column: number; message: string }[] };
 }
 
 export function matchToJson(m: Match): unknown {
@@ -28,7 +30,12 @@ export function formatRunJson(results: SourceResult[], errors: SampleError[]): s
   return (
     JSON.stringify(
       {
-        results: results.map((r) => ({ source: r.source, matches: r.matches.map(matchToJson), stats: r.stats })),
+        results: results.map((r) => ({
+          source: r.source,
+          matches: r.matches.map(matchToJson),
+          stats: r.stats,
+          ...(r.evaluationErrors ? { evaluation_errors: r.evaluationErrors } : {}),
+        })),
         errors: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
       },
       null,
@@ -58,7 +65,7 @@ const first = (...paths: string[]) => {
   };
 };
 
-const COLUMNS: Column[] = [
+export const COLUMNS: Column[] = [
   { title: '@timestamp', value: get('@timestamp') },
   { title: 'event.action', value: get('event.action') },
   { title: 'event.outcome', value: get('event.outcome') },
@@ -67,20 +74,20 @@ const COLUMNS: Column[] = [
   { title: 'cloud.region', value: get('cloud.region') },
 ];
 
-function cell(v: unknown, max = 48): string {
+export function cell(v: unknown, max = 48): string {
   if (v === undefined || v === null) return '-';
   const s = Array.isArray(v) ? v.map((x) => String(x)).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const clean = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${n === 1 ? word : word.endsWith('ch') ? `${word}es` : `${word}s`}`;
+export const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${n === 1 ? word : word.endsWith('ch') ? `${word}es` : `${word}s`}`;
 
 export function formatRunTable(results: SourceResult[], errors: SampleError[], relative: (file: string) => string, eventsRoot?: string): string {
   const out: string[] = [];
