@@ -42,8 +42,8 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
   <div class="title"><span class="source">${result.source}</span> <span class="badge kind">${result.kind}</span></div>${cluster}
   <pre class="query"><code>${result.query}</code></pre>
   <div class="counts" id="counts"><span class="count"><b id="count-matched">${formatCount(s.matched)}</b> matched</span>
-    <span class="count"><b>${formatCount(s.events)}</b> events scanned</span>
-    <span class="count"><b>${formatCount(s.files)}</b> file${s.files === 1 ? '' : 's'}</span>
+    ${c ? html`<span class="count"><b>${formatCount(c.total ?? s.matched)}</b> hits on the cluster</span>` : html`<span class="count"><b>${formatCount(s.events)}</b> events scanned</span>
+    <span class="count"><b>${formatCount(s.files)}</b> file${s.files === 1 ? '' : 's'}</span>`}
     <span class="count"><b>${formatDuration(s.ms)}</b></span></div>
   <div class="samples">Samples: <span class="sample-set">${samples}</span>
     <button class="link" data-action="chooseSamples">Change…</button>
