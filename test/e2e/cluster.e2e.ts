@@ -116,6 +116,19 @@ async function main(): Promise<number> {
         await page.screenshot({ path: join(RESULTS, 'cluster-error.png') });
         await waitFor('the panel says the query was rejected', () => webview(page).locator('body').innerText(), (t) => t.includes('Elasticsearch rejected the query'), 30_000);
       });
+
+      await check(page, 'EQL: Compare with Cluster indexes the samples (after confirmation) and shows matched by both / only local / only cluster', async () => {
+        await openFile(page, SEED_RULE);
+        await runCommand(page, 'EQL: Compare with Cluster');
+        await answer(page, 'you may write to', 'eql-rule-studio-samples');
+        await page.locator('.monaco-dialog-box', { hasText: 'Create the index "eql-rule-studio-samples"' }).waitFor();
+        await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Create' }).first().click();
+        const summary = webview(page).locator('#compare-summary');
+        await summary.waitFor({ timeout: 90_000 });
+        assert.match(await summary.innerText(), /Compared on \d+ sample events in eql-rule-studio-samples: 6 matched by both · 0 only local · 0 only on the cluster — the answers agree\./);
+        assert.ok(es.indices.has('eql-rule-studio-samples'));
+        await page.screenshot({ path: join(RESULTS, 'cluster-compare.png') });
+      });
     }
   } finally {
     await session.close();
