@@ -3,6 +3,7 @@
 import { UsageError } from './args';
 import { CHECK_HELP, runCheckCommand } from './check';
 import { processIo, type Io } from './io';
+import { PREVIEW_HELP, PULL_HELP, PUSH_HELP, runPreview, runPull, runPush } from './kibana';
 import { RUN_HELP, runRun } from './run';
 import { COMPARE_HELP, runCompare } from './compare';
 import { runTestCommand, TEST_HELP } from './test';
@@ -18,6 +19,10 @@ Commands:
   test [files or folders...]    run rule tests (<rule>.test.ndjson beside each rule); --reporter junit for CI
   compare <rules...> --events <paths...> --es-url URL [--index NAME]
                                 run rules locally and on Elasticsearch over the same events; exit 1 when they differ
+  push <rules...> [--overwrite] deploy rules to Kibana's detection engine
+  pull (--rule-id ID... | --all-eql) [--out DIR]
+                                write Kibana's EQL rules as detection-rules TOML
+  preview <rule>                run Kibana's rule preview and print its errors and alerts
 
 Run "eql-rules <command> --help" for a command's options.
 `;
@@ -44,12 +49,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return runTestCommand(rest, io);
       case 'compare':
         return await runCompare(rest, io);
+      case 'push':
+        return await runPush(rest, io);
+      case 'pull':
+        return await runPull(rest, io);
+      case 'preview':
+        return await runPreview(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      const help = command === 'check' ? CHECK_HELP : command === 'run' ? RUN_HELP : command === 'test' ? TEST_HELP : command === 'compare' ? COMPARE_HELP : HELP;
+      const helps: Record<string, string> = { check: CHECK_HELP, run: RUN_HELP, test: TEST_HELP, compare: COMPARE_HELP, push: PUSH_HELP, pull: PULL_HELP, preview: PREVIEW_HELP };
+      const help = helps[command ?? ''] ?? HELP;
       io.err(`eql-rules: ${e.message}\n\n${help}`);
       return 2;
     }
