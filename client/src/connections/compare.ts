@@ -54,8 +54,7 @@ export async function compareWithCluster(context: vscode.ExtensionContext, clien
     validateInput: (v) => (/^[a-z0-9][a-z0-9._-]*$/.test(v.trim()) ? undefined : 'An index name: lower case, no wildcards or spaces'),
   });
   if (!index) return undefined;
-  const folder = vscode.workspace.getWorkspaceFolder(target.uri) ?? vscode.workspace.workspaceFolders?.[0];
-  const samples = await resolveSamples(context, folder);
+  const samples = await resolveSamples(context, client, target.uri);
   if (samples.paths.length === 0) {
     void vscode.window.showWarningMessage('EQL: no sample event files to compare on: choose them with "EQL: Choose Sample Files…".');
     return undefined;
