@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
 import type { SampleError } from '../core/samples/types';
-import { progressText, runOnSamples } from '../io/runOnSamples';
+import { progressText, runManyOnSamples } from '../io/runOnSamples';
 import { flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
@@ -88,17 +88,26 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
   const seenErrors = new Set<string>();
   let queryError = false;
   const progress = createProgress(io);
-  for (const src of sources) {
-    const options: EngineOptions = {
-      ...base,
-      ...ruleFieldOptions(src.rule, {
-        timestampField: flag(args, 'timestamp-field'),
-        tiebreakerField: flag(args, 'tiebreaker-field'),
-        eventCategoryField: flag(args, 'event-category-field'),
-      }),
-    };
-    const out = await runOnSamples({ query: src.query, samples: events, options, onProgress: (p) => progress(src.source, p) });
-    progress.done();
+  // All queries in one read of the samples.
+  const label = sources.length === 1 ? sources[0].source : `${sources.length} queries`;
+  const outs = await runManyOnSamples({
+    queries: sources.map((src) => ({
+      query: src.query,
+      options: {
+        ...base,
+        ...ruleFieldOptions(src.rule, {
+          timestampField: flag(args, 'timestamp-field'),
+          tiebreakerField: flag(args, 'tiebreaker-field'),
+          eventCategoryField: flag(args, 'event-category-field'),
+        }),
+      },
+    })),
+    samples: events,
+    onProgress: (p) => progress(label, p),
+  });
+  progress.done();
+  for (const [k, src] of sources.entries()) {
+    const out = outs[k];
     if (out.queryErrors.length > 0) {
       queryError = true;
       for (const d of out.queryErrors) {

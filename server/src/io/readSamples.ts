@@ -50,6 +50,8 @@ export interface ReadSamplesResult {
   errors: SampleError[];
   skipped: { file: string; reason: string }[];
   aborted?: boolean;
+  /** Records the reader's prefilter skipped unparsed (included in `events`). */
+  filtered?: number;
 }
 
 /** Files a folder is searched for. Files named explicitly are read whatever their name. */
@@ -160,6 +162,7 @@ export async function* iterateSampleEvents(
           bytes += chunk.length;
           reader.push(decode(decoder, chunk));
           options.onProgress?.(file, input.bytesRead, total);
+          if (reader.abandoned) break; // not JSON, or too many errors: the rest of the file is not read
           if (pending.length) {
             for (const e of pending) yield e;
             pending.length = 0;
@@ -186,6 +189,7 @@ export async function* iterateSampleEvents(
     seq = reader.nextSeq;
     result.files++;
     result.events += stats.events;
+    if (stats.filtered) result.filtered = (result.filtered ?? 0) + stats.filtered;
     options.onFile?.({ file, events: stats.events, errors: fileErrors, bytes, gzip });
     if (result.aborted) break;
   }

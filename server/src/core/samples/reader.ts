@@ -96,6 +96,15 @@ function notAnEvent(o: Obj): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a record's text may be one that is skipped rather than counted as an event (a digest, a bulk action line, a
+ * Kibana export summary): such records are always parsed, so the prefilter never changes the counts.
+ */
+function mayNotBeAnEvent(text: string): boolean {
+  if (/^\{\s*"(index|create|update|delete)"/.test(text)) return true;
+  return text.indexOf('"digestStartTime"') >= 0 || text.indexOf('"exportedCount"') >= 0;
+}
+
 export class SampleReader {
   private readonly splitter: JsonSplitter;
   private seq: number;
@@ -113,7 +122,7 @@ export class SampleReader {
         value: (v, line, column, where) => this.onValue(v, line, column, where),
         error: (line, column, message) => this.onError(line, column, message),
         skipped: () => { this.stats.skippedValues++; },
-        wanted: options.prefilter ? (text, where) => where === 'events' || options.prefilter!(text, this.seq) : undefined,
+        wanted: options.prefilter ? (text, where) => where === 'events' || mayNotBeAnEvent(text) || options.prefilter!(text, this.seq) : undefined,
         filtered: () => {
           this.seq++;
           this.stats.events++;
