@@ -191,6 +191,7 @@ export class JsonSplitter {
   private unitStartInChunk = 0;
   private unitLen = 0;
   private unitTooLarge = false;
+  private unitTooDeep = false;
   private unitLine = 0;
   private unitColumn = 0;
   private unitWhere: ValueWhere = 'top';
@@ -284,6 +285,7 @@ export class JsonSplitter {
     this.unitStartInChunk = i;
     this.unitLen = 0;
     this.unitTooLarge = false;
+    this.unitTooDeep = false;
     this.unitLine = this.line;
     this.unitColumn = this.col(i);
     this.unitWhere = where;
@@ -485,7 +487,10 @@ export class JsonSplitter {
         continue;
       }
       if (c === NL) {
-        if (this.primActive && !this.primIsString) this.finishPrimitive(s, i);
+        if (this.primActive && !this.primIsString) {
+          this.finishPrimitive(s, i);
+          this.skipToEol = false; // a bad bare word ends at this line break: the next line is read
+        }
         const line = this.line;
         const at = this.col(i);
         this.prevLineEndColumn = at;
@@ -578,7 +583,15 @@ export class JsonSplitter {
         continue;
       }
       if (c === OPEN_OBJ || c === OPEN_ARR) {
-        if (depth >= this.maxDepth) {
+        if (depth >= this.maxDepth && this.unitActive && this.unitWhere !== 'top' && this.streamDepth > 0 && depth > this.streamDepth) {
+          // One too-deep element of an event array: reported once and dropped; the later elements are still read.
+          if (!this.unitTooDeep) {
+            this.unitTooDeep = true;
+            if (!this.unitTooLarge) this.sink.error(this.line, this.col(i), `nesting deeper than ${this.maxDepth} levels: this element is skipped`);
+            this.unitTooLarge = true;
+            this.unitParts = [];
+          }
+        } else if (depth >= this.maxDepth) {
           this.fail(this.line, this.col(i), `nesting deeper than ${this.maxDepth} levels`);
           continue;
         }
