@@ -192,6 +192,8 @@ export class JsonSplitter {
   private unitLen = 0;
   private unitTooLarge = false;
   private unitTooDeep = false;
+  private arrayLine = 0;
+  private hadError = false;
   private unitLine = 0;
   private unitColumn = 0;
   private unitWhere: ValueWhere = 'top';
@@ -273,6 +275,7 @@ export class JsonSplitter {
   }
 
   private fail(line: number, column: number, message: string): void {
+    this.hadError = true;
     this.sink.error(line, column, message);
     this.resetStructure();
     this.skipToEol = true;
@@ -374,7 +377,10 @@ export class JsonSplitter {
       }
       if (!ok) {
         const shown = text.length > 40 ? text.slice(0, 40) + '…' : text;
-        this.fail(this.primLine, this.primColumn, `not JSON: unexpected ${JSON.stringify(shown)}`);
+        const message = `not JSON: unexpected ${JSON.stringify(shown)}`;
+        // A bad bare word between the elements of an event array: reported, and the array is read on.
+        if (this.streamDepth > 0 && this.stack.length === this.streamDepth) this.sink.error(this.primLine, this.primColumn, message);
+        else this.fail(this.primLine, this.primColumn, message);
         return;
       }
     }
@@ -439,10 +445,10 @@ export class JsonSplitter {
         let esc = this.escape;
         for (; j < n; j++) {
           const c = s.charCodeAt(j);
+          if (c === NL) break; // even after a backslash: a line break never belongs to a string
           if (esc) { esc = false; continue; }
           if (c === BACKSLASH) { esc = true; continue; }
           if (c === QUOTE) break;
-          if (c === NL) break;
         }
         this.escape = esc;
         if (j >= n) {
@@ -457,6 +463,7 @@ export class JsonSplitter {
           this.lineStart = this.base + j + 1;
           this.fail(line, at, 'unterminated string (a line break inside a string)');
           this.skipToEol = false; // already at the next line
+          if (this.lineMode !== false) this.recovering = false;
           i = j + 1;
           continue;
         }
@@ -501,6 +508,8 @@ export class JsonSplitter {
           this.fail(line, at, 'unexpected end of line: this line\'s JSON value is not closed');
           this.skipToEol = false;
         }
+        // In a file of one value per line, each line is judged on its own: no error is swallowed as the tail of the last.
+        if (this.lineMode !== false && this.stack.length === 0) this.recovering = false;
         continue;
       }
       const depth = this.stack.length;
@@ -532,7 +541,7 @@ export class JsonSplitter {
           this.containerTop = true;
           this.streamDepth = 1;
           this.streamWhere = 'array';
-          if (this.lineMode === undefined) this.lineMode = false;
+          this.arrayLine = this.line; // a top-level array closed on its own line still looks like NDJSON
           i++;
           continue;
         }
@@ -541,7 +550,7 @@ export class JsonSplitter {
           this.fail(this.line, this.col(i), `unexpected '${String.fromCharCode(c)}'`);
           continue;
         }
-        if (this.valuesSeen === 0 && !this.recovering && (c < 32 || c === 0xfffd || !/[-0-9tfn"]/.test(String.fromCharCode(c)))) {
+        if (this.valuesSeen === 0 && !this.recovering && !this.hadError && (c < 32 || c === 0xfffd || !/[-0-9tfn"]/.test(String.fromCharCode(c)))) {
           // Not JSON at all (binary, CSV, text): one error for the file.
           this.sink.error(this.line, this.col(i), 'not a JSON sample file: it does not start with a JSON value');
           this.skipToEol = false;
@@ -632,7 +641,7 @@ export class JsonSplitter {
           if (this.unitActive) {
             this.finishUnit(s, i + 1);
             if (this.lineMode === undefined) this.lineMode = this.unitLine === this.line;
-          } else if (this.lineMode === undefined) this.lineMode = false;
+          } else if (this.lineMode === undefined && !(c === CLOSE_ARR && this.arrayLine === this.line)) this.lineMode = false;
           this.containerTop = false;
           this.streamDepth = 0;
           this.valuesSeen++;
