@@ -97,7 +97,7 @@ interface Case {
 }
 
 function runCli(query: string, events: string, format = 'ndjson'): string[] {
-  return [cli, 'run', '--query', query, '--events', events, '--format', format, '--size', '100000'];
+  return [cli, 'run', '--query', query, '--events', events, '--format', format, '--size', '10000000'];
 }
 
 async function main(): Promise<void> {

@@ -76,3 +76,9 @@ test('prefilter: random queries over generated raw and ECS records, with and wit
   }
   assert.ok(filtered > 0 && matched > 0, `${filtered} filtered, ${matched} matched`);
 });
+
+test("prefilter: a mapping's null_value gives no requirement (the value stands for a JSON null)", () => {
+  const fieldTypes = (n: string) => (n === 'f' ? 'keyword;null_value=NULL' : undefined);
+  const t = prefilterFor(parse('any where f == "NULL"').statement, { fieldTypes });
+  assert.equal(t ? t('{"f":null}') : true, true);
+});

@@ -12,6 +12,7 @@
 //   another way, so it is always parsed.
 // - Case-insensitive comparisons (`:`, `in~`, `like~`) look for an ASCII literal in the lower-cased record; a
 //   non-ASCII literal gives no requirement.
+// - A field whose mapping has a null_value gives no requirement (that value stands for a null in the record).
 // - A literal that a number could equal after coercion (`"42"`, `" 1e3"`) gives no requirement: the record's text of
 //   a number need not read like the literal.
 // - Sequences and samples: a record is needed when any step, or `until`, may match.
@@ -90,6 +91,8 @@ function contains(field: Expr, text: string, fold: boolean, ctx: Ctx, whole: boo
   if (f.kind !== 'field') return true;
   const info = resolveField(f.name, ctx.options.fieldTypes, f.name === (ctx.options.timestampField ?? '@timestamp') && !ctx.options.fieldTypes?.(f.name) ? 'date' : undefined);
   if (info.kind !== 'any' && info.kind !== 'keyword') return true;
+  // A mapping's null_value stands for an explicit JSON null: that value is not in the record's text.
+  if ([f.name, info.path].some((n) => (ctx.options.fieldTypes?.(n) ?? '').includes('null_value='))) return true;
   const cls = ctx.classOf(info.path);
   if (cls === undefined) return true;
   if (fold && !isAscii(text)) return true;
