@@ -1,15 +1,16 @@
-// Runs one EQL query over sample files, streaming: files are read with readSampleFiles and
+// Runs one EQL query over sample files, streaming: files are read with iterateSampleEvents and
 // every event goes straight into the engine's run. Shared by `eql-rules run` and the
 // language server's eql/runRule, so both show the same matches.
 import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
-import { compileQuery, createRun, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
+import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
-import { readSampleFiles } from './readSamples';
+import { iterateSampleEvents, spoolStreams, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { mergeByTime, sortByTime, SortSpillError } from './timeOrder';
 
 export interface RunOnSamplesInput {
   query: string;
@@ -21,6 +22,10 @@ export interface RunOnSamplesInput {
   progressEvery?: number;
   /** Keep this many of the first events (for explain / search after the run). */
   keepEvents?: number;
+  /** How to name spooled copies of stdin (the caller spooled them). */
+  displayName?(path: string): string;
+  /** Memory for sorting sequence input that is out of time order before spilling to disk (tests set it small). */
+  sortBudgetBytes?: number;
 }
 
 export interface RunOnSamplesOutput {
@@ -35,6 +40,15 @@ export interface RunOnSamplesOutput {
   errors: SampleError[];
   notes: { file: string; message: string }[];
   aborted: boolean;
+  /** Set when the run could not give an exact answer (the sort could not use the disk): show it, not the matches. */
+  fatal?: string;
+  /** Events without the timestamp field (they can never match), and that field. */
+  noTimestamp: number;
+  timestampField: string;
+  /** Paths that gave no file to read (not found, unreadable folder, link loop). */
+  skipped: { file: string; reason: string }[];
+  /** Per file read: events, errors, notes. */
+  read: SampleFileInfo[];
   /** Fields the query references, in order of first appearance. */
   fields: string[];
   /** Per field: how many events hold a non-null value. */
@@ -45,155 +59,254 @@ export interface RunOnSamplesOutput {
 }
 
 export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSamplesOutput> {
-  const [out] = await runManyOnSamples({ queries: [{ query: input.query, options: input.options }], samples: input.samples, signal: input.signal, onProgress: input.onProgress, progressEvery: input.progressEvery, keepEvents: input.keepEvents });
-  return out;
-}
-
-export interface RunManyOnSamplesInput extends Omit<RunOnSamplesInput, 'query' | 'options'> {
-  queries: { query: string; options: EngineOptions }[];
-}
-
-/** One query's state in a run of several over one read of the samples. */
-interface QueryRun {
-  out: RunOnSamplesOutput;
-  compiled?: CompiledQuery;
-  run?: ReturnType<typeof createRun>;
-  presence: { field: string; get: (doc: Record<string, unknown>) => unknown; present: number }[];
-  prefilter?: RecordTest;
-}
-
-/**
- * Runs several queries over one read of the samples (`eql-rules run rules/ --events …`): every event goes to every
- * query's run, and a record is parsed only when some query's prefilter (engine/prefilter.ts) says it may match.
- * Each query's output is what runOnSamples gives for it alone.
- */
-export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<RunOnSamplesOutput[]> {
   const started = performance.now();
+  const parsed = parse(input.query);
+  const fields: string[] = [];
+  if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+  const presence = fields.map((f) => ({ field: f, get: compilePath(f), present: 0 }));
+  const timestampField = input.options.timestampField ?? '@timestamp';
+  const timestampOf = compilePath(timestampField);
+  /** Per file name: events without the timestamp field. */
+  const noTimestamp = new Map<string, number>();
+  let noTimestampTotal = 0;
+  const kept = new Map<number, SampleEvent>();
+  const empty = (queryErrors: Diagnostic[]): RunOnSamplesOutput => ({
+    parsed,
+    queryErrors,
+    result: { kind: 'event', matches: [], stats: { events: 0, matched: 0, ms: 0, noTimestamp: 0 } },
+    files: 0,
+    events: 0,
+    errors: [],
+    notes: [],
+    aborted: false,
+    noTimestamp: 0,
+    timestampField: input.options.timestampField ?? '@timestamp',
+    skipped: [],
+    read: [],
+    fields,
+    fieldPresence: fields.map((field) => ({ field, present: 0 })),
+    kept,
+    ms: performance.now() - started,
+  });
+
+  const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
+  if (blocking.length > 0) return empty(blocking);
+  const compiled = compileQuery(parsed.statement, { ...input.options, source: input.query });
+  if (compiled.errors.length > 0) return empty(compiled.errors);
+
+  // Sequences run online over a reorder window, so memory follows the open sequences, not the
+  // input; the files are merged by time (timeOrder.ts) so a bucket walked folder by folder arrives
+  // in time order. If some event still came later than the window (a file out of order within
+  // itself), the files are read once more and sorted with bounded memory (spilling to disk).
+  const order = sequenceOrder(compiled);
+  let run = createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {});
   const keep = input.keepEvents ?? 0;
   const every = input.progressEvery ?? 10_000;
-  const runs: QueryRun[] = input.queries.map(({ query, options }) => {
-    const parsed = parse(query);
-    const fields: string[] = [];
-    if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
-    const out: RunOnSamplesOutput = {
-      parsed,
-      queryErrors: [],
-      result: { kind: 'event', matches: [], stats: { events: 0, matched: 0, ms: 0, noTimestamp: 0 } },
-      files: 0,
-      events: 0,
-      errors: [],
-      notes: [],
-      aborted: false,
-      fields,
-      fieldPresence: fields.map((field) => ({ field, present: 0 })),
-      kept: new Map(),
-      ms: 0,
-    };
-    const q: QueryRun = { out, presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })) };
-    const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
-    if (blocking.length > 0) {
-      out.queryErrors = blocking;
-      return q;
-    }
-    const compiled = compileQuery(parsed.statement, { ...options, source: query });
-    if (compiled.errors.length > 0) {
-      out.queryErrors = compiled.errors;
-      return q;
-    }
-    out.compiled = q.compiled = compiled;
-    // Sequences run online over a reorder window, so memory follows the open sequences, not the
-    // input. CloudTrail files are in time order up to delivery jitter; if some event still came
-    // later than the window, the files are read once more into an exact (hold-everything) run.
-    q.run = createRun(compiled, compiled.kind === 'sequence' ? { lateness: SEQUENCE_LATENESS_MS } : {});
-    q.prefilter = prefilterFor(parsed.statement, { ...options, source: query });
-    return q;
-  });
-  const active = runs.filter((q) => q.run);
-  if (active.length === 0) {
-    for (const q of runs) q.out.ms = performance.now() - started;
-    return runs.map((q) => q.out);
-  }
-
-  // The first `keep` events are parsed whatever the prefilters say (the editor shows and explains them).
-  const union = prefilterUnion(active.map((q) => q.prefilter));
-  const prefilter = union ? (text: string, seq: number) => seq < keep || union(text) : undefined;
   let events = 0;
   let files = 0;
-  const kept = new Map<number, SampleEvent>();
   const notes: { file: string; message: string }[] = [];
-  const read = await readSampleFiles(input.samples, {
+  const spooled = order && !input.displayName ? await spoolStreams(input.samples) : undefined;
+  const displayName = spooled?.displayName ?? input.displayName;
+  const samples = spooled?.paths ?? input.samples;
+  // Records the query cannot match are skipped unparsed (engine/prefilter.ts); the first `keep` are always parsed.
+  const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
+  const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: prefilter ? { prefilter } : undefined,
-    onEvent: (e) => {
-      events++;
-      if (e.seq < keep) kept.set(e.seq, e);
-      for (const q of active) {
-        for (const p of q.presence) {
-          const v = p.get(e.doc);
-          if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-        }
-        q.run!.push(e);
-      }
-      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
-    },
+    reader: readerPrefilter(test ? [test] : [undefined], keep),
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
     },
     onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
     onNote: (file, message) => notes.push({ file, message }),
-  });
-
-  // Queries whose sequences saw events too far out of time order: one more read, into exact runs.
-  const late = active.filter((q) => q.compiled!.kind === 'sequence' && q.run!.late() > 0);
-  if (late.length > 0 && read.aborted !== true) {
-    const counts = late.map((q) => q.run!.late());
-    for (const q of late) q.run = createRun(q.compiled!);
-    const again = prefilterUnion(late.map((q) => q.prefilter));
-    const reread = await readSampleFiles(input.samples, {
-      signal: input.signal,
-      reader: again ? { prefilter: (text) => again(text) } : undefined,
-      onEvent: (e) => {
-        for (const q of late) q.run!.push(e);
-      },
-    });
-    late.forEach((q, i) => q.out.notes.push({ file: '', message: `${counts[i]} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice for exact sequences` }));
-    if (reread.aborted) read.aborted = true;
+    displayName,
+  };
+  const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  let fatal: string | undefined;
+  try {
+    const source = order ? mergeByTime(samples, order.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
+    for await (const e of source) {
+      events++;
+      if (e.seq < keep) kept.set(e.seq, e);
+      for (const p of presence) {
+        const v = p.get(e.doc);
+        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+      }
+      const t = timestampOf(e.doc);
+      if (t === undefined || t === null) {
+        noTimestampTotal++;
+        noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
+      }
+      run.push(e);
+      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+    }
+    if (order && run.late() > 0 && read.aborted !== true) {
+      const late = run.late();
+      const exact = createRun(compiled, { lateness: 0 });
+      run = exact;
+      kept.clear();
+      let spilled = 0;
+      const sorted = await sortByTime(samples, order, (e) => exact.push(e), {
+        signal: input.signal,
+        budgetBytes: input.sortBudgetBytes,
+        displayName,
+        onEvent: (e) => {
+          if (e.seq < keep) kept.set(e.seq, e);
+        },
+        onSpill: (_runs, bytes) => (spilled = bytes),
+      });
+      const how = sorted.runs > 0 ? `sorted on disk (${sorted.runs} runs of about ${Math.round(spilled / 1024 / 1024)} MB)` : 'sorted in memory';
+      notes.push({ file: '', message: `${late.toLocaleString('en-US')} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice and ${how} for exact sequences` });
+      if (sorted.aborted) read.aborted = true;
+    }
+  } catch (e) {
+    if (!(e instanceof SortSpillError)) throw e;
+    fatal = e.message;
+  } finally {
+    await spooled?.dispose();
   }
+  for (const f of read.read ?? []) {
+    const n = noTimestamp.get(f.file);
+    if (n) f.noTimestamp = n;
+  }
+  const result = run.finish();
+  if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && presence.length > 0 && read.aborted !== true && !fatal) {
+    await recountPresence(samples, [presence], displayName, input.signal);
+  }
+  for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
+  return {
+    parsed,
+    compiled,
+    queryErrors: [],
+    result,
+    files: read.files,
+    events: read.events,
+    errors: read.errors,
+    notes,
+    aborted: read.aborted === true,
+    fatal,
+    noTimestamp: noTimestampTotal,
+    timestampField,
+    skipped: read.skipped,
+    read: read.read ?? [],
+    fields,
+    fieldPresence: presence.map((p) => ({ field: p.field, present: p.present })),
+    kept,
+    ms: performance.now() - started,
+  };
+}
 
-  for (const q of active) q.out.result = q.run!.finish();
-  // Field presence explains a query that matched nothing; records the prefilter skipped were not looked at, so such
-  // a query's presence is counted in one more read of every record.
-  const filtered = read.filtered ?? 0;
-  const recount = active.filter((q) => q.out.result.matches.length === 0 && q.presence.length > 0);
-  if (filtered > 0 && recount.length > 0 && read.aborted !== true) {
-    for (const q of recount) for (const p of q.presence) p.present = 0;
-    await readSampleFiles(input.samples, {
+/** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
+function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadSamplesOptions['reader'] {
+  const union = prefilterUnion(tests);
+  if (!union) return undefined;
+  let asked = 0;
+  return { prefilter: (text) => asked++ < keep || union(text) };
+}
+
+type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown; present: number }[];
+
+/**
+ * Field presence explains a query that matched nothing; the records the prefilter skipped were not looked at, so for
+ * such a query presence is counted in one more read of every record.
+ */
+async function recountPresence(samples: string[], lists: Presence[], displayName: ((p: string) => string) | undefined, signal: AbortSignal | undefined): Promise<void> {
+  for (const l of lists) for (const p of l) p.present = 0;
+  for await (const e of iterateSampleEvents(samples, { signal, displayName })) {
+    for (const l of lists) {
+      for (const p of l) {
+        const v = p.get(e.doc);
+        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+      }
+    }
+  }
+}
+
+export interface RunManyOnSamplesInput extends Omit<RunOnSamplesInput, 'query' | 'options'> {
+  queries: { query: string; options: EngineOptions }[];
+}
+
+/**
+ * Several queries over the samples (`eql-rules run rules/ --events …`): the event and sample queries share one read,
+ * every event going to each of their runs, and a record is parsed only when one of their prefilters may need it.
+ * Sequences, which read the files merged by time, run one by one (runOnSamples). Each output is what runOnSamples
+ * gives for that query alone.
+ */
+export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<RunOnSamplesOutput[]> {
+  const outs: (RunOnSamplesOutput | undefined)[] = input.queries.map(() => undefined);
+  const shared: { index: number; parsed: ParseResult; compiled: CompiledQuery; options: EngineOptions; run: ReturnType<typeof createRun>; presence: Presence; fields: string[]; timestampOf: (d: Record<string, unknown>) => unknown; noTimestamp: Map<string, number>; noTimestampTotal: number; test?: RecordTest }[] = [];
+  for (const [index, { query, options }] of input.queries.entries()) {
+    const parsed = parse(query);
+    const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
+    const compiled = blocking.length ? undefined : compileQuery(parsed.statement, { ...options, source: query });
+    if (input.queries.length === 1 || !compiled || compiled.errors.length > 0 || sequenceOrder(compiled)) continue; // alone, below
+    const fields: string[] = [];
+    if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+    shared.push({
+      index, parsed, compiled, options, run: createRun(compiled), fields,
+      presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })),
+      timestampOf: compilePath(options.timestampField ?? '@timestamp'), noTimestamp: new Map(), noTimestampTotal: 0,
+      test: prefilterFor(parsed.statement, { ...options, source: query }),
+    });
+  }
+  if (shared.length > 0) {
+    const started = performance.now();
+    const keep = input.keepEvents ?? 0;
+    const every = input.progressEvery ?? 10_000;
+    const kept = new Map<number, SampleEvent>();
+    const notes: { file: string; message: string }[] = [];
+    let events = 0;
+    let files = 0;
+    const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+    const readOptions: ReadSamplesOptions = {
       signal: input.signal,
-      onEvent: (e) => {
-        for (const q of recount) {
-          for (const p of q.presence) {
-            const v = p.get(e.doc);
-            if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-          }
+      reader: readerPrefilter(shared.map((q) => q.test), keep),
+      onFile: () => {
+        files++;
+        input.onProgress?.({ events, files });
+      },
+      onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
+      onNote: (file, message) => notes.push({ file, message }),
+      displayName: input.displayName,
+    };
+    for await (const e of iterateSampleEvents(input.samples, readOptions, read)) {
+      events++;
+      if (e.seq < keep) kept.set(e.seq, e);
+      for (const q of shared) {
+        for (const p of q.presence) {
+          const v = p.get(e.doc);
+          if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
         }
-      },
+        const t = q.timestampOf(e.doc);
+        if (t === undefined || t === null) {
+          q.noTimestampTotal++;
+          q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
+        }
+        q.run.push(e);
+      }
+      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+    }
+    const results = shared.map((q) => q.run.finish());
+    const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0).map((q) => q.presence);
+    if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true) await recountPresence(input.samples, recount, input.displayName, input.signal);
+    const ms = performance.now() - started;
+    shared.forEach((q, i) => {
+      const result = results[i];
+      const own = new Map(kept);
+      for (const m of result.matches) for (const me of m.events) if (me.event) own.set(me.event.seq, me.event);
+      outs[q.index] = {
+        parsed: q.parsed, compiled: q.compiled, queryErrors: [], result,
+        files: read.files, events: read.events, errors: read.errors, notes: [...notes], aborted: read.aborted === true,
+        noTimestamp: q.noTimestampTotal, timestampField: q.options.timestampField ?? '@timestamp', skipped: read.skipped,
+        read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.noTimestamp.get(f.file) })),
+        fields: q.fields, fieldPresence: q.presence.map((p) => ({ field: p.field, present: p.present })), kept: own, ms,
+      };
     });
   }
-  const ms = performance.now() - started;
-  for (const q of active) {
-    const o = q.out;
-    o.kept = new Map(kept);
-    for (const m of o.result.matches) for (const me of m.events) if (me.event) o.kept.set(me.event.seq, me.event);
-    o.files = read.files;
-    o.events = read.events;
-    o.errors = read.errors;
-    o.notes = [...notes, ...o.notes];
-    o.aborted = read.aborted === true;
-    o.fieldPresence = q.presence.map((p) => ({ field: p.field, present: p.present }));
-    o.ms = ms;
+  for (const [k, { query, options }] of input.queries.entries()) {
+    if (!outs[k]) outs[k] = await runOnSamples({ ...input, query, options });
   }
-  return runs.map((q) => q.out);
+  return outs as RunOnSamplesOutput[];
 }
 
 const MB = 1024 * 1024;
