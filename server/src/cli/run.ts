@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
 import type { SampleError } from '../core/samples/types';
-import { progressText, runManyOnSamples } from '../io/runOnSamples';
+import { evaluationErrorLines, progressText, runManyOnSamples } from '../io/runOnSamples';
 import { fieldName, flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
@@ -41,8 +41,10 @@ Options:
 Sequences over events out of time order are exact: files are merged by time, and input out of
 order beyond 15 minutes is sorted (in memory up to 64 MB, then on disk in the temp folder).
 
-Exit status: 0 whether or not anything matched, 1 when a run could not finish (no disk space to
-sort out-of-order events), 2 on a usage or query error.
+Exit status: 0 whether or not anything matched; 1 when some events could not be evaluated (they
+are left out of the results; the count and the first ones with file:line go to stderr and, with
+--format json, to each result's "evaluation_errors") or a run could not finish (no disk space to
+sort out-of-order events); 2 on a usage or query error.
 `;
 
 const SPECS = {
@@ -102,6 +104,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
   let failed = false;
   const seenErrors = new Set<string>();
   let queryError = false;
+  let evaluationFailed = false;
   const progress = createProgress(io);
   // Every query in one call: the event and sample queries share one read of the samples.
   const label = sources.length === 1 ? sources[0].source : `${sources.length} queries`;
@@ -150,8 +153,25 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
         errors.push(e);
       }
     }
+    const st = out.result.stats;
+    const evaluationErrors = st.errors
+      ? { count: st.errors, first: (st.errorExamples ?? []).map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) }
+      : undefined;
+    if (evaluationErrors) {
+      evaluationFailed = true;
+      const [head, ...lines] = evaluationErrorLines(st, displayPath);
+      io.err(`${src.source}: ${head}\n${lines.map((l) => `  ${l}\n`).join('')}`);
+    }
     const notes = runNotes(out);
-    results.push({ source: src.source, kind: out.result.kind, matches: out.result.matches, stats: { events: out.events, files: out.files, ms: Math.round(out.ms) }, fieldPresence: out.fieldPresence, ...(notes.length ? { notes } : {}) });
+    results.push({
+      source: src.source,
+      kind: out.result.kind,
+      matches: out.result.matches,
+      stats: { events: out.events, files: out.files, ms: Math.round(out.ms) },
+      fieldPresence: out.fieldPresence,
+      evaluationErrors,
+      ...(notes.length ? { notes } : {}),
+    });
   }
   await spooled?.dispose();
 
@@ -168,7 +188,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     for (const f of files.files) if (!f.used) io.err(`${f.file}: skipped: ${f.reason ?? '0 events'}\n`);
     for (const r of results) for (const n of r.notes ?? []) io.err(`${r.source}: note: ${n}\n`);
   }
-  return queryError ? 2 : failed ? 1 : 0;
+  return queryError ? 2 : failed || evaluationFailed ? 1 : 0;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface SourceResult {
   fieldPresence: { field: string; present: number }[];
   /** About the run as a whole: events sorted on disk, events without a timestamp. */
   notes?: string[];
+  /** Events the engine could not evaluate: how many, and the first few with file:line:column. */
+  evaluationErrors?: { count: number; first: { file: string; line: number; column: number; message: string }[] };
 }
 
 export { matchToJson };
@@ -40,6 +42,7 @@ export function* formatRunJson(results: SourceResult[], errors: SampleError[], i
       first = false;
     }
     yield `${first ? '' : '\n      '}],\n      "stats": ${indent(JSON.stringify(r.stats, null, 2), '      ')}`;
+    if (r.evaluationErrors) yield `,\n      "evaluation_errors": ${indent(JSON.stringify(r.evaluationErrors, null, 2), '      ')}`;
     if (r.notes?.length) yield `,\n      "notes": ${indent(JSON.stringify(r.notes, null, 2), '      ')}`;
     yield '\n    }';
   }

@@ -20,6 +20,8 @@ import { walkFiles } from './walkFiles';
 const CHUNK_BYTES = 1 << 20;
 /** `-` names standard input. */
 export const STDIN = '-';
+/** Longest stretch of event processing between turns of the event loop, in ms. */
+const YIELD_MS = 10;
 /** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
 const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
 
@@ -316,8 +318,28 @@ export async function* iterateSampleEvents(
 /** Reads the given files and folders, calling onEvent for every event; resolves with counts, errors and skips. */
 export async function readSampleFiles(paths: string[], options: ReadSamplesOptions = {}): Promise<ReadSamplesResult> {
   const result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
-  for await (const e of iterateSampleEvents(paths, options, result)) options.onEvent?.(e);
+  for await (const e of yielding(iterateSampleEvents(paths, options, result), options.signal, () => (result.aborted = true))) options.onEvent?.(e);
   return result;
+}
+
+/**
+ * The items of `source`, letting the event loop run every YIELD_MS of processing: events of a chunk
+ * arrive in microtasks, and the language server must answer hover and completion and see a
+ * cancellation during a run. Stops (calling `onAbort`) when `signal` is aborted.
+ */
+export async function* yielding<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined, onAbort: () => void): AsyncGenerator<T> {
+  let since = performance.now();
+  for await (const item of source) {
+    yield item;
+    if (performance.now() - since > YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+    }
+  }
 }
 
 /** Why a file that was read gave no events, or undefined when it gave some. */

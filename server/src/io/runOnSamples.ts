@@ -9,7 +9,7 @@ import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/pr
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
-import { iterateSampleEvents, spoolStreams, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { iterateSampleEvents, spoolStreams, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
 import { mergeByTime, sortByTime, SortSpillError } from './timeOrder';
 
 export interface RunOnSamplesInput {
@@ -125,7 +125,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   let fatal: string | undefined;
   try {
     const source = order ? mergeByTime(samples, order.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
-    for await (const e of source) {
+    for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
       events++;
       if (e.seq < keep) kept.set(e.seq, e);
       for (const p of presence) {
@@ -269,7 +269,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
       onNote: (file, message) => notes.push({ file, message }),
       displayName: input.displayName,
     };
-    for await (const e of iterateSampleEvents(input.samples, readOptions, read)) {
+    for await (const e of yielding(iterateSampleEvents(input.samples, readOptions, read), input.signal, () => (read.aborted = true))) {
       events++;
       if (e.seq < keep) kept.set(e.seq, e);
       for (const q of shared) {
@@ -307,6 +307,17 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
     if (!outs[k]) outs[k] = await runOnSamples({ ...input, query, options });
   }
   return outs as RunOnSamplesOutput[];
+}
+
+/**
+ * "3 events could not be evaluated and are left out of the results:" then `file:line:column: message`
+ * per example: the one wording the CLI and the editor use. Empty when every event was evaluated.
+ */
+export function evaluationErrorLines(stats: RunResult['stats'], relative: (file: string) => string = (f) => f): string[] {
+  const n = stats.errors ?? 0;
+  if (n === 0) return [];
+  const head = `${n.toLocaleString('en-US')} ${n === 1 ? 'event' : 'events'} could not be evaluated and ${n === 1 ? 'is' : 'are'} left out of the results${n > (stats.errorExamples?.length ?? 0) ? ` (the first ${stats.errorExamples?.length ?? 0}:)` : ':'}`;
+  return [head, ...(stats.errorExamples ?? []).map((e) => `${relative(e.file)}:${e.line}:${e.column}: ${e.message}`)];
 }
 
 const MB = 1024 * 1024;

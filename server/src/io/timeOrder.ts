@@ -20,7 +20,7 @@ import type { SequenceOrder } from '../core/engine';
 import { CandHeap, compareCands, type Cand } from '../core/engine/ordering';
 import type { Value } from '../core/engine/values';
 import type { SampleError, SampleEvent } from '../core/samples/types';
-import { fileEvents, iterateSampleEvents, listSampleFiles, newFileInfo, STDIN, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { fileEvents, iterateSampleEvents, listSampleFiles, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
 export const MAX_OPEN_FILES = 64;
@@ -275,7 +275,7 @@ export async function sortByTime(
     bytes = 0;
   };
   try {
-    for await (const ev of iterateSampleEvents(paths, options, result)) {
+    for await (const ev of yielding(iterateSampleEvents(paths, options, result), options.signal, () => (result.aborted = true))) {
       options.onEvent?.(ev);
       if (!order.holds(ev.doc)) continue;
       const ts = order.timestamp(ev.doc);
@@ -291,8 +291,15 @@ export async function sortByTime(
     }
     if (result.aborted) return { ...result, runs: runs.length };
     buffer.sort(compareCands);
+    const ordered = async (items: AsyncIterable<Keyed>): Promise<void> => {
+      for await (const k of yielding(items, options.signal, () => (result.aborted = true))) onOrdered(k.ev);
+    };
     if (runs.length === 0) {
-      for (const k of buffer) onOrdered(fromLine(k.text).ev);
+      const inMemory = buffer;
+      buffer = [];
+      await ordered((async function* () {
+        for (const k of inMemory) yield fromLine(k.text);
+      })());
       return { ...result, runs: 0 };
     }
     if (buffer.length) await spill();
@@ -314,13 +321,7 @@ export async function sortByTime(
       for (const p of group) await fsp.rm(p, { force: true });
       runs.push(path);
     }
-    for await (const k of mergeRuns(runs.map((p) => runLines(p)))) {
-      onOrdered(k.ev);
-      if (options.signal?.aborted) {
-        result.aborted = true;
-        break;
-      }
-    }
+    await ordered(mergeRuns(runs.map((p) => runLines(p))));
     return { ...result, runs: written };
   } finally {
     if (dir) await fsp.rm(dir, { recursive: true, force: true });
