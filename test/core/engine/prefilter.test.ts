@@ -82,3 +82,9 @@ test("prefilter: a mapping's null_value gives no requirement (the value stands f
   const t = prefilterFor(parse('any where f == "NULL"').statement, { fieldTypes });
   assert.equal(t ? t('{"f":null}') : true, true);
 });
+
+test('prefilter: a long or-chain of literals is not worth it (parsing is cheaper than that many searches)', () => {
+  const q = `any where ${Array.from({ length: 100 }, (_, i) => `event.action == "z${i}"`).join(' or ')}`;
+  assert.equal(prefilterFor(parse(q).statement), undefined);
+  assert.notEqual(prefilterFor(parse('any where event.action in ("a", "b")').statement), undefined);
+});

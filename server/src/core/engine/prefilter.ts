@@ -196,6 +196,16 @@ function evaluate(r: Req, text: string, lower: () => string): boolean {
 
 export type RecordTest = (text: string) => boolean;
 
+const MAX_LITERALS = 48;
+
+function atoms(r: Req): number {
+  if (r === true) return 0;
+  if ('lit' in r) return 1;
+  let n = 0;
+  for (const p of 'and' in r ? r.and : r.or) n += atoms(p);
+  return n;
+}
+
 /**
  * The prefilter of a compiled statement: `test(text)` is false only when the record with that JSON text cannot match.
  * undefined when the query requires nothing the text can show (every record must be parsed).
@@ -204,6 +214,8 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
   const asWritten = statementReq(statement, { options, classOf: () => 'verbatim' });
   const cloudTrail = statementReq(statement, { options, classOf: cloudTrailClass });
   if (asWritten === true && cloudTrail === true) return undefined;
+  // Each literal is one search through the record: past a few dozen (a long `or` chain), parsing is cheaper.
+  if (atoms(asWritten) > MAX_LITERALS || atoms(cloudTrail) > MAX_LITERALS) return undefined;
   return (text: string): boolean => {
     if (text.indexOf('\\u') >= 0 || text.indexOf('\\/') >= 0) return true;
     let lowered: string | undefined;
