@@ -198,6 +198,9 @@ document.addEventListener('click', (e) => {
     case 'chooseSamples':
       post({ type: 'chooseSamples' });
       break;
+    case 'saveSamples':
+      post({ type: 'saveSamples' });
+      break;
   }
 });
 

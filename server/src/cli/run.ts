@@ -13,6 +13,8 @@ import { spoolStreams, STDIN } from '../io/readSamples';
 import { runNotes, sampleFileDtos } from '../io/runReport';
 import { sourceFromQuery, sourcesFromFile, type RunSource } from './runSources';
 import { ruleFieldOptions } from '../service/document';
+import { CLUSTER_RUN_HELP, runSourcesOnCluster } from './cluster';
+import { ES_CONNECTION_FLAGS, ES_CONNECTION_HELP, esConnectionFromCli, type Env } from './connection';
 
 export const DEFAULT_SIZE = 10_000;
 
@@ -37,6 +39,8 @@ Options:
                                spilling to temp files (default 64)
   -h, --help                   show this help
 
+${CLUSTER_RUN_HELP}
+${ES_CONNECTION_HELP}
 --events - reads standard input (also /dev/stdin and <(command)); gzip is recognized by its first bytes.
 Sequences over events out of time order are exact: files are merged by time, and input out of
 order beyond 15 minutes is sorted (in memory up to 64 MB, then on disk in the temp folder).
@@ -44,7 +48,7 @@ order beyond 15 minutes is sorted (in memory up to 64 MB, then on disk in the te
 Exit status: 0 whether or not anything matched; 1 when some events could not be evaluated (they
 are left out of the results; the count and the first ones with file:line go to stderr and, with
 --format json, to each result's "evaluation_errors") or a run could not finish (no disk space to
-sort out-of-order events); 2 on a usage or query error.
+sort out-of-order events); 2 on a usage or query error (or a cluster that cannot be reached).
 `;
 
 const SPECS = {
@@ -59,6 +63,10 @@ const SPECS = {
   'max-samples-per-key': { value: true },
   'sort-memory': { value: true },
   mapping: { value: true },
+  index: { value: true },
+  from: { value: true },
+  to: { value: true },
+  ...ES_CONNECTION_FLAGS,
 };
 
 function loadMapping(file: string): (name: string) => string | undefined {
@@ -71,7 +79,7 @@ function loadMapping(file: string): (name: string) => string | undefined {
   return fieldTypesFromMapping(json);
 }
 
-export async function runRun(argv: string[], io: Io): Promise<number> {
+export async function runRun(argv: string[], io: Io, env: Env = process.env): Promise<number> {
   const args = parseArgs(argv, SPECS, ['events']);
   if (args.help) {
     io.out(RUN_HELP);
@@ -79,7 +87,17 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
   }
   const format = oneOf(args, 'format', ['table', 'json', 'ndjson'] as const, 'table');
   const events = args.flags.get('events') ?? [];
-  if (events.length === 0) throw new UsageError('run needs --events <files or folders>');
+  if (events.length > 0 && (flag(args, 'es-url') ?? flag(args, 'cloud-id'))) throw new UsageError('give --events (run on samples) or --es-url (run on a cluster), not both; to compare the two use "eql-rules compare"');
+  const cluster = events.length === 0 ? esConnectionFromCli(args, env) : undefined;
+  if (cluster) {
+    if (args.positionals.length === 0 && flag(args, 'query') === undefined) throw new UsageError('run needs rule or .eql files, or --query');
+    const sources: RunSource[] = args.positionals.flatMap(sourcesFromFile);
+    const q = flag(args, 'query');
+    if (q !== undefined) sources.push(sourceFromQuery(q));
+    return runSourcesOnCluster(sources, args, cluster, format, io);
+  }
+  for (const f of ['index', 'from', 'to'] as const) if (flag(args, f) !== undefined) throw new UsageError(`--${f} is for runs on a cluster (--es-url)`);
+  if (events.length === 0) throw new UsageError('run needs --events <files or folders> (or --es-url to run on a cluster)');
   for (const e of events) if (e !== STDIN && !existsSync(e)) throw new UsageError(`no such file or folder: ${e}`);
   const query = flag(args, 'query');
   if (args.positionals.length === 0 && query === undefined) throw new UsageError('run needs rule or .eql files, or --query');
@@ -137,7 +155,6 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
       failed = true;
       continue;
     }
-    inputs ??= { files: sampleFileDtos(out) };
     if (out.queryErrors.length > 0) {
       queryError = true;
       for (const d of out.queryErrors) {
@@ -146,6 +163,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
       }
       continue;
     }
+    inputs ??= { files: sampleFileDtos(out) };
     for (const e of out.errors) {
       const key = `${e.file}:${e.line}:${e.column}:${e.message}`;
       if (!seenErrors.has(key)) {
