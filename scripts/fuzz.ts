@@ -1,9 +1,11 @@
 // npm run fuzz [-- <count> <seed>]: random mutations of the detection-rules corpus (../shared);
 // each must parse, analyze and format without throwing, in under 50 ms, with diagnostic ranges
 // inside the text. Falls back to the project's own fixture queries when ../shared is absent.
+// Then the sample-file fuzzer (test/core/samples/sampleFuzz.ts): count / 2 damaged sample files.
 import { check, mutate, prng, steadyMs } from '../test/core/syntax/mutate';
 import { readQueryBlocks } from '../test/core/syntax/fixtures';
 import { readCorpus } from './lib/corpus';
+import { fuzzSamples } from '../test/core/samples/sampleFuzz';
 
 const count = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? 1);
@@ -38,4 +40,10 @@ console.log(
   `fuzz: ${count} mutations in ${((performance.now() - start) / 1000).toFixed(1)} s, mean ${(total / count).toFixed(3)} ms, max ${max.toFixed(1)} ms (query length ${maxText.length}), ${failures.length} failures`,
 );
 for (const f of failures.slice(0, 50)) console.log(f);
-process.exit(failures.length > 0 ? 1 : 0);
+
+const files = Math.floor(count / 2);
+const t0 = performance.now();
+const sampleFailures = fuzzSamples(files, seed + 100);
+console.log(`fuzz: ${files} damaged sample files in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${sampleFailures.length} failures`);
+for (const f of sampleFailures.slice(0, 20)) console.log(f);
+process.exit(failures.length + sampleFailures.length > 0 ? 1 : 0);

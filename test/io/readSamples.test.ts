@@ -121,3 +121,30 @@ test('multi-byte characters split across read chunks survive', async () => {
   assert.equal(got.length, 2);
   assert.equal(got[1], 'é€😀'.repeat(150000));
 });
+
+// issue 15 point 11: a file the reader gave up on (not JSON, or too many errors) is not read to its end.
+test('a file rejected at its first byte is not read further', async () => {
+  const file = join(dir, 'random.bin');
+  writeFileSync(file, Buffer.alloc(8 << 20, 0x07));
+  const infos: { bytes: number }[] = [];
+  const r = await readSampleFiles([file], { onFile: (i) => infos.push(i) });
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].message, /not a JSON sample file/);
+  assert.ok(infos[0].bytes <= 2 << 20, `${infos[0].bytes} bytes read`);
+});
+
+test('after too many errors the rest of the file is not read', async () => {
+  const file = join(dir, 'many-errors.ndjson');
+  writeFileSync(file, '{"a":1}\n' + '{"a":\n'.repeat(1_500_000));
+  const infos: { bytes: number }[] = [];
+  const r = await readSampleFiles([file], { onFile: (i) => infos.push(i) });
+  assert.equal(r.events, 1);
+  assert.match(r.errors[r.errors.length - 1].message, /too many errors/);
+  assert.ok(infos[0].bytes <= 2 << 20, `${infos[0].bytes} bytes read`);
+});
+
+test('--events /dev/zero ends with one error', { timeout: 20_000, skip: process.platform === 'win32' }, async () => {
+  const r = await readSampleFiles(['/dev/zero']);
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0].message, /not a JSON sample file/);
+});

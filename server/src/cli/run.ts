@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
 import type { SampleError } from '../core/samples/types';
-import { evaluationErrorLines, progressText, runOnSamples } from '../io/runOnSamples';
+import { evaluationErrorLines, progressText, runManyOnSamples } from '../io/runOnSamples';
 import { fieldName, flag, intAtLeast, oneOf, parseArgs, positiveInt, UsageError } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
@@ -124,21 +124,32 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
   let queryError = false;
   let evaluationFailed = false;
   const progress = createProgress(io);
-  for (const src of sources) {
-    const options: EngineOptions = {
-      ...base,
-      ...ruleFieldOptions(src.rule, {
-        timestampField: fieldName(args, 'timestamp-field'),
-        tiebreakerField: fieldName(args, 'tiebreaker-field'),
-        eventCategoryField: fieldName(args, 'event-category-field'),
-      }),
-    };
-    let out;
-    try {
-      out = await runOnSamples({ query: src.query, samples: spooled?.paths ?? events, displayName: spooled?.displayName, sortBudgetBytes: sortMb && sortMb * 1024 * 1024, options, onProgress: (p) => progress(src.source, p) });
-    } finally {
-      progress.done();
-    }
+  // Every query in one call: the event and sample queries share one read of the samples.
+  const label = sources.length === 1 ? sources[0].source : `${sources.length} queries`;
+  let outs;
+  try {
+    outs = await runManyOnSamples({
+      queries: sources.map((src) => ({
+        query: src.query,
+        options: {
+          ...base,
+          ...ruleFieldOptions(src.rule, {
+            timestampField: fieldName(args, 'timestamp-field'),
+            tiebreakerField: fieldName(args, 'tiebreaker-field'),
+            eventCategoryField: fieldName(args, 'event-category-field'),
+          }),
+        },
+      })),
+      samples: spooled?.paths ?? events,
+      displayName: spooled?.displayName,
+      sortBudgetBytes: sortMb && sortMb * 1024 * 1024,
+      onProgress: (p) => progress(label, p),
+    });
+  } finally {
+    progress.done();
+  }
+  for (const [k, src] of sources.entries()) {
+    const out = outs[k];
     if (out.fatal) {
       io.err(`eql-rules: ${src.source}: ${out.fatal}\n`);
       failed = true;

@@ -43,6 +43,8 @@ export interface SampleFileInfo {
   noTimestamp?: number;
   /** Why the file could not be read (or decompressed) to its end. */
   failure?: string;
+  /** Records the reader's prefilter skipped unparsed (included in `events`). */
+  filtered?: number;
 }
 
 export interface ReadSamplesOptions {
@@ -71,6 +73,8 @@ export interface ReadSamplesResult {
   /** Per file read, in reading order. */
   read?: SampleFileInfo[];
   aborted?: boolean;
+  /** Records the reader's prefilter skipped unparsed (included in `events`). */
+  filtered?: number;
 }
 
 /** Files a folder is searched for. Files named explicitly are read whatever their name. */
@@ -198,6 +202,7 @@ export async function* fileEvents(
         yield batch;
       }
       if (options.signal?.aborted || isAborted()) break;
+      if (reader.abandoned) break; // not JSON, or too many errors: the rest of the file is not read
     }
     reader.push(decoder.end());
   } catch (e) {
@@ -211,6 +216,7 @@ export async function* fileEvents(
   }
   const stats = reader.end();
   info.events = stats.events;
+  if (stats.filtered) info.filtered = stats.filtered;
   if (pending.length) yield pending;
 }
 
@@ -301,6 +307,7 @@ export async function* iterateSampleEvents(
     for (const n of info.notes) options.onNote?.(info.file, n);
     result.files++;
     result.events += info.events;
+    if (info.filtered) result.filtered = (result.filtered ?? 0) + info.filtered;
     result.read.push(info);
     options.onFile?.(info);
     if (result.aborted) break;

@@ -5,6 +5,7 @@ import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
 import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
+import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
@@ -107,8 +108,11 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const spooled = order && !input.displayName ? await spoolStreams(input.samples) : undefined;
   const displayName = spooled?.displayName ?? input.displayName;
   const samples = spooled?.paths ?? input.samples;
+  // Records the query cannot match are skipped unparsed (engine/prefilter.ts); the first `keep` are always parsed.
+  const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
+    reader: readerPrefilter(test ? [test] : [undefined], keep),
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -166,6 +170,9 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     if (n) f.noTimestamp = n;
   }
   const result = run.finish();
+  if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && presence.length > 0 && read.aborted !== true && !fatal) {
+    await recountPresence(samples, [presence], displayName, input.signal);
+  }
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
   return {
     parsed,
@@ -187,6 +194,119 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     kept,
     ms: performance.now() - started,
   };
+}
+
+/** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
+function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadSamplesOptions['reader'] {
+  const union = prefilterUnion(tests);
+  if (!union) return undefined;
+  let asked = 0;
+  return { prefilter: (text) => asked++ < keep || union(text) };
+}
+
+type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown; present: number }[];
+
+/**
+ * Field presence explains a query that matched nothing; the records the prefilter skipped were not looked at, so for
+ * such a query presence is counted in one more read of every record.
+ */
+async function recountPresence(samples: string[], lists: Presence[], displayName: ((p: string) => string) | undefined, signal: AbortSignal | undefined): Promise<void> {
+  for (const l of lists) for (const p of l) p.present = 0;
+  for await (const e of iterateSampleEvents(samples, { signal, displayName })) {
+    for (const l of lists) {
+      for (const p of l) {
+        const v = p.get(e.doc);
+        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+      }
+    }
+  }
+}
+
+export interface RunManyOnSamplesInput extends Omit<RunOnSamplesInput, 'query' | 'options'> {
+  queries: { query: string; options: EngineOptions }[];
+}
+
+/**
+ * Several queries over the samples (`eql-rules run rules/ --events …`): the event and sample queries share one read,
+ * every event going to each of their runs, and a record is parsed only when one of their prefilters may need it.
+ * Sequences, which read the files merged by time, run one by one (runOnSamples). Each output is what runOnSamples
+ * gives for that query alone.
+ */
+export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<RunOnSamplesOutput[]> {
+  const outs: (RunOnSamplesOutput | undefined)[] = input.queries.map(() => undefined);
+  const shared: { index: number; parsed: ParseResult; compiled: CompiledQuery; options: EngineOptions; run: ReturnType<typeof createRun>; presence: Presence; fields: string[]; timestampOf: (d: Record<string, unknown>) => unknown; noTimestamp: Map<string, number>; noTimestampTotal: number; test?: RecordTest }[] = [];
+  for (const [index, { query, options }] of input.queries.entries()) {
+    const parsed = parse(query);
+    const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
+    const compiled = blocking.length ? undefined : compileQuery(parsed.statement, { ...options, source: query });
+    if (input.queries.length === 1 || !compiled || compiled.errors.length > 0 || sequenceOrder(compiled)) continue; // alone, below
+    const fields: string[] = [];
+    if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+    shared.push({
+      index, parsed, compiled, options, run: createRun(compiled), fields,
+      presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })),
+      timestampOf: compilePath(options.timestampField ?? '@timestamp'), noTimestamp: new Map(), noTimestampTotal: 0,
+      test: prefilterFor(parsed.statement, { ...options, source: query }),
+    });
+  }
+  if (shared.length > 0) {
+    const started = performance.now();
+    const keep = input.keepEvents ?? 0;
+    const every = input.progressEvery ?? 10_000;
+    const kept = new Map<number, SampleEvent>();
+    const notes: { file: string; message: string }[] = [];
+    let events = 0;
+    let files = 0;
+    const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+    const readOptions: ReadSamplesOptions = {
+      signal: input.signal,
+      reader: readerPrefilter(shared.map((q) => q.test), keep),
+      onFile: () => {
+        files++;
+        input.onProgress?.({ events, files });
+      },
+      onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
+      onNote: (file, message) => notes.push({ file, message }),
+      displayName: input.displayName,
+    };
+    for await (const e of yielding(iterateSampleEvents(input.samples, readOptions, read), input.signal, () => (read.aborted = true))) {
+      events++;
+      if (e.seq < keep) kept.set(e.seq, e);
+      for (const q of shared) {
+        for (const p of q.presence) {
+          const v = p.get(e.doc);
+          if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+        }
+        const t = q.timestampOf(e.doc);
+        if (t === undefined || t === null) {
+          q.noTimestampTotal++;
+          q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
+        }
+        q.run.push(e);
+      }
+      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+    }
+    const results = shared.map((q) => q.run.finish());
+    const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0).map((q) => q.presence);
+    if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true) await recountPresence(input.samples, recount, input.displayName, input.signal);
+    const ms = performance.now() - started;
+    shared.forEach((q, i) => {
+      const result = results[i];
+      const own = new Map(kept);
+      for (const m of result.matches) for (const me of m.events) if (me.event) own.set(me.event.seq, me.event);
+      outs[q.index] = {
+        parsed: q.parsed, compiled: q.compiled, queryErrors: [], result,
+        files: read.files, events: read.events, errors: read.errors, notes: [...notes], aborted: read.aborted === true,
+        noTimestamp: q.noTimestampTotal, timestampField: q.options.timestampField ?? '@timestamp', skipped: read.skipped,
+        read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.noTimestamp.get(f.file) })),
+        fields: q.fields, fieldPresence: q.presence.map((p) => ({ field: p.field, present: p.present })), kept: own, ms,
+      };
+    });
+  }
+  for (const [k, { query, options }] of input.queries.entries()) {
+    if (!outs[k]) outs[k] = await runOnSamples({ ...input, query, options });
+  }
+  return outs as RunOnSamplesOutput[];
 }
 
 /**

@@ -95,6 +95,7 @@ export async function* mergeByTime(
   const finishFile = (info: SampleFileInfo) => {
     result.files++;
     result.events += info.events;
+    if (info.filtered) result.filtered = (result.filtered ?? 0) + info.filtered;
     result.read?.push(info);
     for (const n of info.notes) options.onNote?.(info.file, n);
     options.onFile?.(info);

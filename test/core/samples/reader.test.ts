@@ -81,6 +81,14 @@ const ERRORS: [string, string, string, string[], string[], SampleReaderOptions?]
   ['junk line in NDJSON', '{"a":1}\nhello world\n{"a":3}\n', 'a', ['1:1 a=1', '3:1 a=3'], ['2:1 not JSON']],
   ['deep nesting', '{"a":1}\n' + '['.repeat(300) + ']'.repeat(300) + '\n{"a":3}\n', 'a', ['1:1 a=1', '3:1 a=3'], ['2:257 nesting deeper than 256']],
   ['deep nesting in one line object', '{"a":1}\n' + '{"x":'.repeat(300) + '1' + '}'.repeat(300) + '\n{"a":3}\n', 'a', ['1:1 a=1', '3:1 a=3'], ['2:1281 nesting deeper than 256']],
+  // issue 15 point 8: a bad bare word or trailing junk on a line does not cost the next line
+  ['bare word line', '{"a":1}\n{"a":2}\nnonsense\n{"a":4}\n{"a":5}\n', 'a', ['1:1 a=1', '2:1 a=2', '4:1 a=4', '5:1 a=5'], ['3:1 not JSON: unexpected "nonsense"']],
+  ['NaN line', '{"a":1}\nNaN\n{"a":3}\n', 'a', ['1:1 a=1', '3:1 a=3'], ['2:1 not JSON']],
+  ['tru line', '{"a":1}\ntru\n{"a":3}\n', 'a', ['1:1 a=1', '3:1 a=3'], ['2:1 not JSON']],
+  ['object then junk on its line', '{"a":1}\n{"a":2} x\n{"a":3}\n', 'a', ['1:1 a=1', '2:1 a=2', '3:1 a=3'], ['2:9 not JSON']],
+  // issue 15 point 9: one too-deep element is reported and skipped; the rest of a one-line file is still read
+  ['too-deep Records element', '{"Records":[{"a":1},' + '['.repeat(300) + ']'.repeat(300) + ',{"a":3},{"a":4}]}', 'a', ['1:13 a=1', '1:622 a=3', '1:630 a=4'], ['1:275 nesting deeper than 256 levels: this element is skipped']],
+  ['too-deep array element', '[{"a":1},' + '{"x":'.repeat(300) + '1' + '}'.repeat(300) + ',{"a":3}]\n{"a":9}\n', 'a', ['1:2 a=1', '1:1812 a=3', '2:1 a=9'], ['1:1285 nesting deeper than 256 levels: this element is skipped']],
   ['value too large', '{"a":1}\n{"big":"' + 'x'.repeat(5000) + '"}\n{"a":3}\n', 'a', ['1:1 a=1', '3:1 a=3'], ['2:1 value larger than 1000 characters'], { maxValueChars: 1000 }],
 ];
 

@@ -15,6 +15,12 @@ export interface SplitterSink {
   error(line: number, column: number, message: string): void;
   /** A primitive (non-container) value where an event was expected. */
   skipped(line: number, column: number): void;
+  /**
+   * Optional: asked with an object's text before it is parsed; false skips it unparsed (then `filtered` is called).
+   * Only objects (text starting with `{`) are asked. A skipped text is not validated beyond its brackets and strings.
+   */
+  wanted?(text: string, where: ValueWhere): boolean;
+  filtered?(line: number, column: number, where: ValueWhere): void;
 }
 
 export interface SplitterOptions {
@@ -47,6 +53,14 @@ function isStreamedContainer(v: unknown): boolean {
   if (typeof hits === 'object' && hits !== null && (Array.isArray((hits as Record<string, unknown>).hits) || Array.isArray((hits as Record<string, unknown>).events))) return true;
   const raw = hitsOf(o.rawResponse);
   return typeof raw === 'object' && raw !== null && Array.isArray((raw as Record<string, unknown>).hits);
+}
+
+/** Whether `text` holds more than `limit` opening brackets (only then can its nesting be deeper than `limit`). */
+function bracketsMoreThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (let k = text.indexOf('{'); k >= 0 && count <= limit; k = text.indexOf('{', k + 1)) count++;
+  for (let k = text.indexOf('['); k >= 0 && count <= limit; k = text.indexOf('[', k + 1)) count++;
+  return count > limit;
 }
 
 function deeperThan(v: unknown, limit: number): boolean {
@@ -92,6 +106,9 @@ export class JsonSplitter {
   private unitStartInChunk = 0;
   private unitLen = 0;
   private unitTooLarge = false;
+  private unitTooDeep = false;
+  private arrayLine = 0;
+  private hadError = false;
   private unitLine = 0;
   private unitColumn = 0;
   private unitWhere: ValueWhere = 'top';
@@ -173,6 +190,7 @@ export class JsonSplitter {
   }
 
   private fail(line: number, column: number, message: string): void {
+    this.hadError = true;
     this.sink.error(line, column, message);
     this.resetStructure();
     this.skipToEol = true;
@@ -185,6 +203,7 @@ export class JsonSplitter {
     this.unitStartInChunk = i;
     this.unitLen = 0;
     this.unitTooLarge = false;
+    this.unitTooDeep = false;
     this.unitLine = this.line;
     this.unitColumn = this.col(i);
     this.unitWhere = where;
@@ -211,6 +230,11 @@ export class JsonSplitter {
   }
 
   private emitText(text: string, line: number, column: number, where: ValueWhere): void {
+    if (this.sink.wanted && text.charCodeAt(0) === OPEN_OBJ && !this.sink.wanted(text, where)) {
+      this.valuesSeen++;
+      this.sink.filtered?.(line, column, where);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -268,7 +292,10 @@ export class JsonSplitter {
       }
       if (!ok) {
         const shown = text.length > 40 ? text.slice(0, 40) + '…' : text;
-        this.fail(this.primLine, this.primColumn, `not JSON: unexpected ${JSON.stringify(shown)}`);
+        const message = `not JSON: unexpected ${JSON.stringify(shown)}`;
+        // A bad bare word between the elements of an event array: reported, and the array is read on.
+        if (this.streamDepth > 0 && this.stack.length === this.streamDepth) this.sink.error(this.primLine, this.primColumn, message);
+        else this.fail(this.primLine, this.primColumn, message);
         return;
       }
     }
@@ -281,14 +308,34 @@ export class JsonSplitter {
     if (this.lineMode === false) return -1;
     const nl = s.indexOf('\n', i);
     if (nl < 0 || nl - i > this.fastLineChars || nl - i > this.maxValueChars) return -1;
+    const text = s.slice(i, nl);
+    // The first value of a file may be a container of events (`{"Records":[…]}` on one line): leave it to the
+    // streaming path rather than parse it twice.
+    if (this.lineMode === undefined && (text.indexOf('"Records"') >= 0 || text.indexOf('"hits"') >= 0 || text.indexOf('"events"') >= 0)) return -1;
+    // Nesting cannot exceed the number of opening brackets; only a line with that many is checked after parsing.
+    const mayBeDeep = bracketsMoreThan(text, this.maxDepth);
+    if (this.sink.wanted && !mayBeDeep && !this.sink.wanted(text, 'top')) {
+      // The prefilter says this line cannot match: it is counted, not parsed. A line that is not a plain object
+      // (a container of events, or not JSON) must still take the parsing path: only a line that begins with `{`
+      // and ends with `}` is skipped.
+      let e = text.length - 1;
+      while (e > 0 && (text.charCodeAt(e) === CR || text.charCodeAt(e) === SPACE || text.charCodeAt(e) === TAB)) e--;
+      if (text.charCodeAt(e) === CLOSE_OBJ) {
+        this.valuesSeen++;
+        if (this.lineMode === undefined) this.lineMode = true;
+        this.recovering = false;
+        this.sink.filtered?.(this.line, this.col(i), 'top');
+        return nl;
+      }
+    }
     let value: unknown;
     try {
-      value = JSON.parse(s.slice(i, nl));
+      value = JSON.parse(text);
     } catch {
       return -1;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value) || isStreamedContainer(value)) return -1;
-    if (deeperThan(value, this.maxDepth)) return -1; // the slow path reports it
+    if (mayBeDeep && deeperThan(value, this.maxDepth)) return -1; // the slow path reports it
     this.valuesSeen++;
     if (this.lineMode === undefined) this.lineMode = true;
     this.recovering = false;
@@ -299,7 +346,8 @@ export class JsonSplitter {
   private scan(s: string): void {
     const n = s.length;
     let i = 0;
-    while (i < n) {
+    this.nlAt = -2;
+    while (i < n && !this.abandoned) {
       if (this.skipToEol) {
         const nl = s.indexOf('\n', i);
         if (nl < 0) { i = n; break; }
@@ -312,10 +360,10 @@ export class JsonSplitter {
         let esc = this.escape;
         for (; j < n; j++) {
           const c = s.charCodeAt(j);
+          if (c === NL) break; // even after a backslash: a line break never belongs to a string
           if (esc) { esc = false; continue; }
           if (c === BACKSLASH) { esc = true; continue; }
           if (c === QUOTE) break;
-          if (c === NL) break;
         }
         this.escape = esc;
         if (j >= n) {
@@ -330,6 +378,7 @@ export class JsonSplitter {
           this.lineStart = this.base + j + 1;
           this.fail(line, at, 'unterminated string (a line break inside a string)');
           this.skipToEol = false; // already at the next line
+          if (this.lineMode !== false) this.recovering = false;
           i = j + 1;
           continue;
         }
@@ -360,7 +409,10 @@ export class JsonSplitter {
         continue;
       }
       if (c === NL) {
-        if (this.primActive && !this.primIsString) this.finishPrimitive(s, i);
+        if (this.primActive && !this.primIsString) {
+          this.finishPrimitive(s, i);
+          this.skipToEol = false; // a bad bare word ends at this line break: the next line is read
+        }
         const line = this.line;
         const at = this.col(i);
         this.prevLineEndColumn = at;
@@ -371,6 +423,8 @@ export class JsonSplitter {
           this.fail(line, at, 'unexpected end of line: this line\'s JSON value is not closed');
           this.skipToEol = false;
         }
+        // In a file of one value per line, each line is judged on its own: no error is swallowed as the tail of the last.
+        if (this.lineMode !== false && this.stack.length === 0) this.recovering = false;
         continue;
       }
       const depth = this.stack.length;
@@ -402,7 +456,7 @@ export class JsonSplitter {
           this.containerTop = true;
           this.streamDepth = 1;
           this.streamWhere = 'array';
-          if (this.lineMode === undefined) this.lineMode = false;
+          this.arrayLine = this.line; // a top-level array closed on its own line still looks like NDJSON
           i++;
           continue;
         }
@@ -411,7 +465,7 @@ export class JsonSplitter {
           this.fail(this.line, this.col(i), `unexpected '${String.fromCharCode(c)}'`);
           continue;
         }
-        if (this.valuesSeen === 0 && !this.recovering && (c < 32 || c === 0xfffd || !/[-0-9tfn"]/.test(String.fromCharCode(c)))) {
+        if (this.valuesSeen === 0 && !this.recovering && !this.hadError && (c < 32 || c === 0xfffd || !/[-0-9tfn"]/.test(String.fromCharCode(c)))) {
           // Not JSON at all (binary, CSV, text): one error for the file.
           this.sink.error(this.line, this.col(i), 'not a JSON sample file: it does not start with a JSON value');
           this.skipToEol = false;
@@ -453,11 +507,26 @@ export class JsonSplitter {
         continue;
       }
       if (c === OPEN_OBJ || c === OPEN_ARR) {
-        if (depth >= this.maxDepth) {
+        if (depth >= this.maxDepth && this.unitActive && this.unitWhere !== 'top' && this.streamDepth > 0 && depth > this.streamDepth) {
+          // One too-deep element of an event array: reported once and dropped; the later elements are still read.
+          if (!this.unitTooDeep) {
+            this.unitTooDeep = true;
+            if (!this.unitTooLarge) this.sink.error(this.line, this.col(i), `nesting deeper than ${this.maxDepth} levels: this element is skipped`);
+            this.unitTooLarge = true;
+            this.unitParts = [];
+          }
+        } else if (depth >= this.maxDepth) {
           this.fail(this.line, this.col(i), `nesting deeper than ${this.maxDepth} levels`);
           continue;
         }
         if (this.streamDepth > 0 && depth === this.streamDepth) {
+          // An event element: find its end at memory speed when it lies in this chunk; else collect it char by char.
+          const end = this.fastElement(s, i);
+          if (end > 0) {
+            this.emitText(s.slice(i, end), this.elementLine, this.elementColumn, this.streamWhere);
+            i = end;
+            continue;
+          }
           this.startUnit(s, i, this.streamWhere);
         } else if (c === OPEN_ARR && this.streamDepth === 0 && depth <= 3 && this.unitActive && this.unitWhere === 'top' && this.isStreamedPath(depth)) {
           // The top-level object holds an event array: stream its elements, drop the object's own text.
@@ -487,7 +556,7 @@ export class JsonSplitter {
           if (this.unitActive) {
             this.finishUnit(s, i + 1);
             if (this.lineMode === undefined) this.lineMode = this.unitLine === this.line;
-          } else if (this.lineMode === undefined) this.lineMode = false;
+          } else if (this.lineMode === undefined && !(c === CLOSE_ARR && this.arrayLine === this.line)) this.lineMode = false;
           this.containerTop = false;
           this.streamDepth = 0;
           this.valuesSeen++;
@@ -506,6 +575,70 @@ export class JsonSplitter {
       i++;
     }
     this.carry(s);
+  }
+
+  private elementLine = 0;
+  private elementColumn = 0;
+  /** Chunk position of the next line break at or after the last asked position (-1: none in this chunk). */
+  private nlAt = -2; // -2: not looked for yet in this chunk (positions asked only grow within a chunk)
+  private readonly openers: number[] = [];
+
+  private nextNewline(s: string, from: number): number {
+    if (this.nlAt === -2 || (this.nlAt >= 0 && this.nlAt < from)) this.nlAt = s.indexOf('\n', from);
+    return this.nlAt;
+  }
+
+  /**
+   * The end (exclusive) of the container starting at `start` in this chunk, found with indexOf over quotes: strings
+   * are skipped whole, only the text between strings is looked at character by character. -1 when the element does
+   * not end in this chunk or anything is unusual (a line break inside a string, mismatched or too deep brackets):
+   * the character-by-character path then reports it exactly. Line breaks between tokens advance the line count.
+   */
+  private fastElement(s: string, start: number): number {
+    const n = s.length;
+    const openers = this.openers;
+    openers.length = 0;
+    const room = this.maxDepth - this.stack.length;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    let i = start;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c === QUOTE) {
+        let q = s.indexOf('"', i + 1);
+        for (;;) {
+          if (q < 0) return -1;
+          let b = q - 1;
+          while (s.charCodeAt(b) === BACKSLASH) b--;
+          if ((q - 1 - b) % 2 === 0) break;
+          q = s.indexOf('"', q + 1);
+        }
+        const nl = this.nextNewline(s, i);
+        if (nl >= 0 && nl < q) return -1;
+        i = q + 1;
+        continue;
+      }
+      if (c === OPEN_OBJ || c === OPEN_ARR) {
+        if (openers.length >= room) return -1;
+        openers.push(c);
+      } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        const top = openers.pop();
+        if (top === undefined || (top === OPEN_OBJ) !== (c === CLOSE_OBJ)) return -1;
+        if (openers.length === 0) {
+          if (i + 1 - start > this.maxValueChars) return -1;
+          this.elementLine = this.line;
+          this.elementColumn = this.col(start);
+          this.line = line;
+          this.lineStart = lineStart;
+          return i + 1;
+        }
+      } else if (c === NL) {
+        line++;
+        lineStart = this.base + i + 1;
+      }
+      i++;
+    }
+    return -1;
   }
 
   /** Whether all containers up to `depth` are objects and their keys form a streamed path. */

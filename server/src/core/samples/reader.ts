@@ -26,6 +26,11 @@ export interface SampleReaderOptions {
   /** Forwarded to the splitter (tests use small limits). */
   maxDepth?: number;
   maxValueChars?: number;
+  /**
+   * Asked with each object record's JSON text (and the seq it would get) before parsing: false skips the record
+   * unparsed (see engine/prefilter.ts). It is counted in `events` and `filtered` and takes its seq.
+   */
+  prefilter?: (text: string, seq: number) => boolean;
 }
 
 export interface SampleReaderStats {
@@ -35,6 +40,8 @@ export interface SampleReaderStats {
   skippedValues: number;
   /** CloudTrail digest records and other deliberately skipped objects. */
   skippedObjects: number;
+  /** Records the prefilter skipped unparsed (included in `events`). */
+  filtered: number;
   notes: string[];
 }
 
@@ -89,11 +96,20 @@ function notAnEvent(o: Obj): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether a record's text may be one that is skipped rather than counted as an event (a digest, a bulk action line, a
+ * Kibana export summary): such records are always parsed, so the prefilter never changes the counts.
+ */
+function mayNotBeAnEvent(text: string): boolean {
+  if (/^\{\s*"(index|create|update|delete)"/.test(text)) return true;
+  return text.indexOf('"digestStartTime"') >= 0 || text.indexOf('"exportedCount"') >= 0;
+}
+
 export class SampleReader {
   private readonly splitter: JsonSplitter;
   private seq: number;
   private readonly normalize: boolean;
-  readonly stats: SampleReaderStats = { events: 0, errors: 0, skippedValues: 0, skippedObjects: 0, notes: [] };
+  readonly stats: SampleReaderStats = { events: 0, errors: 0, skippedValues: 0, skippedObjects: 0, filtered: 0, notes: [] };
   private readonly maxErrors: number;
   private noted = new Set<string>();
 
@@ -106,9 +122,20 @@ export class SampleReader {
         value: (v, line, column, where) => this.onValue(v, line, column, where),
         error: (line, column, message) => this.onError(line, column, message),
         skipped: () => { this.stats.skippedValues++; },
+        wanted: options.prefilter ? (text, where) => where === 'events' || mayNotBeAnEvent(text) || options.prefilter!(text, this.seq) : undefined,
+        filtered: () => {
+          this.seq++;
+          this.stats.events++;
+          this.stats.filtered++;
+        },
       },
       { maxDepth: options.maxDepth, maxValueChars: options.maxValueChars },
     );
+  }
+
+  /** True when the rest of the input is ignored (not JSON, or too many errors): stop reading it. */
+  get abandoned(): boolean {
+    return this.splitter.isAbandoned;
   }
 
   /** The seq the next event will get. */

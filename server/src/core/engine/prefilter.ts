@@ -1,0 +1,238 @@
+// A sound prefilter derived from a query: a test over a sample record's raw JSON text that is false only when no
+// step of the query can match the event that text becomes, so the reader may skip the record without JSON.parse.
+//
+// What makes it sound:
+// - It only uses literals that a matching event's value must contain, and only for fields whose value is in the record's
+//   text as written: any field of a document that passes through unchanged (ECS, search hits), and, for raw
+//   CloudTrail records (which are normalized to ECS), the fields the normalizer copies verbatim (event.action ←
+//   eventName, event.provider ← eventSource, …). The `aws.cloudtrail.request_parameters`-like fields, which the
+//   normalizer renders as Java map text, contribute only whole words (letters, digits, `_`) of a literal, which a value
+//   holding the literal has in the record too. Any other field, a negation, a function, a regex: no requirement.
+// - A literal is looked for in its JSON-escaped form. A record with `\u` or `\/` anywhere could spell a literal
+//   another way, so it is always parsed.
+// - Case-insensitive comparisons (`:`, `in~`, `like~`) look for an ASCII literal in the lower-cased record; a
+//   non-ASCII literal gives no requirement.
+// - A field whose mapping has a null_value gives no requirement (that value stands for a null in the record).
+// - A literal that a number could equal after coercion (`"42"`, `" 1e3"`) gives no requirement: the record's text of
+//   a number need not read like the literal.
+// - Sequences and samples: a record is needed when any step, or `until`, may match.
+import type { Category, EventFilter, Expr, Statement } from '../syntax/ast';
+import { unparen } from '../syntax/visit';
+import { resolveField } from './fields';
+import type { EngineOptions } from './types';
+
+/** A requirement on a record's text: true (nothing known), a literal that must occur, or and/or of requirements. */
+type Req = true | { lit: string; fold: boolean } | { and: Req[] } | { or: Req[] };
+
+/** How a field's values appear in a raw CloudTrail record's text after normalization. */
+type FieldClass = 'verbatim' | 'words' | undefined;
+
+/** ECS fields the CloudTrail normalizer copies unchanged from a raw field (see samples/cloudtrail.ts). */
+const CLOUDTRAIL_VERBATIM = new Set([
+  'event.provider', 'event.action', 'event.id', 'cloud.region', 'cloud.account.id', 'source.address', 'source.ip',
+  'user.name', 'user.id', 'user.email', 'user.target.name', 'user.target.id', 'user.changes.name', 'related.user',
+  'group.name', 'group.id', 'user_agent.original', 'tls.cipher', 'tls.client.server_name',
+  'aws.cloudtrail.event_version', 'aws.cloudtrail.event_category', 'aws.cloudtrail.event_type', 'aws.cloudtrail.error_code',
+  'aws.cloudtrail.error_message', 'aws.cloudtrail.request_id', 'aws.cloudtrail.api_version',
+  'aws.cloudtrail.recipient_account_id', 'aws.cloudtrail.shared_event_id', 'aws.cloudtrail.vpc_endpoint_id',
+  'aws.cloudtrail.user_identity.type', 'aws.cloudtrail.user_identity.arn', 'aws.cloudtrail.user_identity.access_key_id',
+  'aws.cloudtrail.user_identity.invoked_by', 'aws.cloudtrail.user_identity.session_context.mfa_authenticated',
+  'aws.cloudtrail.user_identity.session_context.session_issuer.type',
+  'aws.cloudtrail.user_identity.session_context.session_issuer.principal_id',
+  'aws.cloudtrail.user_identity.session_context.session_issuer.arn',
+  'aws.cloudtrail.user_identity.session_context.session_issuer.account_id',
+  'aws.cloudtrail.console_login.additional_eventdata.login_to',
+]);
+const CLOUDTRAIL_VERBATIM_PREFIXES = ['aws.cloudtrail.flattened.', 'aws.cloudtrail.resources.'];
+/** Rendered by the normalizer as Java map text (`{key=value, …}`): only whole words of a literal are in the record. */
+const CLOUDTRAIL_WORDS = new Set([
+  'aws.cloudtrail.request_parameters', 'aws.cloudtrail.response_elements', 'aws.cloudtrail.additional_eventdata',
+  'aws.cloudtrail.service_event_details',
+]);
+
+function cloudTrailClass(path: string): FieldClass {
+  if (CLOUDTRAIL_VERBATIM.has(path) || CLOUDTRAIL_VERBATIM_PREFIXES.some((p) => path.startsWith(p))) return 'verbatim';
+  if (CLOUDTRAIL_WORDS.has(path)) return 'words';
+  return undefined;
+}
+
+/** What the engine's toNumber accepts: a literal a number value could equal. */
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Text a number's string form can hold besides digits, sign, point and exponent (String(Infinity), String(NaN)). */
+const NUMBER_WORDS = ['infinity', 'nan'];
+
+/** Whether a substring of a value's string form could come from a number (then its text in the record may differ). */
+function numberLike(run: string): boolean {
+  const l = run.toLowerCase();
+  return /^[0-9.e+-]*((infinity|nan)[0-9.e+-]*)?$/.test(l) || NUMBER_WORDS.some((w) => w.includes(l.replace(/^[0-9.e+-]+/, '')));
+}
+
+const escaped = (s: string): string => JSON.stringify(s).slice(1, -1);
+const isAscii = (s: string): boolean => !/[^\x00-\x7f]/.test(s);
+
+function and(parts: Req[]): Req {
+  const real = parts.filter((p) => p !== true);
+  return real.length === 0 ? true : real.length === 1 ? real[0] : { and: real };
+}
+function or(parts: Req[]): Req {
+  if (parts.length === 0 || parts.some((p) => p === true)) return true;
+  return parts.length === 1 ? parts[0] : { or: parts };
+}
+
+interface Ctx {
+  options: EngineOptions;
+  /** undefined: every field is as written (pass-through documents); else the CloudTrail classification. */
+  classOf: (path: string) => FieldClass;
+}
+
+/** The requirement that a field's value contains `text` (a whole literal or one literal run of a pattern). */
+function contains(field: Expr, text: string, fold: boolean, ctx: Ctx, whole: boolean): Req {
+  const f = unparen(field);
+  if (f.kind !== 'field') return true;
+  const info = resolveField(f.name, ctx.options.fieldTypes, f.name === (ctx.options.timestampField ?? '@timestamp') && !ctx.options.fieldTypes?.(f.name) ? 'date' : undefined);
+  if (info.kind !== 'any' && info.kind !== 'keyword') return true;
+  // A mapping's null_value stands for an explicit JSON null: that value is not in the record's text.
+  if ([f.name, info.path].some((n) => (ctx.options.fieldTypes?.(n) ?? '').includes('null_value='))) return true;
+  const cls = ctx.classOf(info.path);
+  if (cls === undefined) return true;
+  if (fold && !isAscii(text)) return true;
+  if (cls === 'verbatim') {
+    if (text.length === 0) return true;
+    if (whole ? NUMERIC.test(text.trim()) : numberLike(text)) return true;
+    return { lit: fold ? escaped(text).toLowerCase() : escaped(text), fold };
+  }
+  // words: each maximal run of letters, digits and `_` that no number's Java string form could hold.
+  const words = (text.match(/[A-Za-z0-9_]+/g) ?? []).filter((w) => !numberLike(w) && !['null', 'true', 'false'].some((k) => k.includes(w.toLowerCase())));
+  return and(words.map((w) => ({ lit: fold ? w.toLowerCase() : w, fold })));
+}
+
+function stringLiteral(e: Expr): string | undefined {
+  const u = unparen(e);
+  return u.kind === 'literal' && typeof u.value === 'string' ? u.value : undefined;
+}
+
+/** Literal runs of a wildcard pattern (`*` and `?` are the only special characters). */
+function wildcardRuns(p: string): string[] {
+  return p.split(/[*?]/).filter((r) => r.length > 0);
+}
+
+function reqOf(e: Expr, ctx: Ctx): Req {
+  switch (e.kind) {
+    case 'paren':
+      return reqOf(e.expr, ctx);
+    case 'logical': {
+      const l = reqOf(e.left, ctx);
+      const r = reqOf(e.right, ctx);
+      return e.op === 'and' ? and([l, r]) : or([l, r]);
+    }
+    case 'comparison': {
+      if (e.op !== '==') return true;
+      const rl = stringLiteral(e.right);
+      if (rl !== undefined) return contains(e.left, rl, false, ctx, true);
+      const ll = stringLiteral(e.left);
+      if (ll !== undefined) return contains(e.right, ll, false, ctx, true);
+      return true;
+    }
+    case 'in': {
+      if (e.negated) return true;
+      const lits = e.list.map((x) => unparen(x));
+      const parts: Req[] = [];
+      for (const x of lits) {
+        if (x.kind !== 'literal') return true;
+        if (x.value === null) continue; // null never equals
+        if (typeof x.value !== 'string') return true;
+        parts.push(contains(e.value, x.value, e.insensitive, ctx, true));
+      }
+      return parts.length === 0 ? true : or(parts);
+    }
+    case 'match': {
+      if (e.op === 'regex') return true;
+      const fold = e.insensitive || e.op === ':';
+      const parts: Req[] = [];
+      for (const p of e.patterns) {
+        const text = stringLiteral(p);
+        if (text === undefined) return true;
+        const runs = wildcardRuns(text);
+        const whole = runs.length === 1 && runs[0] === text;
+        parts.push(and(runs.map((r) => contains(e.value, r, fold, ctx, whole))));
+      }
+      return or(parts);
+    }
+    default:
+      return true;
+  }
+}
+
+function categoryReq(c: Category, ctx: Ctx): Req {
+  if (c.any) return true;
+  const field: Expr = { kind: 'field', name: ctx.options.eventCategoryField ?? 'event.category', optional: false, range: c.range } as Expr;
+  return contains(field, c.name, false, ctx, true);
+}
+
+function filterReq(f: EventFilter, ctx: Ctx): Req {
+  return and([categoryReq(f.category, ctx), reqOf(f.condition, ctx)]);
+}
+
+function statementReq(statement: Statement, ctx: Ctx): Req {
+  const q = statement.query;
+  if (!q) return true;
+  if (q.kind === 'event') return filterReq(q.filter, ctx);
+  if (q.kind === 'join') return true;
+  const steps = q.steps.map((s) => filterReq(s.filter, ctx));
+  if (q.kind === 'sequence' && q.until) steps.push(filterReq(q.until.filter, ctx));
+  return or(steps);
+}
+
+function evaluate(r: Req, text: string, lower: () => string): boolean {
+  if (r === true) return true;
+  if ('lit' in r) return (r.fold ? lower() : text).indexOf(r.lit) >= 0;
+  if ('and' in r) {
+    for (const p of r.and) if (!evaluate(p, text, lower)) return false;
+    return true;
+  }
+  for (const p of r.or) if (evaluate(p, text, lower)) return true;
+  return false;
+}
+
+export type RecordTest = (text: string) => boolean;
+
+const MAX_LITERALS = 48;
+
+function atoms(r: Req): number {
+  if (r === true) return 0;
+  if ('lit' in r) return 1;
+  let n = 0;
+  for (const p of 'and' in r ? r.and : r.or) n += atoms(p);
+  return n;
+}
+
+/**
+ * The prefilter of a compiled statement: `test(text)` is false only when the record with that JSON text cannot match.
+ * undefined when the query requires nothing the text can show (every record must be parsed).
+ */
+export function prefilterFor(statement: Statement, options: EngineOptions = {}): RecordTest | undefined {
+  const asWritten = statementReq(statement, { options, classOf: () => 'verbatim' });
+  const cloudTrail = statementReq(statement, { options, classOf: cloudTrailClass });
+  if (asWritten === true && cloudTrail === true) return undefined;
+  // Each literal is one search through the record: past a few dozen (a long `or` chain), parsing is cheaper.
+  if (atoms(asWritten) > MAX_LITERALS || atoms(cloudTrail) > MAX_LITERALS) return undefined;
+  return (text: string): boolean => {
+    if (text.indexOf('\\u') >= 0 || text.indexOf('\\/') >= 0) return true;
+    let lowered: string | undefined;
+    const lower = (): string => (lowered ??= text.toLowerCase());
+    // A record with CloudTrail's keys may be normalized (or hold a hit whose source is): its derived fields are unknown.
+    const maybeCloudTrail = text.indexOf('"eventSource"') >= 0 || text.indexOf('"eventVersion"') >= 0;
+    return evaluate(maybeCloudTrail ? cloudTrail : asWritten, text, lower);
+  };
+}
+
+/** One test for several queries read in one pass: a record is needed when any query may need it. */
+export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | undefined {
+  if (tests.length === 0 || tests.some((t) => t === undefined)) return undefined;
+  const list = tests as RecordTest[];
+  if (list.length === 1) return list[0];
+  return (text) => {
+    for (const t of list) if (t(text)) return true;
+    return false;
+  };
+}

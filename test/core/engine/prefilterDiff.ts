@@ -1,0 +1,131 @@
+// The prefilter's differential check, shared by the quick test (npm test) and the full run (npm run conformance):
+// a sample text read with and without the prefilter of a query must give the same matches (same events, same order),
+// and randomized queries / records built from generated data exercise every kind of clause it reasons about.
+import { parse } from '../../../server/src/core/syntax/parser';
+import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/core/engine/index';
+import { prefilterFor } from '../../../server/src/core/engine/prefilter';
+import { readSampleText } from '../../../server/src/core/samples/reader';
+import type { Match } from '../../../server/src/core/engine/types';
+
+type Obj = Record<string, unknown>;
+
+export interface DiffResult {
+  /** Undefined when the query does not compile (nothing to compare). */
+  same?: boolean;
+  detail?: string;
+  /** Records skipped unparsed. */
+  filtered: number;
+  matches: number;
+}
+
+function summary(matches: Match[]): string {
+  return matches.map((m) => m.events.map((e) => (e.event ? `${e.event.seq}@${e.event.source.line}:${e.event.source.column}` : '-')).join(',') + '|' + JSON.stringify(m.joinKeys)).join('\n');
+}
+
+/** Runs `query` over `text` read without and with its prefilter; compares the matches. */
+export function diffQuery(query: string, text: string, options: EngineOptions = {}): DiffResult {
+  const parsed = parse(query);
+  if (parsed.errors.length) return { filtered: 0, matches: 0 };
+  const compiled = compileQuery(parsed.statement, { size: 1000, ...options, source: query });
+  if (compiled.errors.length) return { filtered: 0, matches: 0 };
+  const test = prefilterFor(parsed.statement, options);
+  const plain = readSampleText(text, 'f');
+  const a = runQuery(compiled, plain.events);
+  if (!test) return { same: true, filtered: 0, matches: a.matches.length };
+  const filtered = readSampleText(text, 'f', { prefilter: (t) => test(t) });
+  const b = runQuery(compiled, filtered.events);
+  const sa = summary(a.matches);
+  const sb = summary(b.matches);
+  const same = sa === sb && plain.stats.events === filtered.stats.events;
+  return {
+    same,
+    detail: same ? undefined : `without: ${sa.slice(0, 300)} (${plain.stats.events} events)\nwith:    ${sb.slice(0, 300)} (${filtered.stats.events} events)`,
+    filtered: filtered.stats.filtered,
+    matches: a.matches.length,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Random queries over documents
+
+/** Leaf string values of a document with their dotted paths (arrays: each element). */
+export function stringLeaves(doc: unknown, prefix = '', out: [string, string][] = []): [string, string][] {
+  if (typeof doc === 'string') out.push([prefix, doc]);
+  else if (Array.isArray(doc)) for (const x of doc) stringLeaves(x, prefix, out);
+  else if (doc && typeof doc === 'object') for (const [k, v] of Object.entries(doc as Obj)) stringLeaves(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
+const quote = (s: string): string => JSON.stringify(s);
+
+function randomCase(s: string, r: () => number): string {
+  return [...s].map((c) => (r() < 0.3 ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c)).join('');
+}
+
+/** A random substring-with-wildcards pattern of `v`. */
+function pattern(v: string, r: () => number): string {
+  if (v.length === 0) return '*';
+  const a = Math.floor(r() * v.length);
+  const b = a + 1 + Math.floor(r() * (v.length - a));
+  let p = v.slice(a, b);
+  if (p.length > 2 && r() < 0.3) {
+    const k = 1 + Math.floor(r() * (p.length - 2));
+    p = p.slice(0, k) + (r() < 0.5 ? '?' : '*') + p.slice(k + 1);
+  }
+  return (a > 0 ? '*' : '') + p + (b < v.length ? '*' : '');
+}
+
+/** One random condition over the (field, value) pool. */
+function condition(pool: [string, string][], r: () => number, depth = 0): string {
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const x = r();
+  if (depth < 2 && x < 0.25) return `(${condition(pool, r, depth + 1)} ${r() < 0.5 ? 'and' : 'or'} ${condition(pool, r, depth + 1)})`;
+  if (depth < 2 && x < 0.3) return `not ${condition(pool, r, depth + 1)}`;
+  const [f, v0] = pick(pool);
+  // Sometimes a value of another field (so that most records fail), sometimes a case variant.
+  const v = r() < 0.3 ? pick(pool)[1] : v0;
+  const y = r();
+  if (y < 0.3) return `${f} == ${quote(r() < 0.2 ? randomCase(v, r) : v)}`;
+  if (y < 0.45) return `${f} in${r() < 0.4 ? '~' : ''} (${quote(r() < 0.3 ? randomCase(v, r) : v)}, ${quote(pick(pool)[1])})`;
+  if (y < 0.65) return `${f} : ${quote(r() < 0.4 ? randomCase(pattern(v, r), r) : pattern(v, r))}`;
+  if (y < 0.75) return `${f} like${r() < 0.5 ? '~' : ''} ${quote(pattern(r() < 0.3 ? randomCase(v, r) : v, r))}`;
+  if (y < 0.8) return `${f} != ${quote(v)}`;
+  if (y < 0.85) return `${f} regex~ ${quote(pattern(v, r).replace(/[.+()[\]{}|\\"#@&<>~^$]/g, '.').replace(/\*/g, '.*').replace(/\?/g, '.'))}`;
+  if (y < 0.9) return `stringContains(${f}, ${quote(v.slice(0, 4))})`;
+  return `${f} : (${quote(pattern(v, r))}, ${quote(pattern(pick(pool)[1], r))})`;
+}
+
+export function randomQuery(pool: [string, string][], r: () => number, joinField?: string): string {
+  const k = r();
+  if (k < 0.6 || !joinField) return `any where ${condition(pool, r)}`;
+  const steps = 2 + Math.floor(r() * 2);
+  const body = Array.from({ length: steps }, () => `  [any where ${condition(pool, r)}]`).join('\n');
+  if (k < 0.85) return `sequence by ${joinField} with maxspan=1h\n${body}${r() < 0.3 ? `\nuntil [any where ${condition(pool, r)}]` : ''}`;
+  return `sample by ${joinField}\n${body}`;
+}
+
+/**
+ * Sample texts that make the prefilter's corner cases occur: some values written with `\u` escapes or `\/`, some
+ * keys escaped, numbers where strings usually are; as NDJSON and as a `{"Records":[…]}` file.
+ */
+export function sampleTexts(docs: Obj[], r: () => number): string[] {
+  const lines = docs.map((d) => {
+    let s = JSON.stringify(d);
+    const y = r();
+    if (y < 0.1) {
+      // One string (a value or a key) with a character written as \u00XX.
+      const strings = [...s.matchAll(/"([^"\\]{3,})"/g)];
+      const m = strings[Math.floor(r() * strings.length)];
+      if (m && m[1].charCodeAt(1) < 128) {
+        const g = m[1];
+        const at = (m.index ?? 0) + 1;
+        s = s.slice(0, at) + g.slice(0, 1) + `\\u00${g.charCodeAt(1).toString(16).padStart(2, '0')}` + s.slice(at + 2);
+      }
+    }
+    else if (y < 0.14) s = s.replace(/\//, '\\/');
+    else if (y < 0.16) s = s.replace(/"eventName":"[^"]*"/, '"eventName":12');
+    else if (y < 0.18) s = s.replace(/"eventSource"/, '"event\\u0053ource"');
+    return s;
+  });
+  return [lines.join('\n') + '\n', `{"Records":[${lines.join(',')}]}`];
+}
