@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { ruleFileOf } from '../service/embedded';
 import { createLanguageService } from '../service/languageService';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens';
+import { TRIGGER_CHARACTERS } from '../service/completion';
 import { Debouncer } from './debounce';
 import { guard, guardVoid } from './safe';
 import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
@@ -59,7 +60,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      completionProvider: { triggerCharacters: ['.', '[', '(', '"', ' ', '~', ','], resolveProvider: false },
+      completionProvider: { triggerCharacters: TRIGGER_CHARACTERS, resolveProvider: false },
       hoverProvider: true,
       signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
       documentSymbolProvider: true,
@@ -174,7 +175,8 @@ function at(uri: string, position?: { line: number; character: number }) {
 connection.onCompletion(
   guard(log, 'completion', null, (p) => {
     const a = at(p.textDocument.uri, p.position);
-    return a ? service.complete(a.doc, a.offset) : null;
+    const trigger = p.context && { kind: p.context.triggerKind, character: p.context.triggerCharacter };
+    return a ? service.complete(a.doc, a.offset, trigger) : null;
   }),
 );
 connection.onHover(

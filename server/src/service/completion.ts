@@ -10,6 +10,14 @@
 // or inside a string, the field's known values (ECS allowed values, AWS endpoints and API names
 // narrowed to the event.provider of the same step, values seen in samples) — inside a string
 // only values, never fields.
+//
+// Completion must never fight the keyboard (Enter at a line end must insert a new line): the
+// editor's suggest widget always has an item focused, so a list is only returned where a name or
+// value is being written — a word at the cursor (filtered to the items starting with it, the list
+// marked incomplete so each keystroke asks again, and no list at all once the word is complete),
+// right after `.` in a field name, `[`, `(`, `,`, inside a string, after an operator's space —
+// or when the user asks (Ctrl+Space). After a complete operand (a closing quote, `]`, `)`, a
+// number or a timespan) and after other spaces nothing pops up by itself.
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -42,6 +50,18 @@ import {
 } from './queryTokens';
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
+/** No list now, but ask again on the next keystroke (the word may grow into another name). */
+const NOTHING_YET: CompletionList = { isIncomplete: true, items: [] };
+
+/** Why completion was asked for (LSP CompletionContext): typed trigger character, or invoked. */
+export interface CompletionTrigger {
+  /** 1 invoked (Ctrl+Space or typing a word), 2 a trigger character, 3 re-asked for an incomplete list. */
+  kind: 1 | 2 | 3;
+  character?: string;
+}
+
+/** The characters that open completion by themselves (the server's triggerCharacters). */
+export const TRIGGER_CHARACTERS = ['.', '[', '(', '"', ' ', ','];
 
 /** Operators offered after a field, with a one-line meaning. */
 const FIELD_OPERATORS: [string, string][] = [
@@ -228,6 +248,12 @@ function byContext(c: Ctx, p: number): CompletionItem[] {
       keyword(c, '|', 'pipe: head / tail', '2'),
     ];
   }
+  // `with maxspan=10m |` (the sequence's header is done: its first step follows), `with runs=3 |`.
+  if ((t.kind === 'timespan' || t.kind === 'number') && before === '=') {
+    const setting = c.tokens[p - 2]?.text;
+    if (setting === 'maxspan') return [keyword(c, '[', 'first step', '1')];
+    if (setting === 'runs') return [keyword(c, '[', 'next step', '1'), keyword(c, 'until', 'end the sequence when this matches', '1'), keyword(c, '|', 'pipe: head / tail', '2')];
+  }
   // A category just written: `[process |` or `process |`.
   if ((t.kind === 'identifier' || text === 'any' || t.kind === 'string') && (p === 0 || before === '[' || before === '![')) {
     return [keyword(c, 'where', 'condition of the events of this category', '0')];
@@ -281,7 +307,35 @@ function expressionStart(c: Ctx): CompletionItem[] {
   ];
 }
 
-export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceContext): CompletionList {
+/**
+ * The items a word being typed can still become (`typed` = the word from its start to the cursor),
+ * as an incomplete list; none once the word is complete (an item's label is exactly the word and
+ * the cursor ends it), so Enter after a finished name inserts a new line.
+ */
+function wordList(items: CompletionItem[], typed: string, atWordEnd: boolean): CompletionList {
+  if (typed === '') return { isIncomplete: true, items };
+  if (atWordEnd && items.some((i) => i.label === typed)) return NOTHING_YET;
+  const low = typed.toLowerCase();
+  const kept = items.filter((i) => (i.filterText ?? i.label).toLowerCase().startsWith(low));
+  return { isIncomplete: true, items: kept };
+}
+
+/** Spaces open a list only where a value follows an operator (`==`, `in`, `:`) — never at a line's end. */
+function triggerAllowed(trigger: CompletionTrigger | undefined, last: Token | undefined): boolean {
+  if (!trigger || trigger.kind !== 2) return true;
+  switch (trigger.character) {
+    case '[':
+    case '(':
+    case ',':
+      return true;
+    case ' ':
+      return !!last && (COMPARISON_OPS.has(last.text) || LIST_OPS.has(last.text)) && last.kind !== 'identifier';
+    default:
+      return false;
+  }
+}
+
+export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceContext, trigger?: CompletionTrigger): CompletionList {
   const region = regionAt(doc, offset);
   if (!region) return EMPTY;
   const q = region.toQuery(offset);
@@ -307,6 +361,8 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
     return { isIncomplete: false, items: valueItems(c, field.name, idx, false) };
   }
   if (at && (at.kind === 'number' || at.kind === 'timespan')) return EMPTY;
+  // `maxspan=10m|`, `head 5|`: a number just typed is complete; nothing may wait for Enter.
+  if (!at && last && last.range.end === q && (last.kind === 'number' || last.kind === 'timespan')) return EMPTY;
 
   // A word or dotted name at the cursor (ending there, or with the cursor inside it).
   const isWord = (t: Token) => t.kind === 'identifier' || t.kind === 'quotedIdentifier' || t.kind === 'keyword' || t.kind === 'tildeIdentifier';
@@ -322,13 +378,15 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
       const next = tokens[wi + 1];
       const end = w.text === '.' ? (next && next.range.start === q && isWord(next) ? next.range.end : q) : w.range.end;
       c.replace = { start: w.text === '.' ? q : w.range.start, end };
-      return { isIncomplete: false, items: fieldItems(c, parent) };
+      return wordList(fieldItems(c, parent), w.text === '.' ? '' : w.text.slice(0, q - w.range.start), q === end && chain?.last === wi);
     }
     if (w.text === '.') return EMPTY;
     c.replace = { start: w.range.start, end: w.range.end };
-    if (chain?.optional) return { isIncomplete: false, items: fieldItems(c, []) };
-    return { isIncomplete: false, items: byContext(c, wi - 1) };
+    const typed = w.text.slice(0, q - w.range.start);
+    if (chain?.optional) return wordList(fieldItems(c, []), typed, q === w.range.end);
+    return wordList(byContext(c, wi - 1), typed, q === w.range.end);
   }
+  if (!triggerAllowed(trigger, last)) return EMPTY;
   if (last?.text === '?') return { isIncomplete: false, items: fieldItems(c, []) };
   return { isIncomplete: false, items: byContext(c, ending) };
 }

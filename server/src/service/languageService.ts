@@ -32,7 +32,7 @@ import { ruleFileOf, toServiceDocument } from './embedded';
 import { getRuleDiagnostics } from './ruleDiagnostics';
 import { getFoldingRanges } from './folding';
 import { format } from './formatting';
-import { doComplete } from './completion';
+import { doComplete, type CompletionTrigger } from './completion';
 import { doHover } from './hover';
 import { getRuleHover } from './ruleHover';
 import { getSignatureHelp } from './signatureHelp';
@@ -61,7 +61,7 @@ export interface LanguageService {
   /** Parse of each region (cached by query text). */
   parsed(doc: ServiceDocument): ParseResult[];
   diagnostics(doc: ServiceDocument): LspDiagnostic[];
-  complete(doc: ServiceDocument, offset: number): CompletionList;
+  complete(doc: ServiceDocument, offset: number, trigger?: CompletionTrigger): CompletionList;
   hover(doc: ServiceDocument, offset: number): Hover | null;
   signatureHelp(doc: ServiceDocument, offset: number): SignatureHelp | null;
   symbols(doc: ServiceDocument): DocumentSymbol[];
@@ -188,8 +188,8 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
         onError: (name, e) => host.log(`diagnostics/${name}: ${String(e)}`),
       });
     },
-    complete(doc, offset) {
-      return doComplete(doc, offset, ctx());
+    complete(doc, offset, trigger) {
+      return doComplete(doc, offset, ctx(), trigger);
     },
     hover(doc, offset) {
       return doHover(doc, offset, ctx()) ?? getRuleHover(doc, offset);
