@@ -122,7 +122,7 @@ connection.onDidChangeConfiguration(
 );
 
 function serviceDoc(d: TextDocument) {
-  return service.document(d.uri, d.languageId, d.version, d.getText());
+  return service.document(d.uri, d.languageId, d.version, d.getText(), d);
 }
 
 function publishDiagnostics(d: TextDocument): void {
@@ -139,7 +139,13 @@ function publishDiagnostics(d: TextDocument): void {
   void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
 }
 
+/**
+ * Re-checks a document after a pause. A large one waits longer (1 ms per 10 KB, at most 1.5 s
+ * more): its check takes seconds on this thread, so a burst of keys and the completions between
+ * them go first; completion itself never waits for a parse (it lexes around the cursor).
+ */
 function scheduleDiagnostics(d: TextDocument, delay = diagnosticsDelayMs): void {
+  if (delay > 0) delay += Math.min(1500, Math.floor(d.getText().length / 10_000));
   debouncer.schedule(d.uri, guardVoid(log, 'diagnostics', () => publishDiagnostics(d)), delay);
 }
 

@@ -43,7 +43,8 @@ import {
   LIST_OPS,
   tokenAt,
   tokenBefore,
-  tokensOf,
+  tokensNear,
+  type TokensHint,
   valuesComparedWith,
   wildcardMatch,
   type FieldChain,
@@ -335,12 +336,22 @@ function triggerAllowed(trigger: CompletionTrigger | undefined, last: Token | un
   }
 }
 
-export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceContext, trigger?: CompletionTrigger): CompletionList {
+/**
+ * `lastParse(region)`: the last parse of that region's query (maybe of an older text), so a large
+ * query is lexed only around the cursor, never whole (see tokensNear).
+ */
+export function doComplete(
+  doc: ServiceDocument,
+  offset: number,
+  ctx: ServiceContext,
+  trigger?: CompletionTrigger,
+  lastParse?: (region: QueryRegion) => TokensHint | undefined,
+): CompletionList {
   const region = regionAt(doc, offset);
   if (!region) return EMPTY;
   const q = region.toQuery(offset);
   if (q === undefined) return EMPTY;
-  const tokens = tokensOf(region.query);
+  const tokens = tokensNear(region.query, q, lastParse?.(region));
   const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q }, escape: escaperFor(doc) };
 
   const inside = tokenAt(tokens, q);
