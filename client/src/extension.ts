@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerSchemaStatus } from './statusBar';
 import { registerRuleTesting } from './testing';
+import { registerRuleFiles } from './ruleFiles';
 
 let client: LanguageClient | undefined;
 
@@ -16,6 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Commands exist before the server is up so the code lens / palette never hit "command not found".
   registerPanelCommands(context, c);
   registerRuleTesting(context, c);
+  registerRuleFiles(context);
   await c.start();
 }
 
