@@ -173,6 +173,7 @@ describe('completion with samples', () => {
   reg2.setSamples(catalogFromSamples([
     { doc: { event: { action: 'MyCustomAction', category: ['process', 'weird'] }, custom: { thing: 1 } } },
     { doc: { event: { action: 'CreateAccessKey', provider: 'iam.amazonaws.com' } } },
+    { doc: { event: { action: 'MyRdsCall', provider: 'rds.amazonaws.com' } } },
   ]));
   const c2 = context(reg2);
   const cases2: [string, Expect][] = [
@@ -181,7 +182,9 @@ describe('completion with samples', () => {
     ['any where cus|', { has: ['custom'] }],
     ['[|', { has: ['weird', 'process'] }],
     // a sample's action that the catalog files under another provider is not an RDS name
-    ['any where event.provider == "rds.amazonaws.com" and event.action in (|', { has: ['ModifyDBInstance', 'MyCustomAction'], not: ['CreateAccessKey'] }],
+    ['any where event.provider == "rds.amazonaws.com" and event.action in (|', { has: ['ModifyDBInstance', 'MyCustomAction', 'MyRdsCall'], not: ['CreateAccessKey'] }],
+    // a sample action the catalog does not know, seen only with another provider, stays out too (issue 13 point 6)
+    ['any where event.provider == "iam.amazonaws.com" and event.action == |', { has: ['CreateAccessKey', 'CreateUser', 'MyCustomAction'], not: ['MyRdsCall', 'ModifyDBInstance'], first: 'CreateAccessKey' }],
   ];
   for (const [input, e] of cases2) test(input, () => check(input, e, c2));
   test('ranking: rule integration, then samples, then ECS core, then ECS extended', () => {

@@ -182,13 +182,19 @@ function categoryItems(c: Ctx, withWhere: boolean): CompletionItem[] {
 function knownValues(c: Ctx, field: string, at: number): KnownValue[] {
   const all = c.schemas.values(field);
   let values = all;
+  const seen = samplesCatalog(c.svc)?.fields.get(field);
+  let observed = seen?.observed ?? [];
   if (field === 'event.action') {
     const [from, to] = enclosingStep(c.tokens, at);
     const providers = valuesComparedWith(c.tokens, 'event.provider', from, to);
-    if (providers.length) values = values.filter((v) => !v.provider || providers.some((p) => wildcardMatch(p, v.provider!)));
+    const fits = (provider: string) => providers.some((p) => wildcardMatch(p, provider));
+    if (providers.length) {
+      values = values.filter((v) => !v.provider || fits(v.provider));
+      // An action the samples show only with other providers is not one of these providers' (an RDS call under iam).
+      observed = observed.filter((o) => !seen?.observedProviders?.[o] || seen.observedProviders[o].some(fits));
+    }
   }
   // Values the samples hold come first: they are the ones a preview run can match.
-  const observed = samplesCatalog(c.svc)?.fields.get(field)?.observed ?? [];
   const inSamples = new Set(observed);
   // A sample value the catalog files under another provider stays out of a narrowed list.
   const known = new Set(all.map((v) => v.value));
