@@ -27,8 +27,9 @@ import { analyze } from '../core/analysis/analyzer';
 import { fieldTypeFor, schemasForRegion, samplesCatalog, type ServiceContext } from './context';
 import { getDiagnostics } from './diagnostics';
 import { getFieldDiagnostics } from './fieldDiagnostics';
-import type { LineIndex, ServiceDocument } from './document';
-import { ruleFileOf, toServiceDocument } from './embedded';
+import { regionAt, type LineIndex, type ServiceDocument } from './document';
+import { hostFormat, ruleFileOf, toServiceDocument } from './embedded';
+import { getRuleCompletion } from './ruleCompletion';
 import { getRuleDiagnostics } from './ruleDiagnostics';
 import { getFoldingRanges } from './folding';
 import { format } from './formatting';
@@ -193,6 +194,10 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
     complete(doc, offset, trigger) {
       // The last parse of this document (maybe of an older version): completion never parses, it
       // lexes around the cursor from a token boundary that parse knows (a 10 MB document answers at once).
+      // Outside the query of a detection-rules TOML file: its keys, tables and values.
+      if (!regionAt(doc, offset) && hostFormat(doc.uri, doc.languageId, doc.text) === 'toml') {
+        return getRuleCompletion(doc, offset, trigger) ?? { isIncomplete: false, items: [] };
+      }
       const last = latest.get(doc.uri);
       const lastParses = last && parsedOf.get(last);
       return doComplete(doc, offset, ctx(), trigger, (region) => {

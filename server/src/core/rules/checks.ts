@@ -8,6 +8,7 @@ import { AttackTable, attackTable, sameAttackUrl, tacticUrl, techniqueUrl } from
 import type { AttackRef, ParsedRuleFile, RuleInfo } from './ruleFile';
 import { closestNames } from '../schema/schemaSet';
 import { ruleDate } from './skeleton';
+import { MATURITIES, METADATA_KEY_DOCS, RULE_KEY_DOCS } from './ruleKeys';
 
 export interface RuleCheckContext {
   /** rule_id -> file that defines it, over the workspace (may include this file). */
@@ -57,26 +58,14 @@ export type RuleCode = keyof typeof RULE_CODES;
 export const SEVERITY_RISK: Record<string, number> = { low: 21, medium: 47, high: 73, critical: 99 };
 const isSeverity = (s: string) => Object.prototype.hasOwnProperty.call(SEVERITY_RISK, s);
 export const TAG_PREFIXES = ['Domain', 'OS', 'Use Case', 'Tactic', 'Data Source', 'Resources', 'Rule Type', 'Threat', 'Mitre Atlas'];
-const MATURITIES = ['development', 'production', 'deprecated'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DATE = /^\d{4}\/\d{2}\/\d{2}$/;
 /** The Kibana rule schema allows this one malformed id: a shipped prebuilt rule uses it. */
 const LEGACY_RULE_IDS = new Set(['7eb54028-ca72-4eb7-8185-b6864572347db']);
 
-/** [rule] keys of the Kibana EQL rule schema (9.5), which detection-rules validates against. */
-const RULE_KEYS = new Set([
-  'actions', 'alert_suppression', 'author', 'building_block_type', 'data_view_id', 'description', 'enabled',
-  'event_category_override', 'exceptions_list', 'false_positives', 'filters', 'from', 'index', 'interval',
-  'investigation_fields', 'language', 'license', 'max_signals', 'meta', 'name', 'note', 'query', 'references',
-  'related_integrations', 'required_fields', 'response_actions', 'revision', 'risk_score', 'risk_score_mapping',
-  'rule_id', 'rule_name_override', 'setup', 'severity', 'severity_mapping', 'tags', 'threat', 'threat_mappings',
-  'throttle', 'tiebreaker_field', 'timeline_id', 'timeline_title', 'timestamp_field', 'timestamp_override', 'to', 'type',
-  'version',
-]);
-const METADATA_KEYS = new Set([
-  'creation_date', 'updated_date', 'maturity', 'integration', 'deprecation_date', 'comments', 'min_stack_version',
-  'min_stack_comments', 'query_schema_validation', 'bypass_bbr_timing',
-]);
+/** [rule] and [metadata] keys (the one table in ruleKeys.ts, with their docs). */
+const RULE_KEYS = new Set(Object.keys(RULE_KEY_DOCS));
+const METADATA_KEYS = new Set(Object.keys(METADATA_KEY_DOCS));
 const STRING_KEYS = ['name', 'description', 'rule_id', 'license', 'from', 'interval', 'data_view_id', 'note', 'setup',
   'timestamp_override', 'event_category_override', 'tiebreaker_field', 'timeline_id', 'timeline_title', 'building_block_type'];
 const STRING_ARRAY_KEYS = ['author', 'index', 'tags', 'references', 'false_positives'];
