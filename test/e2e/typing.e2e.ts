@@ -2,11 +2,11 @@
 // line end and never Escape — must leave exactly the typed text: completion may show, but it
 // never takes an Enter (issue 13, points 1–3). And field completion opens by itself after `event.`.
 // A new rules/*.toml file becomes a detection rule as its [metadata] header is typed (point 7).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { TYPED_EVENT, TYPED_FIELDS, TYPED_RULE, TYPED_SEQUENCE } from './prepareWorkspace';
+import { HELP_RULE, TYPED_EVENT, TYPED_FIELDS, TYPED_RULE, TYPED_SEQUENCE } from './prepareWorkspace';
 import { activeEditor, openFile, openWorkbench } from './workbench';
 import { Checks, exitWith, waitFor } from './checks';
 
@@ -134,9 +134,28 @@ async function main(): Promise<number> {
       const saved = await waitFor('saved', async () => readFileSync(join(WS, TYPED_FIELDS), 'utf8'), (t) => t.length >= expected.length, 30_000);
       assert.equal(saved, expected);
     });
+
+    await check(page, 'TOML help: [rule] keys with their docs, then the values of the key', async () => {
+      await openFile(page, HELP_RULE);
+      await activeEditor(page).locator('.view-lines').click();
+      await typeLikeAPerson(page, '[rule]\nrisk_score = 73\nsev');
+      const suggest = page.locator('.editor-widget.suggest-widget.visible');
+      await suggest.locator('.monaco-list-row', { hasText: 'severity' }).first().waitFor({ timeout: 15_000 });
+      // The docs beside the list (Ctrl+Space toggles them the first time).
+      if ((await page.locator('.suggest-details-container .docs', { hasText: 'low, medium, high or critical' }).count()) === 0) await page.keyboard.press('Control+Space');
+      await page.locator('.suggest-details-container', { hasText: 'low, medium, high or critical' }).first().waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(RESULTS, 'toml-help-keys.png') });
+      await typeLikeAPerson(page, 'erity = "');
+      await suggest.locator('.monaco-list-row', { hasText: 'critical' }).first().waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(RESULTS, 'toml-help-values.png') });
+    });
   } finally {
     writeFileSync(join(RESULTS, 'typing-console.log'), session.console.join('\n'));
     await session.close();
+  }
+  if (process.env.E2E_UPDATE_DOCS && checks.failed === 0) {
+    mkdirSync('docs/images', { recursive: true });
+    for (const name of ['toml-help-keys', 'toml-help-values']) copyFileSync(join(RESULTS, `${name}.png`), join('docs', 'images', `${name}.png`));
   }
   return checks.summary();
 }

@@ -57,12 +57,10 @@ export function tokensNear(text: string, q: number, hint?: TokensHint): Token[] 
   }
   if (start < 0) start = Math.max(0, text.lastIndexOf('\n', Math.max(0, q - BEFORE)) + 1);
   const end = Math.min(text.length, Math.max(q, start) + AFTER);
-  const shifted = lex(text.slice(start, end))
-    .tokens.filter((t) => t.kind !== 'eof')
-    .map((t) => ({ ...t, range: { start: t.range.start + start, end: t.range.end + start } }));
-  if (start === 0) return shifted;
-  const first = lex(text.slice(0, 64)).tokens[0];
-  return first && first.kind !== 'eof' && first.range.end < start ? [first, ...shifted] : shifted;
+  const near = lex(text, start, end).tokens.filter((t) => t.kind !== 'eof');
+  if (start === 0) return near;
+  const first = lex(text, 0, Math.min(64, start)).tokens[0];
+  return first && first.kind !== 'eof' && first.range.end < start ? [first, ...near] : near;
 }
 
 /** The tokens of an exact parse within the window around q (plus the first). */
