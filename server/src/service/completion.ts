@@ -319,9 +319,9 @@ function expressionStart(c: Ctx): CompletionItem[] {
  * as an incomplete list; none once the word is complete (an item's label is exactly the word and
  * the cursor ends it), so Enter after a finished name inserts a new line.
  */
-function wordList(items: CompletionItem[], typed: string, atWordEnd: boolean): CompletionList {
+export function wordList(items: CompletionItem[], typed: string, atWordEnd: boolean): CompletionList {
   if (typed === '') return { isIncomplete: true, items };
-  if (atWordEnd && items.some((i) => i.label === typed)) return NOTHING_YET;
+  if (atWordEnd && items.some((i) => i.label === typed || i.filterText === typed)) return NOTHING_YET;
   const low = typed.toLowerCase();
   const kept = items.filter((i) => (i.filterText ?? i.label).toLowerCase().startsWith(low));
   return { isIncomplete: true, items: kept };

@@ -10,7 +10,7 @@ import { attackTable, type AttackTable } from '../core/rules/attack';
 import { SEVERITY_RISK, TAG_PREFIXES } from '../core/rules/checks';
 import { MATURITIES, METADATA_KEY_DOCS, RULE_KEY_DOCS, THREAT_KEY_DOCS } from '../core/rules/ruleKeys';
 import { ruleDate } from '../core/rules/skeleton';
-import type { CompletionTrigger } from './completion';
+import { wordList, type CompletionTrigger } from './completion';
 import type { ServiceDocument } from './document';
 import { hostRangeToLsp } from './lspMapping';
 
@@ -81,12 +81,10 @@ function keyDocs(table: string): Record<string, string> | undefined {
   return THREAT_KEY_DOCS[table];
 }
 
-/** Items filtered to a word being typed; none once it is complete (see completion.ts). */
+/** Items filtered to a word being typed, none once it is complete (completion.ts's rule); nothing on a bare space. */
 function typing(items: CompletionItem[], typed: string, trigger: CompletionTrigger | undefined): CompletionList {
   if (typed === '' && trigger?.kind === 2 && trigger.character === ' ') return NOTHING;
-  if (typed !== '' && items.some((i) => (i.filterText ?? i.label) === typed)) return { isIncomplete: true, items: [] };
-  const low = typed.toLowerCase();
-  return { isIncomplete: true, items: items.filter((i) => (i.filterText ?? i.label).toLowerCase().startsWith(low)) };
+  return wordList(items, typed, true);
 }
 
 interface Value {
