@@ -134,7 +134,7 @@ const typing: [string, string, Expect & { incomplete?: boolean }][] = [
   ['any where event.action == "X" and|', 'invoked', { none: true, incomplete: true }],
   ['any where|', 'invoked', { none: true, incomplete: true }],
   ['sequence [iam|', 'invoked', { none: true, incomplete: true }],
-  ['any where event|', 'invoked', { none: true, incomplete: true }],
+  ['any where event|', 'invoked', { has: ['event'], incomplete: true }],
   ['sequence by user.name|', 'invoked', { none: true, incomplete: true }],
   // a word being typed: the names it can become, re-asked on each key
   ['any where event.ac|', 'invoked', { has: ['action'], not: ['outcome'], incomplete: true }],

@@ -321,7 +321,10 @@ function expressionStart(c: Ctx): CompletionItem[] {
  */
 export function wordList(items: CompletionItem[], typed: string, atWordEnd: boolean): CompletionList {
   if (typed === '') return { isIncomplete: true, items };
-  if (atWordEnd && items.some((i) => i.label === typed || i.filterText === typed)) return NOTHING_YET;
+  // A complete name closes the list — except a field group (`event`): its list stays open, so the
+  // `.` that follows continues it and the group's fields come next.
+  const exact = items.find((i) => i.label === typed || i.filterText === typed);
+  if (atWordEnd && exact && exact.kind !== CompletionItemKind.Module) return NOTHING_YET;
   const low = typed.toLowerCase();
   const kept = items.filter((i) => (i.filterText ?? i.label).toLowerCase().startsWith(low));
   return { isIncomplete: true, items: kept };
