@@ -324,7 +324,8 @@ export function wordList(items: CompletionItem[], typed: string, atWordEnd: bool
   // A complete name closes the list — except a field group (`event`): its list stays open, so the
   // `.` that follows continues it and the group's fields come next.
   const exact = items.find((i) => i.label === typed || i.filterText === typed);
-  if (atWordEnd && exact && exact.kind !== CompletionItemKind.Module) return NOTHING_YET;
+  const group = exact?.textEdit && 'newText' in exact.textEdit && exact.kind === CompletionItemKind.Module && exact.textEdit.newText.endsWith('.');
+  if (atWordEnd && exact && !group) return NOTHING_YET;
   const low = typed.toLowerCase();
   const kept = items.filter((i) => (i.filterText ?? i.label).toLowerCase().startsWith(low));
   return { isIncomplete: true, items: kept };
