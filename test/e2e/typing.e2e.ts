@@ -141,8 +141,11 @@ async function main(): Promise<number> {
       await typeLikeAPerson(page, '[rule]\nrisk_score = 73\nsev');
       const suggest = page.locator('.editor-widget.suggest-widget.visible');
       await suggest.locator('.monaco-list-row', { hasText: 'severity' }).first().waitFor({ timeout: 15_000 });
-      // The docs beside the list (Ctrl+Space toggles them the first time).
-      if ((await page.locator('.suggest-details-container .docs', { hasText: 'low, medium, high or critical' }).count()) === 0) await page.keyboard.press('Control+Space');
+      // A list opened while typing has nothing selected (Enter stays a new line): ↓ selects, and the
+      // docs show beside the selected key (Ctrl+Space toggles them the first time).
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(300);
+      if ((await page.locator('.suggest-details-container', { hasText: 'low, medium, high or critical' }).count()) === 0) await page.keyboard.press('Control+Space');
       await page.locator('.suggest-details-container', { hasText: 'low, medium, high or critical' }).first().waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(RESULTS, 'toml-help-keys.png') });
       await typeLikeAPerson(page, 'erity = "');
