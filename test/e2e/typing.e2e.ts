@@ -143,10 +143,13 @@ async function main(): Promise<number> {
       await suggest.locator('.monaco-list-row', { hasText: 'severity' }).first().waitFor({ timeout: 15_000 });
       // A list opened while typing has nothing selected (Enter stays a new line): ↓ selects, and the
       // docs show beside the selected key (Ctrl+Space toggles them the first time).
-      await page.keyboard.press('ArrowDown');
-      await page.waitForTimeout(300);
-      if ((await page.locator('.suggest-details-container', { hasText: 'low, medium, high or critical' }).count()) === 0) await page.keyboard.press('Control+Space');
-      await page.locator('.suggest-details-container', { hasText: 'low, medium, high or critical' }).first().waitFor({ timeout: 15_000 });
+      const docs = page.locator('.suggest-details-container', { hasText: 'low, medium, high or critical' });
+      for (let attempt = 0; attempt < 6 && !(await docs.first().isVisible()); attempt++) {
+        const focused = await suggest.locator('.monaco-list-row.focused', { hasText: 'severity' }).count();
+        await page.keyboard.press(focused ? 'Control+Space' : 'ArrowDown');
+        await page.waitForTimeout(700);
+      }
+      await docs.first().waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(RESULTS, 'toml-help-keys.png') });
       await typeLikeAPerson(page, 'erity = "');
       await suggest.locator('.monaco-list-row', { hasText: 'critical' }).first().waitFor({ timeout: 15_000 });
