@@ -7,6 +7,7 @@ import { createLanguageClient } from './languageClient';
 import { registerSchemaStatus } from './statusBar';
 import { registerRuleTesting } from './testing';
 import { registerRuleFiles } from './ruleFiles';
+import { registerKibanaCommands } from './kibana/commands';
 
 let client: LanguageClient | undefined;
 
@@ -18,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerPanelCommands(context, c);
   registerRuleTesting(context, c);
   registerRuleFiles(context);
+  registerKibanaCommands(context);
   await c.start();
 }
 

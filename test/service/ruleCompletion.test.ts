@@ -74,6 +74,11 @@ describe('TOML rule completion', () => {
       assert.ok(list.items.every((i) => !i.preselect));
     });
   }
+  test('every [rule] key of the Kibana schema has its docs, and no other key does', async () => {
+    const { KIBANA_EQL_RULE_SCHEMA } = await import('../../server/src/core/rules/kibanaSchema');
+    const { RULE_KEY_DOCS } = await import('../../server/src/core/rules/ruleKeys');
+    assert.deepEqual(Object.keys(RULE_KEY_DOCS).sort(), Object.keys(KIBANA_EQL_RULE_SCHEMA).sort());
+  });
   test('keys come with their docs', () => {
     const text = '[rule]\nseverit';
     const list = languageService().complete(docOf(text, 'eql-rule-toml', 'docs.toml'), text.length, { kind: 1 });

@@ -21,7 +21,8 @@ export type FromWebview =
   | { type: 'copy'; text: string }
   | { type: 'rerun' }
   | { type: 'addToTests'; event: EventDto; expect: 'match' | 'no-match' }
-  | { type: 'chooseSamples' };
+  | { type: 'chooseSamples' }
+  | { type: 'saveSamples' };
 
 /** State the webview keeps across reloads (vscode.setState). */
 export interface PersistedState {

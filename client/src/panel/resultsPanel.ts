@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
-import { toCsv, toNdjson } from './export';
+import { toCsv, toNdjson, toSampleNdjson } from './export';
 import type { FromWebview, ToWebview } from './messages';
 import { makeNonce, panelHtml } from './panelHtml';
 
@@ -129,6 +129,9 @@ export class ResultsPanel {
         case 'chooseSamples':
           this.actions.chooseSamples();
           break;
+        case 'saveSamples':
+          if (this.last) await saveAsSamples(this.last.result);
+          break;
       }
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -164,6 +167,16 @@ async function exportMatches(result: RunRuleResult, format: 'ndjson' | 'csv'): P
   const text = format === 'csv' ? toCsv(result) : toNdjson(result);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   void vscode.window.showInformationMessage(`Exported ${result.matches.length} matches to ${vscode.workspace.asRelativePath(target)}`);
+}
+
+async function saveAsSamples(result: RunRuleResult): Promise<void> {
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `${result.source.replace(/[^\w.-]+/g, '_')}-${result.cluster ? 'cluster' : 'matches'}.ndjson`;
+  const target = await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined, filters: { NDJSON: ['ndjson'] }, saveLabel: 'Save as Sample File' });
+  if (!target) return;
+  const text = toSampleNdjson(result);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  void vscode.window.showInformationMessage(`Saved ${text ? text.trimEnd().split('\n').length : 0} events to ${vscode.workspace.asRelativePath(target)}; it is a sample file rules can run on.`);
 }
 
 /** For other commands (e.g. "Add Event to Rule Tests"): the panel's selected event and the rule it ran. */

@@ -10,6 +10,7 @@ import { attackTable, type AttackTable } from '../core/rules/attack';
 import { SEVERITY_RISK, TAG_PREFIXES } from '../core/rules/checks';
 import { MATURITIES, METADATA_KEY_DOCS, RULE_KEY_DOCS, THREAT_KEY_DOCS } from '../core/rules/ruleKeys';
 import { ruleDate } from '../core/rules/skeleton';
+import { KIBANA_EQL_RULE_SCHEMA } from '../core/rules/kibanaSchema';
 import { wordList, type CompletionTrigger } from './completion';
 import type { ServiceDocument } from './document';
 import { hostRangeToLsp } from './lspMapping';
@@ -77,7 +78,7 @@ function valueAbove(text: string, offset: number, key: string): string | undefin
 
 function keyDocs(table: string): Record<string, string> | undefined {
   if (table === 'metadata') return METADATA_KEY_DOCS;
-  if (table === 'rule') return RULE_KEY_DOCS;
+  if (table === 'rule') return Object.fromEntries(Object.keys(KIBANA_EQL_RULE_SCHEMA).map((k) => [k, RULE_KEY_DOCS[k] ?? '']));
   return THREAT_KEY_DOCS[table];
 }
 

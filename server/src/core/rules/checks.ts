@@ -5,10 +5,11 @@ import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import type { Range } from '../syntax/ast';
 import { TIME_UNITS } from '../syntax/parser';
 import { AttackTable, attackTable, sameAttackUrl, tacticUrl, techniqueUrl } from './attack';
+import { KIBANA_EQL_RULE_SCHEMA } from './kibanaSchema';
 import type { AttackRef, ParsedRuleFile, RuleInfo } from './ruleFile';
 import { closestNames } from '../schema/schemaSet';
 import { ruleDate } from './skeleton';
-import { MATURITIES, METADATA_KEY_DOCS, RULE_KEY_DOCS } from './ruleKeys';
+import { MATURITIES, METADATA_KEY_DOCS } from './ruleKeys';
 
 export interface RuleCheckContext {
   /** rule_id -> file that defines it, over the workspace (may include this file). */
@@ -63,8 +64,8 @@ const DATE = /^\d{4}\/\d{2}\/\d{2}$/;
 /** The Kibana rule schema allows this one malformed id: a shipped prebuilt rule uses it. */
 const LEGACY_RULE_IDS = new Set(['7eb54028-ca72-4eb7-8185-b6864572347db']);
 
-/** [rule] and [metadata] keys (the one table in ruleKeys.ts, with their docs). */
-const RULE_KEYS = new Set(Object.keys(RULE_KEY_DOCS));
+/** [rule] keys of the Kibana EQL rule schema (9.5), which detection-rules validates against; [metadata] keys (ruleKeys.ts). */
+const RULE_KEYS = new Set(Object.keys(KIBANA_EQL_RULE_SCHEMA));
 const METADATA_KEYS = new Set(Object.keys(METADATA_KEY_DOCS));
 const STRING_KEYS = ['name', 'description', 'rule_id', 'license', 'from', 'interval', 'data_view_id', 'note', 'setup',
   'timestamp_override', 'event_category_override', 'tiebreaker_field', 'timeline_id', 'timeline_title', 'building_block_type'];

@@ -1,7 +1,7 @@
-// The keys of a detection-rules TOML file, with one line of documentation each: the rule checks
-// (unknown key, did you mean) and TOML completion read this one table. [rule] keys are those of
-// the Kibana EQL rule schema (9.5) that detection-rules validates against; [metadata] keys are
-// detection-rules' own.
+// One line of documentation for each key of a detection-rules TOML file, for TOML completion.
+// [metadata] keys are detection-rules' own (this table is their list, which the rule checks read);
+// the list of [rule] keys is the Kibana EQL rule schema's (kibanaSchema.ts) — a test keeps the
+// docs below in step with it.
 
 export const METADATA_KEY_DOCS: Record<string, string> = {
   creation_date: 'Date the rule was created, `YYYY/MM/DD`. Required.',
@@ -16,6 +16,7 @@ export const METADATA_KEY_DOCS: Record<string, string> = {
   bypass_bbr_timing: 'Building-block rules only: skip the look-back timing checks.',
 };
 
+/** Docs of the [rule] keys of KIBANA_EQL_RULE_SCHEMA. */
 export const RULE_KEY_DOCS: Record<string, string> = {
   actions: 'Actions run when the rule creates alerts.',
   alert_suppression: 'Groups alerts by fields for a duration instead of creating one per match.',
