@@ -185,6 +185,9 @@ document.addEventListener('click', (e) => {
     case 'export':
       post({ type: 'export', format: d.format === 'csv' ? 'csv' : 'ndjson' });
       break;
+    case 'exportAll':
+      post({ type: 'exportAll' });
+      break;
     case 'more':
       limit += PAGE;
       renderTableOnly();

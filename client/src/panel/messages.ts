@@ -18,6 +18,7 @@ export type FromWebview =
   | { type: 'explain'; eventId: number }
   | { type: 'search'; text: string }
   | { type: 'export'; format: 'ndjson' | 'csv' }
+  | { type: 'exportAll' }
   | { type: 'copy'; text: string }
   | { type: 'rerun' }
   | { type: 'addToTests'; event: EventDto; expect: 'match' | 'no-match' }
