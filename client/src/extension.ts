@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from './languageClient';
 import { registerSchemaStatus } from './statusBar';
 import { registerRuleTesting } from './testing';
+import { registerRuleFiles } from './ruleFiles';
 import { registerKibanaCommands } from './kibana/commands';
 
 let client: LanguageClient | undefined;
@@ -17,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Commands exist before the server is up so the code lens / palette never hit "command not found".
   registerPanelCommands(context, c);
   registerRuleTesting(context, c);
+  registerRuleFiles(context);
   registerKibanaCommands(context);
   await c.start();
 }

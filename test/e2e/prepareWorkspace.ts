@@ -10,6 +10,12 @@ export const COMPLETION_EQL = 'e2e/completion.eql';
 /** A valid query no CloudTrail event can match: an ECS field CloudTrail documents never have. */
 export const EMPTY_EQL = 'e2e/no_matches.eql';
 export const EMPTY_FIELD = 'process.name';
+/** Empty files the typing tests write into, key by key (a new rule in rules/ starts as plain text). */
+export const TYPED_EVENT = 'e2e/typed_event.eql';
+export const TYPED_SEQUENCE = 'e2e/typed_sequence.eql';
+export const TYPED_FIELDS = 'e2e/typed_fields.eql';
+export const TYPED_RULE = 'rules/typed_rule.toml';
+export const HELP_RULE = 'rules/help_rule.toml';
 export const SAMPLES_GLOB = 'samples/cloudtrail/*.{json,gz,log}';
 
 export function prepareWorkspace(ws: string): void {
@@ -28,6 +34,7 @@ export function prepareWorkspace(ws: string): void {
   writeFileSync(join(ws, BROKEN_EQL), 'any where event.action == \n');
   writeFileSync(join(ws, COMPLETION_EQL), 'any where event.\n');
   writeFileSync(join(ws, EMPTY_EQL), `any where ${EMPTY_FIELD} == "cmd.exe"\n`);
+  for (const f of [TYPED_EVENT, TYPED_SEQUENCE, TYPED_FIELDS, TYPED_RULE, HELP_RULE]) writeFileSync(join(ws, f), '');
   mkdirSync(join(ws, '.vscode'), { recursive: true });
   writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'eqlRuleStudio.samples': [SAMPLES_GLOB] }, null, 2));
 }

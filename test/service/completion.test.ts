@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toServiceDocument } from '../../server/src/service/embedded';
 import type { CompletionItem } from 'vscode-languageserver-types';
-import { doComplete } from '../../server/src/service/completion';
+import { doComplete, type CompletionTrigger } from '../../server/src/service/completion';
 import { catalogFromSamples } from '../../server/src/core/schema/sources';
 import { CLOUDTRAIL_RULE, context, cursor, queryDoc, registry } from '../core/schema/fixtures';
 
@@ -50,18 +50,20 @@ const cases: [string, Expect][] = [
   // dotted segments
   ['process where event.|', { has: ['action', 'provider', 'outcome', 'category'], not: ['event', 'where', 'and'] }],
   ['any where aws.cloudtrail.|', { has: ['user_identity', 'request_parameters', 'flattened', 'error_code'], insert: { user_identity: 'user_identity.', error_code: 'error_code' } }],
-  ['any where aws.cloudtrail.user_identity.ty|', { has: ['type', 'arn'], insert: { type: 'type' } }],
+  ['any where aws.cloudtrail.user_identity.ty|', { has: ['type'], not: ['arn'], insert: { type: 'type' } }],
   ['any where aws.cloudtrail.us| == "x"', { has: ['user_identity'] }],
-  ['any where ev|', { has: ['event', 'process', 'startsWith', 'not'], insert: { event: 'event.' } }],
-  ['any where ?user.na|', { has: ['name', 'id'] }],
+  ['any where ev|', { has: ['event'], not: ['process', 'startsWith', 'not'], insert: { event: 'event.' } }],
+  ['any where st|', { has: ['startsWith', 'stringContains'], not: ['event'] }],
+  ['any where n|', { has: ['not', 'null'] }],
+  ['any where ?user.na|', { has: ['name'], not: ['id'] }],
   ['any where user.name.|', { has: ['text'] }],
   ['any where nosuch.|', { none: true }],
   // the cursor inside a name: the replaced range is the whole segment
-  ['any where event.act|ion == "x"', { has: ['action', 'provider'], insert: { action: 'action' } }],
+  ['any where event.act|ion == "x"', { has: ['action'], not: ['provider'], insert: { action: 'action' } }],
   ['any where event.|action == "x"', { has: ['action', 'outcome'] }],
   ['any where aws.cloud|trail.user_identity.type == "x"', { has: ['cloudtrail'], not: ['type'] }],
-  ['any where aws.cloudtrail.user_identity|.type == "x"', { has: ['user_identity', 'error_code'] }],
-  ['any where eve|nt.action == "x"', { has: ['event', 'process'] }],
+  ['any where aws.cloudtrail.user_identity|.type == "x"', { has: ['user_identity'], not: ['error_code'] }],
+  ['any where eve|nt.action == "x"', { has: ['event'], not: ['process'] }],
   ['sequence with maxspan=|', { has: ['5m', '1h'], not: ['event'] }],
   ['sequence [any where true] with runs=|', { none: true }],
   // ranking: the rule's integration first
@@ -110,11 +112,69 @@ describe('completion', () => {
   for (const [input, e] of cases) test(input, () => check(input, e));
 });
 
+// Typing at a person's pace: a list opens only where a name or value is being written, never
+// where Enter ends a line. `trigger`: what the editor says opened the list (a typed character,
+// or 'invoked' for a word being typed / Ctrl+Space).
+const typing: [string, string, Expect & { incomplete?: boolean }][] = [
+  // after a complete operand a typed character opens nothing
+  ['any where event.action == "X"|', '"', { none: true }],
+  ['any where event.action == "X" |', ' ', { none: true }],
+  ['sequence [iam where true]|', ']', { none: true }],
+  ['sequence [iam where true] |', ' ', { none: true }],
+  ['any where length(process.name) |', ' ', { none: true }],
+  ['any where |', ' ', { none: true }],
+  ['sequence by user.name with maxspan=10m|', 'invoked', { none: true }],
+  ['sequence by user.name with maxspan=10m |', ' ', { none: true }],
+  ['any where process.pid == 42|', 'invoked', { none: true }],
+  // ... but Ctrl+Space there offers what may follow (point 3: `[` after the sequence's window)
+  ['sequence by user.name with maxspan=10m |', 'invoked', { has: ['['], not: ['@timestamp', 'event', 'and'] }],
+  ['sequence [any where true] with runs=3 |', 'invoked', { has: ['[', 'until'], not: ['event'] }],
+  ['any where event.action == "X" |', 'invoked', { has: ['and', 'or'] }],
+  // a complete word closes the list (Enter after it is a new line); the list is incomplete so the next key asks again
+  ['any where event.action|', 'invoked', { none: true, incomplete: true }],
+  ['any where event.action == "X" and|', 'invoked', { none: true, incomplete: true }],
+  ['any where|', 'invoked', { none: true, incomplete: true }],
+  ['sequence [iam|', 'invoked', { none: true, incomplete: true }],
+  ['any where event|', 'invoked', { has: ['event'], incomplete: true }],
+  ['sequence by user.name|', 'invoked', { none: true, incomplete: true }],
+  // a word being typed: the names it can become, re-asked on each key
+  ['any where event.ac|', 'invoked', { has: ['action'], not: ['outcome'], incomplete: true }],
+  ['any where eve|', 'invoked', { has: ['event'], incomplete: true }],
+  ['any where event.action == "X" a|', 'invoked', { has: ['and'], not: ['or'], incomplete: true }],
+  ['sequence [i|', 'invoked', { has: ['iam'], incomplete: true }],
+  // `.` after a name lists its fields, whatever opened the list
+  ['any where event.|', '.', { has: ['action', 'provider'], incomplete: true }],
+  ['any where event.|', 'incomplete', { has: ['action', 'provider'], incomplete: true }],
+  // the characters that open a value or a category
+  ['any where event.outcome == |', ' ', { has: ['success'] }],
+  ['any where event.outcome : "|"', '"', { has: ['success'] }],
+  ['any where event.category in (|', '(', { has: ['process'] }],
+  ['sequence [|', '[', { has: ['iam', 'any'] }],
+];
+
+describe('completion while typing', () => {
+  for (const [input, how, e] of typing) {
+    test(`${input} (${how})`, () => {
+      const { text, offset } = cursor(input);
+      const trigger: CompletionTrigger = how === 'invoked' ? { kind: 1 } : how === 'incomplete' ? { kind: 3 } : { kind: 2, character: how };
+      const list = doComplete(queryDoc(text), offset, ctx, trigger);
+      const labels = list.items.map((i) => i.label);
+      if (e.none) assert.deepEqual(labels, []);
+      for (const h of e.has ?? []) assert.ok(labels.includes(h), `${h} not offered; got ${labels.slice(0, 15).join(' ')}`);
+      for (const n of e.not ?? []) assert.ok(!labels.includes(n), `${n} offered`);
+      if (e.incomplete !== undefined) assert.equal(list.isIncomplete, e.incomplete);
+      // Nothing is ever preselected: the editor's own order decides, and Enter is never taken by a hidden choice.
+      assert.ok(list.items.every((i) => !i.preselect));
+    });
+  }
+});
+
 describe('completion with samples', () => {
   const reg2 = registry();
   reg2.setSamples(catalogFromSamples([
     { doc: { event: { action: 'MyCustomAction', category: ['process', 'weird'] }, custom: { thing: 1 } } },
     { doc: { event: { action: 'CreateAccessKey', provider: 'iam.amazonaws.com' } } },
+    { doc: { event: { action: 'MyRdsCall', provider: 'rds.amazonaws.com' } } },
   ]));
   const c2 = context(reg2);
   const cases2: [string, Expect][] = [
@@ -123,7 +183,9 @@ describe('completion with samples', () => {
     ['any where cus|', { has: ['custom'] }],
     ['[|', { has: ['weird', 'process'] }],
     // a sample's action that the catalog files under another provider is not an RDS name
-    ['any where event.provider == "rds.amazonaws.com" and event.action in (|', { has: ['ModifyDBInstance', 'MyCustomAction'], not: ['CreateAccessKey'] }],
+    ['any where event.provider == "rds.amazonaws.com" and event.action in (|', { has: ['ModifyDBInstance', 'MyCustomAction', 'MyRdsCall'], not: ['CreateAccessKey'] }],
+    // a sample action the catalog does not know, seen only with another provider, stays out too (issue 13 point 6)
+    ['any where event.provider == "iam.amazonaws.com" and event.action == |', { has: ['CreateAccessKey', 'CreateUser', 'MyCustomAction'], not: ['MyRdsCall', 'ModifyDBInstance'], first: 'CreateAccessKey' }],
   ];
   for (const [input, e] of cases2) test(input, () => check(input, e, c2));
   test('ranking: rule integration, then samples, then ECS core, then ECS extended', () => {
@@ -154,7 +216,7 @@ test('categories follow the rule\'s event_category_override', () => {
 describe('replaced range', () => {
   const cases: [string, string, string][] = [
     // input, label to accept, resulting text
-    ['any where event.act|ion == "x"', 'outcome', 'any where event.outcome == "x"'],
+    ['any where event.out|xyz == "x"', 'outcome', 'any where event.outcome == "x"'],
     ['any where event.|action == "x"', 'outcome', 'any where event.outcome == "x"'],
     ['any where event.out|', 'outcome', 'any where event.outcome'],
     ['any where event.outcome : "su|"', 'success', 'any where event.outcome : "success"'],

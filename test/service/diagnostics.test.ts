@@ -18,6 +18,9 @@ describe('diagnostics mapped to the host', () => {
   // [language, text, code@start-end (1-based, end exclusive)]
   const cases: [string, string, string[]][] = [
     ['eql', 'any where event.action == "x"', []],
+    // a new, empty .eql file: nothing to report yet
+    ['eql', '', []],
+    ['eql', '\n  // a rule comes here\n', []],
     ['eql', 'any where event.action = "x"', ['EQL014@1:24-1:25']],
     ['eql', 'any where\n  event.actoin == "x"', ['EQL201@2:3-2:15']],
     ['eql', 'sequence [any where true]', ['EQL120@1:1-1:9']],

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { ruleFileOf } from '../service/embedded';
 import { createLanguageService } from '../service/languageService';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens';
+import { TRIGGER_CHARACTERS } from '../service/completion';
 import { Debouncer } from './debounce';
 import { guard, guardVoid } from './safe';
 import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
@@ -63,7 +64,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-      completionProvider: { triggerCharacters: ['.', '[', '(', '"', ' ', '~', ','], resolveProvider: false },
+      completionProvider: { triggerCharacters: TRIGGER_CHARACTERS, resolveProvider: false },
       hoverProvider: true,
       signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [','] },
       documentSymbolProvider: true,
@@ -125,7 +126,7 @@ connection.onDidChangeConfiguration(
 );
 
 function serviceDoc(d: TextDocument) {
-  return service.document(d.uri, d.languageId, d.version, d.getText());
+  return service.document(d.uri, d.languageId, d.version, d.getText(), d);
 }
 
 function publishDiagnostics(d: TextDocument): void {
@@ -147,7 +148,13 @@ function publishDiagnostics(d: TextDocument): void {
 /** Elasticsearch's errors per document, shown until the next edit (a new version drops them). */
 const clusterDiagnostics = new Map<string, { version: number; diagnostics: LspDiagnostic[] }>();
 
+/**
+ * Re-checks a document after a pause. A large one waits longer (1 ms per 10 KB, at most 1.5 s
+ * more): its check takes seconds on this thread, so a burst of keys and the completions between
+ * them go first; completion itself never waits for a parse (it lexes around the cursor).
+ */
 function scheduleDiagnostics(d: TextDocument, delay = diagnosticsDelayMs): void {
+  if (delay > 0) delay += Math.min(1500, Math.floor(d.getText().length / 10_000));
   debouncer.schedule(d.uri, guardVoid(log, 'diagnostics', () => publishDiagnostics(d)), delay);
 }
 
@@ -183,7 +190,8 @@ function at(uri: string, position?: { line: number; character: number }) {
 connection.onCompletion(
   guard(log, 'completion', null, (p) => {
     const a = at(p.textDocument.uri, p.position);
-    return a ? service.complete(a.doc, a.offset) : null;
+    const trigger = p.context && { kind: p.context.triggerKind, character: p.context.triggerCharacter };
+    return a ? service.complete(a.doc, a.offset, trigger) : null;
   }),
 );
 connection.onHover(

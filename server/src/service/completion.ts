@@ -10,6 +10,14 @@
 // or inside a string, the field's known values (ECS allowed values, AWS endpoints and API names
 // narrowed to the event.provider of the same step, values seen in samples) — inside a string
 // only values, never fields.
+//
+// Completion must never fight the keyboard (Enter at a line end must insert a new line): the
+// editor's suggest widget always has an item focused, so a list is only returned where a name or
+// value is being written — a word at the cursor (filtered to the items starting with it, the list
+// marked incomplete so each keystroke asks again, and no list at all once the word is complete),
+// right after `.` in a field name, `[`, `(`, `,`, inside a string, after an operator's space —
+// or when the user asks (Ctrl+Space). After a complete operand (a closing quote, `]`, `)`, a
+// number or a timespan) and after other spaces nothing pops up by itself.
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -35,13 +43,26 @@ import {
   fieldForValueAt,
   LIST_OPS,
   tokenBefore,
-  tokensOf,
+  tokensNear,
+  type TokensHint,
   valuesComparedWith,
   wildcardMatch,
   type FieldChain,
 } from './queryTokens';
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
+/** No list now, but ask again on the next keystroke (the word may grow into another name). */
+const NOTHING_YET: CompletionList = { isIncomplete: true, items: [] };
+
+/** Why completion was asked for (LSP CompletionContext): typed trigger character, or invoked. */
+export interface CompletionTrigger {
+  /** 1 invoked (Ctrl+Space or typing a word), 2 a trigger character, 3 re-asked for an incomplete list. */
+  kind: 1 | 2 | 3;
+  character?: string;
+}
+
+/** The characters that open completion by themselves (the server's triggerCharacters). */
+export const TRIGGER_CHARACTERS = ['.', '[', '(', '"', ' ', ','];
 
 /** Operators offered after a field, with a one-line meaning. */
 const FIELD_OPERATORS: [string, string][] = [
@@ -161,13 +182,19 @@ function categoryItems(c: Ctx, withWhere: boolean): CompletionItem[] {
 function knownValues(c: Ctx, field: string, at: number): KnownValue[] {
   const all = c.schemas.values(field);
   let values = all;
+  const seen = samplesCatalog(c.svc)?.fields.get(field);
+  let observed = seen?.observed ?? [];
   if (field === 'event.action') {
     const [from, to] = enclosingStep(c.tokens, at);
     const providers = valuesComparedWith(c.tokens, 'event.provider', from, to);
-    if (providers.length) values = values.filter((v) => !v.provider || providers.some((p) => wildcardMatch(p, v.provider!)));
+    const fits = (provider: string) => providers.some((p) => wildcardMatch(p, provider));
+    if (providers.length) {
+      values = values.filter((v) => !v.provider || fits(v.provider));
+      // An action the samples show only with other providers is not one of these providers' (an RDS call under iam).
+      observed = observed.filter((o) => !seen?.observedProviders?.[o] || seen.observedProviders[o].some(fits));
+    }
   }
   // Values the samples hold come first: they are the ones a preview run can match.
-  const observed = samplesCatalog(c.svc)?.fields.get(field)?.observed ?? [];
   const inSamples = new Set(observed);
   // A sample value the catalog files under another provider stays out of a narrowed list.
   const known = new Set(all.map((v) => v.value));
@@ -228,6 +255,12 @@ function byContext(c: Ctx, p: number): CompletionItem[] {
       keyword(c, '|', 'pipe: head / tail', '2'),
     ];
   }
+  // `with maxspan=10m |` (the sequence's header is done: its first step follows), `with runs=3 |`.
+  if ((t.kind === 'timespan' || t.kind === 'number') && before === '=') {
+    const setting = c.tokens[p - 2]?.text;
+    if (setting === 'maxspan') return [keyword(c, '[', 'first step', '1')];
+    if (setting === 'runs') return [keyword(c, '[', 'next step', '1'), keyword(c, 'until', 'end the sequence when this matches', '1'), keyword(c, '|', 'pipe: head / tail', '2')];
+  }
   // A category just written: `[process |` or `process |`.
   if ((t.kind === 'identifier' || text === 'any' || t.kind === 'string') && (p === 0 || before === '[' || before === '![')) {
     return [keyword(c, 'where', 'condition of the events of this category', '0')];
@@ -281,12 +314,54 @@ function expressionStart(c: Ctx): CompletionItem[] {
   ];
 }
 
-export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceContext): CompletionList {
+/**
+ * The items a word being typed can still become (`typed` = the word from its start to the cursor),
+ * as an incomplete list; none once the word is complete (an item's label is exactly the word and
+ * the cursor ends it), so Enter after a finished name inserts a new line.
+ */
+export function wordList(items: CompletionItem[], typed: string, atWordEnd: boolean): CompletionList {
+  if (typed === '') return { isIncomplete: true, items };
+  // A complete name closes the list — except a field group (`event`): its list stays open, so the
+  // `.` that follows continues it and the group's fields come next.
+  const exact = items.find((i) => i.label === typed || i.filterText === typed);
+  const group = exact?.textEdit && 'newText' in exact.textEdit && exact.kind === CompletionItemKind.Module && exact.textEdit.newText.endsWith('.');
+  if (atWordEnd && exact && !group) return NOTHING_YET;
+  const low = typed.toLowerCase();
+  const kept = items.filter((i) => (i.filterText ?? i.label).toLowerCase().startsWith(low));
+  return { isIncomplete: true, items: kept };
+}
+
+/** Spaces open a list only where a value follows an operator (`==`, `in`, `:`) — never at a line's end. */
+function triggerAllowed(trigger: CompletionTrigger | undefined, last: Token | undefined): boolean {
+  if (!trigger || trigger.kind !== 2) return true;
+  switch (trigger.character) {
+    case '[':
+    case '(':
+    case ',':
+      return true;
+    case ' ':
+      return !!last && (VALUE_OPS.has(last.text) || LIST_OPS.has(last.text)) && last.kind !== 'identifier';
+    default:
+      return false;
+  }
+}
+
+/**
+ * `lastParse(region)`: the last parse of that region's query (maybe of an older text), so a large
+ * query is lexed only around the cursor, never whole (see tokensNear).
+ */
+export function doComplete(
+  doc: ServiceDocument,
+  offset: number,
+  ctx: ServiceContext,
+  trigger?: CompletionTrigger,
+  lastParse?: (region: QueryRegion) => TokensHint | undefined,
+): CompletionList {
   const region = regionAt(doc, offset);
   if (!region) return EMPTY;
   const q = region.toQuery(offset);
   if (q === undefined) return EMPTY;
-  const tokens = tokensOf(region.query);
+  const tokens = tokensNear(region.query, q, lastParse?.(region));
   const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q }, escape: queryTextEscaper(doc, region) };
 
   const inside = tokenIndexAt(tokens, q);
@@ -307,6 +382,8 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
     return { isIncomplete: false, items: valueItems(c, field.name, idx, false) };
   }
   if (at && (at.kind === 'number' || at.kind === 'timespan')) return EMPTY;
+  // `maxspan=10m|`, `head 5|`: a number just typed is complete; nothing may wait for Enter.
+  if (!at && last && last.range.end === q && (last.kind === 'number' || last.kind === 'timespan')) return EMPTY;
 
   // A word or dotted name at the cursor (ending there, or with the cursor inside it).
   const isWord = (t: Token) => t.kind === 'identifier' || t.kind === 'quotedIdentifier' || t.kind === 'keyword' || t.kind === 'tildeIdentifier';
@@ -322,13 +399,15 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
       const next = tokens[wi + 1];
       const end = w.text === '.' ? (next && next.range.start === q && isWord(next) ? next.range.end : q) : w.range.end;
       c.replace = { start: w.text === '.' ? q : w.range.start, end };
-      return { isIncomplete: false, items: fieldItems(c, parent) };
+      return wordList(fieldItems(c, parent), w.text === '.' ? '' : w.text.slice(0, q - w.range.start), q === end && chain?.last === wi);
     }
     if (w.text === '.') return EMPTY;
     c.replace = { start: w.range.start, end: w.range.end };
-    if (chain?.optional) return { isIncomplete: false, items: fieldItems(c, []) };
-    return { isIncomplete: false, items: byContext(c, wi - 1) };
+    const typed = w.text.slice(0, q - w.range.start);
+    if (chain?.optional) return wordList(fieldItems(c, []), typed, q === w.range.end);
+    return wordList(byContext(c, wi - 1), typed, q === w.range.end);
   }
+  if (!triggerAllowed(trigger, last)) return EMPTY;
   if (last?.text === '?') return { isIncomplete: false, items: fieldItems(c, []) };
   return { isIncomplete: false, items: byContext(c, ending) };
 }

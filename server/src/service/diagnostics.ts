@@ -34,7 +34,9 @@ export function getDiagnostics(doc: ServiceDocument, parsed: readonly ParseResul
   doc.regions.forEach((region, i) => {
     const p = parsed[i];
     if (!p) return;
-    const core: Diagnostic[] = [...p.errors];
+    // A new, still empty .eql file is not an error (it would turn red in the explorer before a key
+    // is typed); a rule whose query is empty still is.
+    const core: Diagnostic[] = region.rule ? [...p.errors] : p.errors.filter((d) => d.code !== 'EQL015');
     // The parser recovers, so the semantic checks also run over a tree with syntax errors:
     // one mistake does not hide the others.
     core.push(...attempt(checkers, 'analyze', () => checkers.analyze(p, region, i)));

@@ -48,6 +48,19 @@ export interface ServiceDocument {
   version: number;
   text: string;
   regions: QueryRegion[];
+  /**
+   * The editor's own line index of this text (the language server's TextDocument, kept up to
+   * date edit by edit), used while its version is this one: a 10 MB document's lines are not
+   * counted again for every request.
+   */
+  lines?: LineIndex;
+}
+
+/** Offset <-> position over a text (a vscode-languageserver-textdocument TextDocument fits). */
+export interface LineIndex {
+  readonly version: number;
+  positionAt(offset: number): { line: number; character: number };
+  offsetAt(position: { line: number; character: number }): number;
 }
 
 /** The identity region: the whole text is the query. */

@@ -27,12 +27,13 @@ import { analyze } from '../core/analysis/analyzer';
 import { fieldTypeFor, schemasForRegion, samplesCatalog, type ServiceContext } from './context';
 import { getDiagnostics } from './diagnostics';
 import { getFieldDiagnostics } from './fieldDiagnostics';
-import type { ServiceDocument } from './document';
-import { ruleFileOf, toServiceDocument } from './embedded';
+import { regionAt, type LineIndex, type ServiceDocument } from './document';
+import { hostFormat, ruleFileOf, toServiceDocument } from './embedded';
+import { getRuleCompletion } from './ruleCompletion';
 import { getRuleDiagnostics } from './ruleDiagnostics';
 import { getFoldingRanges } from './folding';
 import { format } from './formatting';
-import { doComplete } from './completion';
+import { doComplete, type CompletionTrigger } from './completion';
 import { doHover } from './hover';
 import { getRuleHover } from './ruleHover';
 import { getSignatureHelp } from './signatureHelp';
@@ -56,12 +57,13 @@ export interface LanguageServiceHost {
 export interface LanguageService {
   configure(settings: Partial<StudioSettings>): void;
   /** The ServiceDocument of a text (cached by uri + version). */
-  document(uri: string, languageId: string, version: number, text: string): ServiceDocument;
+  /** `lines`: the editor's line index of this text, if the host keeps one. */
+  document(uri: string, languageId: string, version: number, text: string, lines?: LineIndex): ServiceDocument;
   forget(uri: string): void;
   /** Parse of each region (cached by query text). */
   parsed(doc: ServiceDocument): ParseResult[];
   diagnostics(doc: ServiceDocument): LspDiagnostic[];
-  complete(doc: ServiceDocument, offset: number): CompletionList;
+  complete(doc: ServiceDocument, offset: number, trigger?: CompletionTrigger): CompletionList;
   hover(doc: ServiceDocument, offset: number): Hover | null;
   signatureHelp(doc: ServiceDocument, offset: number): SignatureHelp | null;
   symbols(doc: ServiceDocument): DocumentSymbol[];
@@ -154,10 +156,11 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
     configure(s) {
       settings = { ...settings, ...s };
     },
-    document(uri, languageId, version, text) {
+    document(uri, languageId, version, text, lines) {
       const cached = docs.get(uri);
       if (cached && cached.version === version && cached.text === text && cached.languageId === languageId) return cached;
       const doc = toServiceDocument(uri, languageId, version, text);
+      if (lines) doc.lines = lines;
       docs.set(uri, doc);
       return doc;
     },
@@ -188,8 +191,20 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
         onError: (name, e) => host.log(`diagnostics/${name}: ${String(e)}`),
       });
     },
-    complete(doc, offset) {
-      return doComplete(doc, offset, ctx());
+    complete(doc, offset, trigger) {
+      // The last parse of this document (maybe of an older version): completion never parses, it
+      // lexes around the cursor from a token boundary that parse knows (a 10 MB document answers at once).
+      // Outside the query of a detection-rules TOML file: its keys, tables and values.
+      if (!regionAt(doc, offset) && hostFormat(doc.uri, doc.languageId, doc.text) === 'toml') {
+        return getRuleCompletion(doc, offset, trigger) ?? { isIncomplete: false, items: [] };
+      }
+      const last = latest.get(doc.uri);
+      const lastParses = last && parsedOf.get(last);
+      return doComplete(doc, offset, ctx(), trigger, (region) => {
+        const i = doc.regions.indexOf(region);
+        const p = i >= 0 && last && last.regions.length === doc.regions.length ? lastParses?.[i] : undefined;
+        return p && { text: p.text, tokens: p.tokens };
+      });
     },
     hover(doc, offset) {
       return doHover(doc, offset, ctx()) ?? getRuleHover(doc, offset);

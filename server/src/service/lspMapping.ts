@@ -9,8 +9,9 @@ import { queryTextEscaper } from './embedded';
 
 const hostDocs = new WeakMap<ServiceDocument, TextDocument>();
 
-/** The host text with its line index (built once per ServiceDocument). */
-export function hostText(doc: ServiceDocument): TextDocument {
+/** The host text with its line index (the editor's when it has one for this version, else built once per ServiceDocument). */
+export function hostText(doc: ServiceDocument): Pick<TextDocument, 'positionAt' | 'offsetAt'> {
+  if (doc.lines && doc.lines.version === doc.version) return doc.lines;
   let t = hostDocs.get(doc);
   if (!t) {
     t = TextDocument.create(doc.uri, doc.languageId, doc.version, doc.text);

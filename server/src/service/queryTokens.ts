@@ -17,6 +17,74 @@ export function tokensOf(text: string): Token[] {
   return lastTokens;
 }
 
+/** Queries up to this size are lexed whole; larger ones only around the cursor. */
+const WHOLE = 65_536;
+/** How much text before and after the cursor a large query's completion reads. */
+const BEFORE = 32_768;
+const AFTER = 4_096;
+
+/** An earlier text of the same query and its tokens (the last parse), to start lexing at a known token boundary. */
+export interface TokensHint {
+  text: string;
+  tokens: readonly Token[];
+}
+
+/**
+ * Tokens around query offset `q`, for completion: the whole query's when it is small; for a large
+ * one (a 10 MB document) only the tokens of a window of ~36 KB around the cursor, plus the query's
+ * first token (it says event, sequence or sample). The window starts at a token boundary of the
+ * last parse (`hint`) when the text before it is unchanged; otherwise at a line start. Either way
+ * the work is bounded whatever the document's size: the answer never waits for a whole lex or parse.
+ */
+export function tokensNear(text: string, q: number, hint?: TokensHint): Token[] {
+  if (text.length <= WHOLE) return tokensOf(text);
+  if (hint && hint.text === text) return windowOf(hint.tokens, q);
+  let start = -1;
+  if (hint) {
+    // The last hint token starting at or before q - BEFORE: a boundary when the text up to it (and its first character) is unchanged.
+    const toks = hint.tokens;
+    let lo = 0;
+    let hi = toks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (toks[mid].range.start <= q - BEFORE) lo = mid;
+      else hi = mid - 1;
+    }
+    // A boundary when the text just before it (and its first character) is unchanged: an edit far
+    // above that shifted the text shows there; one that changed how the rest lexes (an unclosed
+    // triple quote) and kept the length is not seen — completion then reads a wrong window, never a wrong file.
+    const s = toks[lo]?.range.start ?? 0;
+    const from = Math.max(0, s - 4096);
+    if (s <= q && s < hint.text.length && text.slice(from, s + 1) === hint.text.slice(from, s + 1)) start = s;
+  }
+  if (start < 0) start = Math.max(0, text.lastIndexOf('\n', Math.max(0, q - BEFORE)) + 1);
+  const end = Math.min(text.length, Math.max(q, start) + AFTER);
+  const near = lex(text, start, end).tokens.filter((t) => t.kind !== 'eof');
+  if (start === 0) return near;
+  const first = lex(text, 0, Math.min(64, start)).tokens[0];
+  return first && first.kind !== 'eof' && first.range.end < start ? [first, ...near] : near;
+}
+
+/** The tokens of an exact parse within the window around q (plus the first). */
+function windowOf(tokens: readonly Token[], q: number): Token[] {
+  const from = lowerBound(tokens, q - BEFORE);
+  const to = lowerBound(tokens, q + AFTER);
+  const out = tokens.slice(from, to).filter((t) => t.kind !== 'eof');
+  return from > 0 && tokens[0].kind !== 'eof' ? [tokens[0], ...out] : out;
+}
+
+/** Index of the first token ending after offset. */
+function lowerBound(tokens: readonly Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].range.end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A dotted field name as written: `?aws.cloudtrail.user_identity.type`. */
 export interface FieldChain {
   /** Segments (backticks removed). */

@@ -152,7 +152,27 @@ const FIX_CASES: [string, string, string, string][] = [
   [SEED, 'id = "T1578.004"', 'id = "T1053.001"', 'Use T1053.002 (At)'],
   [SEED, 'name = "Modify Cloud Compute Infrastructure"', 'name = "Modify Cloud Compute"', 'Set name = "Modify Cloud Compute Infrastructure"'],
   [SEQ, 'from = "now-45m"', 'from = "now-10m"', 'Set from = "now-30m"'],
+  [SEED, 'creation_date = "2021/06/29"', 'crecreation_date = "2021/06/29"', "Change to 'creation_date'"],
+  [SEED, 'severity = "medium"', 'severty = "medium"', "Change to 'severity'"],
+  [SEED, 'rule_id = "08ed2a7b-208b-45ff-8ddf-d1ab6e0a6fec"\n', 'rule_i = "08ed2a7b-208b-45ff-8ddf-d1ab6e0a6fec"\n', "Change to 'rule_id'"],
 ];
+
+test('a rule being written: "Add all missing keys" adds every missing key at once, and the rule then passes', () => {
+  const text = '[metadata]\nintegration = ["aws"]\n\n[rule]\nindex = ["logs-aws.cloudtrail-*"]\n';
+  const today = () => new Date('2026-12-07T00:00:00Z');
+  const ds = check(text, 'new.toml', { today });
+  const missing = ds.filter((d) => d.code === 'RULE301' && d.severity === 'error');
+  assert.equal(missing.length, 12, describeAll(text, ds).join(' '));
+  let fixed = text;
+  for (const section of ['[metadata]', '[rule]']) {
+    const d = check(fixed, 'new.toml', { today }).find((x) => x.code === 'RULE301' && fixed.slice(x.range.start, x.range.end) === section);
+    const all = d?.fixes?.find((f) => f.title.startsWith('Add all missing keys'));
+    assert.ok(all, `${section}: ${d?.fixes?.map((f) => f.title).join(' | ')}`);
+    fixed = all.edits.reduce((t, e) => t.slice(0, e.range.start) + e.newText + t.slice(e.range.end), fixed);
+  }
+  assert.match(fixed, /creation_date = "2026\/12\/07"/);
+  assert.deepEqual(describeAll(fixed, check(fixed, 'new.toml', { today }).filter((d) => d.severity === 'error')), []);
+});
 
 describe('fixes', () => {
   for (const [fixture, find, replace, title] of FIX_CASES) {

@@ -54,3 +54,22 @@ for (const [marked, expected] of at) {
     assert.equal(tokenAt(lex(text).tokens, offset)?.text, expected);
   });
 }
+
+// A forgotten closing quote: reported where the string starts, with a fix that closes it.
+const quotes: Array<[string, string, string]> = [
+  // input, first EQL002 at (offset of the string start), text after applying its preferred fix
+  ['any where process.name == "cmd.exe and event.action == "x"', '26', 'any where process.name == "cmd.exe" and event.action == "x"'],
+  ['any where a == "b or c != "d" and true', '15', 'any where a == "b" or c != "d" and true'],
+  ['any where process.name == "cmd.exe', '26', 'any where process.name == "cmd.exe"'],
+  ['any where process.name == "cmd.exe\n  and true', '26', 'any where process.name == "cmd.exe"\n  and true'],
+];
+for (const [input, at, fixed] of quotes) {
+  test(`missing quote: ${JSON.stringify(input)}`, () => {
+    const d = lex(input).errors.filter((e) => e.code === 'EQL002').sort((a, b) => a.range.start - b.range.start)[0];
+    assert.ok(d, 'no EQL002');
+    assert.equal(String(d.range.start), at);
+    const edit = d.fixes?.find((f) => f.preferred)?.edits[0];
+    assert.ok(edit, 'no fix');
+    assert.equal(input.slice(0, edit.range.start) + edit.newText + input.slice(edit.range.end), fixed);
+  });
+}

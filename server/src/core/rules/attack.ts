@@ -24,6 +24,9 @@ export interface AttackTable {
   technique(id: string): AttackTechnique | undefined;
   /** The id a deprecated/moved technique id now maps to. */
   redirect(id: string): string | undefined;
+  /** Every tactic and technique (sub-techniques included), in id order: completion lists them. */
+  tactics(): readonly AttackTactic[];
+  techniques(): readonly AttackTechnique[];
 }
 
 /** detection-rules writes reference URLs with a trailing slash; that is the form we suggest. */
@@ -69,6 +72,8 @@ export function attackTable(): AttackTable {
     tacticByName: (name) => tacticsByName.get(name.toLowerCase()),
     technique: (id) => techniques.get(id),
     redirect: (id) => (Object.prototype.hasOwnProperty.call(TECHNIQUE_REDIRECTS, id) ? TECHNIQUE_REDIRECTS[id] : undefined),
+    tactics: () => [...tactics.values()],
+    techniques: () => [...techniques.values()],
   };
   return builtIn;
 }

@@ -7,6 +7,9 @@ import { TIME_UNITS } from '../syntax/parser';
 import { AttackTable, attackTable, sameAttackUrl, tacticUrl, techniqueUrl } from './attack';
 import { KIBANA_EQL_RULE_SCHEMA } from './kibanaSchema';
 import type { AttackRef, ParsedRuleFile, RuleInfo } from './ruleFile';
+import { closestNames } from '../schema/schemaSet';
+import { ruleDate } from './skeleton';
+import { MATURITIES, METADATA_KEY_DOCS } from './ruleKeys';
 
 export interface RuleCheckContext {
   /** rule_id -> file that defines it, over the workspace (may include this file). */
@@ -18,6 +21,8 @@ export interface RuleCheckContext {
   maxspanMs?: number;
   /** Source of fresh rule ids for fixes (tests pass a fixed one). */
   newUuid?: () => string;
+  /** Today, for dates the fixes write (tests pass a fixed one). */
+  today?: () => Date;
 }
 
 import type { RuleCode } from '../codes';
@@ -27,18 +32,14 @@ export { RULE_CODES, type RuleCode } from '../codes';
 export const SEVERITY_RISK: Record<string, number> = { low: 21, medium: 47, high: 73, critical: 99 };
 const isSeverity = (s: string) => Object.prototype.hasOwnProperty.call(SEVERITY_RISK, s);
 export const TAG_PREFIXES = ['Domain', 'OS', 'Use Case', 'Tactic', 'Data Source', 'Resources', 'Rule Type', 'Threat', 'Mitre Atlas'];
-const MATURITIES = ['development', 'production', 'deprecated'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DATE = /^\d{4}\/\d{2}\/\d{2}$/;
 /** The Kibana rule schema allows this one malformed id: a shipped prebuilt rule uses it. */
 const LEGACY_RULE_IDS = new Set(['7eb54028-ca72-4eb7-8185-b6864572347db']);
 
-/** [rule] keys of the Kibana EQL rule schema (9.5), which detection-rules validates against. */
+/** [rule] keys of the Kibana EQL rule schema (9.5), which detection-rules validates against; [metadata] keys (ruleKeys.ts). */
 const RULE_KEYS = new Set(Object.keys(KIBANA_EQL_RULE_SCHEMA));
-const METADATA_KEYS = new Set([
-  'creation_date', 'updated_date', 'maturity', 'integration', 'deprecation_date', 'comments', 'min_stack_version',
-  'min_stack_comments', 'query_schema_validation', 'bypass_bbr_timing',
-]);
+const METADATA_KEYS = new Set(Object.keys(METADATA_KEY_DOCS));
 const STRING_KEYS = ['name', 'description', 'rule_id', 'license', 'from', 'interval', 'data_view_id', 'note', 'setup',
   'timestamp_override', 'event_category_override', 'tiebreaker_field', 'timeline_id', 'timeline_title', 'building_block_type'];
 const STRING_ARRAY_KEYS = ['author', 'index', 'tags', 'references', 'false_positives'];
@@ -118,24 +119,39 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     const text = p.style === 'toml' ? `${p.prefix}${key} = ${valueText}${p.suffix}` : `${p.prefix}${q(key)}: ${valueText}${p.suffix}`;
     return [{ title: `Add ${key} = ${valueText}`, edits: [{ range: { start: p.offset, end: p.offset }, newText: text }], preferred: true }];
   };
+  /** One fix adding every missing key of a table (when more than one is missing). */
+  const insertAll = (section: 'metadata' | 'rule', keys: readonly string[], values: Record<string, string>): Fix[] => {
+    const p = rule.insertionPoint(section);
+    if (!p || keys.length < 2) return [];
+    const text = keys.map((key) => (p.style === 'toml' ? `${p.prefix}${key} = ${values[key]}` : `${p.prefix}${q(key)}: ${values[key]}`)).join(p.style === 'toml' ? '' : ',') + p.suffix;
+    return [{ title: `Add all missing keys (${keys.join(', ')})`, edits: [{ range: { start: p.offset, end: p.offset }, newText: text }] }];
+  };
   const newUuid = ctx.newUuid ?? (() => crypto.randomUUID());
   const f = rule.fields;
   const md = rule.metadata;
+  /** A misspelt key (`crecreation_date`): "did you mean", and a fix writing the known key. */
+  const unknownKey = (section: 'metadata' | 'rule', key: string, known: ReadonlySet<string>) => {
+    const range = at(`${section}.${key}`, 'key');
+    const [best] = closestNames(key, known, 1);
+    const mean = best && !(section === 'rule' ? f : md ?? {})[best] ? best : undefined;
+    report('RULE323', range, `Unknown [${section}] key '${key}'${mean ? `: did you mean '${mean}'?` : ''}`, 'warning',
+      mean ? [{ title: `Change to '${mean}'`, edits: [{ range, newText: mean }], preferred: true }] : undefined);
+  };
 
   // --- required keys and value types
   const bbr = rule.building_block_type !== undefined;
   if (toml) {
     if (!md) report('RULE301', { start: 0, end: 0 }, 'Missing [metadata] table (creation_date, updated_date, maturity, integration)');
     else {
-      for (const key of ['creation_date', 'updated_date', 'maturity']) {
-        if (md[key] === undefined) {
-          const fix = key === 'maturity' ? insert('metadata', key, '"development"') : undefined;
-          report('RULE301', sectionRange('metadata'), `[metadata] is missing required key '${key}'`, 'error', fix);
-        }
+      const today = q(ruleDate((ctx.today ?? (() => new Date()))()));
+      const missing = (['creation_date', 'updated_date', 'maturity'] as const).filter((key) => md[key] === undefined);
+      const values: Record<string, string> = { creation_date: today, updated_date: today, maturity: '"development"' };
+      for (const key of missing) {
+        report('RULE301', sectionRange('metadata'), `[metadata] is missing required key '${key}'`, 'error', [...insert('metadata', key, values[key]), ...insertAll('metadata', missing, values)]);
       }
       if (md.integration === undefined && !bbr)
         report('RULE301', sectionRange('metadata'), "[metadata] has no 'integration': detection-rules expects the integrations the rule's data comes from", 'warning');
-      for (const key of Object.keys(md)) if (!METADATA_KEYS.has(key)) report('RULE323', at(`metadata.${key}`, 'key'), `Unknown [metadata] key '${key}'`, 'warning');
+      for (const key of Object.keys(md)) if (!METADATA_KEYS.has(key)) unknownKey('metadata', key, METADATA_KEYS);
       if (md.maturity !== undefined && !MATURITIES.includes(String(md.maturity)))
         report('RULE302', at('metadata.maturity'), `maturity must be one of ${MATURITIES.map(q).join(', ')}`);
       if (md.integration !== undefined && !(Array.isArray(md.integration) && md.integration.every((x) => typeof x === 'string')))
@@ -145,17 +161,30 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
   }
   const required = ['author', 'description', 'name', 'risk_score', 'rule_id', 'severity', 'type', 'language', 'query'];
   const tableName = toml ? '[rule]' : 'The rule';
-  for (const key of required) {
-    if (f[key] !== undefined) continue;
-    let fix: Fix[] | undefined;
+  const missingRule = required.filter((key) => f[key] === undefined);
+  // What "Add all missing keys" writes: values that pass the checks, for the user to edit.
+  const severity = rule.severity && isSeverity(rule.severity) ? rule.severity : 'low';
+  const placeholders: Record<string, string> = {
+    author: '["Elastic"]',
+    description: q('What the rule detects and why it matters.'),
+    name: q('New EQL rule'),
+    risk_score: String(SEVERITY_RISK[severity]),
+    rule_id: q(newUuid()),
+    severity: q(severity),
+    type: '"eql"',
+    language: '"eql"',
+    query: toml ? "'''\nany where true\n'''" : q('any where true'),
+  };
+  for (const key of missingRule) {
+    let fix: Fix[] = [];
     if (key === 'type' || key === 'language') fix = insert('rule', key, '"eql"');
     else if (key === 'risk_score' && rule.severity && isSeverity(rule.severity)) fix = insert('rule', key, String(SEVERITY_RISK[rule.severity]));
-    else if (key === 'rule_id') fix = insert('rule', key, q(newUuid()));
-    report('RULE301', sectionRange('rule'), `${tableName} is missing required key '${key}'`, 'error', fix);
+    else if (key === 'rule_id') fix = insert('rule', key, placeholders.rule_id);
+    report('RULE301', sectionRange('rule'), `${tableName} is missing required key '${key}'`, 'error', [...fix, ...insertAll('rule', missingRule, placeholders)]);
   }
   if (toml && f.license === undefined && f.author !== undefined)
     report('RULE301', sectionRange('rule'), "[rule] has no 'license' (detection-rules writes \"Elastic License v2\")", 'information');
-  if (toml) for (const key of Object.keys(f)) if (!RULE_KEYS.has(key)) report('RULE323', at(`rule.${key}`, 'key'), `Unknown [rule] key '${key}'`, 'warning');
+  if (toml) for (const key of Object.keys(f)) if (!RULE_KEYS.has(key)) unknownKey('rule', key, RULE_KEYS);
   for (const key of STRING_KEYS)
     if (f[key] !== undefined && typeof f[key] !== 'string') report('RULE302', at(`rule.${key}`), `${key} must be a string, not ${typeName(f[key])}`);
   for (const key of STRING_ARRAY_KEYS) {

@@ -76,13 +76,30 @@ export function catalogFromSamples(events: Iterable<{ doc: unknown }>, maxValues
     }
     if (prefix && v !== null && v !== undefined) note(prefix, v, isArray, seen);
   };
+  // Which provider each action came with: completion narrows event.action to the compared provider.
+  const providersOf = new Map<string, Set<string>>();
   for (const e of events) {
     count++;
     walk('', e.doc, 0, new Set());
+    const ev = isObj(e.doc) && isObj(e.doc.event) ? e.doc.event : undefined;
+    if (ev && typeof ev.action === 'string' && typeof ev.provider === 'string') {
+      let set = providersOf.get(ev.action);
+      if (!set) providersOf.set(ev.action, (set = new Set()));
+      if (set.size < 8) set.add(ev.provider);
+    }
   }
   for (const [name, set] of values) {
     const f = fields.get(name);
     if (f) f.observed = [...set];
+  }
+  const action = fields.get('event.action');
+  if (action?.observed) {
+    const by: Record<string, string[]> = {};
+    for (const v of action.observed) {
+      const p = providersOf.get(v);
+      if (p) by[v] = [...p];
+    }
+    action.observedProviders = by;
   }
   return { id: 'samples', label: `fields of ${count.toLocaleString('en-US')} sample events`, fields, tier: 1 };
 }

@@ -22,6 +22,8 @@ export interface FieldInfo {
   multiFieldOf?: string;
   /** Values seen in sample events (samples catalog only). */
   observed?: string[];
+  /** For `event.action` (samples catalog only): the `event.provider` values each observed value came with. */
+  observedProviders?: Record<string, string[]>;
   /** Number of sample events that hold the field (samples catalog only). */
   seenIn?: number;
 }

@@ -137,6 +137,35 @@ export function quoteString(value: string): string {
  * incremental re-parse lexes one bracketed fragment). A token is not cut at `to`: one that runs
  * past it ends the fragment there, and the caller sees the fragment did not close where expected.
  */
+/**
+ * A closing quote forgotten mid-line (`name == "cmd.exe and action == "x"`): the next string's
+ * opening quote closes the first string, and the line ends in an unterminated one. Reported where
+ * the first string starts, with a fix closing it before the words that look like query text.
+ */
+function missingQuotes(text: string, tokens: Token[], errors: Diagnostic[]): void {
+  for (let k = 1; k < tokens.length; k++) {
+    const open = tokens[k];
+    if (open.kind !== 'string' || !open.invalid || open.quote !== '"' || (open.text.length > 1 && open.text.endsWith('"'))) continue;
+    for (let p = k - 1; p >= 0; p--) {
+      const s = tokens[p];
+      if (text.lastIndexOf('\n', open.range.start) >= s.range.start) break;
+      if (s.kind !== 'string' || s.invalid || s.quote !== '"') continue;
+      const body = s.text.slice(1, -1);
+      const m = /\s+(?:and|or|where|not)\s|\s*(?:==|!=|<=|>=)\s*/.exec(body);
+      if (!m) break;
+      const at = s.range.start + 1 + m.index;
+      errors.push({
+        range: { start: s.range.start, end: s.range.start + 1 },
+        severity: 'error',
+        code: 'EQL002',
+        message: `This string seems to miss its closing quote: it runs on to \`${body.length > 40 ? body.slice(0, 40) + '…' : body}"\`, so the quote meant to open the next string closes it.`,
+        fixes: [{ title: `Close the string after \`${text.slice(s.range.start + 1, at)}\``, edits: [{ range: { start: at, end: at }, newText: '"' }], preferred: true }],
+      });
+      break;
+    }
+  }
+}
+
 export function lex(text: string, from = 0, to = text.length): LexResult {
   const tokens: Token[] = [];
   const comments: Range[] = [];
@@ -216,7 +245,9 @@ export function lex(text: string, from = 0, to = text.length): LexResult {
     }
     if (!closed) {
       invalid = true;
-      errors.push(err(start, j, 'EQL002', 'Unterminated string: add the closing double quote " (strings cannot span lines).'));
+      const d = err(start, j, 'EQL002', 'Unterminated string: add the closing double quote " (strings cannot span lines).');
+      d.fixes = [{ title: 'Add the closing quote', edits: [{ range: { start: j, end: j }, newText: '"' }], preferred: true }];
+      errors.push(d);
     }
     push('string', start, j, value, '"', invalid);
     i = j;
@@ -488,6 +519,7 @@ export function lex(text: string, from = 0, to = text.length): LexResult {
     i += len;
   }
   tokens.push({ kind: 'eof', text: '', range: { start: n, end: n } });
+  missingQuotes(text, tokens, errors);
   return { tokens, comments, errors };
 }
 
