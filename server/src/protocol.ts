@@ -2,6 +2,7 @@
 // and imported by both sides. Types only: no runtime dependency on either side's library.
 import type { EngineOptions } from './core/engine/types';
 import type { ExplainStep } from './core/engine/explain';
+import type { SequenceReason } from './core/engine/explainSequence';
 
 /** Request: run the rule (or the query region) of a document over sample files. */
 export const RunRuleRequest = 'eql/runRule';
@@ -74,8 +75,14 @@ export interface ExplainEventResult {
   steps: ExplainStep[];
   /** For sequences and samples: why the event did not complete a match, in words. */
   notes: string[];
+  /** For sequences and samples: what the neighbour steps lacked among the run's events, in words
+   * ("No AssumeRole (step 2) with user.name = "u17" within 30m after this event …"). */
+  reasons?: SequenceReason[];
+  /** The join-key fields, highlighted in the event. */
+  joinFields?: string[];
 }
 export type { ExplainNode, ExplainStep } from './core/engine/explain';
+export type { SequenceReason } from './core/engine/explainSequence';
 
 /** Request: find events of a run by text, for picking one to explain. */
 export const SearchEventsRequest = 'eql/searchEvents';

@@ -2,7 +2,7 @@
 // into the engine (cancellable, with progress when the client asks for it) and keeps the
 // run's events, bounded, so eql/explainEvent and eql/searchEvents can answer about them.
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
-import { explain, stepsEventCanFill, type CompiledQuery, type EngineOptions } from '../core/engine';
+import { explain, explainSequence, stepsEventCanFill, type CompiledQuery, type EngineOptions } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import { formatDate, parseDate } from '../core/engine/values';
 import type { SampleEvent } from '../core/samples/types';
@@ -124,7 +124,14 @@ export class RunService {
         if (fill.reason && !notes.includes(`${fill.label}: ${fill.reason}`)) notes.push(`${fill.label}: ${fill.reason}`);
       }
     }
-    return { event: toDto(event, run.timestamp), steps: explanation.steps, notes };
+    const result: ExplainEventResult = { event: toDto(event, run.timestamp), steps: explanation.steps, notes };
+    if (run.compiled.kind === 'sequence' || run.compiled.kind === 'sample') {
+      const why = explainSequence(run.compiled, event, run.kept.values(), run.options);
+      result.reasons = why.reasons;
+      result.joinFields = why.joinFields;
+      if (run.kept.size >= KEEP_EVENTS) notes.push(`reasons are judged among the first ${KEEP_EVENTS.toLocaleString('en-US')} events of the run and its matches`);
+    }
+    return result;
   }
 
   searchEvents(params: SearchEventsParams): SearchEventsResult {
