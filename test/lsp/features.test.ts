@@ -276,7 +276,7 @@ describe('run requests over LSP', () => {
     assert.match(text, /with another key \(e\.g\. user\.name = "bob\.backup"\)/);
   });
 
-, async () => {
+  it('an unknown run id is an error, not a crash', async () => {
     await assert.rejects(server.request('eql/explainEvent', { runId: 'nope', eventId: 0 }));
     const { diagnostics } = await openAt('eql', 'any where true|');
     assert.deepEqual(diagnostics, []);
