@@ -35,6 +35,8 @@ export interface RunRuleResult {
   queryErrors: { line: number; column: number; message: string }[];
   /** maxspan in ms for sequences, to show time between steps against it. */
   maxspanMs?: number;
+  /** Sequences and samples: the join-key fields (`by`), highlighted in the panel's events. */
+  joinFields?: string[];
 }
 export interface MatchDto {
   kind: 'event' | 'sequence' | 'sample';
