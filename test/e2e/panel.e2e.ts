@@ -1,0 +1,168 @@
+// End-to-end: the results panel's layout and its newer behaviour in the real workbench — where it
+// opens, column widths and the horizontal scrollbar, the filter per rule and filtered export,
+// "Why not?" for a sequence with its join key, a broken query, the output channel, both themes,
+// and the panel coming back after a window reload. Started by scripts/e2e/run.sh.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { BROKEN_EQL, SEED_RULE } from './prepareWorkspace';
+import { readExpected } from './expected';
+import { openFile, openWorkbench, runCommand, webview } from './workbench';
+import { Checks, exitWith, waitFor } from './checks';
+
+const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
+const WS = required('E2E_WORKSPACE');
+const RUN = required('E2E_RUN');
+const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const SEQUENCE_RULE = 'rules/sequence_rule.toml';
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
+  return v;
+}
+
+const checks = new Checks(RESULTS, 'panel');
+const check = checks.run.bind(checks);
+
+async function runRule(page: Page, file: string): Promise<void> {
+  await openFile(page, file);
+  await runCommand(page, 'EQL: Run Rule on Samples');
+}
+
+async function main(): Promise<number> {
+  mkdirSync(RESULTS, { recursive: true });
+  const session = await openWorkbench(BASE, WS, RUN);
+  const { page } = session;
+  const panel = webview(page);
+  const groups = page.locator('.editor-group-container');
+  const expected = readExpected(WS);
+  try {
+    await check(page, 'the panel opens beside the rule, and stays in that column on the next run', async () => {
+      await runRule(page, SEED_RULE);
+      await panel.locator('#count-matched').waitFor({ timeout: 90_000 });
+      assert.equal(await groups.count(), 2, 'editor groups after the first run');
+      // Again from the rule's tab (the panel exists, the rule is active): no third column.
+      await page.locator('.tabs-container .tab', { hasText: 'aws_rds_db_instance_restored.toml' }).first().click();
+      await runCommand(page, 'EQL: Run Rule on Samples');
+      await page.waitForTimeout(1_500);
+      assert.equal(await groups.count(), 2, 'editor groups after the second run');
+    });
+
+    await check(page, 'table: columns sized to their content, a horizontal scrollbar, a column dragged wider', async () => {
+      const wrap = panel.locator('#table');
+      await wrap.locator('table.matches.fixed').waitFor();
+      const size = await wrap.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, bar: (el as HTMLElement).offsetHeight - el.clientHeight }));
+      assert.ok(size.scroll > size.client, `the table (${size.scroll}px) is wider than the panel (${size.client}px)`);
+      assert.ok(size.bar >= 10, `a horizontal scrollbar of ${size.bar}px`);
+      const th = panel.locator('th[data-column="event.provider"]');
+      const before = (await th.boundingBox())?.width ?? 0;
+      const handle = await th.locator('.resize').boundingBox();
+      assert.ok(handle, 'a resize handle');
+      await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(handle.x + 90, handle.y + handle.height / 2, { steps: 6 });
+      await page.mouse.up();
+      const after = (await th.boundingBox())?.width ?? 0;
+      assert.ok(after > before + 60, `column width ${before} -> ${after}`);
+    });
+
+    await check(page, 'filter: a banner shows it, export writes only the shown matches, another rule starts unfiltered', async () => {
+      const shown = expected.matches.filter((m) => m.file.startsWith('cloudwatch-export-eu-west-1')).length;
+      await panel.locator('#filter').fill('eu-west-1');
+      await panel.locator('#filtered', { hasText: `${shown} of ${expected.matches.length} matches shown by the filter “eu-west-1”` }).waitFor();
+      await panel.locator('button[data-action="export"][data-format="csv"]').click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      const target = await waitFor('the proposed file name', () => input.inputValue(), (v) => v.endsWith('-matches.csv'), 30_000);
+      await page.keyboard.press('Enter');
+      await page.locator('.notifications-toasts', { hasText: `Exported ${shown} of ${expected.matches.length} matches` }).waitFor();
+      const csv = readFileSync(target.startsWith('/') ? target : join(WS, target), 'utf8');
+      assert.equal(csv.trimEnd().split('\r\n').length, shown + 1, csv);
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await runRule(page, SEQUENCE_RULE);
+      await panel.locator('.title .source', { hasText: 'Access Key Created Then Role Assumed' }).waitFor({ timeout: 60_000 });
+      assert.equal(await panel.locator('#filter').count(), 0, 'no match table (nothing matched), so no filter');
+      assert.equal(await panel.locator('#filtered').count(), 0, 'no filter banner');
+    });
+
+    await check(page, 'Why not? on a sequence: the reason in words, the join key marked in the event', async () => {
+      await panel.locator('#search').fill('CreateAccessKey');
+      await panel.locator('#search').press('Enter');
+      await panel.locator('.picks button.pick').first().click();
+      await panel.locator('#reasons', { hasText: 'no AssumeRole (step 2) with user.name = "mallory" within 30m after this event' }).waitFor();
+      await panel.locator('#reasons', { hasText: 'user.name = "bob.backup"' }).waitFor();
+      await panel.locator('#detail li.leaf.jk', { hasText: 'mallory' }).waitFor();
+      // The candidate list folded away so the explanation is in view.
+      assert.equal(await panel.locator('#candidates').getAttribute('open'), null);
+      await panel.locator('#reasons').scrollIntoViewIfNeeded();
+    });
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await page.screenshot({ path: join(RESULTS, 'panel-why-not-sequence-dark.png') });
+
+    await check(page, 'a query with errors: the errors, no event badge, no "Why not?"', async () => {
+      await runRule(page, BROKEN_EQL);
+      await panel.locator('.query-errors').waitFor({ timeout: 60_000 });
+      assert.equal(await panel.locator('.badge.kind').count(), 0);
+      assert.equal(await panel.locator('.whynot').count(), 0);
+    });
+
+    await check(page, 'the "EQL Rule Studio" output channel logs start-up, catalogs and runs', async () => {
+      await runCommand(page, 'EQL: Show Output (Log)');
+      const output = page.locator('.part.panel .monaco-editor .view-lines');
+      await output.filter({ hasText: 'EQL Rule Studio' }).first().waitFor({ timeout: 30_000 });
+      await output.filter({ hasText: 'catalogs:' }).first().waitFor({ timeout: 30_000 });
+      await output.filter({ hasText: 'run Fixture: Access Key Created Then Role Assumed' }).first().waitFor({ timeout: 30_000 });
+      await runCommand(page, 'View: Hide Panel');
+    });
+
+    // The README's pictures: the seed rule's matches with a selected event, in both themes.
+    await runRule(page, SEED_RULE);
+    await panel.locator('table.matches tr.row').first().waitFor({ timeout: 60_000 });
+    await panel.locator('table.matches tr.row').nth(1).click();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(RESULTS, 'panel-dark.png') });
+
+    await check(page, 'light theme: the panel follows the workbench colours', async () => {
+      const before = await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: /Dark Modern/ }).first().waitFor();
+      await page.keyboard.type('Light Modern');
+      await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /Light Modern$/ }) }).first().click();
+      await page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(500);
+      assert.notEqual(await panel.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor), before);
+      await page.screenshot({ path: join(RESULTS, 'panel-light.png') });
+      await runRule(page, SEQUENCE_RULE);
+      await panel.locator('.title .source', { hasText: 'Access Key Created Then Role Assumed' }).waitFor({ timeout: 60_000 });
+      await panel.locator('#search').fill('CreateAccessKey');
+      await panel.locator('#search').press('Enter');
+      await panel.locator('.picks button.pick').first().click();
+      await panel.locator('#reasons').waitFor();
+      await panel.locator('#reasons').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(RESULTS, 'panel-why-not-sequence-light.png') });
+    });
+
+    await check(page, 'after a window reload the panel is back with the same rule run again', async () => {
+      await runRule(page, SEED_RULE);
+      await panel.locator('.title .source', { hasText: expected.rule }).waitFor({ timeout: 60_000 });
+      await runCommand(page, 'Developer: Reload Window');
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+      await panel.locator('#count-matched').waitFor({ timeout: 120_000 });
+      await panel.locator('.title .source', { hasText: expected.rule }).waitFor();
+      assert.equal((await panel.locator('#count-matched').innerText()).trim(), String(expected.matches.length));
+    });
+  } finally {
+    writeFileSync(join(RESULTS, 'panel-console.log'), session.console.join('\n'));
+    await session.close();
+  }
+  if (process.env.E2E_UPDATE_DOCS && checks.failed === 0) {
+    mkdirSync('docs/images', { recursive: true });
+    for (const name of ['panel-dark.png', 'panel-light.png', 'panel-why-not-sequence-dark.png', 'panel-why-not-sequence-light.png'])
+      copyFileSync(join(RESULTS, name), join('docs', 'images', name));
+  }
+  return checks.summary();
+}
+
+exitWith(main);
