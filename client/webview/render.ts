@@ -225,7 +225,7 @@ ${hasRaw ? html`<div class="tree-panel" data-panel="raw" ${active === 'raw' ? ''
 export function renderSearchResults(text: string, result: SearchEventsResult): Html {
   if (result.events.length === 0) return html`<p class="none">No event contains “${text}”.</p>`;
   // Bounded and collapsible: picking an event folds the list so the explanation below stays in view.
-  return html`<details class="candidates" id="candidates" open><summary class="total">${formatCount(result.total)} event${result.total === 1 ? '' : 's'} contain “${text}”${result.total > result.events.length ? html`, first ${result.events.length} shown` : html``} — pick one to explain</summary>
+  return html`<details class="candidates" id="candidates" open><summary class="total">${formatCount(result.total)} event${result.total === 1 ? ' contains' : 's contain'} “${text}”${result.total > result.events.length ? html`, first ${result.events.length} shown` : html``} — pick one to explain</summary>
 <ul class="picks">${result.events.map(
     (e) =>
       html`<li><button class="pick" data-action="explain" data-event="${e.id}">#${e.id} ${e.timestamp ?? ''} ${formatValue(getField(e.doc, 'event.action'))} ${formatValue(getField(e.doc, 'event.outcome'))} <span class="where">${location(e)}</span></button></li>`,

@@ -144,8 +144,41 @@ async function main(): Promise<number> {
       await page.screenshot({ path: join(RESULTS, 'panel-why-not-sequence-light.png') });
     });
 
+    await check(page, 'a long run shows progress (events, files, a bar) and Cancel stops it', async () => {
+      // A large sample file of our own, and the samples setting pointed at it for this check.
+      mkdirSync(join(WS, 'big'), { recursive: true });
+      const lines: string[] = [];
+      for (let i = 0; i < 400_000; i++)
+        lines.push(`{"@timestamp":"2024-10-15T09:${String(Math.floor(i / 60_000) % 60).padStart(2, '0')}:00.000Z","event":{"action":"Describe${i % 7}","outcome":"success","dataset":"aws.cloudtrail"},"user":{"name":"u${i % 97}"}}`);
+      writeFileSync(join(WS, 'big', 'many-events.ndjson'), lines.join('\n') + '\n');
+      const settings = join(WS, '.vscode', 'settings.json');
+      const original = readFileSync(settings, 'utf8');
+      writeFileSync(settings, JSON.stringify({ 'eqlRuleStudio.samples': ['big/*.ndjson'] }, null, 2));
+      try {
+        await page.waitForTimeout(2_000); // the workbench reads the changed settings file
+        await runRule(page, SEED_RULE);
+        const progress = panel.locator('#progress');
+        await progress.waitFor({ timeout: 30_000 });
+        await panel.locator('#progress-text', { hasText: /[\d,]+ events · \d+ files? read/ }).waitFor({ timeout: 30_000 });
+        await panel.locator('#progress progress[value]').waitFor({ timeout: 30_000 });
+        // On screen wherever the panel was scrolled to.
+        const top = await progress.evaluate((el) => el.getBoundingClientRect().top);
+        assert.ok(top >= 0 && top < 100, `the progress box is at the top of the panel (top ${top})`);
+        await page.screenshot({ path: join(RESULTS, 'panel-progress-dark.png') });
+        await panel.locator('#cancel-run').click();
+        await progress.waitFor({ state: 'detached', timeout: 10_000 });
+        await runCommand(page, 'EQL: Show Output (Log)');
+        await page.locator('.part.panel .monaco-editor .view-lines').filter({ hasText: 'run aws_rds_db_instance_restored.toml: cancelled' }).first().waitFor({ timeout: 30_000 });
+        await runCommand(page, 'View: Hide Panel');
+      } finally {
+        writeFileSync(settings, original);
+        await page.waitForTimeout(2_000);
+      }
+    });
+
     await check(page, 'after a window reload the panel is back with the same rule run again', async () => {
-      await runRule(page, SEED_RULE);
+      // The cancelled run was the seed rule's: "Run again" runs it (the panel's target) to the end.
+      await panel.locator('button[data-action="rerun"]').click();
       await panel.locator('.title .source', { hasText: expected.rule }).waitFor({ timeout: 60_000 });
       await runCommand(page, 'Developer: Reload Window');
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });

@@ -69,7 +69,7 @@ test('a sequence "Why not?" says the reason in words, links the events it names,
 test('candidate events: a collapsible list with a summary, so the explanation stays in view', () => {
   const out = renderSearchResults('eve', search).value;
   assert.match(out, /^<details class="candidates" id="candidates" open><summary class="total">/);
-  assert.ok(plain(out).includes('1 event contain “eve” — pick one to explain'));
+  assert.ok(plain(out).includes('1 event contains “eve” — pick one to explain'));
 });
 
 test('progress: what was read, a bar with the percentage, Cancel; data escaped', () => {
