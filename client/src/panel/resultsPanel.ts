@@ -8,6 +8,7 @@ import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } 
 import { shownMatches, toCsv, toNdjson } from './export';
 import type { FromWebview, PersistedState, ToWebview } from './messages';
 import { makeNonce, panelHtml } from './panelHtml';
+import { besideColumnNumber, revealColumnNumber } from './placement';
 
 /** What the panel asks the extension to do; the commands module provides it. */
 export interface PanelActions {
@@ -42,8 +43,7 @@ export class ResultsPanel {
     const ruleColumn = columnOf(rule);
     const current = ResultsPanel.current;
     if (current) {
-      const at = current.panel.viewColumn;
-      current.panel.reveal(at !== undefined && at !== ruleColumn ? at : besideColumn(ruleColumn), true);
+      current.panel.reveal(revealColumnNumber(current.panel.viewColumn, ruleColumn, vscode.window.tabGroups.all.length) as vscode.ViewColumn, true);
       return current;
     }
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
@@ -194,9 +194,7 @@ function columnOf(rule: vscode.Uri | undefined): vscode.ViewColumn {
 }
 
 function besideColumn(ruleColumn: vscode.ViewColumn): vscode.ViewColumn {
-  const columns = vscode.window.tabGroups.all.length;
-  if (ruleColumn === vscode.ViewColumn.One || ruleColumn < columns) return (ruleColumn + 1) as vscode.ViewColumn;
-  return (ruleColumn - 1) as vscode.ViewColumn;
+  return besideColumnNumber(ruleColumn, vscode.window.tabGroups.all.length) as vscode.ViewColumn;
 }
 
 async function exportMatches(all: RunRuleResult, format: 'ndjson' | 'csv', shown?: number[], filter?: string): Promise<void> {
