@@ -127,7 +127,7 @@ async function main(): Promise<number> {
         await page.waitForTimeout(2_000);
         await panel.locator('button[data-action="rerun"]').click();
         await runCommand(page, 'EQL: Show Output (Log)');
-        await output.filter({ hasText: "Sending request 'eql/runRule" }).first().waitFor({ timeout: 30_000 });
+        await output.filter({ hasText: /\[Trace - [^\]]*\] (Sending request|Received response) 'eql\/runRule/ }).first().waitFor({ timeout: 30_000 });
       } finally {
         writeFileSync(settings, original);
         await page.waitForTimeout(1_000);
