@@ -92,6 +92,10 @@ function renderTableOnly(): void {
   applyWidths(host);
 }
 
+/** Content widths of this result's columns, measured on its first layout, so filtering and
+ * sorting do not make the columns jump. Cleared with each new result. */
+let contentWidths: Record<string, number> = {};
+
 /** Fixed column widths: the user's (dragged) or the content's, capped, so wide values do not push columns out of view. */
 function applyWidths(host: HTMLElement): void {
   const table = host.querySelector<HTMLTableElement>('table.matches');
@@ -99,16 +103,27 @@ function applyWidths(host: HTMLElement): void {
   const heads = Array.from(table.querySelectorAll<HTMLElement>('thead th'));
   table.classList.remove('fixed');
   const natural = heads.map((th) => th.getBoundingClientRect().width);
+  // Not laid out (the panel is hidden): keep the automatic layout until it is shown.
+  if (natural.every((w) => w === 0)) return;
   let total = 0;
   heads.forEach((th, i) => {
-    const name = th.dataset.column;
-    const width = name && widths[name] ? widths[name] : fitWidth(natural[i]);
+    const name = th.dataset.column ?? `#${i}`;
+    contentWidths[name] ??= fitWidth(natural[i]);
+    const width = widths[name] ?? contentWidths[name];
     th.style.width = `${width}px`;
     total += width;
   });
   table.style.width = `${total}px`;
   table.classList.add('fixed');
 }
+
+// A table rendered while the panel was hidden gets its widths once the panel is shown.
+const relayout = () => {
+  const host = document.getElementById('table');
+  if (host && !host.querySelector('table.matches.fixed')) applyWidths(host);
+};
+window.addEventListener('resize', relayout);
+document.addEventListener('visibilitychange', relayout);
 
 function renderDetailOnly(): void {
   const found = selected === undefined ? undefined : findEvent(selected);
@@ -173,6 +188,7 @@ function handleMessage(message: ToWebview): void {
         persist();
       }
       result = message.result;
+      contentWidths = {};
       joinFields = message.result.joinFields ?? [];
       samples = message.samples;
       extraEvents.clear();
@@ -303,6 +319,7 @@ document.addEventListener('dblclick', (e) => {
   const th = (e.target as HTMLElement).closest<HTMLElement>('[data-resize]')?.closest<HTMLElement>('th');
   if (!th?.dataset.column) return;
   delete widths[th.dataset.column];
+  delete contentWidths[th.dataset.column];
   persist();
   renderTableOnly();
 });
