@@ -120,6 +120,7 @@ async function main(): Promise<number> {
       await output.filter({ hasText: 'catalogs:' }).first().waitFor({ timeout: 30_000 });
       await output.filter({ hasText: 'run Fixture: Access Key Created Then Role Assumed' }).first().waitFor({ timeout: 30_000 });
       // The trace setting applies at once: the next run's request is traced in the same channel.
+      // (The editor renders spaces as no-break spaces: \s matches both.)
       const settings = join(WS, '.vscode', 'settings.json');
       const original = readFileSync(settings, 'utf8');
       writeFileSync(settings, JSON.stringify({ ...JSON.parse(original), 'eqlRuleStudio.trace.server': 'messages' }, null, 2));
@@ -127,7 +128,7 @@ async function main(): Promise<number> {
         await page.waitForTimeout(2_000);
         await panel.locator('button[data-action="rerun"]').click();
         await runCommand(page, 'EQL: Show Output (Log)');
-        await output.filter({ hasText: /\[Trace - [^\]]*\] (Sending request|Received response) 'eql\/runRule/ }).first().waitFor({ timeout: 30_000 });
+        await output.filter({ hasText: /\[Trace\s+-\s[^\]]*\]\s+(Sending\s+request|Received\s+response)\s+'eql\/runRule/ }).first().waitFor({ timeout: 30_000 });
       } finally {
         writeFileSync(settings, original);
         await page.waitForTimeout(1_000);
