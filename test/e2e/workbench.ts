@@ -66,7 +66,8 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   const name = relativePath.split('/').pop() as string;
   await quickInput(page, relativePath, name);
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  // The active group's tab: the same file may also be open in another group.
+  await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: name }).waitFor();
   await activeEditor(page).locator('.view-lines').waitFor();
 }
 
