@@ -34,6 +34,12 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
         .slice(0, 100)
         .map((e) => html`<li>${openLink(e)} ${e.message}</li>`)}</ul></details>`
     : html``;
+  const ev = result.evaluationErrors;
+  const evaluationErrors = ev
+    ? html`<div class="evaluation-errors" role="alert"><strong>${formatCount(ev.count)} event${ev.count === 1 ? '' : 's'} could not be evaluated and ${ev.count === 1 ? 'is' : 'are'} left out of the results.</strong><ul>${ev.first.map(
+        (e) => html`<li>${openLink(e)} ${e.message}</li>`,
+      )}</ul></div>`
+    : html``;
   const queryErrors = result.queryErrors.length
     ? html`<div class="query-errors" role="alert"><strong>The query has errors; nothing ran.</strong><ul>${result.queryErrors.map(
         (e) => html`<li>${e.line}:${e.column} ${e.message}</li>`,
@@ -49,7 +55,7 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
   <div class="samples">Samples: <span class="sample-set">${samples}</span>
     <button class="link" data-action="chooseSamples">Change…</button>
     <button class="link" data-action="rerun">Run again</button></div>
-  ${queryErrors}${errors}
+  ${queryErrors}${evaluationErrors}${errors}
 </header>`;
 }
 

@@ -27,6 +27,8 @@ export interface RunRuleResult {
   matches: MatchDto[];
   stats: { events: number; files: number; matched: number; ms: number };
   errors: SampleErrorDto[];
+  /** Events the engine could not evaluate (left out of the matches): the count and the first few. */
+  evaluationErrors?: { count: number; first: SampleErrorDto[] };
   /** Fields the query references, in order of appearance. */
   fields: string[];
   /** Per referenced field: how many scanned events have it, for the empty state. */

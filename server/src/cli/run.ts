@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
 import type { SampleError } from '../core/samples/types';
-import { progressText, runOnSamples } from '../io/runOnSamples';
+import { evaluationErrorLines, progressText, runOnSamples } from '../io/runOnSamples';
 import { flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
@@ -33,7 +33,9 @@ Options:
   --mapping FILE               an Elasticsearch index mapping (JSON) for field types and aliases
   -h, --help                   show this help
 
-Exit status: 0 whether or not anything matched, 2 on a usage or query error.
+Exit status: 0 whether or not anything matched; 1 when some events could not be evaluated (they
+are left out of the results; the count and the first ones with file:line go to stderr and, with
+--format json, to each result's "evaluation_errors"); 2 on a usage or query error.
 `;
 
 const SPECS = {
@@ -87,6 +89,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
   const errors: SampleError[] = [];
   const seenErrors = new Set<string>();
   let queryError = false;
+  let evaluationFailed = false;
   const progress = createProgress(io);
   for (const src of sources) {
     const options: EngineOptions = {
@@ -114,7 +117,16 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
         errors.push(e);
       }
     }
-    results.push({ source: src.source, kind: out.result.kind, matches: out.result.matches, stats: { events: out.events, files: out.files, ms: Math.round(out.ms) }, fieldPresence: out.fieldPresence });
+    const st = out.result.stats;
+    const evaluationErrors = st.errors
+      ? { count: st.errors, first: (st.errorExamples ?? []).map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) }
+      : undefined;
+    if (evaluationErrors) {
+      evaluationFailed = true;
+      const [head, ...lines] = evaluationErrorLines(st, displayPath);
+      io.err(`${src.source}: ${head}\n${lines.map((l) => `  ${l}\n`).join('')}`);
+    }
+    results.push({ source: src.source, kind: out.result.kind, matches: out.result.matches, stats: { events: out.events, files: out.files, ms: Math.round(out.ms) }, fieldPresence: out.fieldPresence, evaluationErrors });
   }
 
   if (format === 'json') io.out(formatRunJson(results, errors));
@@ -125,7 +137,7 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
     io.out(formatRunTable(results, errors, displayPath, root));
   }
   if (format === 'ndjson') for (const e of errors) io.err(`${e.file}:${e.line}:${e.column}: ${e.message}\n`);
-  return queryError ? 2 : 0;
+  return queryError ? 2 : evaluationFailed ? 1 : 0;
 }
 
 /** Progress on stderr, only for runs longer than a second and only on a terminal. */

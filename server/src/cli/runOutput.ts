@@ -12,6 +12,8 @@ export interface SourceResult {
   stats: { events: number; files: number; ms: number };
   /** Why nothing matched, for the table: per field the events holding it. */
   fieldPresence: { field: string; present: number }[];
+  /** Events the engine could not evaluate: how many, and the first few with file:line:column. */
+  evaluationErrors?: { count: number; first: { file: string; line: number; column: number; message: string }[] };
 }
 
 export function matchToJson(m: Match): unknown {
@@ -28,7 +30,12 @@ export function formatRunJson(results: SourceResult[], errors: SampleError[]): s
   return (
     JSON.stringify(
       {
-        results: results.map((r) => ({ source: r.source, matches: r.matches.map(matchToJson), stats: r.stats })),
+        results: results.map((r) => ({
+          source: r.source,
+          matches: r.matches.map(matchToJson),
+          stats: r.stats,
+          ...(r.evaluationErrors ? { evaluation_errors: r.evaluationErrors } : {}),
+        })),
         errors: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
       },
       null,

@@ -15,6 +15,8 @@ import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 const CHUNK_BYTES = 1 << 20;
+/** Longest stretch of event processing between turns of the event loop, in ms. */
+const YIELD_MS = 10;
 /** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
 const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
 
@@ -195,6 +197,19 @@ export async function* iterateSampleEvents(
 /** Reads the given files and folders, calling onEvent for every event; resolves with counts, errors and skips. */
 export async function readSampleFiles(paths: string[], options: ReadSamplesOptions = {}): Promise<ReadSamplesResult> {
   const result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
-  for await (const e of iterateSampleEvents(paths, options, result)) options.onEvent?.(e);
+  // Events of a chunk arrive in microtasks: every YIELD_MS the loop lets the event loop run (the
+  // language server answers hover and completion, and sees a cancellation) and then checks the signal.
+  let since = performance.now();
+  for await (const e of iterateSampleEvents(paths, options, result)) {
+    options.onEvent?.(e);
+    if (performance.now() - since > YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+      if (options.signal?.aborted) {
+        result.aborted = true;
+        break;
+      }
+    }
+  }
   return result;
 }

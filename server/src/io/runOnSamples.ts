@@ -126,6 +126,17 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   };
 }
 
+/**
+ * "3 events could not be evaluated and are left out of the results:" then `file:line:column: message`
+ * per example: the one wording the CLI and the editor use. Empty when every event was evaluated.
+ */
+export function evaluationErrorLines(stats: RunResult['stats'], relative: (file: string) => string = (f) => f): string[] {
+  const n = stats.errors ?? 0;
+  if (n === 0) return [];
+  const head = `${n.toLocaleString('en-US')} ${n === 1 ? 'event' : 'events'} could not be evaluated and ${n === 1 ? 'is' : 'are'} left out of the results${n > (stats.errorExamples?.length ?? 0) ? ` (the first ${stats.errorExamples?.length ?? 0}:)` : ':'}`;
+  return [head, ...(stats.errorExamples ?? []).map((e) => `${relative(e.file)}:${e.line}:${e.column}: ${e.message}`)];
+}
+
 const MB = 1024 * 1024;
 
 /** How far (event time) a sample event may arrive behind a later one before sequences need a second read. */

@@ -125,6 +125,9 @@ export class RunService {
       matches,
       stats: { events: out.events, files: out.files, matched: matches.length, ms: Math.round(out.ms) },
       errors: out.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
+      evaluationErrors: out.result.stats.errors
+        ? { count: out.result.stats.errors, first: (out.result.stats.errorExamples ?? []).map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) }
+        : undefined,
       fields: out.fields,
       fieldPresence: out.fieldPresence,
       queryErrors: out.queryErrors.map((d) => {

@@ -6,6 +6,7 @@ import type { Expr, FieldRef, Pipe, Query, Range, SequenceQuery, Statement, Step
 import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import { parse, TIME_UNITS, type ParseResult } from '../syntax/parser';
 import { stepsOf, unparen, walk } from '../syntax/visit';
+import { compileMatchPattern, isTooComplex, patternErrorRange } from '../engine/pattern';
 import { FUNCTIONS, arityText, lookupEndgameFunction, lookupFunction, signatureOf, type ParamType } from './functions';
 
 export interface AnalyzeOptions {
@@ -625,6 +626,16 @@ class Analyzer {
     for (const p of m.patterns) {
       if (p.kind === 'literal' && p.type !== 'string') {
         this.report(p.range, 'EQL112', `The pattern after '${opText}' must be a string, e.g. "*.exe"; for numbers and other values use '=='.`);
+      }
+      const u = unparen(p);
+      if (u.kind === 'literal' && typeof u.value === 'string') {
+        // The engine's own compile (cached), so check refuses exactly what run refuses.
+        try {
+          compileMatchPattern(m.op, u.value, m.insensitive);
+        } catch (err) {
+          const code = isTooComplex(err) ? 'EQL109' : 'EQL108';
+          this.report(patternErrorRange(err, u.range), code, `${(err as Error).message}.`);
+        }
       }
     }
     const v = unparen(m.value);

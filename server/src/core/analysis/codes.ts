@@ -33,6 +33,8 @@ export const PARSER_ANALYZER_CODES: Readonly<Record<string, string>> = {
   EQL105: 'Function or operator argument of the wrong type',
   EQL106: 'Function argument must be a literal',
   EQL107: 'Invalid CIDR block in cidrMatch',
+  EQL108: 'Invalid regular expression (Lucene syntax)',
+  EQL109: 'Regular expression or wildcard pattern too complex to determinize (Elasticsearch refuses it; nested or counted repetition)',
   EQL110: "Warning: '=='/'!=' against a wildcard pattern ('*' is literal); use ':' or like (fix)",
   EQL111: 'Field compared with a field',
   EQL112: "Non-string pattern or value for ':' / like / regex",

@@ -8,13 +8,12 @@
 //   `not(nullSafeFilter(..))`), so a negation is true when the field is missing. docs/CONFORMANCE.md
 //   records the evidence.
 import type { Call, Comparison, Expr, InExpr, MatchExpr } from '../syntax/ast';
-import { unparen } from '../syntax/visit';
+import { arithmeticChain, logicalOperands, unparen } from '../syntax/visit';
 import type { Diagnostic } from '../diagnostic';
 import { lookupFunction } from '../analysis/functions';
 import { FieldTypes, resolveField, Doc } from './fields';
 import { FnImpl, arith, implFor } from './functions';
-import { compileLuceneRegex, RegexSyntaxError } from './regex';
-import { compileWildcard } from './wildcard';
+import { compileMatchPattern, patternErrorRange, wildcardLowers } from './pattern';
 import { Kind, Scalar, Value, compareScalars, parseDate, stringForm } from './values';
 import { ipKey } from './ip';
 
@@ -145,33 +144,49 @@ export function compileValue(e: Expr, ctx: ExprContext): Ev {
       };
     }
     case 'logical': {
-      const l = compileValue(e.left, ctx);
-      const r = compileValue(e.right, ctx);
+      // A chain of one operator is one loop (three-valued and/or are associative), so a
+      // 50,000-term condition neither compiles nor evaluates recursively.
+      const fs = logicalOperands(e, e.op).map((x) => compileValue(x, ctx));
       if (e.op === 'and') {
         return (doc) => {
-          const a = l(doc);
-          if (a !== null && !truthy(a)) return false;
-          const b = r(doc);
-          if (b !== null && !truthy(b)) return false;
-          return a === null || b === null ? null : true;
+          let sawNull = false;
+          for (const f of fs) {
+            const v = f(doc);
+            if (v === null) sawNull = true;
+            else if (!truthy(v)) return false;
+          }
+          return sawNull ? null : true;
         };
       }
       return (doc) => {
-        const a = l(doc);
-        if (truthy(a)) return true;
-        const b = r(doc);
-        if (truthy(b)) return true;
-        return a === null || b === null ? null : false;
+        let sawNull = false;
+        for (const f of fs) {
+          const v = f(doc);
+          if (truthy(v)) return true;
+          if (v === null) sawNull = true;
+        }
+        return sawNull ? null : false;
       };
     }
     case 'comparison':
       return compileComparisonValue(e, ctx);
     case 'arithmetic': {
-      const l = compileValue(e.left, ctx);
-      const r = compileValue(e.right, ctx);
-      const op = e.op;
-      const float = isFloat(e.left, ctx) || isFloat(e.right, ctx);
-      return (doc) => lift2(l(doc), r(doc), (a, b) => arith(op, a, b, float));
+      // `1 + 2 - x + ...` folds left in a loop; each step is float when any operand so far is.
+      const { first, rest } = arithmeticChain(e);
+      const head = compileValue(first, ctx);
+      let float = isFloat(first, ctx);
+      const steps = rest.map(({ op, operand }) => {
+        float = float || isFloat(operand, ctx);
+        return { op, f: compileValue(operand, ctx), float };
+      });
+      return (doc) => {
+        let acc = head(doc);
+        for (const s of steps) {
+          if (acc === null) return null;
+          acc = lift2(acc, s.f(doc), (a, b) => arith(s.op, a, b, s.float));
+        }
+        return acc;
+      };
     }
     case 'unary': {
       const f = compileValue(e.operand, ctx);
@@ -211,8 +226,10 @@ export function isFloat(e: Expr, ctx: ExprContext): boolean {
       return isFloat(e.expr, ctx);
     case 'unary':
       return isFloat(e.operand, ctx);
-    case 'arithmetic':
-      return isFloat(e.left, ctx) || isFloat(e.right, ctx);
+    case 'arithmetic': {
+      const { first, rest } = arithmeticChain(e);
+      return isFloat(first, ctx) || rest.some((r) => isFloat(r.operand, ctx));
+    }
     case 'field':
       return FLOAT_TYPES.has((ctx.fieldTypes?.(e.name) ?? '').split(';')[0]);
     case 'call': {
@@ -329,7 +346,7 @@ function compileMatchAny(e: MatchExpr, ctx: ExprContext): Pred {
   const val = compileValue(e.value, ctx);
   // `:` and the `~` wildcard forms compare lower-cased: the value is lowered once per event, not
   // once per pattern.
-  const lower = e.op !== 'regex' && (e.insensitive || e.op === ':');
+  const lower = wildcardLowers(e.op, e.insensitive);
   const tests: ((s: string) => boolean)[] = [];
   for (const p of e.patterns) {
     const u = unparen(p);
@@ -337,24 +354,10 @@ function compileMatchAny(e: MatchExpr, ctx: ExprContext): Pred {
       error(ctx, p, `the pattern of ${e.op} must be a string literal`);
       continue;
     }
-    const text = u.value;
-    if (e.op === 'regex') {
-      try {
-        const rx = compileLuceneRegex(text, e.insensitive);
-        tests.push((s) => rx.test(s));
-      } catch (err) {
-        const off = err instanceof RegexSyntaxError ? err.offset : 0;
-        const start = Math.min(u.range.start + 1 + off, u.range.end);
-        ctx.errors.push({
-          range: { start, end: Math.min(start + 1, u.range.end) },
-          severity: 'error',
-          code: 'EQL502',
-          message: (err as Error).message,
-        });
-      }
-    } else {
-      const w = compileWildcard(lower ? text.toLowerCase() : text);
-      tests.push((s) => w.test(s));
+    try {
+      tests.push(compileMatchPattern(e.op, u.value, e.insensitive));
+    } catch (err) {
+      ctx.errors.push({ range: patternErrorRange(err, u.range), severity: 'error', code: 'EQL502', message: (err as Error).message });
     }
   }
   const one = (x: Scalar): boolean => {
@@ -435,9 +438,12 @@ export function compileFilter(e: Expr, ctx: ExprContext): Pred {
       return (doc) => !f(doc);
     }
     case 'logical': {
-      const l = compileFilter(e.left, ctx);
-      const r = compileFilter(e.right, ctx);
-      return e.op === 'and' ? (doc) => l(doc) && r(doc) : (doc) => l(doc) || r(doc);
+      const fs = logicalOperands(e, e.op).map((x) => compileFilter(x, ctx));
+      if (fs.length === 2) {
+        const [l, r] = fs;
+        return e.op === 'and' ? (doc) => l(doc) && r(doc) : (doc) => l(doc) || r(doc);
+      }
+      return e.op === 'and' ? (doc) => fs.every((f) => f(doc)) : (doc) => fs.some((f) => f(doc));
     }
     case 'in': {
       const test = compileInAny(e, ctx);

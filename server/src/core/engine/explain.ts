@@ -2,7 +2,7 @@
 // its value (true / false / null) and the field values it looked at. Explaining is rare, so the
 // clauses are compiled on demand here rather than kept by the fast path.
 import type { EventFilter, Expr, Statement, Step } from '../syntax/ast';
-import { logicalOperands, unparen } from '../syntax/visit';
+import { arithmeticChain, logicalOperands, unparen } from '../syntax/visit';
 import { compileFilter, compileValue, ExprContext } from './compile';
 import type { Doc } from './fields';
 import { resolveField } from './fields';
@@ -156,9 +156,15 @@ function fieldDetail(ctx: ExprContext, e: Expr, doc: Doc): string | undefined {
       case 'not':
       case 'unary':
         return walk(x.operand);
+      // Chains in a loop: a 10,000-term `1 + 1 + ...` must not recurse once per operator.
       case 'logical':
+        return logicalOperands(x, x.op).forEach(walk);
+      case 'arithmetic': {
+        const chain = arithmeticChain(x);
+        walk(chain.first);
+        return chain.rest.forEach((r) => walk(r.operand));
+      }
       case 'comparison':
-      case 'arithmetic':
         walk(x.left);
         return walk(x.right);
       case 'in':

@@ -3,9 +3,10 @@
 import type { Statement } from '../syntax/ast';
 import { compileQuery as compilePlan, CompiledPlanQuery } from './plan';
 import { createPlanRun, now, type PlanRun, type PlanRunOptions } from './run';
-import type { CompiledQuery, EngineOptions, RunResult, SampleEvent } from './types';
+import { EVALUATION_ERROR_EXAMPLES, type CompiledQuery, type EngineOptions, type EvaluationError, type RunResult, type SampleEvent } from './types';
 
-export type { CompiledQuery, EngineOptions, Match, MatchEvent, Run, RunResult, RunStats, SampleEvent } from './types';
+export type { CompiledQuery, EngineOptions, EvaluationError, Match, MatchEvent, Run, RunResult, RunStats, SampleEvent } from './types';
+export { EVALUATION_ERROR_EXAMPLES } from './types';
 export type { PlanRun, PlanRunOptions } from './run';
 export { fieldTypesFromMapping } from './fields';
 export { explain, stepsEventCanFill } from './explain';
@@ -18,8 +19,21 @@ export function compileQuery(statement: Statement, options: EngineOptions = {}):
   return compilePlan(statement, options);
 }
 
+export interface RunOptions extends PlanRunOptions {
+  /** Called for every event the engine could not evaluate (the event is left out and counted). */
+  onEvaluationError?(error: EvaluationError): void;
+}
+
+/** The message of an evaluation failure, as users see it. */
+function evaluationMessage(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  if (err instanceof RangeError && /call stack/i.test(m)) return 'the event is nested too deeply to evaluate';
+  if (err instanceof RangeError && /string length/i.test(m)) return 'a value computed for this event is longer than the largest string the engine can hold';
+  return m;
+}
+
 /** Starts a streaming run: push events in input order, then finish. */
-export function createRun(compiled: CompiledQuery, options: PlanRunOptions = {}): PlanRun {
+export function createRun(compiled: CompiledQuery, options: RunOptions = {}): PlanRun {
   const plan = (compiled as CompiledPlanQuery).plan;
   if (!plan || compiled.errors.length) {
     const started = now();
@@ -33,18 +47,26 @@ export function createRun(compiled: CompiledQuery, options: PlanRunOptions = {})
   }
   const inner = createPlanRun(plan, options);
   let failed = 0;
-  // A defect on one odd event must not end the run: the event is skipped and counted.
+  const examples: EvaluationError[] = [];
+  // One event the engine cannot evaluate must not end the run: it is left out, counted, and the
+  // first few are kept with their file:line so every caller can report them.
   return {
     push(ev) {
       try {
         inner.push(ev);
-      } catch {
+      } catch (err) {
         failed++;
+        const e: EvaluationError = { file: ev.source.file, line: ev.source.line, column: ev.source.column, seq: ev.seq, message: evaluationMessage(err) };
+        if (examples.length < EVALUATION_ERROR_EXAMPLES) examples.push(e);
+        options.onEvaluationError?.(e);
       }
     },
     finish() {
       const r = inner.finish();
-      if (failed) r.stats.errors = failed;
+      if (failed) {
+        r.stats.errors = failed;
+        r.stats.errorExamples = examples;
+      }
       return r;
     },
     retained: () => inner.retained(),
@@ -52,8 +74,8 @@ export function createRun(compiled: CompiledQuery, options: PlanRunOptions = {})
   };
 }
 
-export function runQuery(compiled: CompiledQuery, events: Iterable<SampleEvent>): RunResult {
-  const run = createRun(compiled);
+export function runQuery(compiled: CompiledQuery, events: Iterable<SampleEvent>, options: RunOptions = {}): RunResult {
+  const run = createRun(compiled, options);
   for (const ev of events) run.push(ev);
   return run.finish();
 }

@@ -1,8 +1,14 @@
-// Lucene regular expressions (the syntax Elasticsearch's `regexp` query and EQL's `regex` use), matched
-// in time linear in the input: the pattern becomes a term of Brzozowski derivatives whose states are
-// built lazily and memoized, i.e. a lazily constructed DFA. No backtracking, so `(a+)+b` cannot hang,
-// and intersection `&` and complement `~` (which ES enables by default, flags=ALL) come for free.
-// Matching is anchored: the whole value must match.
+// Lucene regular expressions (the syntax Elasticsearch's `regexp` query and EQL's `regex` use) and EQL
+// wildcard patterns, matched in time linear in the input: the pattern becomes a term of Brzozowski
+// derivatives, and compiling it builds the whole DFA (every derivative state, over the character classes
+// the state distinguishes). No backtracking, so `(a+)+b` cannot hang, and intersection `&` and complement
+// `~` (which ES enables by default, flags=ALL) come for free. Matching is one table lookup per character.
+//
+// Like Lucene, a pattern whose automaton would need more than MAX_DFA_STATES states (Elasticsearch's
+// `max_determinized_states`, default 10,000) is refused at compile time ("too complex to determinize"):
+// `a{0,100}{0,100}`, `(a|b)*a(a|b){20}`, `*a?????????????????????`. So the analyzer (check time) and the
+// engine (run time) refuse the same patterns, and a pattern that compiles never costs more than one
+// step per character of the value. Matching is anchored: the whole value must match.
 
 type Node =
   | { t: 'none'; id: number } // matches nothing
@@ -18,9 +24,26 @@ export class RegexSyntaxError extends Error {
   constructor(
     message: string,
     public readonly offset: number,
+    /** The pattern is valid but its automaton is too large (Lucene's TooComplexToDeterminizeException). */
+    public readonly tooComplex = false,
   ) {
     super(message);
   }
+}
+
+/** Elasticsearch's default `max_determinized_states` for regexp and wildcard queries. */
+export const MAX_DFA_STATES = 10_000;
+/** Derivative steps one compile may take (a pattern within the state limit needs far fewer). */
+const MAX_WORK = 3_000_000;
+/** Parentheses / complements nested deeper than this are refused (the parser recurses). */
+const MAX_PATTERN_DEPTH = 200;
+
+function tooComplex(what: string): RegexSyntaxError {
+  return new RegexSyntaxError(
+    `${what} is too complex to determinize (Elasticsearch refuses automata over ${MAX_DFA_STATES.toLocaleString('en-US')} states: too_complex_to_determinize_exception); simplify nested or counted repetition`,
+    0,
+    true,
+  );
 }
 
 /** Limits that keep hostile patterns from exhausting memory at compile time. */
@@ -36,7 +59,13 @@ class Factory {
   readonly any: Node;
   readonly anyString: Node;
 
-  constructor() {
+  private readonly closures = new Map<string, number[]>();
+
+  /** `caseInsensitive`: every set also matches the case variants of its characters. */
+  constructor(
+    private readonly caseInsensitive = false,
+    readonly what = 'the regular expression',
+  ) {
     this.none = this.intern('0', (id) => ({ t: 'none', id }));
     this.eps = this.intern('e', (id) => ({ t: 'eps', id }));
     this.any = this.set([0, 0x10ffff], false);
@@ -47,10 +76,18 @@ class Factory {
     return this.table.size;
   }
 
+  /** Work spent building and deriving terms; past MAX_WORK the pattern is refused as too complex. */
+  work = 0;
+  spend(units: number): void {
+    this.work += units;
+    if (this.work > MAX_WORK) throw tooComplex(this.what);
+  }
+
   private intern(key: string, make: (id: number) => Node): Node {
+    this.spend(1);
     let n = this.table.get(key);
     if (!n) {
-      if (this.table.size > MAX_NODES) throw new RegexSyntaxError('regular expression is too complex', 0);
+      if (this.table.size > MAX_NODES) throw tooComplex(this.what);
       n = make(this.nextId++);
       this.table.set(key, n);
     }
@@ -58,6 +95,12 @@ class Factory {
   }
 
   set(ranges: number[], neg: boolean): Node {
+    if (this.caseInsensitive) {
+      const key = ranges.join(',');
+      let c = this.closures.get(key);
+      if (!c) this.closures.set(key, (c = caseClosure(ranges)));
+      ranges = c;
+    }
     return this.intern(`s${neg ? '!' : ''}${ranges.join(',')}`, (id) => ({ t: 'set', id, ranges, neg }));
   }
 
@@ -70,10 +113,14 @@ class Factory {
   }
 
   alt(xs: Node[]): Node {
+    this.spend(xs.length);
     const flat = new Map<number, Node>();
     for (const x of xs) {
       if (x.t === 'none') continue;
-      if (x.t === 'alt') for (const y of x.xs) flat.set(y.id, y);
+      if (x.t === 'alt') {
+        this.spend(x.xs.length);
+        for (const y of x.xs) flat.set(y.id, y);
+      }
       else flat.set(x.id, x);
     }
     if (flat.has(this.anyString.id)) return this.anyString;
@@ -84,11 +131,15 @@ class Factory {
   }
 
   and(xs: Node[]): Node {
+    this.spend(xs.length);
     const flat = new Map<number, Node>();
     for (const x of xs) {
       if (x.t === 'none') return this.none;
       if (x === this.anyString) continue;
-      if (x.t === 'and') for (const y of x.xs) flat.set(y.id, y);
+      if (x.t === 'and') {
+        this.spend(x.xs.length);
+        for (const y of x.xs) flat.set(y.id, y);
+      }
       else flat.set(x.id, x);
     }
     const list = [...flat.values()].sort((p, q) => p.id - q.id);
@@ -133,6 +184,7 @@ const CLASS_ESCAPES: Record<string, [number[], boolean]> = {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   private readonly cps: number[];
   constructor(
     src: string,
@@ -226,8 +278,14 @@ class Parser {
   }
 
   private compl(): Node {
-    if (this.eat('~')) return this.f.not(this.compl());
-    return this.atom();
+    if (this.depth > MAX_PATTERN_DEPTH) this.fail(`nested more than ${MAX_PATTERN_DEPTH} levels deep`);
+    this.depth++;
+    try {
+      if (this.eat('~')) return this.f.not(this.compl());
+      return this.atom();
+    } finally {
+      this.depth--;
+    }
   }
 
   private atom(): Node {
@@ -381,61 +439,87 @@ function normalize(ranges: number[]): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Matching
+// Case-insensitive sets
+
+let casePairs: number[] | undefined;
+
+/** [c, v, c, v, ...]: code point c also matches when its lower- or upper-case form v is in a set. */
+function caseVariantPairs(): number[] {
+  if (casePairs) return casePairs;
+  const out: number[] = [];
+  for (let c = 0; c <= 0x1ffff; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const s = String.fromCodePoint(c);
+    for (const v of [s.toLowerCase(), s.toUpperCase()]) {
+      const cp = v.codePointAt(0) as number;
+      if (cp !== c && v.length === String.fromCodePoint(cp).length) out.push(c, cp);
+    }
+  }
+  return (casePairs = out);
+}
+
+/** The characters that match `ranges` ignoring case: those in it or whose lower/upper form is. */
+function caseClosure(ranges: number[]): number[] {
+  const pairs = caseVariantPairs();
+  const extra: number[] = [];
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (inRanges(ranges, pairs[i + 1]) && !inRanges(ranges, pairs[i])) extra.push(pairs[i], pairs[i]);
+  }
+  return extra.length ? normalize([...ranges, ...extra]) : ranges;
+}
 
 function inRanges(r: number[], c: number): boolean {
   for (let i = 0; i < r.length; i += 2) if (c >= r[i] && c <= r[i + 1]) return true;
   return false;
 }
 
-function caseVariants(c: number): number[] {
-  const s = String.fromCodePoint(c);
-  const out = [c];
-  for (const v of [s.toLowerCase(), s.toUpperCase()]) {
-    const cp = v.codePointAt(0) as number;
-    if ([...v].length === 1 && !out.includes(cp)) out.push(cp);
-  }
-  return out;
+// ---------------------------------------------------------------------------------------------
+// Determinization: every derivative state, each with the cut points of the character classes it
+// distinguishes (class k = [cuts[k-1], cuts[k]) ), and its transition per class.
+
+interface DfaState {
+  cuts: number[];
+  next: Int32Array;
+  accept: boolean;
+  dead: boolean;
 }
 
-/** Cap on memoized DFA transitions; beyond it derivatives are still computed, just not cached. */
-const MAX_CACHED_STATES = 20_000;
-
-export class LuceneRegex {
-  private readonly f: Factory;
-  private readonly root: Node;
+class Determinizer {
   private readonly nullableMemo = new Map<number, boolean>();
-  private readonly trans = new Map<number, Map<number, Node>>();
-  private cached = 0;
+  private readonly boundsMemo = new Map<number, number[]>();
+  private readonly derivMemo = new Map<number, Map<number, Node>>();
 
-  constructor(
-    readonly source: string,
-    readonly caseInsensitive: boolean,
-  ) {
-    this.f = new Factory();
-    this.root = new Parser(source, this.f).parse();
+  constructor(private readonly f: Factory) {}
+
+  build(root: Node): DfaState[] {
+    const index = new Map<number, number>();
+    const nodes: Node[] = [];
+    const idOf = (n: Node): number => {
+      let i = index.get(n.id);
+      if (i === undefined) {
+        if (nodes.length >= MAX_DFA_STATES) throw tooComplex(this.f.what);
+        i = nodes.length;
+        index.set(n.id, i);
+        nodes.push(n);
+      }
+      return i;
+    };
+    idOf(root);
+    const states: DfaState[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      const dead = n.t === 'none';
+      const cuts = dead ? [] : this.bounds(n);
+      const next = new Int32Array(cuts.length + 1);
+      if (dead) next[0] = i;
+      else for (let k = 0; k <= cuts.length; k++) next[k] = idOf(this.deriv(n, k === 0 ? 0 : cuts[k - 1]));
+      states.push({ cuts, next, accept: this.nullable(n), dead });
+    }
+    return states;
   }
 
-  test(input: string): boolean {
-    let n = this.root;
-    for (const ch of input) {
-      if (n.t === 'none') return false;
-      n = this.step(n, ch.codePointAt(0) as number);
-    }
-    return this.nullable(n);
-  }
-
-  private step(n: Node, c: number): Node {
-    let m = this.trans.get(n.id);
-    const hit = m?.get(c);
-    if (hit) return hit;
-    const d = this.deriv(n, c);
-    if (this.cached < MAX_CACHED_STATES) {
-      if (!m) this.trans.set(n.id, (m = new Map()));
-      m.set(c, d);
-      this.cached++;
-    }
-    return d;
+  private tick(): void {
+    this.f.spend(1);
   }
 
   private nullable(n: Node): boolean {
@@ -468,37 +552,213 @@ export class LuceneRegex {
     return r;
   }
 
-  private matchesSet(n: { ranges: number[]; neg: boolean }, c: number): boolean {
-    if (!this.caseInsensitive) return inRanges(n.ranges, c) !== n.neg;
-    const hit = caseVariants(c).some((v) => inRanges(n.ranges, v));
-    return hit !== n.neg;
-  }
-
-  private deriv(n: Node, c: number): Node {
-    const f = this.f;
+  /** Sorted cut points: characters on either side of one are treated alike by every set that can match first. */
+  private bounds(n: Node): number[] {
+    const memo = this.boundsMemo.get(n.id);
+    if (memo) return memo;
+    this.tick();
+    let r: number[];
     switch (n.t) {
       case 'none':
       case 'eps':
-        return f.none;
+        r = [];
+        break;
+      case 'set': {
+        const out: number[] = [];
+        for (let i = 0; i < n.ranges.length; i += 2) out.push(n.ranges[i], n.ranges[i + 1] + 1);
+        r = mergeCuts([out]);
+        break;
+      }
+      case 'cat':
+        r = this.nullable(n.a) ? mergeCuts([this.bounds(n.a), this.bounds(n.b)]) : this.bounds(n.a);
+        break;
+      case 'alt':
+      case 'and':
+        r = mergeCuts(n.xs.map((x) => this.bounds(x)));
+        break;
+      case 'star':
+      case 'not':
+        r = this.bounds(n.a);
+        break;
+    }
+    this.boundsMemo.set(n.id, r);
+    return r;
+  }
+
+  private deriv(n: Node, c: number): Node {
+    let m = this.derivMemo.get(n.id);
+    const hit = m?.get(c);
+    if (hit) return hit;
+    this.tick();
+    const f = this.f;
+    let d: Node;
+    switch (n.t) {
+      case 'none':
+      case 'eps':
+        d = f.none;
+        break;
       case 'set':
-        return this.matchesSet(n, c) ? f.eps : f.none;
+        d = inRanges(n.ranges, c) !== n.neg ? f.eps : f.none;
+        break;
       case 'cat': {
         const left = f.cat(this.deriv(n.a, c), n.b);
-        return this.nullable(n.a) ? f.alt([left, this.deriv(n.b, c)]) : left;
+        d = this.nullable(n.a) ? f.alt([left, this.deriv(n.b, c)]) : left;
+        break;
       }
       case 'alt':
-        return f.alt(n.xs.map((x) => this.deriv(x, c)));
+        d = f.alt(n.xs.map((x) => this.deriv(x, c)));
+        break;
       case 'and':
-        return f.and(n.xs.map((x) => this.deriv(x, c)));
+        d = f.and(n.xs.map((x) => this.deriv(x, c)));
+        break;
       case 'star':
-        return f.cat(this.deriv(n.a, c), n);
+        d = f.cat(this.deriv(n.a, c), n);
+        break;
       case 'not':
-        return f.not(this.deriv(n.a, c));
+        d = f.not(this.deriv(n.a, c));
+        break;
     }
+    if (!m) this.derivMemo.set(n.id, (m = new Map()));
+    m.set(c, d);
+    return d;
   }
 }
 
-/** Compiles a Lucene regular expression; throws RegexSyntaxError with a position on bad syntax. */
-export function compileLuceneRegex(pattern: string, caseInsensitive = false): LuceneRegex {
-  return new LuceneRegex(pattern, caseInsensitive);
+function mergeCuts(lists: number[][]): number[] {
+  if (lists.length === 1) return lists[0];
+  const all = new Set<number>();
+  for (const l of lists) for (const x of l) all.add(x);
+  return [...all].sort((a, b) => a - b);
+}
+
+/** Index of the class of `c`: how many cut points are <= c. */
+function classOf(cuts: number[], c: number): number {
+  let lo = 0;
+  let hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid] <= c) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Automata up to this many states also get a direct table for ASCII (128 entries per state). */
+const ASCII_TABLE_STATES = 1024;
+
+/** A compiled pattern: a complete DFA, matched anchored over the whole value. */
+export class Automaton {
+  /** ascii[state * 128 + c]: the next state for an ASCII character (small automata only). */
+  private readonly ascii: Int32Array | undefined;
+
+  constructor(private readonly states: DfaState[]) {
+    if (states.length <= ASCII_TABLE_STATES) {
+      const t = new Int32Array(states.length * 128);
+      states.forEach((st, i) => {
+        for (let c = 0; c < 128; c++) t[i * 128 + c] = st.next[st.cuts.length === 0 ? 0 : classOf(st.cuts, c)];
+      });
+      this.ascii = t;
+    }
+  }
+
+  /** States of the automaton (at most MAX_DFA_STATES). */
+  get size(): number {
+    return this.states.length;
+  }
+
+  test(input: string): boolean {
+    const states = this.states;
+    const ascii = this.ascii;
+    if (ascii) {
+      let k = 0;
+      let i = 0;
+      for (; i < input.length; i++) {
+        const c = input.charCodeAt(i);
+        if (c >= 128) break;
+        k = ascii[k * 128 + c];
+        if (states[k].dead) return false;
+      }
+      if (i === input.length) return states[k].accept;
+      return this.walk(input, i, k);
+    }
+    return this.walk(input, 0, 0);
+  }
+
+  /** The general walk from position `from` in state `state`. */
+  private walk(input: string, from: number, state: number): boolean {
+    const states = this.states;
+    let s = states[state];
+    for (let i = from; i < input.length; i++) {
+      if (s.dead) return false;
+      let c = input.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < input.length) {
+        const d = input.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      s = states[s.next[s.cuts.length === 0 ? 0 : classOf(s.cuts, c)]];
+    }
+    return s.accept;
+  }
+}
+
+export class LuceneRegex extends Automaton {
+  constructor(
+    readonly source: string,
+    readonly caseInsensitive: boolean,
+  ) {
+    const f = new Factory(caseInsensitive);
+    const root = new Parser(source, f).parse();
+    super(new Determinizer(f).build(root));
+    this.work = f.work;
+  }
+  /** Work units the compile took (for tests and tuning). */
+  readonly work: number;
+}
+
+/** Most recent compiles (pattern -> automaton or the error), shared by the analyzer and the engine. */
+const cache = new Map<string, Automaton | RegexSyntaxError>();
+const CACHE_SIZE = 256;
+
+function cached(key: string, make: () => Automaton): Automaton {
+  let hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+  } else {
+    try {
+      hit = make();
+    } catch (err) {
+      hit = err instanceof RegexSyntaxError ? err : new RegexSyntaxError(`invalid regular expression: ${(err as Error).message}`, 0);
+    }
+    cache.set(key, hit);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  }
+  if (hit instanceof RegexSyntaxError) throw hit;
+  return hit;
+}
+
+/** Compiles a Lucene regular expression; throws RegexSyntaxError with a position on bad syntax, or `tooComplex`. */
+export function compileLuceneRegex(pattern: string, caseInsensitive = false): Automaton {
+  return cached(`r${caseInsensitive ? 'i' : 's'}${pattern}`, () => new LuceneRegex(pattern, caseInsensitive));
+}
+
+/**
+ * The automaton of an EQL wildcard pattern (`*` any run, `?` one character, everything else literal),
+ * case-sensitive: callers comparing case-insensitively lower both sides. Throws `tooComplex`.
+ */
+export function compileWildcardAutomaton(pattern: string): Automaton {
+  return cached(`w${pattern}`, () => {
+    const f = new Factory(false, 'the wildcard pattern');
+    let n = f.eps;
+    const cps = [...pattern];
+    for (let i = cps.length - 1; i >= 0; i--) {
+      const ch = cps[i];
+      const cp = ch.codePointAt(0) as number;
+      n = f.cat(ch === '*' ? f.anyString : ch === '?' ? f.any : f.set([cp, cp], false), n);
+    }
+    return new Automaton(new Determinizer(f).build(n));
+  });
 }

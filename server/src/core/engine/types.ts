@@ -45,9 +45,27 @@ export interface RunStats {
   ms: number;
   /** Events that matched a filter but were left out because they have no usable timestamp (event and sequence queries). */
   noTimestamp: number;
-  /** Events skipped because evaluating them failed (an engine defect; normally absent). */
+  /**
+   * Events the engine could not evaluate (e.g. a value too large for a string function, or an engine
+   * defect): each is left out of the results and counted here. Absent when there were none.
+   */
   errors?: number;
+  /** The first few of them (at most EVALUATION_ERROR_EXAMPLES), in input order, with where the event is. */
+  errorExamples?: EvaluationError[];
 }
+
+/** An event the engine could not evaluate, at its sample file position. */
+export interface EvaluationError {
+  file: string;
+  line: number;
+  column: number;
+  /** The event's input order (SampleEvent.seq). */
+  seq: number;
+  message: string;
+}
+
+/** How many evaluation errors a run keeps as examples. */
+export const EVALUATION_ERROR_EXAMPLES = 5;
 
 export interface RunResult {
   kind: 'event' | 'sequence' | 'sample';

@@ -117,7 +117,17 @@ export function parseRuleTests(text: string, file: string): RuleTestFile {
       err('TEST403', '"event" must be an object: a raw CloudTrail record or an ECS document', columnOfKey(lineText, 'event') ?? indent + 1);
       continue;
     }
-    const read = readSampleText(JSON.stringify(event), file, { firstSeq: cases.length });
+    // The event goes through the sample reader (raw CloudTrail is normalized; nesting is limited
+    // as in sample files). JSON.stringify recurses: an event nested thousands of levels deep
+    // overflows it, which is the same verdict the reader gives, not a crash.
+    let eventText: string;
+    try {
+      eventText = JSON.stringify(event);
+    } catch {
+      err('TEST403', '"event" is nested too deeply to read', columnOfKey(lineText, 'event') ?? indent + 1);
+      continue;
+    }
+    const read = readSampleText(eventText, file, { firstSeq: cases.length });
     if (read.events.length !== 1) {
       const why = read.events.length === 0 ? (read.stats.notes[0] ?? read.errors[0]?.message ?? 'no event in it') : `${read.events.length} events in it; one event per line`;
       err('TEST403', `"event" is not one event: ${why}`, columnOfKey(lineText, 'event') ?? indent + 1);

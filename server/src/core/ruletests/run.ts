@@ -93,7 +93,9 @@ export function runRuleTests(target: RuleTestTarget, cases: RuleTestCase[]): Rul
     if (s.doc !== c.sample.doc) tsNotes.set(i, `the event has no ${tsField}: ${'@timestamp'} used instead, as Kibana's timestamp fallback does`);
     return s;
   });
-  const result = runQuery(compiled, samples);
+  // An event the engine cannot evaluate fails its case with the reason (never a silent no-match).
+  const unevaluated = new Map<number, string>();
+  const result = runQuery(compiled, samples, { onEvaluationError: (e) => unevaluated.set(e.seq, e.message) });
   const kind = result.kind;
 
   // Which matches hold each event (by seq = case index).
@@ -114,10 +116,19 @@ export function runRuleTests(target: RuleTestTarget, cases: RuleTestCase[]): Rul
   };
 
   // Each event's explanation serves both its failure message and the clause coverage.
-  const explanations: Explanation[] = [];
-  const explained = (i: number): Explanation => (explanations[i] ??= explain(compiled, samples[i]));
+  const explanations: (Explanation | undefined)[] = [];
+  const explained = (i: number): Explanation | undefined => {
+    if (unevaluated.has(i)) return undefined;
+    try {
+      return (explanations[i] ??= explain(compiled, samples[i]));
+    } catch {
+      return undefined;
+    }
+  };
   const explainText = (i: number): string => {
-    const parts = [renderExplanation(explained(i))];
+    const e = explained(i);
+    if (!e) return `the engine could not evaluate this event: ${unevaluated.get(i) ?? 'explaining it failed'}`;
+    const parts = [renderExplanation(e)];
     if (kind !== 'event') {
       for (const f of stepsEventCanFill(compiled, samples[i])) if (f.matched && !f.canFill && f.reason) parts.push(`${f.label}: ${f.reason}`);
     }
@@ -159,6 +170,11 @@ export function runRuleTests(target: RuleTestTarget, cases: RuleTestCase[]): Rul
     const held = holders.get(i) ?? [];
     const actual: Expectation = held.length ? 'match' : 'no-match';
     const notes = tsNotes.has(i) ? [tsNotes.get(i) as string] : [];
+    const failure = unevaluated.get(i);
+    if (failure !== undefined) {
+      const v = verdict(c, 'no-match', false, `the engine could not evaluate this event: ${failure}`, notes);
+      return v;
+    }
     if (c.group !== undefined) {
       const g = groupOutcome.get(c.group);
       const ok = g !== undefined && g.message === '';
@@ -181,7 +197,10 @@ export function runRuleTests(target: RuleTestTarget, cases: RuleTestCase[]): Rul
   });
 
   const coverage = new CoverageCounter(leafRanges(parsed.statement));
-  for (let i = 0; i < samples.length; i++) coverage.add(explained(i));
+  for (let i = 0; i < samples.length; i++) {
+    const e = explained(i);
+    if (e) coverage.add(e);
+  }
   const passed = verdicts.filter((v) => v.passed).length;
   return { queryErrors: [], cases: verdicts, passed, failed: verdicts.length - passed, coverage: coverage.result(), matches: result.matches.length, ms: now() - started };
 }

@@ -462,10 +462,25 @@ class Parser {
   parseExpression(): Expr {
     if (this.depth > MAX_DEPTH) {
       const t = this.tok;
-      this.error(t.range, 'EQL019', 'The expression is nested too deeply to check.');
+      // Reported once per parse: the operands next to the first too-deep one are too deep as well.
+      if (!this.errors.some((d) => d.code === 'EQL019')) this.error(t.range, 'EQL019', 'The expression is nested too deeply to check.');
+      // Skip the too-deep part up to the ')' / ']' / ',' that belongs to the enclosing level, so
+      // the enclosing parentheses and calls close normally: one error, not a false EQL012 per
+      // level, and the rest of the query is still checked.
       const start = t.range.start;
-      while (!this.atEof()) this.next();
-      return { kind: 'error', range: { start, end: this.prevEnd() } };
+      let level = 0;
+      while (!this.atEof()) {
+        const x = this.tok;
+        if (x.kind === 'punctuation' || x.kind === 'operator') {
+          if (x.text === '(' || x.text === '[' || x.text === '![') level++;
+          else if (x.text === ')' || x.text === ']' || x.text === ',') {
+            if (level === 0) break;
+            if (x.text !== ',') level--;
+          }
+        }
+        this.next();
+      }
+      return { kind: 'error', range: { start, end: Math.max(start, this.prevEnd()) } };
     }
     this.depth++;
     try {

@@ -23,12 +23,33 @@ export function unparen(e: Expr): Expr {
  * `a and (b and c)` gives a, b, c (each as written, parentheses kept). Appended to `out`.
  */
 export function logicalOperands(e: Expr, op: 'and' | 'or', out: Expr[] = []): Expr[] {
-  const u = unparen(e);
-  if (u.kind === 'logical' && u.op === op) {
-    logicalOperands(u.left, op, out);
-    logicalOperands(u.right, op, out);
-  } else out.push(e);
+  // An explicit stack (right operand pushed first): a 50,000-term chain must not overflow the call stack.
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop() as Expr;
+    const u = unparen(x);
+    if (u.kind === 'logical' && u.op === op) stack.push(u.right, u.left);
+    else out.push(x);
+  }
   return out;
+}
+
+/**
+ * A left-associative chain of arithmetic operators of one precedence level (`a + b - c`, `a * b / c`),
+ * looking through parentheses on the left: the first operand and each following operator with its
+ * operand, so compilers can fold it in a loop instead of recursing once per operator.
+ */
+type ArithmeticOp = Extract<Expr, { kind: 'arithmetic' }>['op'];
+
+export function arithmeticChain(e: Extract<Expr, { kind: 'arithmetic' }>): { first: Expr; rest: { op: ArithmeticOp; operand: Expr }[] } {
+  const rest: { op: ArithmeticOp; operand: Expr }[] = [];
+  let u: Expr = e;
+  while (u.kind === 'arithmetic') {
+    rest.push({ op: u.op, operand: u.right });
+    u = unparen(u.left);
+  }
+  rest.reverse();
+  return { first: u, rest };
 }
 
 /** The direct children of a node, in source order. */
