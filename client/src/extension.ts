@@ -6,6 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient, OUTPUT_CHANNEL_NAME } from './languageClient';
 import { registerSchemaStatus } from './statusBar';
 import { registerRuleTesting } from './testing';
+import { registerKibanaCommands } from './kibana/commands';
 
 let client: LanguageClient | undefined;
 
@@ -20,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Commands exist before the server is up so the code lens / palette never hit "command not found".
   registerPanelCommands(context, c);
   registerRuleTesting(context, c);
+  registerKibanaCommands(context);
   const started = Date.now();
   try {
     await c.start();

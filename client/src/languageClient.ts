@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { connectionStore } from './connections/store';
+import { RUN_RULE_COMMAND } from '../../server/src/service/codeLens';
 
 /** Files the server works on. Plain TOML and JSON are included because rule files come in
  * both; the server answers with nothing for files that hold no rule. */
@@ -38,6 +40,18 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     },
     // Created at activation, so it exists (and logs start-up) whether or not anything goes wrong.
     outputChannel,
+    middleware: {
+      // Beside each "run on samples" lens: "▶ Run on <connection>" when a connection is active.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        const active = connectionStore(context).activeProfile();
+        if (!lenses || !active) return lenses;
+        const extra = lenses
+          .filter((l) => l.command?.command === RUN_RULE_COMMAND)
+          .map((l) => new vscode.CodeLens(l.range, { title: `▶ Run on ${active.name}`, command: 'eqlRuleStudio.runRuleOnCluster', arguments: l.command?.arguments }));
+        return [...lenses, ...extra];
+      },
+    },
   };
   return new LanguageClient('eqlRuleStudio', 'EQL Language Server', serverOptions, clientOptions);
 }

@@ -300,6 +300,9 @@ document.addEventListener('click', (e) => {
     case 'chooseSamples':
       post({ type: 'chooseSamples' });
       break;
+    case 'saveSamples':
+      post({ type: 'saveSamples' });
+      break;
   }
 });
 

@@ -10,8 +10,8 @@ export interface Sort {
   descending: boolean;
 }
 
-function location(e: { file?: string; line?: number; column?: number }): string {
-  if (!e.file) return '';
+function location(e: { file?: string; line?: number; column?: number; index?: string; esId?: string }): string {
+  if (!e.file) return e.index ? `${e.index}/${e.esId ?? ''}` : '';
   const name = e.file.split(/[\\/]/).pop() ?? e.file;
   return e.line ? `${name}:${e.line}${e.column ? `:${e.column}` : ''}` : name;
 }
@@ -45,8 +45,13 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
         (e) => html`<li>${e.line}:${e.column} ${e.message}</li>`,
       )}</ul></div>`
     : html``;
+  const c = result.cluster;
+  const cluster = c
+    ? html`<div class="cluster" id="cluster-summary">Cluster <b>${c.connection}</b> · ${c.indices.join(', ')} · ${c.from} → ${c.to} · ${c.summary}
+    <button class="link" data-action="saveSamples" title="The shown events as an NDJSON sample file">Save as Sample File…</button></div>${c.warnings.length ? html`<div class="query-errors cluster-warning" role="alert">${c.warnings.map((w) => html`<div>⚠ ${w}</div>`)}</div>` : html``}`
+    : html``;
   return html`<header class="summary">
-  <div class="title"><span class="source">${result.source}</span>${result.queryErrors.length ? html`` : html` <span class="badge kind" title="${KIND_TITLES[result.kind]}">${result.kind}</span>`}</div>
+  <div class="title"><span class="source">${result.source}</span>${result.queryErrors.length ? html`` : html` <span class="badge kind" title="${KIND_TITLES[result.kind]}">${result.kind}</span>`}</div>${cluster}
   <pre class="query"><code>${result.query}</code></pre>
   <div class="counts" id="counts"><span class="count"><b id="count-matched">${formatCount(s.matched)}</b> matched</span>
     <span class="count"><b>${formatCount(s.events)}</b> events scanned</span>
@@ -218,7 +223,7 @@ export function renderDetail(event: EventDto | undefined, fields: string[], tab:
   const tabs = hasRaw
     ? html`<div class="tabs" role="tablist"><button role="tab" data-tab="doc" aria-selected="${String(active === 'doc')}">Normalized (ECS)</button><button role="tab" data-tab="raw" aria-selected="${String(active === 'raw')}">Raw CloudTrail</button></div>`
     : html``;
-  return html`<div class="detail-head"><span>Sample event #${event.id}${event.timestamp ? html` · ${event.timestamp}` : html``}${event.file ? html` · ${openLink(event)}` : html``}</span>
+  return html`<div class="detail-head"><span>Sample event #${event.id}${event.timestamp ? html` · ${event.timestamp}` : html``}${event.file ? html` · ${openLink(event)}` : html``}${event.index ? html` · <span class="es-doc">${location(event)}</span>` : html``}</span>
   <span class="actions">${event.file ? html`<button data-action="open" data-file="${event.file}" data-line="${event.line ?? 1}" data-column="${event.column ?? 1}">Open in sample file</button>` : html``}
   <button data-action="copy" data-event="${event.id}">Copy as JSON</button>
   <button data-action="explain" data-event="${event.id}">Explain</button>

@@ -39,6 +39,23 @@ export interface RunRuleResult {
   maxspanMs?: number;
   /** Sequences and samples: the join-key fields (`by`), highlighted in the panel's events. */
   joinFields?: string[];
+  /** Set when the rule ran on an Elasticsearch cluster (then stats.files is 0 and events carry index/esId). */
+  cluster?: ClusterRunInfo;
+}
+export interface ClusterRunInfo {
+  /** The connection's name. */
+  connection: string;
+  indices: string[];
+  from: string;
+  to: string;
+  took?: number;
+  total?: number;
+  partial: boolean;
+  shardFailures: number;
+  /** "took 12 ms · 6 shown of 6 total · PARTIAL RESULTS" */
+  summary: string;
+  /** Partial results, shard failures, time-outs: shown prominently. */
+  warnings: string[];
 }
 export interface MatchDto {
   kind: 'event' | 'sequence' | 'sample';
@@ -59,6 +76,9 @@ export interface EventDto {
   doc?: Record<string, unknown>;
   /** The original raw CloudTrail record, when doc was normalized from one. */
   raw?: Record<string, unknown>;
+  /** For events from a cluster: the document's `_index` and `_id`. */
+  index?: string;
+  esId?: string;
 }
 export interface SampleErrorDto {
   file: string;
@@ -194,4 +214,49 @@ export interface ClauseCoverageDto {
   true: number;
   false: number;
   null: number;
+}
+
+/** Request: the `_eql/search` request of a document's query (built as Kibana's EQL rule executor does). */
+export const ClusterRequestRequest = 'eql/clusterRequest';
+export interface ClusterRequestParams {
+  uri: string;
+  regionIndex?: number;
+  /** Index patterns chosen by the user; default the rule's `index`. */
+  indices?: string[];
+  /** ISO or date math; default the rule's look-back `from` (or now-24h). */
+  from?: string;
+  to?: string;
+  size?: number;
+}
+export interface ClusterRequestResult {
+  /** Undefined when no index patterns are known (a plain .eql without a choice): ask the user. */
+  request?: { index: string[]; body: Record<string, unknown> & { query: string } };
+  /** The rule's own look-back, for the time range choice. */
+  ruleFrom?: string;
+  source: string;
+  /** Problems with the given options (bad time): shown to the user, nothing is sent. */
+  problems: string[];
+}
+
+/** Request: turn a cluster's `_eql/search` answer into a run result for the panel (kept for explain). */
+export const ClusterResultRequest = 'eql/clusterResult';
+export interface ClusterResultParams {
+  uri: string;
+  regionIndex?: number;
+  connection: string;
+  request: { index: string[]; body: Record<string, unknown> & { query: string } };
+  /** The response body as Elasticsearch sent it. */
+  response: unknown;
+  ms: number;
+}
+
+/** Notification client -> server: Elasticsearch rejected the query; show its errors as diagnostics until the next edit. */
+export const ClusterErrorNotification = 'eql/clusterError';
+export interface ClusterErrorParams {
+  uri: string;
+  regionIndex?: number;
+  /** The document version the query was sent from. */
+  version?: number;
+  /** undefined clears the document's Elasticsearch diagnostics. */
+  error?: { type: string; reason: string };
 }

@@ -58,8 +58,8 @@ describe('region maps are exact and regionAt finds them', () => {
 
 // [uri, languageId, fixture, expected rule context]
 const CONTEXT_CASES: [string, string, string, object][] = [
-  ['file:///w/r.toml', 'eql-rule-toml', 'aws_rds_db_instance_restored.toml', { name: 'AWS RDS DB Instance Restored', indices: ['filebeat-*', 'logs-aws.cloudtrail-*'], integrations: ['aws'], timestampField: 'event.ingested', eventCategoryField: undefined, tiebreakerField: undefined }],
-  ['file:///w/r.json', 'json', 'kibana_rule.json', { name: 'Fixture: Cafe Binary From Users Folder', indices: ['logs-endpoint.events.process-*'], integrations: [], timestampField: undefined, eventCategoryField: undefined, tiebreakerField: undefined }],
+  ['file:///w/r.toml', 'eql-rule-toml', 'aws_rds_db_instance_restored.toml', { name: 'AWS RDS DB Instance Restored', indices: ['filebeat-*', 'logs-aws.cloudtrail-*'], integrations: ['aws'], timestampField: 'event.ingested', eventCategoryField: undefined, tiebreakerField: undefined, lookBack: 'now-60m' }],
+  ['file:///w/r.json', 'json', 'kibana_rule.json', { name: 'Fixture: Cafe Binary From Users Folder', indices: ['logs-endpoint.events.process-*'], integrations: [], timestampField: undefined, eventCategoryField: undefined, tiebreakerField: undefined, lookBack: 'now-9m' }],
 ];
 
 describe('rule context of a region', () => {

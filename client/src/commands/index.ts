@@ -5,9 +5,11 @@ import type { PersistedState } from '../panel/messages';
 import { ResultsPanel } from '../panel/resultsPanel';
 import { chooseSamples } from '../samplesPicker';
 import { RuleRunner } from './runRule';
+import { registerClusterCommands } from '../connections/register';
 
 export function registerPanelCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   const runner = new RuleRunner(context, client);
+  registerClusterCommands(context, client, runner, (args) => runner.targetFromArgs(args));
   context.subscriptions.push(
     vscode.commands.registerCommand('eqlRuleStudio.runRule', async (...args: unknown[]) => {
       const target = runner.targetFromArgs(args);

@@ -38,3 +38,19 @@ export function toCsv(result: RunRuleResult): string {
   );
   return rows.join('\r\n') + '\r\n';
 }
+
+/** The shown events (each once, in match order) as an NDJSON sample file: one document per line. */
+export function toSampleNdjson(result: RunRuleResult): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const m of result.matches) {
+    for (const e of m.events) {
+      if (e.missing || !e.doc) continue;
+      const key = e.index !== undefined ? `${e.index}/${e.esId}` : `#${e.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      lines.push(JSON.stringify(e.doc));
+    }
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}

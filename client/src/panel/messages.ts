@@ -32,7 +32,8 @@ export type FromWebview =
   | { type: 'rerun' }
   | { type: 'cancel' }
   | { type: 'addToTests'; event: EventDto; expect: 'match' | 'no-match' }
-  | { type: 'chooseSamples' };
+  | { type: 'chooseSamples' }
+  | { type: 'saveSamples' };
 
 /** State the webview keeps across reloads (vscode.setState); the panel serializer reads `target`. */
 export interface PersistedState {

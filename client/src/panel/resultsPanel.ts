@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
-import { shownMatches, toCsv, toNdjson } from './export';
+import { shownMatches, toCsv, toNdjson, toSampleNdjson } from './export';
 import type { FromWebview, PersistedState, ToWebview } from './messages';
 import { makeNonce, panelHtml } from './panelHtml';
 import { besideColumnNumber, revealColumnNumber } from './placement';
@@ -13,8 +13,8 @@ import { besideColumnNumber, revealColumnNumber } from './placement';
 /** What the panel asks the extension to do; the commands module provides it. */
 export interface PanelActions {
   rerun(): void;
-  /** Stops the run in flight (the server's run is cancelled through the LSP request). */
-  cancel(): void;
+  /** Stops the run in flight (the server's run is cancelled through the LSP request); absent when the panel's Cancel does not apply. */
+  cancel?(): void;
   chooseSamples(): void;
   explain(runId: string, eventId: number): Promise<ExplainEventResult>;
   search(runId: string, text: string, limit: number): Promise<SearchEventsResult>;
@@ -147,7 +147,7 @@ export class ResultsPanel {
           if (this.last) await exportMatches(this.last.result, m.format, m.matches, m.filter);
           break;
         case 'cancel':
-          this.actions.cancel();
+          this.actions.cancel?.();
           break;
         case 'copy':
           await vscode.env.clipboard.writeText(m.text);
@@ -162,6 +162,9 @@ export class ResultsPanel {
           break;
         case 'chooseSamples':
           this.actions.chooseSamples();
+          break;
+        case 'saveSamples':
+          if (this.last) await saveAsSamples(this.last.result);
           break;
       }
     } catch (e) {
@@ -211,6 +214,16 @@ async function exportMatches(all: RunRuleResult, format: 'ndjson' | 'csv', shown
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   const what = shown ? `${result.matches.length} of ${all.matches.length} matches (those the filter “${filter ?? ''}” shows)` : `${result.matches.length} matches`;
   void vscode.window.showInformationMessage(`Exported ${what} to ${vscode.workspace.asRelativePath(target)}`);
+}
+
+async function saveAsSamples(result: RunRuleResult): Promise<void> {
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = `${result.source.replace(/[^\w.-]+/g, '_')}-${result.cluster ? 'cluster' : 'matches'}.ndjson`;
+  const target = await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined, filters: { NDJSON: ['ndjson'] }, saveLabel: 'Save as Sample File' });
+  if (!target) return;
+  const text = toSampleNdjson(result);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  void vscode.window.showInformationMessage(`Saved ${text ? text.trimEnd().split('\n').length : 0} events to ${vscode.workspace.asRelativePath(target)}; it is a sample file rules can run on.`);
 }
 
 /** For other commands (e.g. "Add Event to Rule Tests"): the panel's selected event and the rule it ran. */

@@ -13,6 +13,8 @@ import type { ServiceDocument } from '../service/document';
 import { flag, oneOf, parseArgs, UsageError } from './args';
 import { formatJson, formatSarif, formatText, type CheckedFile, type Severity } from './checkReport';
 import type { Io } from './io';
+import { ES_CONNECTION_FLAGS, ES_CONNECTION_HELP, esConnectionFromCli, type Env } from './connection';
+import { clusterCheck } from './clusterCheck';
 import { languageOfFile } from './languages';
 
 export const CHECK_HELP = `Usage: eql-rules check <files or folders...> [--format text|json|sarif]
@@ -27,9 +29,16 @@ Options:
   --schema-file FILE         extra field definitions (ECS-style flat YAML/JSON, an integration
                              fields.yml or an Elasticsearch mapping); may be repeated. Run in a
                              detection-rules checkout, its own schema files are used too.
+  --es-url URL               also validate each rule on this Elasticsearch (or ELASTICSEARCH_URL):
+                             an _eql/search on the rule's indices over the last 15 minutes
+                             (size 1), so Elasticsearch checks the query against the real
+                             mappings; its errors are reported at the rule file's line:column
+  --index PATTERNS           index patterns for .eql files (rule files use their own index)
   -h, --help                 show this help
 
-Exit status: 0 no errors, 1 at least one error, 2 usage error or unreadable file.
+${ES_CONNECTION_HELP}
+Exit status: 0 no errors, 1 at least one error, 2 usage error, unreadable file or a cluster
+that cannot be reached.
 `;
 
 const SEVERITY: Severity[] = ['error', 'error', 'warning', 'information', 'hint'];
@@ -71,8 +80,23 @@ function toChecked(d: LspDiagnostic): { line: number; column: number; endLine: n
   };
 }
 
+/** `eql-rules check` without a cluster (synchronous). */
 export function runCheck(argv: string[], io: Io, version: string): number {
-  const args = parseArgs(argv, { format: { value: true }, schemas: { value: true }, 'schema-file': { value: true, repeat: true } });
+  const r = checkLocal(argv, io, version, {});
+  return typeof r === 'number' ? r : r.finish();
+}
+
+/** `eql-rules check`, with `--es-url` / ELASTICSEARCH_URL validating on the cluster too. */
+export async function runCheckCommand(argv: string[], io: Io, version: string, env: Env = process.env): Promise<number> {
+  const r = checkLocal(argv, io, version, env);
+  if (typeof r === 'number') return r;
+  let unreachable = false;
+  if (r.cluster) unreachable = !(await clusterCheck(r.docs, r.files, r.cluster, r.index, io)).reached;
+  return r.finish(unreachable);
+}
+
+function checkLocal(argv: string[], io: Io, version: string, env: Env) {
+  const args = parseArgs(argv, { format: { value: true }, schemas: { value: true }, 'schema-file': { value: true, repeat: true }, index: { value: true }, ...ES_CONNECTION_FLAGS });
   if (args.help) {
     io.out(CHECK_HELP);
     return 0;
@@ -115,10 +139,12 @@ export function runCheck(argv: string[], io: Io, version: string): number {
     path: displayPath(path),
     diagnostics: service.diagnostics(doc).map(toChecked),
   }));
-  if (format === 'json') io.out(formatJson(files));
-  else if (format === 'sarif') io.out(formatSarif(files, version));
-  else io.out(formatText(files));
-
-  if (unreadable > 0) return 2;
-  return files.some((f) => f.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+  const finish = (unreachable = false): number => {
+    if (format === 'json') io.out(formatJson(files));
+    else if (format === 'sarif') io.out(formatSarif(files, version));
+    else io.out(formatText(files));
+    if (unreadable > 0 || unreachable) return 2;
+    return files.some((f) => f.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+  };
+  return { files, docs: docs.map((d) => d.doc), cluster: esConnectionFromCli(args, env), index: flag(args, 'index'), finish };
 }

@@ -1,9 +1,11 @@
 // eql-rules: check, run and test EQL detection rules from the command line, on the
 // same core and language service as the editor.
 import { UsageError } from './args';
-import { CHECK_HELP, runCheck } from './check';
+import { CHECK_HELP, runCheckCommand } from './check';
 import { processIo, type Io } from './io';
+import { PREVIEW_HELP, PULL_HELP, PUSH_HELP, runPreview, runPull, runPush } from './kibana';
 import { RUN_HELP, runRun } from './run';
+import { COMPARE_HELP, runCompare } from './compare';
 import { runTestCommand, TEST_HELP } from './test';
 
 const VERSION = '0.1.0';
@@ -15,6 +17,12 @@ Commands:
   run <rules...> --events <files or folders...>
                                 run rules or queries over sample events and print the matches
   test [files or folders...]    run rule tests (<rule>.test.ndjson beside each rule); --reporter junit for CI
+  compare <rules...> --events <paths...> --es-url URL [--index NAME]
+                                run rules locally and on Elasticsearch over the same events; exit 1 when they differ
+  push <rules...> [--overwrite] deploy rules to Kibana's detection engine
+  pull (--rule-id ID... | --all-eql) [--out DIR]
+                                write Kibana's EQL rules as detection-rules TOML
+  preview <rule>                run Kibana's rule preview and print its errors and alerts
 
 Run "eql-rules <command> --help" for a command's options.
 `;
@@ -34,17 +42,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.out(`${VERSION}\n`);
         return 0;
       case 'check':
-        return runCheck(rest, io, VERSION);
+        return await runCheckCommand(rest, io, VERSION);
       case 'run':
         return await runRun(rest, io);
       case 'test':
         return runTestCommand(rest, io);
+      case 'compare':
+        return await runCompare(rest, io);
+      case 'push':
+        return await runPush(rest, io);
+      case 'pull':
+        return await runPull(rest, io);
+      case 'preview':
+        return await runPreview(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      const help = command === 'check' ? CHECK_HELP : command === 'run' ? RUN_HELP : command === 'test' ? TEST_HELP : HELP;
+      const helps: Record<string, string> = { check: CHECK_HELP, run: RUN_HELP, test: TEST_HELP, compare: COMPARE_HELP, push: PUSH_HELP, pull: PULL_HELP, preview: PREVIEW_HELP };
+      const help = helps[command ?? ''] ?? HELP;
       io.err(`eql-rules: ${e.message}\n\n${help}`);
       return 2;
     }

@@ -11,6 +11,8 @@ import type { Io } from './io';
 import { formatRunJson, formatRunNdjson, formatRunTable, type SourceResult } from './runOutput';
 import { sourceFromQuery, sourcesFromFile, type RunSource } from './runSources';
 import { ruleFieldOptions } from '../service/document';
+import { CLUSTER_RUN_HELP, runSourcesOnCluster } from './cluster';
+import { ES_CONNECTION_FLAGS, ES_CONNECTION_HELP, esConnectionFromCli, type Env } from './connection';
 
 export const DEFAULT_SIZE = 10_000;
 
@@ -33,9 +35,12 @@ Options:
   --mapping FILE               an Elasticsearch index mapping (JSON) for field types and aliases
   -h, --help                   show this help
 
+${CLUSTER_RUN_HELP}
+${ES_CONNECTION_HELP}
 Exit status: 0 whether or not anything matched; 1 when some events could not be evaluated (they
 are left out of the results; the count and the first ones with file:line go to stderr and, with
---format json, to each result's "evaluation_errors"); 2 on a usage or query error.
+--format json, to each result's "evaluation_errors"); 2 on a usage or query error (or a cluster
+that cannot be reached).
 `;
 
 const SPECS = {
@@ -49,6 +54,10 @@ const SPECS = {
   'result-position': { value: true },
   'max-samples-per-key': { value: true },
   mapping: { value: true },
+  index: { value: true },
+  from: { value: true },
+  to: { value: true },
+  ...ES_CONNECTION_FLAGS,
 };
 
 function loadMapping(file: string): (name: string) => string | undefined {
@@ -61,7 +70,7 @@ function loadMapping(file: string): (name: string) => string | undefined {
   return fieldTypesFromMapping(json);
 }
 
-export async function runRun(argv: string[], io: Io): Promise<number> {
+export async function runRun(argv: string[], io: Io, env: Env = process.env): Promise<number> {
   const args = parseArgs(argv, SPECS, ['events']);
   if (args.help) {
     io.out(RUN_HELP);
@@ -69,7 +78,17 @@ export async function runRun(argv: string[], io: Io): Promise<number> {
   }
   const format = oneOf(args, 'format', ['table', 'json', 'ndjson'] as const, 'table');
   const events = args.flags.get('events') ?? [];
-  if (events.length === 0) throw new UsageError('run needs --events <files or folders>');
+  if (events.length > 0 && (flag(args, 'es-url') ?? flag(args, 'cloud-id'))) throw new UsageError('give --events (run on samples) or --es-url (run on a cluster), not both; to compare the two use "eql-rules compare"');
+  const cluster = events.length === 0 ? esConnectionFromCli(args, env) : undefined;
+  if (cluster) {
+    if (args.positionals.length === 0 && flag(args, 'query') === undefined) throw new UsageError('run needs rule or .eql files, or --query');
+    const sources: RunSource[] = args.positionals.flatMap(sourcesFromFile);
+    const q = flag(args, 'query');
+    if (q !== undefined) sources.push(sourceFromQuery(q));
+    return runSourcesOnCluster(sources, args, cluster, format, io);
+  }
+  for (const f of ['index', 'from', 'to'] as const) if (flag(args, f) !== undefined) throw new UsageError(`--${f} is for runs on a cluster (--es-url)`);
+  if (events.length === 0) throw new UsageError('run needs --events <files or folders> (or --es-url to run on a cluster)');
   for (const e of events) if (!existsSync(e)) throw new UsageError(`no such file or folder: ${e}`);
   const query = flag(args, 'query');
   if (args.positionals.length === 0 && query === undefined) throw new UsageError('run needs rule or .eql files, or --query');

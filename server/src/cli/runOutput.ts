@@ -65,7 +65,7 @@ const first = (...paths: string[]) => {
   };
 };
 
-const COLUMNS: Column[] = [
+export const COLUMNS: Column[] = [
   { title: '@timestamp', value: get('@timestamp') },
   { title: 'event.action', value: get('event.action') },
   { title: 'event.outcome', value: get('event.outcome') },
@@ -74,20 +74,20 @@ const COLUMNS: Column[] = [
   { title: 'cloud.region', value: get('cloud.region') },
 ];
 
-function cell(v: unknown, max = 48): string {
+export function cell(v: unknown, max = 48): string {
   if (v === undefined || v === null) return '-';
   const s = Array.isArray(v) ? v.map((x) => String(x)).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   const clean = s.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return clean.length > max ? clean.slice(0, max - 1) + '…' : clean;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${n === 1 ? word : word.endsWith('ch') ? `${word}es` : `${word}s`}`;
+export const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${n === 1 ? word : word.endsWith('ch') ? `${word}es` : `${word}s`}`;
 
 export function formatRunTable(results: SourceResult[], errors: SampleError[], relative: (file: string) => string, eventsRoot?: string): string {
   const out: string[] = [];

@@ -14,7 +14,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
 import { createNodeCatalogRegistry } from '../io/catalogData';
-import { ExplainEventRequest, RunRuleRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, RunRuleRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import type { ClusterErrorParams, ClusterRequestParams, ClusterResultParams } from '../protocol';
+import { esDiagnostics } from '../service/clusterDiagnostics';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
 import type { ExplainEventParams, RunRuleParams, RunRuleResult, SearchEventsParams } from '../protocol';
 import { fileURLToPath } from 'node:url';
 import { ruleFileOf } from '../service/embedded';
@@ -142,10 +145,15 @@ function publishDiagnostics(d: TextDocument): void {
     // Another open rule may now share (or no longer share) an id with this one.
     for (const other of documents.all()) if (other.uri !== d.uri && ruleFileOf(serviceDoc(other))) scheduleDiagnostics(other);
   }
-  const diagnostics = service.diagnostics(doc);
+  const fromCluster = clusterDiagnostics.get(d.uri);
+  const diagnostics = fromCluster?.version === d.version ? [...service.diagnostics(doc), ...fromCluster.diagnostics] : service.diagnostics(doc);
+  if (fromCluster && fromCluster.version !== d.version) clusterDiagnostics.delete(d.uri);
   if (doc.regions.length > 0) void connection.sendNotification(StatusNotification, service.status(doc));
   void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
 }
+
+/** Elasticsearch's errors per document, shown until the next edit (a new version drops them). */
+const clusterDiagnostics = new Map<string, { version: number; diagnostics: LspDiagnostic[] }>();
 
 function scheduleDiagnostics(d: TextDocument, delay = diagnosticsDelayMs): void {
   debouncer.schedule(d.uri, guardVoid(log, 'diagnostics', () => publishDiagnostics(d)), delay);
@@ -267,6 +275,22 @@ connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promi
     reporter?.done();
   }
 });
+connection.onRequest(ClusterRequestRequest, (params: ClusterRequestParams) => runs.clusterRequest(serviceDocFor(params.uri), params));
+connection.onRequest(ClusterResultRequest, (params: ClusterResultParams) => runs.clusterResult(serviceDocFor(params.uri), params));
+connection.onNotification(
+  ClusterErrorNotification,
+  guardVoid(log, 'clusterError', (params: ClusterErrorParams) => {
+    const open = documents.get(params.uri);
+    if (!open) return;
+    if (!params.error || (params.version !== undefined && params.version !== open.version)) clusterDiagnostics.delete(params.uri);
+    else {
+      const doc = serviceDoc(open);
+      const region = doc.regions[params.regionIndex ?? 0];
+      if (region) clusterDiagnostics.set(params.uri, { version: open.version, diagnostics: esDiagnostics(doc, region, params.error) });
+    }
+    publishDiagnostics(open);
+  }),
+);
 connection.onRequest(ExplainEventRequest, (params: ExplainEventParams) => runs.explainEvent(params));
 connection.onRequest(SearchEventsRequest, (params: SearchEventsParams) => runs.searchEvents(params));
 

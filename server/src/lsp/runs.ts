@@ -20,6 +20,11 @@ import type {
   SearchEventsResult,
 } from '../protocol';
 import { ruleFieldOptions, type ServiceDocument } from '../service/document';
+import { compileQuery } from '../core/engine';
+import { parse } from '../core/syntax/parser';
+import { buildEqlSearchRequest, checkTime, lookBackFrom } from '../core/cluster/request';
+import { readEqlResponse, summaryLine } from '../core/cluster/response';
+import type { ClusterRequestParams, ClusterRequestResult, ClusterResultParams } from '../protocol';
 import { hostText, queryRangeToHost } from '../service/lspMapping';
 
 /** A preview, not an alert budget: enough matches that the panel shows everything interesting. */
@@ -35,6 +40,8 @@ interface LastRun {
   timestamp: (doc: Record<string, unknown>) => unknown;
   /** Lower-cased JSON of kept events, built on the first search. */
   searchText?: Map<number, string>;
+  /** For a cluster run: each kept event's _index and _id. */
+  where?: Map<number, { index: string; id: string }>;
 }
 
 export interface ProgressSink {
@@ -139,6 +146,81 @@ export class RunService {
     };
   }
 
+  /** The `_eql/search` request for a document's query (the rule's index, look-back and field overrides). */
+  clusterRequest(doc: ServiceDocument, params: ClusterRequestParams): ClusterRequestResult {
+    const index = params.regionIndex ?? 0;
+    const region = doc.regions[index];
+    if (!region) throw new ResponseError(-32602, `no EQL query #${index} in ${doc.uri}`);
+    const rule = region.rule;
+    const source = rule?.name ?? decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
+    const from = params.from ?? lookBackFrom(rule?.lookBack);
+    const to = params.to ?? 'now';
+    const problems = [checkTime('from', from), checkTime('to', to)].filter((m): m is string => m !== undefined);
+    const indices = params.indices?.length ? params.indices : (rule?.indices ?? []);
+    if (problems.length || indices.length === 0) return { source, ruleFrom: rule?.lookBack, problems };
+    const request = buildEqlSearchRequest({ query: region.query, indices, ...ruleFieldOptions(rule), from, to, size: params.size });
+    return { request: { index: request.index, body: { ...request.body } }, ruleFrom: rule?.lookBack, source, problems };
+  }
+
+  /** A cluster's answer as a run result: the panel shows it like a local run, and explain works on its events. */
+  clusterResult(doc: ServiceDocument, params: ClusterResultParams): RunRuleResult {
+    const region = doc.regions[params.regionIndex ?? 0];
+    const query = params.request.body.query;
+    const parsed = parse(query);
+    const q = parsed.statement.query;
+    const kind = q?.kind === 'sequence' ? 'sequence' : q?.kind === 'sample' ? 'sample' : 'event';
+    const { matches, summary } = readEqlResponse(params.response, kind);
+    const body = params.request.body as { timestamp_field?: string; tiebreaker_field?: string; event_category_field?: string; filter?: unknown };
+    const options: EngineOptions = { timestampField: body.timestamp_field, tiebreakerField: body.tiebreaker_field, eventCategoryField: body.event_category_field };
+    const timestamp = compilePath(options.timestampField ?? '@timestamp');
+    const kept = new Map<number, SampleEvent>();
+    const where = new Map<number, { index: string; id: string }>();
+    let seq = 0;
+    const dtoMatches: MatchDto[] = matches.map((m) => ({
+      kind: m.kind,
+      joinKeys: m.joinKeys,
+      events: m.events.map((e): EventDto => {
+        if (e.missing || !e.source) return { id: -1, missing: true };
+        const event: SampleEvent = { doc: e.source, source: { file: `${e.index}/${e.id}`, line: 0, column: 0 }, seq: seq++ };
+        kept.set(event.seq, event);
+        where.set(event.seq, { index: e.index, id: e.id });
+        return { ...toDto(event, timestamp), file: undefined, line: undefined, column: undefined, index: e.index, esId: e.id };
+      }),
+    }));
+    const runId = `run-${Date.now().toString(36)}-${++counter}`;
+    if (parsed.errors.length === 0 && q) {
+      const compiled = compileQuery(parsed.statement, { ...options, source: query });
+      if (compiled.errors.length === 0) this.last = { runId, compiled, options: { ...options, source: query }, kept, timestamp, where };
+    }
+    const range = (body.filter as { bool?: { filter?: { range?: Record<string, { gte?: string; lte?: string }> }[] } } | undefined)?.bool?.filter?.[0]?.range;
+    const r = range ? Object.values(range)[0] : undefined;
+    return {
+      runId,
+      query,
+      source: region?.rule?.name ?? decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri),
+      kind,
+      matches: dtoMatches,
+      stats: { events: summary.total ?? dtoMatches.length, files: 0, matched: dtoMatches.length, ms: params.ms },
+      errors: [],
+      fields: [],
+      fieldPresence: [],
+      queryErrors: [],
+      maxspanMs: q?.kind === 'sequence' ? q.maxspan?.ms : undefined,
+      cluster: {
+        connection: params.connection,
+        indices: params.request.index,
+        from: r?.gte ?? '',
+        to: r?.lte ?? '',
+        took: summary.took,
+        total: summary.total,
+        partial: summary.partial,
+        shardFailures: summary.shardFailures.length,
+        summary: summaryLine(summary, dtoMatches.length),
+        warnings: summary.warnings,
+      },
+    };
+  }
+
   /** The last run's kept events, in input order. */
   keptEvents(): SampleEvent[] {
     return this.last ? [...this.last.kept.values()].sort((a, b) => a.seq - b.seq) : [];
@@ -160,7 +242,7 @@ export class RunService {
         if (fill.reason && !notes.includes(`${fill.label}: ${fill.reason}`)) notes.push(`${fill.label}: ${fill.reason}`);
       }
     }
-    const result: ExplainEventResult = { event: toDto(event, run.timestamp), steps: explanation.steps, notes };
+    const result: ExplainEventResult = { event: dtoOf(run, event), steps: explanation.steps, notes };
     if (run.compiled.kind === 'sequence' || run.compiled.kind === 'sample') {
       const why = explainSequence(run.compiled, event, run.kept.values(), run.options);
       result.reasons = why.reasons;
@@ -181,8 +263,13 @@ export class RunService {
     const hits: number[] = [];
     for (const [seq, text] of run.searchText) if (needle === '' || text.includes(needle)) hits.push(seq);
     hits.sort((a, b) => a - b);
-    return { events: hits.slice(0, limit).map((seq) => toDto(run.kept.get(seq) as SampleEvent, run.timestamp)), total: hits.length };
+    return { events: hits.slice(0, limit).map((seq) => dtoOf(run, run.kept.get(seq) as SampleEvent)), total: hits.length };
   }
+}
+
+function dtoOf(run: LastRun, e: SampleEvent): EventDto {
+  const w = run.where?.get(e.seq);
+  return w ? { ...toDto(e, run.timestamp), file: undefined, line: undefined, column: undefined, index: w.index, esId: w.id } : toDto(e, run.timestamp);
 }
 
 function toDto(e: SampleEvent, timestamp: (doc: Record<string, unknown>) => unknown): EventDto {

@@ -27,6 +27,8 @@ export interface RuleContext {
   timestampField?: string;
   eventCategoryField?: string;
   tiebreakerField?: string;
+  /** The rule's look-back `from` (e.g. `now-9m`), for runs on a cluster. */
+  lookBack?: string;
 }
 
 type FieldOptions = Pick<EngineOptions, 'timestampField' | 'tiebreakerField' | 'eventCategoryField'>;

@@ -40,6 +40,7 @@ export function ruleContextOf(rule: RuleInfo): RuleContext {
     timestampField: rule.timestamp_override,
     eventCategoryField: rule.event_category_override,
     tiebreakerField: rule.tiebreaker_field,
+    lookBack: rule.from,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import type { Range } from '../syntax/ast';
 import { TIME_UNITS } from '../syntax/parser';
 import { AttackTable, attackTable, sameAttackUrl, tacticUrl, techniqueUrl } from './attack';
+import { KIBANA_EQL_RULE_SCHEMA } from './kibanaSchema';
 import type { AttackRef, ParsedRuleFile, RuleInfo } from './ruleFile';
 
 export interface RuleCheckContext {
@@ -60,15 +61,7 @@ const DATE = /^\d{4}\/\d{2}\/\d{2}$/;
 const LEGACY_RULE_IDS = new Set(['7eb54028-ca72-4eb7-8185-b6864572347db']);
 
 /** [rule] keys of the Kibana EQL rule schema (9.5), which detection-rules validates against. */
-const RULE_KEYS = new Set([
-  'actions', 'alert_suppression', 'author', 'building_block_type', 'data_view_id', 'description', 'enabled',
-  'event_category_override', 'exceptions_list', 'false_positives', 'filters', 'from', 'index', 'interval',
-  'investigation_fields', 'language', 'license', 'max_signals', 'meta', 'name', 'note', 'query', 'references',
-  'related_integrations', 'required_fields', 'response_actions', 'revision', 'risk_score', 'risk_score_mapping',
-  'rule_id', 'rule_name_override', 'setup', 'severity', 'severity_mapping', 'tags', 'threat', 'threat_mappings',
-  'throttle', 'tiebreaker_field', 'timeline_id', 'timeline_title', 'timestamp_field', 'timestamp_override', 'to', 'type',
-  'version',
-]);
+const RULE_KEYS = new Set(Object.keys(KIBANA_EQL_RULE_SCHEMA));
 const METADATA_KEYS = new Set([
   'creation_date', 'updated_date', 'maturity', 'integration', 'deprecation_date', 'comments', 'min_stack_version',
   'min_stack_comments', 'query_schema_validation', 'bypass_bbr_timing',

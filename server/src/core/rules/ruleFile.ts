@@ -261,7 +261,7 @@ function parseTomlRule(text: string, fileName: string): ParsedRuleFile {
 // ---------------------------------------------------------------- Kibana
 
 /** A Kibana export line/object that is an EQL rule (exception lists and the summary line are not). */
-function isEqlRuleObject(v: Record<string, unknown>): boolean {
+export function isEqlRuleObject(v: Record<string, unknown>): boolean {
   if ('exported_count' in v) return false;
   return typeof v.query === 'string' && (v.language === 'eql' || v.type === 'eql');
 }
