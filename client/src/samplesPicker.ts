@@ -1,13 +1,15 @@
 // Which sample files a run reads. In order of precedence: the files and folders the user picked
-// for this workspace (remembered in workspaceState), the `eqlRuleStudio.samples` globs, and
-// otherwise the event files found in the workspace, preferring folders named like samples.
+// for this workspace (remembered in workspaceState), else what the language server finds for the
+// document's workspace folder (eql/sampleFiles: the `eqlRuleStudio.samples` globs, or the event
+// files found there, preferring folders named like samples), so the run lens and the run agree.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ANY_EVENT_FILE_GLOB, SAMPLE_FOLDER_GLOB, isLikelySampleFile } from '../../server/src/core/samples/discovery';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { SampleFilesRequest } from '../../server/src/protocol';
+import type { SampleFilesParams, SampleFilesResult } from '../../server/src/protocol';
+import { SAMPLE_EXTENSIONS } from '../../server/src/core/samples/discovery';
 
 const STATE_KEY = 'eqlRuleStudio.chosenSamples';
-const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.vscode/**,**/dist/**,**/out/**}';
-const MAX_FILES = 5000;
 
 export interface SampleSet {
   /** Absolute paths of files and folders for RunRuleParams.samples. */
@@ -23,33 +25,18 @@ export function describe(paths: string[], folder: vscode.WorkspaceFolder | undef
   return `${shown}${rest} (${how})`;
 }
 
-function chosen(context: vscode.ExtensionContext): string[] {
+export function chosen(context: vscode.ExtensionContext): string[] {
   return context.workspaceState.get<string[]>(STATE_KEY, []);
 }
 
-async function find(pattern: vscode.GlobPattern): Promise<string[]> {
-  const uris = await vscode.workspace.findFiles(pattern, EXCLUDE, MAX_FILES);
-  return uris.map((u) => u.fsPath).sort();
-}
-
-export async function resolveSamples(context: vscode.ExtensionContext, folder: vscode.WorkspaceFolder | undefined): Promise<SampleSet> {
+/** The sample set a run of the document `uri` reads. */
+export async function resolveSamples(context: vscode.ExtensionContext, client: LanguageClient, uri: vscode.Uri | undefined): Promise<SampleSet> {
+  const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0] : vscode.workspace.workspaceFolders?.[0];
   const picked = chosen(context);
   if (picked.length) return { paths: picked, label: describe(picked, folder, 'chosen') };
-
-  const globs = vscode.workspace.getConfiguration('eqlRuleStudio', folder?.uri).get<string[]>('samples', []);
-  if (globs.length && folder) {
-    const found = new Set<string>();
-    for (const g of globs) for (const f of await find(new vscode.RelativePattern(folder, g))) found.add(f);
-    const paths = [...found].sort();
-    return { paths, label: `${paths.length} file${paths.length === 1 ? '' : 's'} from ${globs.join(', ')}` };
-  }
-
-  const base = folder ?? vscode.workspace.workspaceFolders?.[0];
-  const relative = (f: string) => (base ? path.relative(base.uri.fsPath, f) : f);
-  const within = (g: string) => (base ? new vscode.RelativePattern(base, g) : g);
-  let paths = (await find(within(SAMPLE_FOLDER_GLOB))).filter((f) => isLikelySampleFile(relative(f)));
-  if (paths.length === 0) paths = (await find(within(ANY_EVENT_FILE_GLOB))).filter((f) => isLikelySampleFile(relative(f)));
-  return { paths, label: `${paths.length} sample file${paths.length === 1 ? '' : 's'} found in the workspace` };
+  const params: SampleFilesParams = { uri: (uri ?? folder?.uri)?.toString() };
+  const found = await client.sendRequest<SampleFilesResult>(SampleFilesRequest, params);
+  return { paths: found.paths, label: found.label };
 }
 
 type Item = vscode.QuickPickItem & { run: () => Promise<boolean> };
@@ -68,7 +55,7 @@ export async function chooseSamples(context: vscode.ExtensionContext): Promise<b
       canSelectMany: true,
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
       openLabel: folders ? 'Add folders' : 'Add files',
-      filters: folders ? undefined : { 'Event files': ['json', 'ndjson', 'jsonl', 'log', 'gz'], 'All files': ['*'] },
+      filters: folders ? undefined : { 'Event files': SAMPLE_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] },
     });
     return uris?.length ? save([...current, ...uris.map((u) => u.fsPath)]) : false;
   };

@@ -290,6 +290,9 @@ document.addEventListener('click', (e) => {
     case 'cancel':
       post({ type: 'cancel' });
       break;
+    case 'exportAll':
+      post({ type: 'exportAll' });
+      break;
     case 'more':
       limit += PAGE;
       renderTableOnly();

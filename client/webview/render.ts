@@ -60,8 +60,29 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
   <div class="samples">Samples: <span class="sample-set">${samples}</span>
     <button class="link" data-action="chooseSamples">Change…</button>
     <button class="link" data-action="rerun">Run again</button></div>
-  ${queryErrors}${evaluationErrors}${errors}
+  ${queryErrors}${evaluationErrors}${errors}${renderSampleFiles(result)}
 </header>`;
+}
+
+/** Which sample files the run read and which it skipped (and why), notes about the run, and a cut-short result. */
+export function renderSampleFiles(result: RunRuleResult): Html {
+  const files = result.sampleFiles ?? [];
+  const skipped = files.filter((f) => !f.used);
+  const used = files.length - skipped.length;
+  const notes = result.notes ?? [];
+  const truncated = result.truncated
+    ? html`<div class="truncated" role="status">${result.truncated.note} <button class="link" data-action="exportAll">Export all ${formatCount(result.truncated.total)} matches…</button></div>`
+    : html``;
+  const list = files.length
+    ? html`<details class="sample-files"${skipped.length ? ' open' : ''}><summary>${formatCount(used)} sample file${used === 1 ? '' : 's'} read${
+        skipped.length ? html`, ${formatCount(skipped.length)} skipped` : html``
+      }</summary><ul>${[...skipped, ...files.filter((f) => f.used)].slice(0, 200).map(
+        (f) => html`<li class="${f.used ? 'used' : 'skipped'}">${f.used ? openLink({ file: f.file }) : html`<span title="${f.file}">${location({ file: f.file })}</span>`} ${
+          f.used ? html`${formatCount(f.events)} events` : html`skipped`
+        }${f.reason ? html`: ${f.reason}` : html``}</li>`,
+      )}</ul></details>`
+    : html``;
+  return html`${notes.map((n) => html`<div class="run-note">${n}</div>`)}${truncated}${list}`;
 }
 
 export function renderToolbar(filter: string, disabled: boolean): Html {

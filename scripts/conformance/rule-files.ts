@@ -142,7 +142,7 @@ const ms = performance.now() - started;
 // the reproduced ones as a folder, as CI would run it over a detection-rules checkout.
 let cliOut = '';
 const cliStarted = performance.now();
-const cliCode = runCheck([tmp, ...exampleFiles.map((f) => join(examples, f))], { out: (t) => void (cliOut += t), err: (t) => void (cliOut += t) }, 'conformance');
+void runCheck([tmp, ...exampleFiles.map((f) => join(examples, f))], { out: (t) => void (cliOut += t), err: (t) => void (cliOut += t) }, 'conformance').then((cliCode) => {
 const cliMs = performance.now() - cliStarted;
 const cliErrors = cliOut.split('\n').filter((l) => /: error /.test(l));
 rmSync(tmp, { recursive: true, force: true });
@@ -152,3 +152,4 @@ console.log(`${files.length} files, ${errors} errors, ${warnings} warnings (${fi
 for (const l of cliErrors.slice(0, 10)) console.log(`  ${l}`);
 console.log(`eql-rules check: exit ${cliCode}, ${cliErrors.length} errors; ${cliOut.trim().split('\n').pop()} (${cliMs.toFixed(0)} ms)`);
 process.exit(errors === 0 && cliErrors.length === 0 && cliCode === 0 ? 0 : 1);
+});

@@ -39,6 +39,12 @@ export interface RunRuleResult {
   maxspanMs?: number;
   /** Sequences and samples: the join-key fields (`by`), highlighted in the panel's events. */
   joinFields?: string[];
+  /** Which sample files were read (with their event counts) and which were skipped, and why. */
+  sampleFiles?: SampleFileDto[];
+  /** Notes about the run as a whole (events out of time order sorted on disk, events without a timestamp). */
+  notes?: string[];
+  /** Set when fewer matches were sent than found (the answer would be too large): export them all with eql/exportMatches. */
+  truncated?: { sent: number; total: number; note: string };
   /** Set when the rule ran on an Elasticsearch cluster (then stats.files is 0 and events carry index/esId). */
   cluster?: ClusterRunInfo;
 }
@@ -56,6 +62,42 @@ export interface ClusterRunInfo {
   summary: string;
   /** Partial results, shard failures, time-outs: shown prominently. */
   warnings: string[];
+}
+/** One sample file of a run: used (events > 0) or skipped with the reason. */
+export interface SampleFileDto {
+  file: string;
+  events: number;
+  errors: number;
+  /** Why it gave no events or what in it was skipped ("0 events: CloudTrail digest file…", "not found", "permission denied"). */
+  reason?: string;
+  used: boolean;
+}
+
+/** Request: the sample files a run of a document reads when the user chose none (the run lens counts the same). */
+export const SampleFilesRequest = 'eql/sampleFiles';
+export interface SampleFilesParams {
+  /** The document to run: its workspace folder's samples (multi-root). */
+  uri?: string;
+}
+export interface SampleFilesResult {
+  paths: string[];
+  /** "12 files found in my-rules", "3 files from samples/**" */
+  label: string;
+  how: 'setting' | 'found';
+  /** The workspace folder searched. */
+  folder?: string;
+}
+
+/** Request: write every match of a run (also those beyond what the panel received) as NDJSON to a file. */
+export const ExportMatchesRequest = 'eql/exportMatches';
+export interface ExportMatchesParams {
+  runId: string;
+  /** Absolute path of the file to write. */
+  path: string;
+}
+export interface ExportMatchesResult {
+  matches: number;
+  bytes: number;
 }
 export interface MatchDto {
   kind: 'event' | 'sequence' | 'sample';

@@ -88,7 +88,8 @@ describe('eql-rules check', () => {
   // [args, stderr pattern] — usage errors exit 2
   const usage: [string[], RegExp][] = [
     [['check'], /at least one file/],
-    [['check', 'no/such/file.toml'], /cannot read no\/such\/file\.toml/],
+    [['check', 'no/such/file.toml'], /no such file or folder: no\/such\/file\.toml/],
+    [['check', '/nonexistent'], /no such file or folder: \/nonexistent/],
     [['check', 'test-fixtures/cli', '--format', 'xml'], /--format must be one of text, json, sarif/],
     [['check', 'test-fixtures/cli', '--nope'], /unknown option --nope/],
     [['frobnicate'], /unknown command "frobnicate"/],
@@ -98,6 +99,7 @@ describe('eql-rules check', () => {
       const r = await cliInProcess(...args);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stdout, /No problems/);
     });
   }
 

@@ -102,6 +102,23 @@ async function main(): Promise<number> {
     });
 
     if (ran) {
+      await check(page, 'panel: lists the sample files read and the CloudTrail digest file skipped, with why', async () => {
+        const files = panel.locator('details.sample-files');
+        await files.waitFor();
+        const text = (await files.innerText()).replace(/\s+/g, ' ');
+        assert.match(text, /3 sample files read, 1 skipped/, text);
+        assert.match(text, /CloudTrail-Digest\S* skipped: 0 events: CloudTrail digest file/, text);
+      });
+
+      await check(page, 'status bar command: lists the sample files the run reads', async () => {
+        await runCommand(page, 'EQL: Show Sample Files and Field Catalogs');
+        const widget = page.locator('.quick-input-widget');
+        await widget.locator('.monaco-list-row', { hasText: 'Choose Sample Files' }).first().waitFor();
+        const text = (await widget.innerText()).replace(/\s+/g, ' ');
+        assert.match(text, /Sample files runs read: 4 files from samples\/cloudtrail/, text);
+        await page.keyboard.press('Escape');
+      });
+
       await check(page, 'panel: rows are sortable and keyboard-navigable', async () => {
         await panel.locator('th button.sort', { hasText: '@timestamp' }).click();
         await panel.locator('th[aria-sort="ascending"]', { hasText: '@timestamp' }).waitFor();

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readSampleFiles, iterateSampleEvents, listSampleFiles, type ReadSamplesResult } from '../../server/src/io/readSamples';
+import { readSampleFiles, iterateSampleEvents, listSampleFiles, whyNoEvents, type ReadSamplesResult } from '../../server/src/io/readSamples';
 import type { SampleEvent } from '../../server/src/core/samples/types';
 
 let dir = '';
@@ -65,6 +65,9 @@ test('reads every format, gunzips by magic bytes, numbers events across files, r
   assert.match(r.errors[0].message, /not closed/);
   assert.deepEqual([rel(r.errors[1].file), r.errors[1].line], ['a/d/bad.gz', 1]);
   assert.match(r.errors[1].message, /cannot decompress/);
+  const why = Object.fromEntries((r.read ?? []).map((f) => [rel(f.file), whyNoEvents(f)]));
+  assert.match(why['a/d/bad.gz'] ?? '', /^0 events: cannot decompress: /);
+  assert.equal(why['a/1.ndjson'], undefined);
 });
 
 test('the async iterator yields the same events lazily and fills the result', async () => {
@@ -104,7 +107,8 @@ test('a digest file is skipped with a note', async () => {
   writeFileSync(p, JSON.stringify({ awsAccountId: '1', digestStartTime: '2024-01-01T00:00:00Z', digestEndTime: '2024-01-01T01:00:00Z', digestS3Object: 'x', logFiles: [] }));
   const r = await readSampleFiles([p]);
   assert.equal(r.events, 0);
-  assert.deepEqual(r.skipped.map((s) => s.reason), ['CloudTrail digest file: it holds no events, skipped']);
+  assert.deepEqual(r.skipped, []);
+  assert.deepEqual(r.read?.map((f) => [f.events, whyNoEvents(f)]), [[0, '0 events: CloudTrail digest file (integrity hashes, no events)']]);
 });
 
 test('multi-byte characters split across read chunks survive', async () => {

@@ -83,6 +83,8 @@ export function cursor(textWithBar: string): { text: string; position: Position 
 export interface ServerOptions {
   settings?: Record<string, unknown>;
   workspaceFolder?: string;
+  /** Several workspace folders (multi-root); the first is also the root. */
+  workspaceFolders?: string[];
   initializationOptions?: Record<string, unknown>;
 }
 
@@ -119,12 +121,13 @@ export class TestServer {
   }
 
   async initialize(): Promise<unknown> {
-    const folder = this.options.workspaceFolder ?? ROOT;
+    const folders = this.options.workspaceFolders ?? [this.options.workspaceFolder ?? ROOT];
+    const folder = folders[0];
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(folder).toString(),
       initializationOptions: this.options.initializationOptions,
-      workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
+      workspaceFolders: folders.map((f, i) => ({ uri: pathToFileURL(f).toString(), name: `ws${i || ''}` })),
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: false } },
         window: { workDoneProgress: true },

@@ -42,13 +42,22 @@ describe('workspace settings and files', () => {
   it('the run lens counts the files eqlRuleStudio.samples selects', async () => {
     const uri = pathToFileURL(join(ws, 'lens.eql')).toString();
     await server.open(uri, 'eql', 'any where true');
-    const lenses = await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(lenses[0].command?.title, '▶ Run on samples · 2 files');
+    // The folder is searched in the background: the lens says "▶ Run on samples" until the count is known.
+    let title: string | undefined;
+    for (let i = 0; i < 100; i++) {
+      const lenses = await server.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      title = lenses[0].command?.title;
+      if (title !== '▶ Run on samples') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(title, '▶ Run on samples · 2 files');
   });
 
   it('a rule_id used by another rule file of the workspace is RULE304', async () => {
     const uri = pathToFileURL(join(ws, 'rules', 'copy.toml')).toString();
-    const ds = await server.open(uri, 'toml', readFixture('test-fixtures/rules/aws_rds_db_instance_restored.toml'));
+    await server.open(uri, 'toml', readFixture('test-fixtures/rules/aws_rds_db_instance_restored.toml'));
+    // The workspace's rule files are indexed in the background; the document is re-checked when that finishes.
+    const ds = await server.until(uri, (d) => d.some((x) => x.code === 'RULE304'));
     const dup = ds.find((d) => d.code === 'RULE304');
     assert.ok(dup, JSON.stringify(codes(ds)));
     assert.match(dup.message, /rules\/original\.toml/);

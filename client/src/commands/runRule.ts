@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
 import type { LanguageClient, WorkDoneProgressParams } from 'vscode-languageclient/node';
-import { ExplainEventRequest, RunRuleRequest, SearchEventsRequest } from '../../../server/src/protocol';
+import { ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SearchEventsRequest } from '../../../server/src/protocol';
+import type { ExportMatchesParams, ExportMatchesResult } from '../../../server/src/protocol';
 import type { ExplainEventParams, ExplainEventResult, RunRuleParams, RunRuleResult, SearchEventsParams, SearchEventsResult } from '../../../server/src/protocol';
 import { PanelActions, PanelTarget, ResultsPanel } from '../panel/resultsPanel';
 import { chooseSamples, resolveSamples } from '../samplesPicker';
@@ -30,8 +31,7 @@ export class RuleRunner implements PanelActions {
   }
 
   async run(target: PanelTarget, quiet = false): Promise<RunRuleResult | undefined> {
-    const folder = vscode.workspace.getWorkspaceFolder(target.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const samples = await resolveSamples(this.context, folder);
+    const samples = await resolveSamples(this.context, this.client, target.uri);
     if (samples.paths.length === 0) {
       const choose = 'Choose Sample Files…';
       const answer = await vscode.window.showWarningMessage('No sample event files found to run the rule on.', choose);
@@ -101,6 +101,17 @@ export class RuleRunner implements PanelActions {
     void chooseSamples(this.context).then((changed) => {
       if (changed) this.rerun();
     });
+  }
+
+  /** Writes every match of a run (also those the panel did not receive) to a file the user picks. */
+  async exportAll(runId: string, source: string): Promise<void> {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `${source.replace(/[^\w.-]+/g, '_')}-all-matches.ndjson`;
+    const target = await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined, filters: { NDJSON: ['ndjson', 'jsonl'] }, saveLabel: 'Export all matches' });
+    if (!target) return;
+    const params: ExportMatchesParams = { runId, path: target.fsPath };
+    const r = await this.client.sendRequest<ExportMatchesResult>(ExportMatchesRequest, params);
+    void vscode.window.showInformationMessage(`Exported all ${r.matches.toLocaleString('en-US')} matches (${Math.round(r.bytes / 1024 / 1024)} MB) to ${vscode.workspace.asRelativePath(target)}`);
   }
 
   explain(runId: string, eventId: number): Promise<ExplainEventResult> {

@@ -28,6 +28,7 @@ export type FromWebview =
   | { type: 'search'; text: string }
   /** `matches`: the indexes of the matches shown (filtered, in the shown order); absent = all. */
   | { type: 'export'; format: 'ndjson' | 'csv'; matches?: number[]; filter?: string }
+  | { type: 'exportAll' }
   | { type: 'copy'; text: string }
   | { type: 'rerun' }
   | { type: 'cancel' }

@@ -18,6 +18,8 @@ export interface PanelActions {
   chooseSamples(): void;
   explain(runId: string, eventId: number): Promise<ExplainEventResult>;
   search(runId: string, text: string, limit: number): Promise<SearchEventsResult>;
+  /** Writes every match of a run (also those the panel did not receive); absent for panels without a local run. */
+  exportAll?(runId: string, source: string): Promise<void>;
 }
 
 /** The document and query region the panel shows results for (live preview re-runs it on save). */
@@ -149,6 +151,9 @@ export class ResultsPanel {
         case 'cancel':
           this.actions.cancel?.();
           break;
+        case 'exportAll':
+          if (this.last) await this.actions.exportAll?.(this.last.result.runId, this.last.result.source);
+          break;
         case 'copy':
           await vscode.env.clipboard.writeText(m.text);
           void vscode.window.setStatusBarMessage('$(check) Match copied as JSON', 3000);
@@ -181,10 +186,13 @@ export class ResultsPanel {
 }
 
 async function openAt(file: string, line: number, column: number): Promise<void> {
-  // Lines of a gzipped sample count in its decompressed text: show that text, not the bytes.
-  const doc = /\.gz$/i.test(file)
-    ? await vscode.workspace.openTextDocument({ content: gunzipSync(await readFile(file)).toString('utf8'), language: 'json' })
-    : await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  // Lines of a gzipped sample (known by its first bytes, as the reader knows it) count in its
+  // decompressed text: show that text, not the bytes.
+  const bytes = await readFile(file);
+  const doc =
+    bytes[0] === 0x1f && bytes[1] === 0x8b
+      ? await vscode.workspace.openTextDocument({ content: gunzipSync(bytes).toString('utf8'), language: 'json' })
+      : await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus: false });
 }

@@ -83,3 +83,10 @@ export function positiveInt(args: ParsedArgs, name: string): number | undefined 
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} must be a positive integer (got "${v}")`);
   return Number(v);
 }
+
+/** A flag naming a field: absent, or a non-empty name. */
+export function fieldName(args: ParsedArgs, name: string): string | undefined {
+  const v = flag(args, name);
+  if (v !== undefined && v.trim() === '') throw new UsageError(`--${name} needs a field name (got an empty string)`);
+  return v;
+}

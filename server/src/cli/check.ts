@@ -54,14 +54,14 @@ interface Input {
   explicit: boolean;
 }
 
-function collect(paths: string[]): Input[] {
+async function collect(paths: string[], skip: (file: string, reason: string) => void): Promise<Input[]> {
   const out: Input[] = [];
   for (const p of paths) {
     if (!existsSync(p)) {
       out.push({ path: p, explicit: true }); // reported as unreadable
       continue;
     }
-    const files = walkFiles(p);
+    const files = await walkFiles(p, { onSkip: (file, reason) => skip(file, reason) });
     if (files.length === 1 && files[0] === p) out.push({ path: p, explicit: true });
     else for (const f of files) if (languageOfFile(f)) out.push({ path: f, explicit: false });
   }
@@ -80,22 +80,22 @@ function toChecked(d: LspDiagnostic): { line: number; column: number; endLine: n
   };
 }
 
-/** `eql-rules check` without a cluster (synchronous). */
-export function runCheck(argv: string[], io: Io, version: string): number {
-  const r = checkLocal(argv, io, version, {});
+/** `eql-rules check` without a cluster. */
+export async function runCheck(argv: string[], io: Io, version: string): Promise<number> {
+  const r = await checkLocal(argv, io, version, {});
   return typeof r === 'number' ? r : r.finish();
 }
 
 /** `eql-rules check`, with `--es-url` / ELASTICSEARCH_URL validating on the cluster too. */
 export async function runCheckCommand(argv: string[], io: Io, version: string, env: Env = process.env): Promise<number> {
-  const r = checkLocal(argv, io, version, env);
+  const r = await checkLocal(argv, io, version, env);
   if (typeof r === 'number') return r;
   let unreachable = false;
   if (r.cluster) unreachable = !(await clusterCheck(r.docs, r.files, r.cluster, r.index, io)).reached;
   return r.finish(unreachable);
 }
 
-function checkLocal(argv: string[], io: Io, version: string, env: Env) {
+async function checkLocal(argv: string[], io: Io, version: string, env: Env) {
   const args = parseArgs(argv, { format: { value: true }, schemas: { value: true }, 'schema-file': { value: true, repeat: true }, index: { value: true }, ...ES_CONNECTION_FLAGS });
   if (args.help) {
     io.out(CHECK_HELP);
@@ -105,7 +105,12 @@ function checkLocal(argv: string[], io: Io, version: string, env: Env) {
   if (args.positionals.length === 0) throw new UsageError('check needs at least one file or folder');
   const schemas = flag(args, 'schemas')?.split(',').map((s) => s.trim()).filter(Boolean);
 
-  const inputs = collect(args.positionals);
+  for (const p of args.positionals) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  let unreadable = 0;
+  const inputs = await collect(args.positionals, (file, reason) => {
+    io.err(`eql-rules: cannot read ${file}: ${reason}\n`);
+    unreadable++;
+  });
   const catalogs = createNodeCatalogRegistry();
   const extra = loadWorkspaceCatalogs(process.cwd(), args.flags.get('schema-file') ?? []);
   for (const e of extra.errors) io.err(`eql-rules: schema file ${e.file}:${e.line}:${e.column}: ${e.message}\n`);
@@ -113,7 +118,6 @@ function checkLocal(argv: string[], io: Io, version: string, env: Env) {
   const ruleIds = new RuleIdIndex();
   const service = createLanguageService({ log: (m) => io.err(`${m}\n`), catalogs, knownRuleIds: (uri) => ruleIds.others(uri) }, { schemas });
 
-  let unreadable = 0;
   const docs: { path: string; doc: ServiceDocument }[] = [];
   for (const input of inputs) {
     let text: string;

@@ -110,7 +110,7 @@ export function kibanaConnection(args: ParsedArgs, env: Env = process.env): Kiba
 const RULE_EXTENSIONS = ['.toml', '.json', '.ndjson', '.jsonl'];
 
 /** The rule files of the arguments: files as named, folders searched (rule tests left out). */
-function ruleFiles(paths: string[], io: Io): { files: string[]; unreadable: number } {
+async function ruleFiles(paths: string[], io: Io): Promise<{ files: string[]; unreadable: number }> {
   const files: string[] = [];
   let unreadable = 0;
   for (const p of paths) {
@@ -119,7 +119,7 @@ function ruleFiles(paths: string[], io: Io): { files: string[]; unreadable: numb
       unreadable++;
       continue;
     }
-    const found = walkFiles(p);
+    const found = await walkFiles(p, { onSkip: (file, reason) => io.err(`eql-rules: cannot read ${file}: ${reason}\n`) });
     if (found.length === 1 && found[0] === p) files.push(p);
     else files.push(...found.filter((f) => RULE_EXTENSIONS.includes(extname(f).toLowerCase()) && !f.endsWith('.test.ndjson')));
   }
@@ -168,7 +168,7 @@ export async function runPush(argv: string[], io: Io): Promise<number> {
   const format = oneOf(args, 'format', ['text', 'json'] as const, 'text');
   if (args.positionals.length === 0) throw new UsageError('push needs at least one rule file or folder');
   const conn = kibanaConnection(args);
-  const { files, unreadable: missing } = ruleFiles(args.positionals, io);
+  const { files, unreadable: missing } = await ruleFiles(args.positionals, io);
   const { sources, unreadable } = readSources(files, bareAnswers(args), io);
   const outcomes = await deployRules(conn, sources, args.flags.has('overwrite'));
   const count = (s: string) => outcomes.filter((o) => o.status === s).length;
@@ -187,10 +187,10 @@ export async function runPush(argv: string[], io: Io): Promise<number> {
 }
 
 /** TOML rule files under `dir`, by rule_id. */
-function localRules(dir: string): Map<string, LocalFile> {
+async function localRules(dir: string): Promise<Map<string, LocalFile>> {
   const out = new Map<string, LocalFile>();
   if (!existsSync(dir)) return out;
-  for (const path of walkFiles(dir)) {
+  for (const path of await walkFiles(dir)) {
     if (extname(path).toLowerCase() !== '.toml') continue;
     let text: string;
     try {
@@ -218,7 +218,7 @@ export async function runPull(argv: string[], io: Io): Promise<number> {
   const conn = kibanaConnection(args);
   const outDir = flag(args, 'out') ?? '.';
   const overwrite = args.flags.has('overwrite');
-  const local = localRules(outDir);
+  const local = await localRules(outDir);
   const taken = new Set<string>();
   let result;
   try {

@@ -46,7 +46,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'run':
         return await runRun(rest, io);
       case 'test':
-        return runTestCommand(rest, io);
+        return await runTestCommand(rest, io);
       case 'compare':
         return await runCompare(rest, io);
       case 'push':
@@ -71,6 +71,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
+  // `eql-rules run ... | head -1`: a reader that closed the pipe wants no more output and no stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   main(process.argv.slice(2), processIo).then(
     (code) => {
       process.exitCode = code;

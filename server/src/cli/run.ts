@@ -5,10 +5,12 @@ import { resolve } from 'node:path';
 import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
 import type { SampleError } from '../core/samples/types';
 import { evaluationErrorLines, progressText, runOnSamples } from '../io/runOnSamples';
-import { flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
+import { fieldName, flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
-import { formatRunJson, formatRunNdjson, formatRunTable, type SourceResult } from './runOutput';
+import { formatRunJson, formatRunNdjson, formatRunTable, type RunInputs, type SourceResult } from './runOutput';
+import { spoolStreams, STDIN } from '../io/readSamples';
+import { runNotes, sampleFileDtos } from '../io/runReport';
 import { sourceFromQuery, sourcesFromFile, type RunSource } from './runSources';
 import { ruleFieldOptions } from '../service/document';
 import { CLUSTER_RUN_HELP, runSourcesOnCluster } from './cluster';
@@ -33,14 +35,20 @@ Options:
   --result-position head|tail  which end of the ordered results --size keeps (default tail)
   --max-samples-per-key N      for sample queries (default 1)
   --mapping FILE               an Elasticsearch index mapping (JSON) for field types and aliases
+  --sort-memory MB             memory for sorting sequence events that are out of time order before
+                               spilling to temp files (default 64)
   -h, --help                   show this help
 
 ${CLUSTER_RUN_HELP}
 ${ES_CONNECTION_HELP}
+--events - reads standard input (also /dev/stdin and <(command)); gzip is recognized by its first bytes.
+Sequences over events out of time order are exact: files are merged by time, and input out of
+order beyond 15 minutes is sorted (in memory up to 64 MB, then on disk in the temp folder).
+
 Exit status: 0 whether or not anything matched; 1 when some events could not be evaluated (they
 are left out of the results; the count and the first ones with file:line go to stderr and, with
---format json, to each result's "evaluation_errors"); 2 on a usage or query error (or a cluster
-that cannot be reached).
+--format json, to each result's "evaluation_errors") or a run could not finish (no disk space to
+sort out-of-order events); 2 on a usage or query error (or a cluster that cannot be reached).
 `;
 
 const SPECS = {
@@ -53,6 +61,7 @@ const SPECS = {
   size: { value: true },
   'result-position': { value: true },
   'max-samples-per-key': { value: true },
+  'sort-memory': { value: true },
   mapping: { value: true },
   index: { value: true },
   from: { value: true },
@@ -89,7 +98,7 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
   }
   for (const f of ['index', 'from', 'to'] as const) if (flag(args, f) !== undefined) throw new UsageError(`--${f} is for runs on a cluster (--es-url)`);
   if (events.length === 0) throw new UsageError('run needs --events <files or folders> (or --es-url to run on a cluster)');
-  for (const e of events) if (!existsSync(e)) throw new UsageError(`no such file or folder: ${e}`);
+  for (const e of events) if (e !== STDIN && !existsSync(e)) throw new UsageError(`no such file or folder: ${e}`);
   const query = flag(args, 'query');
   if (args.positionals.length === 0 && query === undefined) throw new UsageError('run needs rule or .eql files, or --query');
 
@@ -104,8 +113,13 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
     fieldTypes: mappingFile ? loadMapping(mappingFile) : undefined,
   };
 
+  // stdin and pipes can be read once: several queries read a copy.
+  const spooled = sources.length > 1 ? await spoolStreams(events) : undefined;
+  const sortMb = positiveInt(args, 'sort-memory');
   const results: SourceResult[] = [];
   const errors: SampleError[] = [];
+  let inputs: RunInputs | undefined;
+  let failed = false;
   const seenErrors = new Set<string>();
   let queryError = false;
   let evaluationFailed = false;
@@ -114,13 +128,22 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
     const options: EngineOptions = {
       ...base,
       ...ruleFieldOptions(src.rule, {
-        timestampField: flag(args, 'timestamp-field'),
-        tiebreakerField: flag(args, 'tiebreaker-field'),
-        eventCategoryField: flag(args, 'event-category-field'),
+        timestampField: fieldName(args, 'timestamp-field'),
+        tiebreakerField: fieldName(args, 'tiebreaker-field'),
+        eventCategoryField: fieldName(args, 'event-category-field'),
       }),
     };
-    const out = await runOnSamples({ query: src.query, samples: events, options, onProgress: (p) => progress(src.source, p) });
-    progress.done();
+    let out;
+    try {
+      out = await runOnSamples({ query: src.query, samples: spooled?.paths ?? events, displayName: spooled?.displayName, sortBudgetBytes: sortMb && sortMb * 1024 * 1024, options, onProgress: (p) => progress(src.source, p) });
+    } finally {
+      progress.done();
+    }
+    if (out.fatal) {
+      io.err(`eql-rules: ${src.source}: ${out.fatal}\n`);
+      failed = true;
+      continue;
+    }
     if (out.queryErrors.length > 0) {
       queryError = true;
       for (const d of out.queryErrors) {
@@ -129,6 +152,7 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
       }
       continue;
     }
+    inputs ??= { files: sampleFileDtos(out) };
     for (const e of out.errors) {
       const key = `${e.file}:${e.line}:${e.column}:${e.message}`;
       if (!seenErrors.has(key)) {
@@ -145,18 +169,55 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
       const [head, ...lines] = evaluationErrorLines(st, displayPath);
       io.err(`${src.source}: ${head}\n${lines.map((l) => `  ${l}\n`).join('')}`);
     }
-    results.push({ source: src.source, kind: out.result.kind, matches: out.result.matches, stats: { events: out.events, files: out.files, ms: Math.round(out.ms) }, fieldPresence: out.fieldPresence, evaluationErrors });
+    const notes = runNotes(out);
+    results.push({
+      source: src.source,
+      kind: out.result.kind,
+      matches: out.result.matches,
+      stats: { events: out.events, files: out.files, ms: Math.round(out.ms) },
+      fieldPresence: out.fieldPresence,
+      evaluationErrors,
+      ...(notes.length ? { notes } : {}),
+    });
   }
+  await spooled?.dispose();
 
-  if (format === 'json') io.out(formatRunJson(results, errors));
-  else if (format === 'ndjson') io.out(formatRunNdjson(results));
+  const files = inputs ?? { files: [] };
+  if (format === 'json') await writeAll(io, formatRunJson(results, errors, files));
+  else if (format === 'ndjson') await writeAll(io, formatRunNdjson(results));
   else {
     // One events folder: file names in the table are shown relative to it.
-    const root = events.length === 1 && statSync(events[0]).isDirectory() ? resolve(events[0]) : undefined;
-    io.out(formatRunTable(results, errors, displayPath, root));
+    const root = events.length === 1 && events[0] !== STDIN && statSync(events[0]).isDirectory() ? resolve(events[0]) : undefined;
+    await writeAll(io, formatRunTable(results, errors, displayPath, root, files));
   }
-  if (format === 'ndjson') for (const e of errors) io.err(`${e.file}:${e.line}:${e.column}: ${e.message}\n`);
-  return queryError ? 2 : evaluationFailed ? 1 : 0;
+  if (format === 'ndjson') {
+    for (const e of errors) io.err(`${e.file}:${e.line}:${e.column}: ${e.message}\n`);
+    for (const f of files.files) if (!f.used) io.err(`${f.file}: skipped: ${f.reason ?? '0 events'}\n`);
+    for (const r of results) for (const n of r.notes ?? []) io.err(`${r.source}: note: ${n}\n`);
+  }
+  return queryError ? 2 : failed || evaluationFailed ? 1 : 0;
+}
+
+/**
+ * Writes output a piece at a time, giving the event loop a turn now and then: a closed pipe
+ * (`| head -1`) ends the program there (main's EPIPE handler) instead of after all the output.
+ */
+async function writeAll(io: Io, pieces: Iterable<string>): Promise<void> {
+  let since = 0;
+  let batch = '';
+  for (const p of pieces) {
+    batch += p;
+    if (batch.length >= 1 << 16) {
+      io.out(batch);
+      since += batch.length;
+      batch = '';
+      if (since >= 1 << 20) {
+        since = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
+  }
+  if (batch) io.out(batch);
 }
 
 /** Progress on stderr, only for runs longer than a second and only on a terminal. */

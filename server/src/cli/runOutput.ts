@@ -3,6 +3,8 @@
 import { resolve, sep } from 'node:path';
 import type { SampleError } from '../core/samples/types';
 import type { Match } from '../core/engine';
+import type { SampleFileDto } from '../protocol';
+import { matchToJson } from '../io/runReport';
 import { compilePath } from '../core/engine/fields';
 
 export interface SourceResult {
@@ -12,43 +14,45 @@ export interface SourceResult {
   stats: { events: number; files: number; ms: number };
   /** Why nothing matched, for the table: per field the events holding it. */
   fieldPresence: { field: string; present: number }[];
+  /** About the run as a whole: events sorted on disk, events without a timestamp. */
+  notes?: string[];
   /** Events the engine could not evaluate: how many, and the first few with file:line:column. */
   evaluationErrors?: { count: number; first: { file: string; line: number; column: number; message: string }[] };
 }
 
-export function matchToJson(m: Match): unknown {
-  return {
-    kind: m.kind,
-    join_keys: m.joinKeys,
-    events: m.events.map((e) =>
-      e.event ? { file: e.event.source.file, line: e.event.source.line, missing: e.missing, event: e.event.doc } : { missing: true },
-    ),
-  };
+export { matchToJson };
+
+/** What the run read, for every format: files used and skipped (the same events for every source). */
+export interface RunInputs {
+  files: SampleFileDto[];
 }
 
-export function formatRunJson(results: SourceResult[], errors: SampleError[]): string {
-  return (
-    JSON.stringify(
-      {
-        results: results.map((r) => ({
-          source: r.source,
-          matches: r.matches.map(matchToJson),
-          stats: r.stats,
-          ...(r.evaluationErrors ? { evaluation_errors: r.evaluationErrors } : {}),
-        })),
-        errors: errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
-      },
-      null,
-      2,
-    ) + '\n'
-  );
+const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+
+/** The JSON document in pieces (one per match): a result of any size is written without building one string. */
+export function* formatRunJson(results: SourceResult[], errors: SampleError[], inputs: RunInputs = { files: [] }): Generator<string> {
+  yield '{\n  "results": [';
+  let firstResult = true;
+  for (const r of results) {
+    yield `${firstResult ? '' : ','}\n    {\n      "source": ${JSON.stringify(r.source)},\n      "matches": [`;
+    firstResult = false;
+    let first = true;
+    for (const m of r.matches) {
+      yield `${first ? '' : ','}\n        ${indent(JSON.stringify(matchToJson(m), null, 2), '        ')}`;
+      first = false;
+    }
+    yield `${first ? '' : '\n      '}],\n      "stats": ${indent(JSON.stringify(r.stats, null, 2), '      ')}`;
+    if (r.evaluationErrors) yield `,\n      "evaluation_errors": ${indent(JSON.stringify(r.evaluationErrors, null, 2), '      ')}`;
+    if (r.notes?.length) yield `,\n      "notes": ${indent(JSON.stringify(r.notes, null, 2), '      ')}`;
+    yield '\n    }';
+  }
+  yield `${firstResult ? '' : '\n  '}],\n  "errors": ${indent(JSON.stringify(errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })), null, 2), '  ')}`;
+  yield `,\n  "files": ${indent(JSON.stringify(inputs.files, null, 2), '  ')}\n}\n`;
 }
 
 /** One line per match, each carrying its source. */
-export function formatRunNdjson(results: SourceResult[]): string {
-  let out = '';
-  for (const r of results) for (const m of r.matches) out += JSON.stringify({ source: r.source, ...(matchToJson(m) as object) }) + '\n';
-  return out;
+export function* formatRunNdjson(results: SourceResult[]): Generator<string> {
+  for (const r of results) for (const m of r.matches) yield JSON.stringify({ source: r.source, ...(matchToJson(m) as object) }) + '\n';
 }
 
 type Column = { title: string; value: (doc: Record<string, unknown>) => unknown };
@@ -89,7 +93,14 @@ export function table(header: string[], rows: string[][]): string[] {
 
 export const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${n === 1 ? word : word.endsWith('ch') ? `${word}es` : `${word}s`}`;
 
-export function formatRunTable(results: SourceResult[], errors: SampleError[], relative: (file: string) => string, eventsRoot?: string): string {
+/** The table in pieces (a line or a result at a time). */
+export function* formatRunTable(
+  results: SourceResult[],
+  errors: SampleError[],
+  relative: (file: string) => string,
+  eventsRoot?: string,
+  inputs: RunInputs = { files: [] },
+): Generator<string> {
   const out: string[] = [];
   if (eventsRoot && results.length > 0) out.push(`events: ${relative(eventsRoot)}`, '');
   const short = (f: string) => {
@@ -98,6 +109,7 @@ export function formatRunTable(results: SourceResult[], errors: SampleError[], r
   };
   for (const r of results) {
     out.push(`${r.source}: ${plural(r.matches.length, r.kind === 'event' ? 'match' : r.kind)} in ${plural(r.stats.events, 'event')} from ${plural(r.stats.files, 'file')} (${Math.round(r.stats.ms)} ms)`);
+    for (const n of r.notes ?? []) out.push(`  note: ${n}`);
     if (r.matches.length === 0) {
       if (r.stats.events > 0 && r.fieldPresence.length > 0) {
         out.push('  events holding each field of the query:');
@@ -119,12 +131,29 @@ export function formatRunTable(results: SourceResult[], errors: SampleError[], r
         rows.push([...lead, ...COLUMNS.map((c) => cell(c.value(doc))), `${short(e.event.source.file)}:${e.event.source.line}`]);
       }
     });
-    out.push(...table(header, rows).map((l) => `  ${l}`), '');
+    for (const l of table(header, rows)) {
+      out.push(`  ${l}`);
+      if (out.length >= 10_000) {
+        yield out.join('\n') + '\n';
+        out.length = 0;
+      }
+    }
+    out.push('');
+    yield out.join('\n') + '\n';
+    out.length = 0;
+  }
+  const skipped = inputs.files.filter((f) => !f.used);
+  if (inputs.files.length > 0 && (skipped.length > 0 || inputs.files.some((f) => f.reason))) {
+    const used = inputs.files.length - skipped.length;
+    out.push(`sample files: ${plural(used, 'file')} read${skipped.length ? `, ${skipped.length} skipped` : ''}:`);
+    for (const f of inputs.files.filter((x) => x.reason)) out.push(`  ${f.used ? 'read   ' : 'skipped'} ${short(f.file)}: ${f.reason}`);
+    out.push('');
   }
   if (errors.length > 0) {
     out.push(`${plural(errors.length, 'problem')} in the sample files:`);
     for (const e of errors.slice(0, 20)) out.push(`  ${relative(e.file)}:${e.line}:${e.column}: ${e.message}`);
     if (errors.length > 20) out.push(`  ... and ${errors.length - 20} more`);
   }
-  return out.join('\n').replace(/\n*$/, '\n');
+  const rest = out.join('\n').replace(/\n*$/, '\n');
+  if (rest !== '\n') yield rest;
 }

@@ -3,7 +3,7 @@
 // clause coverage, or JUnit XML for CI. Exit 1 on any failed test or broken test file.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { caseLabel, isCovered, isRuleTestFile, pairRuleTests, ruleFilesFor, testFileFor, testRuleFile, type RuleFileTestResult } from '../core/ruletests';
+import { caseLabel, isCovered, isRuleTestFile, pairFor, pairRuleTests, ruleFilesFor, testFileFor, testRuleFile, type RuleFileTestResult } from '../core/ruletests';
 import { walkFiles } from '../io/walkFiles';
 import { oneOf, parseArgs, UsageError } from './args';
 import { displayPath } from './check';
@@ -28,29 +28,26 @@ Exit status: 0 all tests pass, 1 a test failed or a test file is invalid, 2 usag
 const SPECS = { reporter: { value: true } };
 
 /** Rule/test pairs under the given paths. */
-export function findRuleTests(paths: string[]): { pairs: { ruleFile: string; testFile: string }[]; orphans: string[] } {
+export async function findRuleTests(paths: string[]): Promise<{ pairs: { ruleFile: string; testFile: string }[]; orphans: string[] }> {
   const files = new Set<string>();
   for (const p of paths) {
     if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
     if (statSync(p).isDirectory()) {
-      for (const f of walkFiles(p)) files.add(f);
+      for (const f of await walkFiles(p)) files.add(f);
       continue;
     }
     // A named file brings its partner: a rule its tests, tests their rule.
-    if (isRuleTestFile(p)) {
-      files.add(p);
-      for (const r of ruleFilesFor(p)) if (existsSync(r)) files.add(r);
-    } else {
-      const t = testFileFor(p);
-      if (!existsSync(t)) throw new UsageError(`${p} has no tests: expected ${t}`);
-      files.add(p);
-      files.add(t);
-    }
+    const pair = pairFor(p, existsSync);
+    if (pair) {
+      files.add(pair.ruleFile);
+      files.add(pair.testFile);
+    } else if (isRuleTestFile(p)) files.add(p); // reported as an orphan
+    else throw new UsageError(`${p} has no tests: expected ${testFileFor(p)}`);
   }
   return pairRuleTests([...files]);
 }
 
-export function runTestCommand(argv: string[], io: Io): number {
+export async function runTestCommand(argv: string[], io: Io): Promise<number> {
   const args = parseArgs(argv, SPECS);
   if (args.help) {
     io.out(TEST_HELP);
@@ -58,7 +55,7 @@ export function runTestCommand(argv: string[], io: Io): number {
   }
   const reporter = oneOf(args, 'reporter', ['text', 'junit'] as const, 'text');
   const paths = args.positionals.length ? args.positionals : ['.'];
-  const { pairs, orphans } = findRuleTests(paths);
+  const { pairs, orphans } = await findRuleTests(paths);
   if (pairs.length === 0 && orphans.length === 0) throw new UsageError(`no rule tests (*.test.ndjson beside a rule file) under ${paths.join(', ')}`);
 
   const results: { result: RuleFileTestResult; ms: number }[] = [];

@@ -1,20 +1,25 @@
 /**
- * Reads sample event files and folders from disk for the CLI and the language server: expands folders, streams each
- * file (gunzipping by magic bytes, as CloudTrail delivers `.json.gz` to S3) through the core SampleReader, and hands
- * out events one by one with a global input order, so a 1 GB file never sits in memory. Never throws for bad files:
- * problems come back as errors (file:line:column) or skipped entries.
+ * Reads sample event files and folders from disk for the CLI and the language server: expands folders (the one
+ * async walker, following symbolic links), streams each file (gunzipping by magic bytes, as CloudTrail delivers
+ * `.json.gz` to S3; pipes and stdin are read as streams, never seeked) through the core SampleReader, and hands
+ * out events one by one with a global input order, so a 1 GB file never sits in memory. Never throws for bad
+ * files: problems come back as errors (file:line:column), and every file says what it gave (events, or why none).
  */
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { join, basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodeBuffer from 'node:buffer';
 import { SampleReader, type SampleReaderOptions } from '../core/samples/reader';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
+import { walkFiles } from './walkFiles';
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 const CHUNK_BYTES = 1 << 20;
+/** `-` names standard input. */
+export const STDIN = '-';
 /** Longest stretch of event processing between turns of the event loop, in ms. */
 const YIELD_MS = 10;
 /** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
@@ -25,12 +30,19 @@ function decode(decoder: StringDecoder, chunk: Buffer): string {
   return isAscii && isAscii(chunk) ? chunk.toString('latin1') : decoder.write(chunk);
 }
 
+/** What one sample file gave. */
 export interface SampleFileInfo {
   file: string;
   events: number;
   errors: number;
   bytes: number;
   gzip: boolean;
+  /** Why something in the file was skipped ("CloudTrail digest file…", "3 non-object value(s) skipped"). */
+  notes: string[];
+  /** Events without the run's timestamp field (filled by the run; such events can never match). */
+  noTimestamp?: number;
+  /** Why the file could not be read (or decompressed) to its end. */
+  failure?: string;
 }
 
 export interface ReadSamplesOptions {
@@ -39,156 +51,258 @@ export interface ReadSamplesOptions {
   /** Called when a file has been read completely. */
   onFile?(info: SampleFileInfo): void;
   onNote?(file: string, message: string): void;
-  /** After each chunk: bytes of the file read so far (compressed bytes for gzip) and the file's size. */
+  /** After each chunk: bytes of the file read so far (compressed bytes for gzip) and the file's size (0 for pipes). */
   onProgress?(file: string, bytesRead: number, totalBytes: number): void;
   signal?: AbortSignal;
   /** Passed to the core reader (normalization on/off, limits). */
   reader?: Omit<SampleReaderOptions, 'firstSeq'>;
+  /** Bytes per read (default 1 MB). */
+  chunkBytes?: number;
+  /** How events, errors and file infos name a path (a spooled copy of stdin is named `-`). */
+  displayName?(path: string): string;
 }
 
 export interface ReadSamplesResult {
   files: number;
   events: number;
   errors: SampleError[];
+  /** Paths that gave no file to read (not found, unreadable folder, link loop) and why. */
   skipped: { file: string; reason: string }[];
+  /** Per file read, in reading order. */
+  read?: SampleFileInfo[];
   aborted?: boolean;
 }
 
 /** Files a folder is searched for. Files named explicitly are read whatever their name. */
-function isSampleName(name: string): boolean {
+export function isSampleName(name: string): boolean {
   const lower = name.toLowerCase();
   return SAMPLE_EXTENSIONS.some((e) => lower.endsWith(e));
 }
 
-/** Expands folders (recursively, sorted) into sample files; missing paths are reported as skipped. */
-export async function listSampleFiles(paths: string[]): Promise<{ files: string[]; skipped: { file: string; reason: string }[] }> {
+/** Expands folders (recursively, in name order, following links) into sample files; missing paths are reported as skipped. */
+export async function listSampleFiles(paths: string[], signal?: AbortSignal): Promise<{ files: string[]; skipped: { file: string; reason: string }[] }> {
   const files: string[] = [];
   const skipped: { file: string; reason: string }[] = [];
   const seen = new Set<string>();
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await fsp.readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      skipped.push({ file: dir, reason: `cannot read folder: ${(e as Error).message}` });
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const ent of entries) {
-      const p = join(dir, ent.name);
-      if (ent.isDirectory()) {
-        if (!SKIPPED_DIRS.has(ent.name)) await walk(p);
-      } else if (ent.isFile() && isSampleName(ent.name) && !seen.has(p)) {
-        seen.add(p);
-        files.push(p);
-      }
-    }
-  };
-  for (const p of paths) {
-    let st;
-    try {
-      st = await fsp.stat(p);
-    } catch {
-      skipped.push({ file: p, reason: 'not found' });
-      continue;
-    }
-    if (st.isDirectory()) await walk(p);
-    else if (!seen.has(p)) {
+  const add = (p: string) => {
+    if (!seen.has(p)) {
       seen.add(p);
       files.push(p);
     }
+  };
+  for (const p of paths) {
+    if (p === STDIN) {
+      add(p);
+      continue;
+    }
+    let st;
+    try {
+      st = await fsp.stat(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      skipped.push({ file: p, reason: code === 'EACCES' ? 'permission denied' : 'not found' });
+      continue;
+    }
+    if (!st.isDirectory()) {
+      add(p);
+      continue;
+    }
+    const found = await walkFiles(p, {
+      accept: (name) => isSampleName(name),
+      onSkip: (file, reason) => skipped.push({ file, reason }),
+      signal,
+    });
+    for (const f of found) add(f);
   }
   return { files, skipped };
 }
 
-async function isGzip(file: string): Promise<boolean> {
-  const fh = await fsp.open(file, 'r');
+/**
+ * The bytes of a file (or stdin for `-`), gunzipped when they start with the gzip magic bytes. Reads
+ * sequentially from the start: works for pipes, FIFOs and /dev/stdin, which cannot seek.
+ */
+async function openBytes(file: string, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: boolean; close(): void }> {
+  const input: Readable = file === STDIN ? process.stdin : createReadStream(file, { highWaterMark: chunkBytes });
+  const it = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let head: Buffer = Buffer.alloc(0);
+  let done = false;
+  while (head.length < 2 && !done) {
+    const r = await it.next();
+    if (r.done) done = true;
+    else head = head.length ? Buffer.concat([head, r.value]) : r.value;
+  }
+  counted.raw = head.length;
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  async function* rawChunks(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    while (!done) {
+      const r = await it.next();
+      if (r.done) return;
+      counted.raw += r.value.length;
+      yield r.value;
+    }
+  }
+  const close = () => {
+    if (input !== process.stdin) input.destroy();
+  };
+  if (!gzip) return { chunks: rawChunks(), gzip, close };
+  const gunzip = createGunzip({ chunkSize: Math.min(chunkBytes, 1 << 16) });
+  pipeline(Readable.from(rawChunks(), { objectMode: false }), gunzip, () => undefined);
+  return {
+    chunks: gunzip,
+    gzip,
+    close: () => {
+      gunzip.destroy();
+      close();
+    },
+  };
+}
+
+/** The events of one file, a batch per chunk read. Fills `info`; errors go to `onError`. */
+export async function* fileEvents(
+  file: string,
+  options: Pick<ReadSamplesOptions, 'onProgress' | 'signal' | 'reader' | 'chunkBytes' | 'displayName'>,
+  onError: (e: SampleError) => void,
+  info: SampleFileInfo,
+  isAborted: () => boolean,
+): AsyncGenerator<SampleEvent[]> {
+  let pending: SampleEvent[] = [];
+  const name = options.displayName?.(file) ?? file;
+  const reader = new SampleReader(
+    name,
+    {
+      onEvent: (e) => pending.push(e),
+      onError: (e) => {
+        if (isAborted()) return; // a file cut short by the caller is not malformed
+        info.errors++;
+        onError(e);
+      },
+      onNote: (_f, message) => info.notes.push(message),
+    },
+    { ...options.reader, firstSeq: 0 },
+  );
+  const counted = { raw: 0 };
+  let opened: Awaited<ReturnType<typeof openBytes>> | undefined;
   try {
-    const buf = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+    const total = options.onProgress && file !== STDIN ? (await fsp.stat(file)).size : 0; // 0 for pipes
+    opened = await openBytes(file, options.chunkBytes ?? CHUNK_BYTES, counted);
+    info.gzip = opened.gzip;
+    const decoder = new StringDecoder('utf8');
+    for await (const chunk of opened.chunks) {
+      info.bytes += chunk.length;
+      reader.push(decode(decoder, chunk));
+      options.onProgress?.(name, counted.raw, total);
+      if (pending.length) {
+        const batch = pending;
+        pending = [];
+        yield batch;
+      }
+      if (options.signal?.aborted || isAborted()) break;
+    }
+    reader.push(decoder.end());
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    info.errors++;
+    info.failure = `${info.gzip ? 'cannot decompress' : 'cannot read'}: ${why}`;
+    onError({ file: name, line: 1, column: 1, message: `${info.gzip ? 'cannot decompress' : 'cannot read'} ${basename(name)}: ${why}` });
   } finally {
-    await fh.close();
+    opened?.close();
+  }
+  const stats = reader.end();
+  info.events = stats.events;
+  if (pending.length) yield pending;
+}
+
+export function newFileInfo(file: string, options?: Pick<ReadSamplesOptions, 'displayName'>): SampleFileInfo {
+  return { file: options?.displayName?.(file) ?? file, events: 0, errors: 0, bytes: 0, gzip: false, notes: [] };
+}
+
+/** True for inputs that cannot be read twice: stdin, pipes, FIFOs, character devices, sockets. */
+export async function isStream(path: string): Promise<boolean> {
+  if (path === STDIN) return true;
+  try {
+    const st = await fsp.stat(path);
+    return st.isFIFO() || st.isCharacterDevice() || st.isSocket();
+  } catch {
+    return false;
   }
 }
 
+export interface Spooled {
+  paths: string[];
+  /** Names the copies by their original paths. */
+  displayName(path: string): string;
+  /** Removes the copies. */
+  dispose(): Promise<void>;
+}
+
 /**
- * The events of the given files and folders, in input order, read lazily (the async-iterator form).
- * `result` is filled as reading goes (errors, skipped files, counts).
+ * Copies stream inputs (stdin, pipes) to temp files, for readers that need them twice (sequences out
+ * of time order, several rules over one input); other paths pass through. Memory stays flat.
+ */
+export async function spoolStreams(paths: string[]): Promise<Spooled> {
+  const names = new Map<string, string>();
+  let dir: string | undefined;
+  const out: string[] = [];
+  for (const p of paths) {
+    if (!(await isStream(p))) {
+      out.push(p);
+      continue;
+    }
+    dir ??= await fsp.mkdtemp(join(tmpdir(), 'eql-stdin-'));
+    const to = join(dir, `input-${out.length}`);
+    const input: Readable = p === STDIN ? process.stdin : createReadStream(p);
+    await new Promise<void>((resolve, reject) => pipeline(input, createWriteStream(to), (e) => (e ? reject(e) : resolve())));
+    names.set(to, p);
+    out.push(to);
+  }
+  return {
+    paths: out,
+    displayName: (path) => names.get(path) ?? path,
+    dispose: async () => {
+      if (dir) await fsp.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The events of the given files and folders, in input order (files in name order), read lazily.
+ * `result` is filled as reading goes (errors, skipped paths, per-file counts).
  */
 export async function* iterateSampleEvents(
   paths: string[],
   options: ReadSamplesOptions = {},
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
 ): AsyncGenerator<SampleEvent, ReadSamplesResult> {
-  const listed = await listSampleFiles(paths);
+  const listed = await listSampleFiles(paths, options.signal);
   result.skipped.push(...listed.skipped);
+  for (const s of listed.skipped) options.onNote?.(s.file, s.reason);
+  result.read ??= [];
   let seq = 0;
+  const onError = (e: SampleError) => {
+    result.errors.push(e);
+    options.onError?.(e);
+  };
   for (const file of listed.files) {
     if (options.signal?.aborted) {
       result.aborted = true;
       break;
     }
-    const pending: SampleEvent[] = [];
-    let fileErrors = 0;
-    const reader = new SampleReader(
-      file,
-      {
-        onEvent: (e) => pending.push(e),
-        onError: (e) => {
-          if (result.aborted) return; // a file cut short by the caller is not malformed
-          fileErrors++;
-          result.errors.push(e);
-          options.onError?.(e);
-        },
-        onNote: (f, message) => {
-          result.skipped.push({ file: f, reason: message });
-          options.onNote?.(f, message);
-        },
-      },
-      { ...options.reader, firstSeq: seq },
-    );
-    let gzip = false;
-    let bytes = 0;
-    try {
-      gzip = await isGzip(file);
-      const total = options.onProgress ? (await fsp.stat(file)).size : 0;
-      const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-      const stream = gzip ? input.pipe(createGunzip()) : input;
-      if (gzip) input.on('error', (e) => stream.destroy(e));
-      const decoder = new StringDecoder('utf8');
-      try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          bytes += chunk.length;
-          reader.push(decode(decoder, chunk));
-          options.onProgress?.(file, input.bytesRead, total);
-          if (pending.length) {
-            for (const e of pending) yield e;
-            pending.length = 0;
-          }
-          if (options.signal?.aborted) {
-            result.aborted = true;
-            break;
-          }
-        }
-        reader.push(decoder.end());
-      } finally {
-        input.destroy();
-        if (stream !== input) stream.destroy();
+    const info = newFileInfo(file, options);
+    for await (const batch of fileEvents(file, options, onError, info, () => result.aborted === true || options.signal?.aborted === true)) {
+      for (const e of batch) {
+        e.seq = seq++;
+        yield e;
       }
-    } catch (e) {
-      const err: SampleError = { file, line: 1, column: 1, message: `${gzip ? 'cannot decompress' : 'cannot read'} ${basename(file)}: ${(e as Error).message}` };
-      fileErrors++;
-      result.errors.push(err);
-      options.onError?.(err);
+      if (options.signal?.aborted) result.aborted = true;
     }
-    const stats = reader.end();
-    for (const e of pending) yield e;
-    pending.length = 0;
-    seq = reader.nextSeq;
+    if (options.signal?.aborted) result.aborted = true;
+    for (const n of info.notes) options.onNote?.(info.file, n);
     result.files++;
-    result.events += stats.events;
-    options.onFile?.({ file, events: stats.events, errors: fileErrors, bytes, gzip });
+    result.events += info.events;
+    result.read.push(info);
+    options.onFile?.(info);
     if (result.aborted) break;
   }
   return result;
@@ -197,19 +311,35 @@ export async function* iterateSampleEvents(
 /** Reads the given files and folders, calling onEvent for every event; resolves with counts, errors and skips. */
 export async function readSampleFiles(paths: string[], options: ReadSamplesOptions = {}): Promise<ReadSamplesResult> {
   const result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
-  // Events of a chunk arrive in microtasks: every YIELD_MS the loop lets the event loop run (the
-  // language server answers hover and completion, and sees a cancellation) and then checks the signal.
+  for await (const e of yielding(iterateSampleEvents(paths, options, result), options.signal, () => (result.aborted = true))) options.onEvent?.(e);
+  return result;
+}
+
+/**
+ * The items of `source`, letting the event loop run every YIELD_MS of processing: events of a chunk
+ * arrive in microtasks, and the language server must answer hover and completion and see a
+ * cancellation during a run. Stops (calling `onAbort`) when `signal` is aborted.
+ */
+export async function* yielding<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined, onAbort: () => void): AsyncGenerator<T> {
   let since = performance.now();
-  for await (const e of iterateSampleEvents(paths, options, result)) {
-    options.onEvent?.(e);
+  for await (const item of source) {
+    yield item;
     if (performance.now() - since > YIELD_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       since = performance.now();
-      if (options.signal?.aborted) {
-        result.aborted = true;
-        break;
+      if (signal?.aborted) {
+        onAbort();
+        return;
       }
     }
   }
-  return result;
+}
+
+/** Why a file that was read gave no events, or undefined when it gave some. */
+export function whyNoEvents(info: SampleFileInfo): string | undefined {
+  if (info.events > 0) return undefined;
+  if (info.failure) return `0 events: ${info.failure}`;
+  if (info.notes.length) return `0 events: ${info.notes.join('; ')}`;
+  if (info.errors > 0) return '0 events: not readable as JSON (see the errors)';
+  return info.bytes === 0 ? '0 events: empty file' : '0 events';
 }

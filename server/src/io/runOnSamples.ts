@@ -1,14 +1,15 @@
-// Runs one EQL query over sample files, streaming: files are read with readSampleFiles and
+// Runs one EQL query over sample files, streaming: files are read with iterateSampleEvents and
 // every event goes straight into the engine's run. Shared by `eql-rules run` and the
 // language server's eql/runRule, so both show the same matches.
 import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
-import { compileQuery, createRun, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
+import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
-import { readSampleFiles } from './readSamples';
+import { iterateSampleEvents, spoolStreams, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { mergeByTime, sortByTime, SortSpillError } from './timeOrder';
 
 export interface RunOnSamplesInput {
   query: string;
@@ -20,6 +21,10 @@ export interface RunOnSamplesInput {
   progressEvery?: number;
   /** Keep this many of the first events (for explain / search after the run). */
   keepEvents?: number;
+  /** How to name spooled copies of stdin (the caller spooled them). */
+  displayName?(path: string): string;
+  /** Memory for sorting sequence input that is out of time order before spilling to disk (tests set it small). */
+  sortBudgetBytes?: number;
 }
 
 export interface RunOnSamplesOutput {
@@ -34,6 +39,15 @@ export interface RunOnSamplesOutput {
   errors: SampleError[];
   notes: { file: string; message: string }[];
   aborted: boolean;
+  /** Set when the run could not give an exact answer (the sort could not use the disk): show it, not the matches. */
+  fatal?: string;
+  /** Events without the timestamp field (they can never match), and that field. */
+  noTimestamp: number;
+  timestampField: string;
+  /** Paths that gave no file to read (not found, unreadable folder, link loop). */
+  skipped: { file: string; reason: string }[];
+  /** Per file read: events, errors, notes. */
+  read: SampleFileInfo[];
   /** Fields the query references, in order of first appearance. */
   fields: string[];
   /** Per field: how many events hold a non-null value. */
@@ -49,6 +63,11 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const fields: string[] = [];
   if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
   const presence = fields.map((f) => ({ field: f, get: compilePath(f), present: 0 }));
+  const timestampField = input.options.timestampField ?? '@timestamp';
+  const timestampOf = compilePath(timestampField);
+  /** Per file name: events without the timestamp field. */
+  const noTimestamp = new Map<string, number>();
+  let noTimestampTotal = 0;
   const kept = new Map<number, SampleEvent>();
   const empty = (queryErrors: Diagnostic[]): RunOnSamplesOutput => ({
     parsed,
@@ -59,6 +78,10 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     errors: [],
     notes: [],
     aborted: false,
+    noTimestamp: 0,
+    timestampField: input.options.timestampField ?? '@timestamp',
+    skipped: [],
+    read: [],
     fields,
     fieldPresence: fields.map((field) => ({ field, present: 0 })),
     kept,
@@ -71,41 +94,76 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   if (compiled.errors.length > 0) return empty(compiled.errors);
 
   // Sequences run online over a reorder window, so memory follows the open sequences, not the
-  // input. CloudTrail files are in time order up to delivery jitter; if some event still came
-  // later than the window, the files are read once more into an exact (hold-everything) run.
-  const streaming = compiled.kind === 'sequence';
-  let run = createRun(compiled, streaming ? { lateness: SEQUENCE_LATENESS_MS } : {});
+  // input; the files are merged by time (timeOrder.ts) so a bucket walked folder by folder arrives
+  // in time order. If some event still came later than the window (a file out of order within
+  // itself), the files are read once more and sorted with bounded memory (spilling to disk).
+  const order = sequenceOrder(compiled);
+  let run = createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {});
   const keep = input.keepEvents ?? 0;
   const every = input.progressEvery ?? 10_000;
   let events = 0;
   let files = 0;
   const notes: { file: string; message: string }[] = [];
-  const read = await readSampleFiles(input.samples, {
+  const spooled = order && !input.displayName ? await spoolStreams(input.samples) : undefined;
+  const displayName = spooled?.displayName ?? input.displayName;
+  const samples = spooled?.paths ?? input.samples;
+  const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    onEvent: (e) => {
-      events++;
-      if (e.seq < keep) kept.set(e.seq, e);
-      for (const p of presence) {
-        const v = p.get(e.doc);
-        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-      }
-      run.push(e);
-      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
-    },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
     },
     onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
     onNote: (file, message) => notes.push({ file, message }),
-  });
-  if (streaming && run.late() > 0 && read.aborted !== true) {
-    const late = run.late();
-    run = createRun(compiled);
-    const again = run;
-    const reread = await readSampleFiles(input.samples, { signal: input.signal, onEvent: (e) => again.push(e) });
-    notes.push({ file: '', message: `${late} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice for exact sequences` });
-    if (reread.aborted) read.aborted = true;
+    displayName,
+  };
+  const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  let fatal: string | undefined;
+  try {
+    const source = order ? mergeByTime(samples, order.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
+    for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
+      events++;
+      if (e.seq < keep) kept.set(e.seq, e);
+      for (const p of presence) {
+        const v = p.get(e.doc);
+        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+      }
+      const t = timestampOf(e.doc);
+      if (t === undefined || t === null) {
+        noTimestampTotal++;
+        noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
+      }
+      run.push(e);
+      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+    }
+    if (order && run.late() > 0 && read.aborted !== true) {
+      const late = run.late();
+      const exact = createRun(compiled, { lateness: 0 });
+      run = exact;
+      kept.clear();
+      let spilled = 0;
+      const sorted = await sortByTime(samples, order, (e) => exact.push(e), {
+        signal: input.signal,
+        budgetBytes: input.sortBudgetBytes,
+        displayName,
+        onEvent: (e) => {
+          if (e.seq < keep) kept.set(e.seq, e);
+        },
+        onSpill: (_runs, bytes) => (spilled = bytes),
+      });
+      const how = sorted.runs > 0 ? `sorted on disk (${sorted.runs} runs of about ${Math.round(spilled / 1024 / 1024)} MB)` : 'sorted in memory';
+      notes.push({ file: '', message: `${late.toLocaleString('en-US')} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice and ${how} for exact sequences` });
+      if (sorted.aborted) read.aborted = true;
+    }
+  } catch (e) {
+    if (!(e instanceof SortSpillError)) throw e;
+    fatal = e.message;
+  } finally {
+    await spooled?.dispose();
+  }
+  for (const f of read.read ?? []) {
+    const n = noTimestamp.get(f.file);
+    if (n) f.noTimestamp = n;
   }
   const result = run.finish();
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
@@ -119,6 +177,11 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     errors: read.errors,
     notes,
     aborted: read.aborted === true,
+    fatal,
+    noTimestamp: noTimestampTotal,
+    timestampField,
+    skipped: read.skipped,
+    read: read.read ?? [],
     fields,
     fieldPresence: presence.map((p) => ({ field: p.field, present: p.present })),
     kept,

@@ -1,81 +1,87 @@
-// Lists files under folders (recursively, skipping build output and VCS folders) and
-// matches workspace-relative globs, for `eql-rules check <folder>` and the server's
-// sample-file discovery. No dependency: Node 20 has no fs.glob.
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+// The one folder walker: lists files under folders (recursively, in name order, skipping build
+// output and VCS folders), asynchronously so the language server stays responsive while a large
+// workspace is walked. Symbolic links to files and folders are followed, with loop detection;
+// what cannot be read (EACCES, a dangling link, a loop) is reported to `onSkip`, never dropped
+// in silence.
+import { promises as fsp, type Stats } from 'node:fs';
+import { join } from 'node:path';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test', '.e2e']);
+/** Folders never searched: dependencies, build output, VCS and editor-test data. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.vscode-test', '.e2e']);
 
-/** Every file under `root` (or `root` itself when it is a file), sorted, at most `limit`. */
-export function walkFiles(root: string, limit = 100_000): string[] {
+export interface WalkOptions {
+  /** Stop after this many files (default 100,000). */
+  limit?: number;
+  /** Only files for which this is true (by base name and path) are listed. */
+  accept?(name: string, path: string): boolean;
+  /** A folder or link that could not be read, and why. */
+  onSkip?(path: string, reason: string): void;
+  /** Also skip folders whose name starts with a dot (default true). */
+  skipDotFolders?: boolean;
+  signal?: AbortSignal;
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function reasonOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'ELOOP') return 'symbolic link loop';
+  return (e as Error).message ?? String(e);
+}
+
+/**
+ * Every file under `root` (or `root` itself when it is not a folder), in name order (depth-first,
+ * folders in place), at most `limit`. Yields to the event loop between folders.
+ */
+export async function walkFiles(root: string, options: WalkOptions = {}): Promise<string[]> {
+  const limit = options.limit ?? 100_000;
+  const skipDot = options.skipDotFolders ?? true;
   const out: string[] = [];
-  let st;
+  let st: Stats;
   try {
-    st = statSync(root);
-  } catch {
+    st = await fsp.stat(root);
+  } catch (e) {
+    options.onSkip?.(root, reasonOf(e));
     return out;
   }
   if (!st.isDirectory()) return [root];
-  const stack = [root];
-  while (stack.length > 0 && out.length < limit) {
-    const dir = stack.pop() as string;
+  // Folders being walked (by device and inode): a link back into one of them is a loop.
+  const visiting = new Set<string>();
+  const walk = async (dir: string, id: string): Promise<void> => {
+    if (out.length >= limit || options.signal?.aborted) return;
+    visiting.add(id);
     let names: string[];
     try {
-      names = readdirSync(dir).sort();
-    } catch {
-      continue;
+      names = (await fsp.readdir(dir)).sort(byName);
+    } catch (e) {
+      options.onSkip?.(dir, `cannot read folder: ${reasonOf(e)}`);
+      visiting.delete(id);
+      return;
     }
-    const subdirs: string[] = [];
     for (const name of names) {
+      if (out.length >= limit) break;
       const path = join(dir, name);
-      let s;
+      let s: Stats;
       try {
-        s = statSync(path);
-      } catch {
+        s = await fsp.stat(path); // follows links
+      } catch (e) {
+        options.onSkip?.(path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'broken symbolic link' : reasonOf(e));
         continue;
       }
       if (s.isDirectory()) {
-        if (!SKIP_DIRS.has(name) && !name.startsWith('.')) subdirs.push(path);
-      } else if (s.isFile()) {
-        out.push(path);
-        if (out.length >= limit) break;
-      }
+        if (SKIP_DIRS.has(name) || (skipDot && name.startsWith('.'))) continue;
+        const sub = `${s.dev}:${s.ino}`;
+        if (visiting.has(sub)) {
+          options.onSkip?.(path, 'symbolic link loop: it leads back to a folder being searched');
+          continue;
+        }
+        await walk(path, sub);
+      } else if (s.isFile() && (!options.accept || options.accept(name, path))) out.push(path);
     }
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
-  }
-  return out.sort();
-}
-
-/** A glob (`**`, `*`, `?`, `{a,b}`) as an anchored RegExp over '/'-separated paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let inBraces = false;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      inBraces = true;
-      re += '(?:';
-    } else if (c === '}' && inBraces) {
-      inBraces = false;
-      re += ')';
-    } else if (c === ',' && inBraces) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** Files under `root` whose root-relative path matches one of the globs. */
-export function globFiles(root: string, globs: readonly string[], limit = 100_000): string[] {
-  const res = globs.map((g) => globToRegExp(g.replace(/^\.\//, '')));
-  return walkFiles(root, limit).filter((f) => {
-    const rel = relative(root, f).split(sep).join('/');
-    return res.some((r) => r.test(rel));
-  });
+    visiting.delete(id);
+  };
+  await walk(root, `${st.dev}:${st.ino}`);
+  return out;
 }

@@ -14,7 +14,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
 import { createNodeCatalogRegistry } from '../io/catalogData';
-import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, RunRuleRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SampleFilesRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import type { ExportMatchesParams, SampleFilesParams } from '../protocol';
 import type { ClusterErrorParams, ClusterRequestParams, ClusterResultParams } from '../protocol';
 import { esDiagnostics } from '../service/clusterDiagnostics';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
@@ -45,7 +46,7 @@ const documents = new TextDocuments(TextDocument);
 // The catalogs' data files sit next to the bundle (dist/data), read on first use.
 const catalogs = createNodeCatalogRegistry();
 const schemaSources = new SchemaSources(catalogs, log);
-const workspace = new Workspace(log);
+const workspace = new Workspace(log, () => recheckAll());
 const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) });
 const debouncer = new Debouncer(diagnosticsDelayMs);
 
@@ -111,7 +112,7 @@ async function applySettings(): Promise<void> {
   setTimeout(
     guardVoid(log, 'schemaSources', async () => {
       const schemas = schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
-      const sampleFiles = workspace.sampleFiles();
+      const sampleFiles = await workspace.sampleFiles();
       const samples = await schemaSources.loadSamples(sampleFiles);
       if (schemas || samples) recheckAll();
       const ecs = catalogs.ecsCatalog();
@@ -176,7 +177,7 @@ connection.onDidChangeWatchedFiles(
     // First, so a created or deleted sample file is in the list the samples catalog is read from.
     const changed = workspace.filesChanged(params.changes);
     if (affected.schemas) schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
-    if (affected.samples) await schemaSources.loadSamples(workspace.sampleFiles());
+    if (affected.samples) await schemaSources.loadSamples(await workspace.sampleFiles());
     if (changed || affected.schemas || affected.samples) recheckAll();
   }),
 );
@@ -239,7 +240,7 @@ connection.onCodeAction(
 connection.onCodeLens(
   guard(log, 'codeLens', [], (p) => {
     const a = at(p.textDocument.uri);
-    return a ? service.codeLenses(a.doc, workspace.sampleFileCount()) : [];
+    return a ? service.codeLenses(a.doc, workspace.sampleFileCount(p.textDocument.uri)) : [];
   }),
 );
 
@@ -293,6 +294,9 @@ connection.onNotification(
 );
 connection.onRequest(ExplainEventRequest, (params: ExplainEventParams) => runs.explainEvent(params));
 connection.onRequest(SearchEventsRequest, (params: SearchEventsParams) => runs.searchEvents(params));
+connection.onRequest(ExportMatchesRequest, (params: ExportMatchesParams) => runs.exportMatches(params));
+// The client asks which files a run reads when the user chose none: the lens counts the same files.
+connection.onRequest(SampleFilesRequest, (params: SampleFilesParams) => workspace.sampleFilesFor(params.uri));
 
 // Rule tests for the Test Explorer: eql/listRuleTests, eql/runRuleTests.
 registerRuleTests(connection, { openText: (uri) => documents.get(uri)?.getText(), log });

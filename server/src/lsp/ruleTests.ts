@@ -2,10 +2,11 @@
 // with a `<rule>.test.ndjson` beside them and runs their tests on the core (the same verdicts as
 // `eql-rules test`); open documents' unsaved text wins over the files on disk.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { toPath as fileToPath } from './workspace';
 import type { Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { isRuleTestFile, pairRuleTests, parseRuleTests, ruleFilesFor, ruleLabel, testFileFor, testRuleFile } from '../core/ruletests';
+import { pairFor, pairRuleTests, parseRuleTests, ruleLabel, testFileFor, testRuleFile } from '../core/ruletests';
 import { parseRuleFile, type RuleInfo } from '../core/rules/ruleFile';
 import type { Range } from '../core/syntax/ast';
 import { walkFiles } from '../io/walkFiles';
@@ -18,7 +19,7 @@ export interface RuleTestsHost {
   log(message: string): void;
 }
 
-const toPath = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+const toPath = (uri: string): string => fileToPath(uri) ?? uri;
 const toUri = (path: string): string => pathToFileURL(path).toString();
 
 export class RuleTestsService {
@@ -28,9 +29,9 @@ export class RuleTestsService {
     return this.host.openText(toUri(path)) ?? readFileSync(path, 'utf8');
   }
 
-  list(params: ListRuleTestsParams): ListRuleTestsResult {
+  async list(params: ListRuleTestsParams): Promise<ListRuleTestsResult> {
     const files: string[] = [];
-    for (const uri of params.uris) files.push(...walkFiles(toPath(uri)));
+    for (const uri of params.uris) files.push(...(await walkFiles(toPath(uri))));
     const { pairs } = pairRuleTests(files);
     const out: RuleTestFileDto[] = [];
     for (const p of pairs) {
@@ -45,13 +46,7 @@ export class RuleTestsService {
 
   /** The rule file and test file for a URI of either. */
   pairOf(uri: string): { ruleFile: string; testFile: string } | undefined {
-    const path = toPath(uri);
-    if (isRuleTestFile(path)) {
-      const rule = ruleFilesFor(path).find((r) => existsSync(r) || this.host.openText(toUri(r)) !== undefined);
-      return rule ? { ruleFile: rule, testFile: path } : undefined;
-    }
-    const testFile = testFileFor(path);
-    return existsSync(testFile) || this.host.openText(toUri(testFile)) !== undefined ? { ruleFile: path, testFile } : undefined;
+    return pairFor(toPath(uri), (p) => existsSync(p) || this.host.openText(toUri(p)) !== undefined);
   }
 
   private describe(ruleFile: string, testFile: string, read: (path: string) => string = (p) => this.read(p)): RuleTestFileDto {

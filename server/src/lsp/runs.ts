@@ -9,7 +9,13 @@ import type { SampleEvent } from '../core/samples/types';
 import { stat } from 'node:fs/promises';
 import { listSampleFiles } from '../io/readSamples';
 import { progressText, runOnSamples } from '../io/runOnSamples';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Match } from '../core/engine';
+import { matchToJson, runNotes, sampleFileDtos } from '../io/runReport';
 import type {
+  ExportMatchesParams,
+  ExportMatchesResult,
   EventDto,
   ExplainEventParams,
   ExplainEventResult,
@@ -31,9 +37,13 @@ import { hostText, queryRangeToHost } from '../service/lspMapping';
 export const PREVIEW_SIZE = 10_000;
 /** Events kept after a run for explain and search (plus every matched one). */
 export const KEEP_EVENTS = 50_000;
+/** Most JSON characters of matches sent to the panel in one answer; the rest are exported on request. */
+export const MAX_RESULT_CHARS = 32 * 1024 * 1024;
 
 interface LastRun {
   runId: string;
+  /** Every match of a local run (the panel may have received fewer); a cluster's answer has none to export. */
+  matches?: Match[];
   compiled: CompiledQuery;
   options: EngineOptions;
   kept: Map<number, SampleEvent>;
@@ -82,6 +92,8 @@ let counter = 0;
 export class RunService {
   private last: LastRun | undefined;
 
+  constructor(private readonly limits: { maxResultChars: number } = { maxResultChars: MAX_RESULT_CHARS }) {}
+
   async runRule(doc: ServiceDocument, params: RunRuleParams, token: CancellationToken, progress?: ProgressSink): Promise<RunRuleResult> {
     const index = params.regionIndex ?? 0;
     const region = doc.regions[index];
@@ -114,23 +126,37 @@ export class RunService {
 
     const runId = `run-${Date.now().toString(36)}-${++counter}`;
     const timestamp = compilePath(options.timestampField ?? '@timestamp');
-    if (out.compiled) this.last = { runId, compiled: out.compiled, options: { ...options, source: region.query }, kept: out.kept, timestamp };
+    if (out.fatal) throw new ResponseError(-32603, out.fatal);
+    if (out.compiled) this.last = { runId, matches: out.result.matches, compiled: out.compiled, options: { ...options, source: region.query }, kept: out.kept, timestamp };
 
     const host = hostText(doc);
     const q = out.parsed.statement.query;
     const file = doc.uri.split('/').pop() ?? doc.uri;
-    const matches: MatchDto[] = out.result.matches.map((m) => ({
-      kind: m.kind,
-      joinKeys: m.joinKeys,
-      events: m.events.map((e) => (e.event ? toDto(e.event, timestamp) : { id: -1, missing: true })),
-    }));
+    // A very large answer would never arrive (JSON strings have a maximum length): send matches up
+    // to a budget and say so; eql/exportMatches writes them all.
+    const matches: MatchDto[] = [];
+    let chars = 0;
+    for (const m of out.result.matches) {
+      const dto: MatchDto = { kind: m.kind, joinKeys: m.joinKeys, events: m.events.map((e) => (e.event ? toDto(e.event, timestamp) : { id: -1, missing: true })) };
+      chars += JSON.stringify(dto).length;
+      if (chars > this.limits.maxResultChars && matches.length > 0) break;
+      matches.push(dto);
+    }
+    const total = out.result.matches.length;
+    const truncated =
+      matches.length < total
+        ? { sent: matches.length, total, note: `Showing the first ${matches.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} matches (${Math.max(1, Math.round(this.limits.maxResultChars / 1024 / 1024))} MB); export all to a file to see the rest.` }
+        : undefined;
     return {
+      sampleFiles: sampleFileDtos(out),
+      notes: runNotes(out),
+      ...(truncated ? { truncated } : {}),
       runId,
       query: region.query,
       source: rule?.name ?? decodeURIComponent(file),
       kind: out.result.kind,
       matches,
-      stats: { events: out.events, files: out.files, matched: matches.length, ms: Math.round(out.ms) },
+      stats: { events: out.events, files: out.files, matched: total, ms: Math.round(out.ms) },
       errors: out.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
       evaluationErrors: out.result.stats.errors
         ? { count: out.result.stats.errors, first: (out.result.stats.errorExamples ?? []).map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) }
@@ -144,6 +170,24 @@ export class RunService {
       maxspanMs: q?.kind === 'sequence' ? q.maxspan?.ms : undefined,
       joinFields: joinFieldsOf(out.parsed.statement),
     };
+  }
+
+  /** Writes every match of a run as NDJSON (one match per line, as `eql-rules run --format ndjson`). */
+  async exportMatches(params: ExportMatchesParams): Promise<ExportMatchesResult> {
+    const run = this.run(params.runId);
+    const matches = run.matches;
+    if (!matches) throw new ResponseError(-32602, 'This result came from a cluster: export it from the panel.');
+    const out = createWriteStream(params.path);
+    const failed = new Promise<never>((_, reject) => out.on('error', reject));
+    let bytes = 0;
+    for (const m of matches) {
+      const line = JSON.stringify(matchToJson(m)) + '\n';
+      bytes += Buffer.byteLength(line);
+      if (!out.write(line)) await Promise.race([once(out, 'drain'), failed]);
+    }
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+    return { matches: matches.length, bytes };
   }
 
   /** The `_eql/search` request for a document's query (the rule's index, look-back and field overrides). */

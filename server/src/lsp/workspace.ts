@@ -4,19 +4,21 @@
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { globFiles, walkFiles } from '../io/walkFiles';
+import picomatch from 'picomatch';
+import { walkFiles } from '../io/walkFiles';
+import { isSampleName } from '../io/readSamples';
 import { ANY_EVENT_FILE_GLOB, SAMPLE_FOLDER_GLOB, isLikelySampleFile } from '../core/samples/discovery';
 import { FileChangeType } from 'vscode-languageserver/node';
 import { RuleIdIndex } from '../service/ruleIdIndex';
+import type { SampleFilesResult } from '../protocol';
 import type { ServerSettings } from './settings';
 import { DEFAULT_SERVER_SETTINGS } from './settings';
 
-// With `eqlRuleStudio.samples` empty, the client's run command (client/src/samplesPicker.ts)
-// takes event files in sample-like folders, else every event file; the lens counts the same.
-const SAMPLE_FOLDER_GLOBS = [SAMPLE_FOLDER_GLOB];
-const ANY_EVENT_FILE_GLOBS = [ANY_EVENT_FILE_GLOB];
+/** Most files a workspace folder is searched for when finding sample files. */
+const MAX_WALK = 50_000;
 
-function toPath(uri: string): string | undefined {
+/** A file: URI as a path; other schemes have none. */
+export function toPath(uri: string): string | undefined {
   try {
     return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
   } catch {
@@ -24,58 +26,114 @@ function toPath(uri: string): string | undefined {
   }
 }
 
+const posix = (p: string) => p.split(sep).join('/');
+
+/** Matches root-relative '/'-separated paths against workspace globs, with VS Code's glob semantics (`**`, `{a,b}`, `[a-z]`, dot files included). */
+export function globMatcher(globs: readonly string[]): (relativePath: string) => boolean {
+  const m = picomatch(globs.map((g) => g.replace(/^\.\//, '')), { dot: true });
+  return (p) => m(p);
+}
+
+/**
+ * The sample files of one workspace folder: the `eqlRuleStudio.samples` globs, else event files in
+ * sample-like folders, else any event file (minus manifests, expected results and rules). Async.
+ */
+export async function discoverSamples(root: string, globs: readonly string[]): Promise<{ paths: string[]; how: 'setting' | 'found' }> {
+  const all = await walkFiles(root, { limit: MAX_WALK });
+  const rel = all.map((f) => ({ f, r: posix(relative(root, f)) }));
+  if (globs.length > 0) {
+    const m = globMatcher(globs);
+    return { paths: rel.filter((x) => m(x.r)).map((x) => x.f), how: 'setting' };
+  }
+  const events = rel.filter((x) => isSampleName(x.r) && isLikelySampleFile(x.r));
+  const inFolders = globMatcher([SAMPLE_FOLDER_GLOB]);
+  const preferred = events.filter((x) => inFolders(x.r));
+  const any = globMatcher([ANY_EVENT_FILE_GLOB]);
+  return { paths: (preferred.length ? preferred : events.filter((x) => any(x.r))).map((x) => x.f), how: 'found' };
+}
+
 export class Workspace {
   private roots: string[] = [];
   private settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
-  private samples: string[] | undefined;
+  /** Per workspace folder: its sample files, being found or found (cached until files change). */
+  private samples = new Map<string, Promise<{ paths: string[]; how: 'setting' | 'found' }>>();
+  /** Per workspace folder: how many sample files the last finished search found. */
+  private counts = new Map<string, number>();
   private readonly ruleIds = new RuleIdIndex();
   private scanned = false;
   /** Uris of open documents: their live text wins over the file on disk. */
   private readonly open = new Set<string>();
 
-  constructor(private readonly log: (m: string) => void) {}
+  /**
+   * `changed` is called when a background search finishes with a different answer than the one
+   * given meanwhile (sample counts for the lens, rule ids for duplicate checks).
+   */
+  constructor(
+    private readonly log: (m: string) => void,
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   setRoots(uris: string[]): void {
     this.roots = uris.map(toPath).filter((p): p is string => p !== undefined);
-    this.samples = undefined;
+    this.samples.clear();
   }
 
   configure(s: ServerSettings): void {
     this.settings = s;
-    this.samples = undefined;
+    this.samples.clear();
   }
 
   get folders(): readonly string[] {
     return this.roots;
   }
 
-  /** Absolute paths of the sample files the settings select (cached until files change). */
-  sampleFiles(): string[] {
-    if (!this.samples) {
-      const explicit = this.settings.samples.length > 0;
-      const find = (globs: string[]) => {
-        const found: string[] = [];
-        for (const root of this.roots) {
-          try {
-            const files = globFiles(root, globs, 20_000);
-            found.push(...(explicit ? files : files.filter((f) => isLikelySampleFile(relative(root, f).split(sep).join('/')))));
-          } catch (e) {
-            this.log(`sample discovery in ${root}: ${String(e)}`);
-          }
-        }
-        return found;
-      };
-      if (explicit) this.samples = find(this.settings.samples);
-      else {
-        this.samples = find(SAMPLE_FOLDER_GLOBS);
-        if (this.samples.length === 0) this.samples = find(ANY_EVENT_FILE_GLOBS);
-      }
-    }
-    return this.samples;
+  /** The workspace folder a document belongs to (the innermost), else the first. */
+  rootOf(uri: string | undefined): string | undefined {
+    const path = uri ? toPath(uri) : undefined;
+    let best: string | undefined;
+    if (path) for (const r of this.roots) if ((path === r || path.startsWith(r + sep)) && (!best || r.length > best.length)) best = r;
+    return best ?? this.roots[0];
   }
 
-  sampleFileCount(): number {
-    return this.sampleFiles().length;
+  private find(root: string): Promise<{ paths: string[]; how: 'setting' | 'found' }> {
+    let p = this.samples.get(root);
+    if (!p) {
+      p = discoverSamples(root, this.settings.samples).catch((e: unknown) => {
+        this.log(`sample discovery in ${root}: ${String(e)}`);
+        return { paths: [], how: 'found' as const };
+      });
+      this.samples.set(root, p);
+      void p.then((r) => {
+        const before = this.counts.get(root);
+        this.counts.set(root, r.paths.length);
+        if (before !== r.paths.length) this.changed();
+      });
+    }
+    return p;
+  }
+
+  /** The sample files a run of the document `uri` reads when the user chose none (eql/sampleFiles). */
+  async sampleFilesFor(uri: string | undefined): Promise<SampleFilesResult> {
+    const root = this.rootOf(uri);
+    if (!root) return { paths: [], label: 'no workspace folder', how: 'found' };
+    const { paths, how } = await this.find(root);
+    const n = `${paths.length} ${paths.length === 1 ? 'file' : 'files'}`;
+    const label = how === 'setting' ? `${n} from ${this.settings.samples.join(', ')}` : `${n} found in ${root.split(sep).pop() ?? root}`;
+    return { paths, label, how, folder: root };
+  }
+
+  /** Sample files of every workspace folder (for the samples field catalog). */
+  async sampleFiles(): Promise<string[]> {
+    const all = await Promise.all(this.roots.map((r) => this.find(r)));
+    return all.flatMap((x) => x.paths);
+  }
+
+  /** For the run lens, without waiting: the last count for the document's folder (a search starts if none ran). */
+  sampleFileCount(uri?: string): number | undefined {
+    const root = this.rootOf(uri);
+    if (!root) return 0;
+    void this.find(root);
+    return this.counts.get(root);
   }
 
   /** How messages name a file: relative to its workspace folder. */
@@ -106,7 +164,14 @@ export class Workspace {
   ruleIdsOtherThan(uri: string): ReadonlyMap<string, string> {
     if (!this.scanned) {
       this.scanned = true;
-      for (const root of this.roots) for (const f of walkFiles(root, 50_000)) if (f.endsWith('.toml')) this.scanFile(f);
+      // In the background: the first diagnostics do not wait; `changed` re-checks when ids were found.
+      void (async () => {
+        let any = false;
+        for (const root of this.roots) {
+          for (const f of await walkFiles(root, { limit: MAX_WALK, accept: (name) => name.endsWith('.toml') })) if (this.scanFile(f)) any = true;
+        }
+        if (any) this.changed();
+      })().catch((e: unknown) => this.log(`rule id scan: ${String(e)}`));
     }
     return this.ruleIds.others(uri);
   }
@@ -135,7 +200,7 @@ export class Workspace {
     let changed = false;
     for (const c of changes) {
       if (c.type !== FileChangeType.Changed) {
-        this.samples = undefined;
+        this.samples.clear();
         changed = true;
       }
       const path = toPath(c.uri);

@@ -69,7 +69,7 @@ export interface LanguageService {
   semanticTokens(doc: ServiceDocument): SemanticTokens;
   format(doc: ServiceDocument, options: FormattingOptions): LspTextEdit[];
   codeActions(doc: ServiceDocument, range: LspRange, diagnostics: readonly LspDiagnostic[]): CodeAction[];
-  codeLenses(doc: ServiceDocument, sampleFiles: number): CodeLens[];
+  codeLenses(doc: ServiceDocument, sampleFiles: number | undefined): CodeLens[];
   status(doc: ServiceDocument): StatusParams;
 }
 

@@ -1,7 +1,7 @@
 // Rule tests file format: one JSON object per line; errors with code, line and column.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatTestLine, parseRuleTests, ruleFilesFor, testFileFor } from '../../../server/src/core/ruletests';
+import { formatTestLine, pairFor, parseRuleTests, ruleFilesFor, testFileFor } from '../../../server/src/core/ruletests';
 
 const RAW = '{"eventVersion":"1.09","eventSource":"rds.amazonaws.com","eventName":"RestoreDBInstanceFromS3","eventTime":"2024-10-15T09:22:30Z","awsRegion":"us-east-1","eventID":"e1","userIdentity":{"type":"IAMUser","userName":"bob"}}';
 const ECS = '{"@timestamp":"2024-10-15T09:22:30Z","event":{"action":"X"}}';
@@ -75,4 +75,14 @@ describe('test file names', () => {
   ];
   for (const [rule, tests] of NAMES) test(rule, () => assert.equal(testFileFor(rule), tests));
   test('rule files of a test file', () => assert.deepEqual(ruleFilesFor('d/a.test.ndjson'), ['d/a.toml', 'd/a.eql', 'd/a.json', 'd/a.ndjson']));
+  // The one pairing of the CLI and the server: [path, files that exist, pair or undefined]
+  const PAIRS: [string, string[], { ruleFile: string; testFile: string } | undefined][] = [
+    ['d/a.toml', ['d/a.toml', 'd/a.test.ndjson'], { ruleFile: 'd/a.toml', testFile: 'd/a.test.ndjson' }],
+    ['d/a.toml', ['d/a.toml'], undefined],
+    ['d/a.test.ndjson', ['d/a.eql', 'd/a.test.ndjson'], { ruleFile: 'd/a.eql', testFile: 'd/a.test.ndjson' }],
+    ['d/a.test.ndjson', ['d/a.toml', 'd/a.eql', 'd/a.test.ndjson'], { ruleFile: 'd/a.toml', testFile: 'd/a.test.ndjson' }],
+    ['d/a.test.ndjson', ['d/a.test.ndjson'], undefined],
+    ['d/b.rule.json', ['d/b.rule.test.ndjson'], { ruleFile: 'd/b.rule.json', testFile: 'd/b.rule.test.ndjson' }],
+  ];
+  for (const [path, existing, want] of PAIRS) test(`pairFor ${path} with ${existing.join(', ')}`, () => assert.deepEqual(pairFor(path, (p) => existing.includes(p)), want));
 });

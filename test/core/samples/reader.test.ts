@@ -116,7 +116,7 @@ test('seq numbers continue from firstSeq in input order', () => {
 
 test('the digest note is reported', () => {
   const r = readSampleText('{"digestStartTime":"a","digestEndTime":"b","digestS3Object":"c"}', 'f');
-  assert.deepEqual(r.stats.notes, ['CloudTrail digest file: it holds no events, skipped']);
+  assert.deepEqual(r.stats.notes, ['CloudTrail digest file (integrity hashes, no events)']);
   assert.equal(r.stats.skippedObjects, 1);
 });
 

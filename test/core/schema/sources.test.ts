@@ -133,7 +133,7 @@ describe('samples catalog', () => {
   test('arrays are flagged; objects are not fields; label counts events', () => {
     assert.equal(c.fields.get('tags')?.array, true);
     assert.equal(c.fields.has('event'), false);
-    assert.equal(c.label, 'samples (3 events)');
+    assert.equal(c.label, 'fields of 3 sample events');
   });
   test('value list is capped', () => {
     const many = catalogFromSamples(Array.from({ length: 50 }, (_, i) => ({ doc: { x: `v${i}` } })), 4);

@@ -4,6 +4,7 @@ import type { Statement } from '../syntax/ast';
 import { compileQuery as compilePlan, CompiledPlanQuery } from './plan';
 import { createPlanRun, now, type PlanRun, type PlanRunOptions } from './run';
 import { EVALUATION_ERROR_EXAMPLES, type CompiledQuery, type EngineOptions, type EvaluationError, type RunResult, type SampleEvent } from './types';
+import type { Value } from './values';
 
 export type { CompiledQuery, EngineOptions, EvaluationError, Match, MatchEvent, Run, RunResult, RunStats, SampleEvent } from './types';
 export { EVALUATION_ERROR_EXAMPLES } from './types';
@@ -71,6 +72,34 @@ export function createRun(compiled: CompiledQuery, options: RunOptions = {}): Pl
     },
     retained: () => inner.retained(),
     late: () => inner.late(),
+  };
+}
+
+/** How a sequence run orders events and which it holds: for putting input in that order outside the engine. */
+export interface SequenceOrder {
+  /** Event time in ms, undefined when the event has no usable timestamp (the run skips it). */
+  timestamp(doc: Record<string, unknown>): number | undefined;
+  tiebreaker(doc: Record<string, unknown>): Value;
+  /** True when the event matches a step or `until` with a join key: the only events whose order matters. */
+  holds(doc: Record<string, unknown>): boolean;
+}
+
+/** The order a sequence query's run needs (undefined for event and sample queries, or one that cannot run). */
+export function sequenceOrder(compiled: CompiledQuery): SequenceOrder | undefined {
+  const plan = (compiled as CompiledPlanQuery).plan;
+  if (!plan || plan.kind !== 'sequence' || compiled.errors.length) return undefined;
+  const steps = [...new Set(plan.steps), ...(plan.until ? [plan.until] : [])];
+  const tiebreaker = plan.tiebreaker;
+  return {
+    timestamp: (doc) => plan.timestamp(doc),
+    tiebreaker: (doc) => (tiebreaker ? tiebreaker(doc) : null),
+    holds(doc) {
+      try {
+        return steps.some((s) => s.filter(doc) && s.keys.tuples(doc).length > 0);
+      } catch {
+        return true; // the run counts the failure; keep the event where the run sees it
+      }
+    },
   };
 }
 

@@ -66,6 +66,19 @@ export function ruleFilesFor(testFile: string): string[] {
   return ['.toml', '.eql', '.json', '.ndjson'].map((ext) => base + ext);
 }
 
+/**
+ * The rule and test file for a path of either, given what exists (on disk or open in the editor):
+ * the one pairing of the CLI (`eql-rules test <file>`) and the server (Test Explorer).
+ */
+export function pairFor(path: string, exists: (p: string) => boolean): { ruleFile: string; testFile: string } | undefined {
+  if (isRuleTestFile(path)) {
+    const rule = ruleFilesFor(path).find(exists);
+    return rule ? { ruleFile: rule, testFile: path } : undefined;
+  }
+  const testFile = testFileFor(path);
+  return exists(testFile) ? { ruleFile: path, testFile } : undefined;
+}
+
 export function parseRuleTests(text: string, file: string): RuleTestFile {
   const cases: RuleTestCase[] = [];
   const errors: RuleTestError[] = [];

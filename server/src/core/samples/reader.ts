@@ -177,7 +177,12 @@ export class SampleReader {
     }
     if (isCloudTrailDigest(o)) {
       this.stats.skippedObjects++;
-      this.note('CloudTrail digest file: it holds no events, skipped');
+      this.note('CloudTrail digest file (integrity hashes, no events)');
+      return;
+    }
+    if ('Records' in o && !Array.isArray(o.Records) && !isRawCloudTrail(o)) {
+      this.stats.skippedObjects++;
+      this.note('"Records" is not an array: no CloudTrail events in it');
       return;
     }
     let doc = o;

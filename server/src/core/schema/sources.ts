@@ -82,7 +82,7 @@ export function catalogFromSamples(events: Iterable<{ doc: unknown }>, maxValues
     const f = fields.get(name);
     if (f) f.observed = [...set];
   }
-  return { id: 'samples', label: `samples (${count} events)`, fields, tier: 1 };
+  return { id: 'samples', label: `fields of ${count.toLocaleString('en-US')} sample events`, fields, tier: 1 };
 }
 
 // ---------------------------------------------------------------------------------------------

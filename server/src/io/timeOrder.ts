@@ -1,0 +1,328 @@
+/**
+ * Sample events in time order for sequence queries, with bounded memory whatever the input order.
+ *
+ * - `mergeByTime`: a k-way merge of per-file streams. Real CloudTrail buckets are many files, each
+ *   roughly in time order, interleaved across accounts and regions when walked folder by folder. The
+ *   files are ordered by their first event's time (one small read each) and opened lazily: a file is
+ *   opened when the merge reaches its first event, so only the files overlapping in time are open
+ *   (at most MAX_OPEN_FILES). Each file's own slight disorder is left to the run's reorder window.
+ * - `sortByTime`: an external sort for input out of order beyond that window (a shuffled file):
+ *   the events a sequence holds are serialized into sorted runs of at most `budgetBytes` in temp
+ *   files, then merged back in the engine's order (timestamp, tiebreaker, input order). Memory is
+ *   the budget plus one read buffer per run; disk is about the size of those events.
+ */
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { SequenceOrder } from '../core/engine';
+import { CandHeap, compareCands, type Cand } from '../core/engine/ordering';
+import type { Value } from '../core/engine/values';
+import type { SampleError, SampleEvent } from '../core/samples/types';
+import { fileEvents, iterateSampleEvents, listSampleFiles, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+
+/** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
+export const MAX_OPEN_FILES = 64;
+const MERGE_CHUNK_BYTES = 256 * 1024;
+const PEEK_CHUNK_BYTES = 64 * 1024;
+/** Default memory for sorting out-of-order events before spilling a sorted run to disk. */
+export const SORT_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Most sorted runs merged at once. */
+const MAX_MERGE_WAYS = 64;
+
+/** The first event time of a file (undefined: none in its first chunk, or unreadable). */
+async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], options: ReadSamplesOptions): Promise<number | undefined> {
+  const info = newFileInfo(file);
+  const gen = fileEvents(file, { reader: options.reader, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName }, () => undefined, info, () => false);
+  try {
+    for await (const batch of gen) {
+      for (const e of batch) {
+        const t = timestamp(e.doc);
+        if (t !== undefined) return t;
+      }
+      if (info.bytes >= 4 * PEEK_CHUNK_BYTES) return undefined;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    await gen.return(undefined);
+  }
+  return undefined;
+}
+
+interface Cursor extends Cand {
+  gen: AsyncGenerator<SampleEvent[]>;
+  batch: SampleEvent[];
+  i: number;
+  info: SampleFileInfo;
+  /** Order in which the cursor was opened: breaks ties between files. */
+  rank: number;
+}
+
+/**
+ * The events of the given files and folders merged by time across files (see the module comment).
+ * Fills `result` like iterateSampleEvents; seq numbers follow the merged order.
+ */
+export async function* mergeByTime(
+  paths: string[],
+  timestamp: SequenceOrder['timestamp'],
+  options: ReadSamplesOptions = {},
+  result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
+): AsyncGenerator<SampleEvent, ReadSamplesResult> {
+  const listed = await listSampleFiles(paths, options.signal);
+  result.skipped.push(...listed.skipped);
+  for (const s of listed.skipped) options.onNote?.(s.file, s.reason);
+  result.read ??= [];
+  const starts: { file: string; t: number; index: number }[] = [];
+  for (let index = 0; index < listed.files.length; index++) {
+    const file = listed.files[index];
+    // stdin cannot be read twice: it starts first and stays open.
+    const t = listed.files.length === 1 || file === STDIN ? undefined : await firstTime(file, timestamp, options);
+    starts.push({ file, t: t ?? -Infinity, index });
+    if (options.signal?.aborted) break;
+  }
+  starts.sort((a, b) => a.t - b.t || a.index - b.index);
+  const isAborted = () => result.aborted === true || options.signal?.aborted === true;
+  const onError = (e: SampleError) => {
+    result.errors.push(e);
+    options.onError?.(e);
+  };
+  const heap = new CandHeap<Cursor>();
+  let next = 0;
+  let seq = 0;
+  let rank = 0;
+  const finishFile = (info: SampleFileInfo) => {
+    result.files++;
+    result.events += info.events;
+    result.read?.push(info);
+    for (const n of info.notes) options.onNote?.(info.file, n);
+    options.onFile?.(info);
+  };
+  /** Moves a cursor to its next event; false when its file is done. */
+  const advance = async (c: Cursor): Promise<boolean> => {
+    while (c.i >= c.batch.length) {
+      const r = await c.gen.next();
+      if (r.done) {
+        finishFile(c.info);
+        return false;
+      }
+      c.batch = r.value;
+      c.i = 0;
+    }
+    const ev = c.batch[c.i];
+    const t = timestamp(ev.doc);
+    if (t !== undefined) c.ts = t; // an event without time keeps its place in the file
+    ev.seq = c.rank;
+    c.ev = ev;
+    return true;
+  };
+  try {
+    for (;;) {
+      if (isAborted()) {
+        result.aborted = true;
+        break;
+      }
+      const top = heap.peek();
+      const waiting = starts[next];
+      if (waiting && (top === undefined || (waiting.t <= top.ts && heap.size < MAX_OPEN_FILES))) {
+        next++;
+        const info = newFileInfo(waiting.file, options);
+        const c: Cursor = {
+          gen: fileEvents(waiting.file, { ...options, chunkBytes: options.chunkBytes ?? MERGE_CHUNK_BYTES }, onError, info, isAborted),
+          batch: [],
+          i: 0,
+          info,
+          rank: rank++,
+          ts: waiting.t,
+          tb: null,
+          ev: undefined as unknown as SampleEvent,
+        };
+        if (await advance(c)) heap.push(c);
+        continue;
+      }
+      if (!top) break;
+      heap.pop();
+      const ev = top.ev;
+      ev.seq = seq++;
+      yield ev;
+      top.i++;
+      if (await advance(top)) heap.push(top);
+    }
+  } finally {
+    // Cut short (aborted, or the consumer stopped): close what is still open.
+    for (let c = heap.pop(); c; c = heap.pop()) await c.gen.return(undefined);
+  }
+  return result;
+}
+
+// ------------------------------------------------------------------------------------------------
+// External sort
+
+type Line = [ts: number, tb: Value, seq: number, file: string, line: number, column: number, doc: Record<string, unknown>, raw: Record<string, unknown> | null];
+
+interface Keyed extends Cand {
+  text: string;
+}
+
+function toLine(ev: SampleEvent, ts: number, tb: Value): string {
+  const l: Line = [ts, tb, ev.seq, ev.source.file, ev.source.line, ev.source.column, ev.doc, ev.raw ?? null];
+  return JSON.stringify(l);
+}
+
+function fromLine(text: string): Keyed {
+  const [ts, tb, seq, file, line, column, doc, raw] = JSON.parse(text) as Line;
+  const ev: SampleEvent = { doc, source: { file, line, column }, seq };
+  if (raw) ev.raw = raw;
+  return { ev, ts, tb, text };
+}
+
+async function writeRun(path: string, items: Keyed[]): Promise<void> {
+  const out = createWriteStream(path);
+  const failed = new Promise<never>((_, reject) => out.on('error', reject));
+  const write = async (s: string) => {
+    if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
+  };
+  let pending = '';
+  for (const k of items) {
+    pending += k.text + '\n';
+    if (pending.length > 1 << 16) {
+      await write(pending);
+      pending = '';
+    }
+  }
+  if (pending) await write(pending);
+  out.end();
+  await Promise.race([once(out, 'finish'), failed]);
+}
+
+async function* runLines(path: string): AsyncGenerator<Keyed> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 }) as AsyncIterable<Buffer>) {
+    const text = rest + decoder.write(chunk);
+    let start = 0;
+    for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
+      yield fromLine(text.slice(start, nl));
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest.trim()) yield fromLine(rest);
+}
+
+interface Source extends Cand {
+  it: AsyncIterator<Keyed>;
+  text: string;
+}
+
+async function* mergeRuns(sources: AsyncIterator<Keyed>[]): AsyncGenerator<Keyed> {
+  const heap = new CandHeap<Source>();
+  for (const it of sources) {
+    const r = await it.next();
+    if (!r.done) heap.push({ ...r.value, it });
+  }
+  for (let top = heap.pop(); top; top = heap.pop()) {
+    yield { ev: top.ev, ts: top.ts, tb: top.tb, text: top.text };
+    const r = await top.it.next();
+    if (!r.done) heap.push({ ...r.value, it: top.it });
+  }
+}
+
+export interface SortByTimeOptions extends ReadSamplesOptions {
+  /** Memory for events before a sorted run is written to disk (default SORT_BUDGET_BYTES). */
+  budgetBytes?: number;
+  /** Where the sorted runs go (default the OS temp folder). */
+  tempDir?: string;
+  /** Told once, when the first run is written. */
+  onSpill?(runs: number, bytes: number): void;
+}
+
+/** Thrown when the sort cannot use the disk: the caller must stop with this message, not give a partial answer. */
+export class SortSpillError extends Error {}
+
+/**
+ * Reads the files and calls `onEvent` for every event in read order (for counts), then `onOrdered`
+ * for the events a sequence holds, in the engine's order. Events without a timestamp go to
+ * `onOrdered` right away (the run only counts them).
+ */
+export async function sortByTime(
+  paths: string[],
+  order: SequenceOrder,
+  onOrdered: (ev: SampleEvent) => void,
+  options: SortByTimeOptions = {},
+): Promise<ReadSamplesResult & { runs: number }> {
+  const budget = options.budgetBytes ?? SORT_BUDGET_BYTES;
+  const result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  let buffer: Keyed[] = [];
+  let bytes = 0;
+  let dir: string | undefined;
+  const runs: string[] = [];
+  let written = 0;
+  const spill = async (): Promise<void> => {
+    try {
+      dir ??= await fsp.mkdtemp(join(options.tempDir ?? tmpdir(), 'eql-sort-'));
+      buffer.sort(compareCands);
+      const path = join(dir, `run-${runs.length}.ndjson`);
+      await writeRun(path, buffer);
+      runs.push(path);
+      if (++written === 1) options.onSpill?.(1, bytes);
+    } catch (e) {
+      throw new SortSpillError(`cannot sort the sample events on disk (${(e as Error).message}); sequences over input this far out of time order need free space in ${options.tempDir ?? tmpdir()}`);
+    }
+    buffer = [];
+    bytes = 0;
+  };
+  try {
+    for await (const ev of yielding(iterateSampleEvents(paths, options, result), options.signal, () => (result.aborted = true))) {
+      options.onEvent?.(ev);
+      if (!order.holds(ev.doc)) continue;
+      const ts = order.timestamp(ev.doc);
+      if (ts === undefined) {
+        onOrdered(ev);
+        continue;
+      }
+      const tb = order.tiebreaker(ev.doc);
+      const text = toLine(ev, ts, tb);
+      buffer.push({ ev: { doc: {}, source: ev.source, seq: ev.seq }, ts, tb, text });
+      bytes += text.length + 64;
+      if (bytes >= budget) await spill();
+    }
+    if (result.aborted) return { ...result, runs: runs.length };
+    buffer.sort(compareCands);
+    const ordered = async (items: AsyncIterable<Keyed>): Promise<void> => {
+      for await (const k of yielding(items, options.signal, () => (result.aborted = true))) onOrdered(k.ev);
+    };
+    if (runs.length === 0) {
+      const inMemory = buffer;
+      buffer = [];
+      await ordered((async function* () {
+        for (const k of inMemory) yield fromLine(k.text);
+      })());
+      return { ...result, runs: 0 };
+    }
+    if (buffer.length) await spill();
+    // More runs than can be merged at once: merge them in groups first.
+    while (runs.length > MAX_MERGE_WAYS) {
+      const group = runs.splice(0, MAX_MERGE_WAYS);
+      const path = join(dir as string, `run-${runs.length + group.length}-m.ndjson`);
+      const merged: Keyed[] = [];
+      const out = createWriteStream(path);
+      for await (const k of mergeRuns(group.map((p) => runLines(p)))) {
+        merged.push(k);
+        if (merged.length >= 4096) {
+          if (!out.write(merged.map((m) => m.text + '\n').join(''))) await once(out, 'drain');
+          merged.length = 0;
+        }
+      }
+      out.end(merged.map((m) => m.text + '\n').join(''));
+      await once(out, 'finish');
+      for (const p of group) await fsp.rm(p, { force: true });
+      runs.push(path);
+    }
+    await ordered(mergeRuns(runs.map((p) => runLines(p))));
+    return { ...result, runs: written };
+  } finally {
+    if (dir) await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
