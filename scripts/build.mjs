@@ -4,7 +4,9 @@ import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+// jsonc-parser's "main" is a UMD build whose dynamic require('./impl/…') esbuild cannot follow: bundle its ES modules.
+const alias = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', alias };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 
 const entries = [

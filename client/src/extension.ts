@@ -11,7 +11,7 @@ import { registerKibanaCommands } from './kibana/commands';
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   context.subscriptions.push(output, vscode.commands.registerCommand('eqlRuleStudio.showOutput', () => output.show(true)));
   const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
   const c = createLanguageClient(context, output);

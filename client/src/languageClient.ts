@@ -22,7 +22,7 @@ export const DOCUMENT_SELECTOR = [
  * `eqlRuleStudio.trace.server` is on (the client re-reads that setting on every change). */
 export const OUTPUT_CHANNEL_NAME = 'EQL Rule Studio';
 
-export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.OutputChannel): LanguageClient {
+export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.LogOutputChannel): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

@@ -1,21 +1,23 @@
 // Reading fields out of sample documents, which may be nested objects ({"event":{"action":…}}),
 // flat dotted keys ({"event.action":…}) or a mix of both.
+import { compilePath } from '../../server/src/core/engine/fields';
 
+const getters = new Map<string, (doc: Record<string, unknown>) => unknown>();
+
+/**
+ * The value(s) at a dotted path, read exactly as the engine reads it (core/engine/fields.ts
+ * compilePath): nested objects, dotted keys, arrays of objects along the path (several values come
+ * back as an array).
+ */
 export function getField(doc: unknown, path: string): unknown {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
-  const obj = doc as Record<string, unknown>;
-  if (path in obj) return obj[path];
-  // Try every split point, longest key first, so "aws.cloudtrail" and "aws"→"cloudtrail" both work.
-  let dot = path.lastIndexOf('.');
-  while (dot > 0) {
-    const head = path.slice(0, dot);
-    if (head in obj) {
-      const found = getField(obj[head], path.slice(dot + 1));
-      if (found !== undefined) return found;
-    }
-    dot = path.lastIndexOf('.', dot - 1);
+  let get = getters.get(path);
+  if (!get) {
+    if (getters.size > 500) getters.clear();
+    get = compilePath(path);
+    getters.set(path, get);
   }
-  return undefined;
+  return get(doc as Record<string, unknown>);
 }
 
 /** One line of text for a table cell or a CSV field. */

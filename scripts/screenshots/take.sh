@@ -28,10 +28,9 @@ stop() {
 trap stop EXIT
 
 # The package step of `npm run package`, but the .vsix goes to our run folder (the e2e tests
-# package to the repo root at the same time), and README links are left as they are: without a
-# repository URL vsce refuses relative image links, which the pictures here do not need.
+# package to the repo root at the same time).
 node scripts/build.mjs --production > "$RUN/build.log" 2>&1 || { cat "$RUN/build.log" >&2; exit 1; }
-npx --no-install vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links -o "$RUN/eql-rule-studio.vsix" > "$RUN/package.log" 2>&1 \
+npx --no-install vsce package --no-dependencies -o "$RUN/eql-rule-studio.vsix" > "$RUN/package.log" 2>&1 \
   || { cat "$RUN/package.log" >&2; exit 1; }
 say "packaged $RUN/eql-rule-studio.vsix"
 

@@ -1,5 +1,6 @@
 // Keeps the three layers honest: core imports nothing of LSP, VS Code or node I/O; the
-// service adds only LSP *types*; neither reaches up into the glue (lsp, cli, io, client).
+// service adds only LSP *types*; neither reaches up into the glue (lsp, cli, io, client); io
+// serves lsp and cli without knowing them; the webview is browser code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -39,6 +40,24 @@ const layers: { dir: string; forbidden: (spec: string, resolved: string) => stri
       spec === 'vscode' || spec === 'vscode-languageserver' || spec.startsWith('vscode-languageserver/') ? 'the LSP connection or VS Code' :
       io.test(spec) ? 'node I/O' :
       /^server\/src\/(lsp|cli|io)\//.test(resolved) || resolved.startsWith('client/') ? 'the glue layer' : undefined,
+  },
+  {
+    // Node I/O shared by the language server and the CLI: core and service below it, never the
+    // server, the CLI or the editor.
+    dir: 'server/src/io',
+    forbidden: (spec, resolved) =>
+      /^vscode/.test(spec) ? 'an LSP/VS Code package' :
+      /^server\/src\/(lsp|cli)\//.test(resolved) || resolved.startsWith('client/') ? 'the server, the CLI or the editor' : undefined,
+  },
+  {
+    // The results panel runs in a browser (the webview): no node, no VS Code API, no server; it may
+    // use pure core modules, the protocol's types and the panel's message types.
+    dir: 'client/webview',
+    forbidden: (spec, resolved) =>
+      /^vscode/.test(spec) ? 'an LSP/VS Code package' :
+      /^node:/.test(spec) || io.test(spec) || spec === 'path' || spec === 'os' ? 'node' :
+      /^server\/src\/(service|lsp|cli|io)\//.test(resolved) ? 'the server' :
+      resolved.startsWith('client/src/') && resolved !== 'client/src/panel/messages' ? 'the extension host side' : undefined,
   },
 ];
 

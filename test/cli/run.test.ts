@@ -70,6 +70,16 @@ describe('eql-rules run', () => {
     assert.deepEqual(ids(tail.results[0]), EXPECTED.matches.slice(-2).map((m) => m.eventID));
   });
 
+  // Elasticsearch's _eql/search accepts size 0 (and returns no hits): so does the CLI, for every end.
+  for (const position of ['head', 'tail'])
+    it(`--size 0 --result-position ${position}: no matches, exit 0`, async () => {
+      for (const query of [[SEED], ['--query', 'sequence by user.name [any where true] [any where true]'], ['--query', 'sample by user.name [any where true] [any where true]']]) {
+        const r = await cliInProcess('run', ...query, '--events', SAMPLES, '--format', 'json', '--size', '0', '--result-position', position);
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(json<RunJson>(r).results[0].matches, [], query.join(' '));
+      }
+    });
+
   it('--timestamp-field: events without the field are not searched', async () => {
     const out = json<RunJson>(await cliInProcess('run', SEED, '--events', SAMPLES, '--format', 'json', '--timestamp-field', 'no.such.field'));
     assert.deepEqual(out.results[0].matches, []);
@@ -88,7 +98,9 @@ describe('eql-rules run', () => {
     [['run', '--events', SAMPLES], /rule or \.eql files, or --query/],
     [['run', '--query', 'any where (', '--events', SAMPLES], /^--query:1:12: error EQL\d+ /m],
     [['run', SEED, '--events', 'no/such/dir'], /no such file or folder: no\/such\/dir/],
-    [['run', SEED, '--events', SAMPLES, '--size', '0'], /--size must be a positive integer/],
+    [['run', SEED, '--events', SAMPLES, '--size', '-1'], /--size must be an integer >= 0/],
+    [['run', SEED, '--events', SAMPLES, '--size', '1.5'], /--size must be an integer >= 0/],
+    [['run', SEED, '--events', SAMPLES, '--max-samples-per-key', '0'], /--max-samples-per-key must be an integer >= 1/],
     [['run', 'test-fixtures/cli/two_errors.eql', '--events', SAMPLES], /two_errors\.eql:1:24: error EQL014/],
   ];
   for (const [args, re] of errors) {

@@ -149,7 +149,7 @@ async function main(): Promise<number> {
         await page.waitForTimeout(2_000);
         await panel.locator('button[data-action="rerun"]').click();
         await runCommand(page, 'EQL: Show Output (Log)');
-        await output.filter({ hasText: /\[Trace\s+-\s[^\]]*\]\s+(Sending\s+request|Received\s+response)\s+'eql\/runRule/ }).first().waitFor({ timeout: 30_000 });
+        await output.filter({ hasText: /(Sending\s+request|Received\s+response)\s+'eql\/runRule/ }).first().waitFor({ timeout: 30_000 });
       } finally {
         writeFileSync(settings, original);
         await page.waitForTimeout(1_000);

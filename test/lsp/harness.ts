@@ -111,7 +111,9 @@ export class TestServer {
         }
       }
     });
-    this.connection.onNotification((method: string, params: unknown) => this.notifications.push({ method, params }));
+    this.connection.onNotification((method: string, params: unknown) => {
+      this.notifications.push({ method, params });
+    });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.options.settings ?? {}));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/semanticTokens/refresh', () => null);

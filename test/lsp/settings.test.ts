@@ -36,7 +36,7 @@ describe('workspace settings and files', () => {
     const ds = await server.until(uri, (d) => d.filter((x) => x.code === 'EQL201').length === 1);
     const unknown = ds.filter((d) => d.code === 'EQL201');
     assert.equal(unknown.length, 1, JSON.stringify(ds));
-    assert.match(unknown[0].message, /acme\.flat\.nope/);
+    assert.match(String(unknown[0].message), /acme\.flat\.nope/);
   });
 
   it('the run lens counts the files eqlRuleStudio.samples selects', async () => {
@@ -60,7 +60,7 @@ describe('workspace settings and files', () => {
     const ds = await server.until(uri, (d) => d.some((x) => x.code === 'RULE304'));
     const dup = ds.find((d) => d.code === 'RULE304');
     assert.ok(dup, JSON.stringify(codes(ds)));
-    assert.match(dup.message, /rules\/original\.toml/);
+    assert.match(String(dup.message), /rules\/original\.toml/);
   });
 
   it('opening a second rule with the same id re-checks the first', async () => {

@@ -1,6 +1,7 @@
 // Completion at `|`: what must be offered, what must not, and which item comes first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { toServiceDocument } from '../../server/src/service/embedded';
 import type { CompletionItem } from 'vscode-languageserver-types';
 import { doComplete } from '../../server/src/service/completion';
 import { catalogFromSamples } from '../../server/src/core/schema/sources';
@@ -189,17 +190,22 @@ describe('completion in a rule file region', () => {
     assert.deepEqual(item.textEdit.range, { start: { line: 1, character: 16 }, end: { line: 1, character: 16 } });
     assert.deepEqual(doComplete(doc, 2, ctx).items, []);
   });
+  test('in a TOML basic string, inserted quotes are escaped; in a literal string they are not', () => {
+    for (const [open, expected] of [['"', '\\"success\\"'], ["'''", '"success"']]) {
+      const query = 'any where event.outcome == ';
+      const host = `[metadata]\ncreation_date = "2024/01/01"\n\n[rule]\nname = "x"\ntype = "eql"\nlanguage = "eql"\nquery = ${open}${query}${open}\n`;
+      const doc = toServiceDocument('file:///r.toml', 'toml', 1, host);
+      const item = doComplete(doc, host.indexOf(query) + query.length, ctx).items.find((i) => i.label === 'success');
+      assert.ok(item?.textEdit && 'range' in item.textEdit, open);
+      assert.equal(item.textEdit.newText, expected, open);
+    }
+  });
   test('in a Kibana JSON string, inserted quotes are escaped', () => {
     const query = 'any where event.outcome == ';
-    const host = `{"query": ${JSON.stringify(query)}}`;
+    const host = `{"type": "eql", "query": ${JSON.stringify(query)}}`;
     const start = host.indexOf('any');
-    const doc = {
-      uri: 'file:///r.json',
-      languageId: 'json',
-      version: 1,
-      text: host,
-      regions: [{ query, toHost: (q: number) => q + start, toQuery: (h: number) => (h >= start && h <= start + query.length ? h - start : undefined), hostRange: { start, end: start + query.length } }],
-    };
+    // The rule file's string syntax decides the escaping (service/embedded.ts queryTextEscaper).
+    const doc = toServiceDocument('file:///r.json', 'json', 1, host);
     const item = doComplete(doc, start + query.length, ctx).items.find((i) => i.label === 'success');
     assert.ok(item?.textEdit && 'range' in item.textEdit);
     assert.equal(item.textEdit.newText, '\\"success\\"');

@@ -102,3 +102,4 @@ describe('text written into the query literal is escaped for it', () => {
     });
   }
 });
+

@@ -7,6 +7,7 @@ import { createNodeCatalogRegistry } from '../../server/src/io/catalogData';
 import { createLanguageService, type LanguageService } from '../../server/src/service/languageService';
 import { bigQuery } from '../../scripts/lib/bigQuery';
 import { prng } from '../../scripts/lib/prng';
+import { LONG } from '../scale';
 
 const catalogs = createNodeCatalogRegistry();
 const service = (): LanguageService => createLanguageService({ log: (m) => console.error(m), catalogs });
@@ -28,6 +29,9 @@ test('typing in a 2,000-line query: each version gets the same diagnostics, toke
     // Mostly letters typed into a name or string; now and then a quote or bracket that breaks the query.
     const piece = version % 5 === 0 ? '"' : version % 7 === 0 ? ']' : 'xyz'[version % 3];
     text = text.slice(0, at) + piece + text.slice(at);
+    // Short run: the service sees the versions whose edit breaks the query (5: a quote, 7: a
+    // bracket) and two that do not; the long run (npm run fuzz) sees every version.
+    if (!LONG && ![2, 3, 5, 7].includes(version)) continue;
     assert.equal(observe(editing, uri, version, text), observe(service(), uri, version, text), `version ${version}`);
   }
 });

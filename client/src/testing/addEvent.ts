@@ -6,6 +6,7 @@ import { formatTestLine, testFileFor, type Expectation } from '../../../server/s
 import type { EventDto } from '../../../server/src/protocol';
 import { getSelectedEvent } from '../panel/resultsPanel';
 import type { RuleTestController } from './controller';
+import { compilePath } from '../../../server/src/core/engine/fields';
 
 export const ADD_EVENT_COMMAND = 'eqlRuleStudio.addEventToTests';
 
@@ -26,10 +27,9 @@ function eventObject(e: EventDto | Record<string, unknown>): Record<string, unkn
   return e as Record<string, unknown>;
 }
 
+/** A field of an event, read as the engine and the panel read it (nested, dotted keys, arrays of objects). */
 function field(doc: Record<string, unknown> | undefined, path: string): unknown {
-  let v: unknown = doc;
-  for (const p of path.split('.')) v = isObj(v) ? v[p] : undefined;
-  return v;
+  return doc ? compilePath(path)(doc) : undefined;
 }
 
 export function registerAddEvent(controller: RuleTestController): vscode.Disposable {

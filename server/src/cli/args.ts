@@ -77,6 +77,7 @@ export function oneOf<T extends string>(args: ParsedArgs, name: string, allowed:
   return v as T;
 }
 
+/** A positive integer option (timeouts, counts: where 0 means nothing useful). */
 export function positiveInt(args: ParsedArgs, name: string): number | undefined {
   const v = flag(args, name);
   if (v === undefined) return undefined;
@@ -89,4 +90,17 @@ export function fieldName(args: ParsedArgs, name: string): string | undefined {
   const v = flag(args, name);
   if (v !== undefined && v.trim() === '') throw new UsageError(`--${name} needs a field name (got an empty string)`);
   return v;
+}
+
+/**
+ * An integer option of at least `min` — the bound Elasticsearch's _eql/search validation puts on the
+ * same request parameter (`size` >= 0, `max_samples_per_key` >= 1), so the CLI refuses only what a
+ * cluster would refuse.
+ */
+export function intAtLeast(args: ParsedArgs, name: string, min: number): number | undefined {
+  const v = flag(args, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v)))
+    throw new UsageError(`--${name} must be an integer >= ${min} (got "${v}")`);
+  return Number(v);
 }

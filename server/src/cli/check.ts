@@ -76,7 +76,7 @@ function toChecked(d: LspDiagnostic): { line: number; column: number; endLine: n
     endColumn: d.range.end.character + 1,
     severity: SEVERITY[d.severity ?? 1] ?? 'error',
     code: String(d.code ?? ''),
-    message: d.message,
+    message: typeof d.message === 'string' ? d.message : d.message.value, // LSP 3.18: string or MarkupContent
   };
 }
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fieldTypesFromMapping, type EngineOptions } from '../core/engine';
 import type { SampleError } from '../core/samples/types';
 import { evaluationErrorLines, progressText, runOnSamples } from '../io/runOnSamples';
-import { fieldName, flag, oneOf, parseArgs, positiveInt, UsageError } from './args';
+import { fieldName, flag, intAtLeast, oneOf, parseArgs, positiveInt, UsageError } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
 import { formatRunJson, formatRunNdjson, formatRunTable, type RunInputs, type SourceResult } from './runOutput';
@@ -107,9 +107,9 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
 
   const mappingFile = flag(args, 'mapping');
   const base: EngineOptions = {
-    size: positiveInt(args, 'size') ?? DEFAULT_SIZE,
+    size: intAtLeast(args, 'size', 0) ?? DEFAULT_SIZE,
     resultPosition: oneOf(args, 'result-position', ['head', 'tail'] as const, 'tail'),
-    maxSamplesPerKey: positiveInt(args, 'max-samples-per-key'),
+    maxSamplesPerKey: intAtLeast(args, 'max-samples-per-key', 1),
     fieldTypes: mappingFile ? loadMapping(mappingFile) : undefined,
   };
 

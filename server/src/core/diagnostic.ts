@@ -1,6 +1,7 @@
 // Diagnostics as the core reports them: offsets into the text that was checked. The
 // service layer turns them into LSP diagnostics; the CLI into file:line:column.
 import type { Range } from './syntax/ast';
+import type { DiagnosticCode } from './codes';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -19,8 +20,8 @@ export interface Fix {
 export interface Diagnostic {
   range: Range;
   severity: Severity;
-  /** Stable code, e.g. `EQL001`; documented in README.md. */
-  code: string;
+  /** Stable code, e.g. `EQL001`: one of the registry's (core/codes.ts), documented in README.md. */
+  code: DiagnosticCode;
   message: string;
   fixes?: Fix[];
 }

@@ -16,6 +16,7 @@ import {
   type SchemaFileResult,
 } from '../core/schema/sources';
 import type { Catalog } from '../core/schema/types';
+import { compareVersion } from '../core/version';
 
 export function builtinDataFile(name: string): string | undefined {
   const candidates = [join(__dirname, 'data', name), join(__dirname, '..', 'data', name), join(__dirname, '..', '..', '..', 'dist', 'data', name)];
@@ -71,8 +72,6 @@ export function loadSchemaFiles(paths: string[], baseDir = process.cwd()): Loade
   return out;
 }
 
-const versionKey = (v: string) => v.split(/[.-]/).map((x) => (parseInt(x, 10) || 0).toString().padStart(6, '0')).join('.');
-
 /**
  * The schema files of a detection-rules checkout at `root` (when `detection_rules/etc` exists):
  * the newest `ecs_schemas/<version>/ecs_flat.json(.gz)`, `non-ecs-schema.json`,
@@ -85,7 +84,7 @@ export function findDetectionRulesSchemaFiles(root: string): { ecs?: string; non
   let ecs: string | undefined;
   const dir = join(etc, 'ecs_schemas');
   if (existsSync(dir) && statSync(dir).isDirectory()) {
-    const versions = readdirSync(dir).filter((v) => statSync(join(dir, v)).isDirectory()).sort((a, b) => (versionKey(a) < versionKey(b) ? -1 : 1));
+    const versions = readdirSync(dir).filter((v) => statSync(join(dir, v)).isDirectory()).sort(compareVersion);
     for (const v of versions.reverse()) {
       ecs = ['ecs_flat.json.gz', 'ecs_flat.json', 'ecs_nested.json.gz', 'ecs_nested.json'].map((n) => join(dir, v, n)).find((f) => existsSync(f));
       if (ecs) break;

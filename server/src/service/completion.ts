@@ -20,20 +20,20 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-types';
 import { FUNCTIONS, signatureOf } from '../core/analysis/functions';
-import type { Token } from '../core/syntax/lexer';
+import { tokenIndexAt, type Token } from '../core/syntax/lexer';
 import type { SchemaSet } from '../core/schema/schemaSet';
 import type { KnownValue } from '../core/schema/types';
 import { regionAt, type QueryRegion, type ServiceDocument } from './document';
 import { samplesCatalog, schemasForRegion, type ServiceContext } from './context';
-import { escaperFor, hostRangeToLsp, queryRangeToHost, type TextEscaper } from './lspMapping';
+import { hostRangeToLsp, queryRangeToHost, type TextEscaper } from './lspMapping';
+import { queryTextEscaper } from './embedded';
 import { fieldSource } from './fieldDiagnostics';
 import {
   chainAt,
-  COMPARISON_OPS,
+  VALUE_OPS,
   enclosingStep,
   fieldForValueAt,
   LIST_OPS,
-  tokenAt,
   tokenBefore,
   tokensOf,
   valuesComparedWith,
@@ -233,10 +233,10 @@ function byContext(c: Ctx, p: number): CompletionItem[] {
     return [keyword(c, 'where', 'condition of the events of this category', '0')];
   }
   // After an operator that takes a value.
-  if (COMPARISON_OPS.has(text!) || LIST_OPS.has(text!) || text === '(' || text === ',') {
+  if (VALUE_OPS.has(text!) || LIST_OPS.has(text!) || text === '(' || text === ',') {
     const valueField = fieldForValueAt(c.tokens, p + 1);
     if (valueField) return [...valueItems(c, valueField.name, p, true), ...(text === '(' || text === ',' ? [] : fieldItems(c, []))];
-    if (text === '(' || text === ',' || COMPARISON_OPS.has(text!)) return expressionStart(c);
+    if (text === '(' || text === ',' || VALUE_OPS.has(text!)) return expressionStart(c);
     if (LIST_OPS.has(text!)) return [keyword(c, '(', 'list of values', '1', '($0)', true)];
   }
   if (text === 'where' || text === 'and' || text === 'or' || text === 'not' || t.kind === 'operator') return expressionStart(c);
@@ -287,9 +287,9 @@ export function doComplete(doc: ServiceDocument, offset: number, ctx: ServiceCon
   const q = region.toQuery(offset);
   if (q === undefined) return EMPTY;
   const tokens = tokensOf(region.query);
-  const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q }, escape: escaperFor(doc) };
+  const c: Ctx = { region, doc, schemas: schemasForRegion(ctx, region), svc: ctx, tokens, replace: { start: q, end: q }, escape: queryTextEscaper(doc, region) };
 
-  const inside = tokenAt(tokens, q);
+  const inside = tokenIndexAt(tokens, q);
   const at = inside >= 0 && tokens[inside].range.start < q ? tokens[inside] : undefined;
   const ending = tokenBefore(tokens, q);
   const last = ending >= 0 ? tokens[ending] : undefined;

@@ -8,12 +8,12 @@
 // what they do in Elasticsearch's EQL (case rules, wildcards). Event category: what it matches.
 import type { Hover, MarkupContent } from 'vscode-languageserver-types';
 import { lookupEndgameFunction, lookupFunction, signatureOf } from '../core/analysis/functions';
-import type { Token } from '../core/syntax/lexer';
+import { tokenIndexAt, type Token } from '../core/syntax/lexer';
 import type { SchemaSet } from '../core/schema/schemaSet';
 import { regionAt, type QueryRegion, type ServiceDocument } from './document';
 import { samplesCatalog, schemasForRegion, type ServiceContext } from './context';
 import { hostRangeToLsp, queryRangeToHost } from './lspMapping';
-import { chainAt, fieldForValueAt, tokenAt, tokenBefore, tokensOf } from './queryTokens';
+import { chainAt, fieldForValueAt, tokenBefore, tokensOf } from './queryTokens';
 
 /** What each operator and keyword means in Elasticsearch's EQL, for hover. */
 export const OPERATOR_DOCS: Record<string, string> = {
@@ -139,7 +139,7 @@ export function doHover(doc: ServiceDocument, offset: number, ctx: ServiceContex
   const q = region.toQuery(offset);
   if (q === undefined) return null;
   const tokens = tokensOf(region.query);
-  let i = tokenAt(tokens, q);
+  let i = tokenIndexAt(tokens, q);
   // At the boundary `name|(`, the word before the cursor is what the user points at.
   if (i > 0 && tokens[i].range.start === q && tokens[i].kind === 'punctuation' && tokens[i - 1].range.end === q && tokens[i - 1].kind !== 'punctuation') i--;
   if (i < 0) {

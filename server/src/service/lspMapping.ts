@@ -5,6 +5,7 @@ import type { Diagnostic as LspDiagnostic, DiagnosticSeverity, Range as LspRange
 import type { Diagnostic, Fix, Severity } from '../core/diagnostic';
 import type { Range } from '../core/syntax/ast';
 import type { QueryRegion, ServiceDocument } from './document';
+import { queryTextEscaper } from './embedded';
 
 const hostDocs = new WeakMap<ServiceDocument, TextDocument>();
 
@@ -40,15 +41,8 @@ export interface DiagnosticData {
   fixes: { title: string; preferred?: boolean; edits: LspTextEdit[] }[];
 }
 
-/** Escapes replacement text for hosts where the query is a quoted string (Kibana JSON). */
+/** Escapes replacement text for the literal that holds the query (embedded.ts queryTextEscaper). */
 export type TextEscaper = (text: string) => string;
-
-export function escaperFor(doc: ServiceDocument): TextEscaper {
-  if (doc.languageId === 'json' || doc.languageId === 'jsonc' || doc.languageId === 'ndjson') {
-    return (s) => JSON.stringify(s).slice(1, -1);
-  }
-  return (s) => s;
-}
 
 function fixesToData(doc: ServiceDocument, fixes: Fix[] | undefined, toHost: (r: Range) => Range, escape: TextEscaper): DiagnosticData | undefined {
   if (!fixes || fixes.length === 0) return undefined;
@@ -68,7 +62,7 @@ export function hostDiagnosticToLsp(doc: ServiceDocument, d: Diagnostic): LspDia
 
 /** A diagnostic whose ranges are offsets into a region's query. */
 export function queryDiagnosticToLsp(doc: ServiceDocument, region: QueryRegion, d: Diagnostic): LspDiagnostic {
-  return toLsp(doc, d, (r) => queryRangeToHost(region, r), escaperFor(doc));
+  return toLsp(doc, d, (r) => queryRangeToHost(region, r), queryTextEscaper(doc, region));
 }
 
 function toLsp(doc: ServiceDocument, d: Diagnostic, toHost: (r: Range) => Range, escape: TextEscaper): LspDiagnostic {

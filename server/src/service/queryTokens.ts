@@ -2,6 +2,8 @@
 // usually mid-edit and unparseable, so they work from the lexer's tokens (which always exist)
 // rather than from the tree.
 import { lex, type Token } from '../core/syntax/lexer';
+import { compileWildcard } from '../core/engine/wildcard';
+import { COMPARISON_OPS } from '../core/syntax/parser';
 
 let lastText: string | undefined;
 let lastTokens: Token[] = [];
@@ -69,11 +71,6 @@ export function chainAt(tokens: Token[], i: number): FieldChain | undefined {
   };
 }
 
-/** Index of the token containing offset (start <= q < end), or -1. */
-export function tokenAt(tokens: Token[], q: number): number {
-  return tokens.findIndex((t) => t.range.start <= q && q < t.range.end);
-}
-
 /** Index of the last token ending at or before q, or -1. */
 export function tokenBefore(tokens: Token[], q: number): number {
   let i = -1;
@@ -81,7 +78,8 @@ export function tokenBefore(tokens: Token[], q: number): number {
   return i;
 }
 
-export const COMPARISON_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', ':']);
+/** Operators after which a value of the field on their left is written: the comparisons and `:`. */
+export const VALUE_OPS: ReadonlySet<string> = new Set([...COMPARISON_OPS, ':']);
 export const LIST_OPS = new Set(['in', 'in~', 'like', 'like~', 'regex', 'regex~', ':']);
 
 /**
@@ -94,7 +92,7 @@ export function fieldForValueAt(tokens: Token[], i: number): FieldChain | undefi
   if (k >= 0 && tokens[k].text === '(') {
     k--;
     if (k >= 0 && !LIST_OPS.has(tokens[k].text)) return undefined;
-  } else if (k < 0 || !(COMPARISON_OPS.has(tokens[k].text) || LIST_OPS.has(tokens[k].text))) return undefined;
+  } else if (k < 0 || !(VALUE_OPS.has(tokens[k].text) || LIST_OPS.has(tokens[k].text))) return undefined;
   k--;
   if (k >= 0 && tokens[k].text === 'not') k--;
   if (k < 0) return undefined;
@@ -140,7 +138,7 @@ export function valuesComparedWith(tokens: Token[], field: string, from: number,
     let j = c.last + 1;
     if (tokens[j]?.text === 'not') continue;
     const op = tokens[j]?.text;
-    if (!op || !(COMPARISON_OPS.has(op) || LIST_OPS.has(op)) || op === '!=') continue;
+    if (!op || !(VALUE_OPS.has(op) || LIST_OPS.has(op)) || op === '!=') continue;
     j++;
     if (tokens[j]?.text === '(') {
       for (j++; j <= to && tokens[j] && tokens[j].text !== ')'; j++) if (tokens[j].kind === 'string') out.push(String(tokens[j].value ?? ''));
@@ -151,7 +149,5 @@ export function valuesComparedWith(tokens: Token[], field: string, from: number,
 
 /** `*`/`?` wildcard match, case-insensitive (as `:` and like~ compare). */
 export function wildcardMatch(pattern: string, value: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === value.toLowerCase();
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
-  return re.test(value);
+  return compileWildcard(pattern.toLowerCase()).test(value.toLowerCase());
 }

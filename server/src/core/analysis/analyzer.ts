@@ -6,8 +6,11 @@ import type { Expr, FieldRef, Pipe, Query, Range, SequenceQuery, Statement, Step
 import type { Diagnostic, Fix, Severity } from '../diagnostic';
 import { parse, TIME_UNITS, type ParseResult } from '../syntax/parser';
 import { stepsOf, unparen, walk } from '../syntax/visit';
+import { parseCidr } from '../engine/ip';
+import { editDistance } from '../editDistance';
 import { compileMatchPattern, isTooComplex, patternErrorRange } from '../engine/pattern';
 import { FUNCTIONS, arityText, lookupEndgameFunction, lookupFunction, signatureOf, type ParamType } from './functions';
+import type { DiagnosticCode } from '../codes';
 
 export interface AnalyzeOptions {
   /** The Elasticsearch type of a field (`keyword`, `long`, `ip`, `text`, ...), or undefined when unknown. */
@@ -95,7 +98,7 @@ class Analyzer {
     this.fieldType = options?.fieldType ?? (() => undefined);
   }
 
-  report(range: Range, code: string, message: string, fixes?: Fix[], severity: Severity = 'error'): void {
+  report(range: Range, code: DiagnosticCode, message: string, fixes?: Fix[], severity: Severity = 'error'): void {
     const d: Diagnostic = { range: { start: range.start, end: range.end }, severity, code, message };
     if (fixes && fixes.length > 0) d.fixes = fixes;
     this.out.push(d);
@@ -705,21 +708,6 @@ function afterKeys(keyword: Range, by: Expr[]): Range {
   return { start: at, end: at };
 }
 
-/** Edit distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[n];
-}
-
 /** The candidate closest to `name` (case-insensitive), when it is close enough to be a typo. */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
@@ -736,36 +724,9 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return bestD <= limit ? best : undefined;
 }
 
-function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-}
-
-function isIpv6(s: string): boolean {
-  if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return false;
-  const dbl = s.split('::');
-  if (dbl.length > 2) return false;
-  const groups = s.split(':').filter((g) => g !== '');
-  const last = groups[groups.length - 1];
-  const v4 = last !== undefined && last.includes('.');
-  if (v4 && !isIpv4(last)) return false;
-  const hexGroups = v4 ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hexGroups.length + (v4 ? 2 : 0);
-  return dbl.length === 2 ? count < 8 : count === 8;
-}
-
-/** An IP address or a CIDR block (IPv4 or IPv6). */
+/** An IP address or a CIDR block (IPv4 or IPv6), as cidrMatch reads it. */
 export function isCidr(s: string): boolean {
-  const slash = s.indexOf('/');
-  const ip = slash < 0 ? s : s.slice(0, slash);
-  const v4 = isIpv4(ip);
-  const v6 = !v4 && isIpv6(ip);
-  if (!v4 && !v6) return false;
-  if (slash < 0) return true;
-  const bits = s.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (v4 ? 32 : 128);
+  return parseCidr(s) !== undefined;
 }
 
 /** Semantic and type diagnostics for a parsed query (the parser's own errors are in `parsed.errors`). Never throws. */

@@ -16,6 +16,7 @@ import { FnImpl, arith, implFor } from './functions';
 import { compileMatchPattern, patternErrorRange, wildcardLowers } from './pattern';
 import { Kind, Scalar, Value, compareScalars, parseDate, stringForm } from './values';
 import { ipKey } from './ip';
+import type { DiagnosticCode } from '../codes';
 
 export type Ev = (doc: Doc) => Value;
 export type Pred = (doc: Doc) => boolean;
@@ -26,7 +27,7 @@ export interface ExprContext {
   errors: Diagnostic[];
 }
 
-function error(ctx: ExprContext, e: { range: { start: number; end: number } }, message: string, code = 'EQL501'): void {
+function error(ctx: ExprContext, e: { range: { start: number; end: number } }, message: string, code: DiagnosticCode = 'EQL501'): void {
   ctx.errors.push({ range: e.range, severity: 'error', code, message });
 }
 

@@ -1,8 +1,10 @@
 // IP addresses as Elasticsearch's `ip` type sees them: IPv4 is stored as an IPv4-mapped IPv6 address,
-// so both families share one 16-byte form for equality, ordering and CIDR blocks.
+// so both families share one 16-byte form for equality, ordering and CIDR blocks. The one parser of
+// the project (engine, analyzer's cidrMatch check, CloudTrail's source.ip), with the rules of
+// Elasticsearch's InetAddresses.forString: no surrounding whitespace, no leading zeros in an IPv4
+// part, a scope (`fe80::1%eth0`) only on IPv6 and dropped.
 
-export function parseIp(text: string): Uint8Array | undefined {
-  const s = text.trim();
+export function parseIp(s: string): Uint8Array | undefined {
   if (s.includes(':')) return parseV6(s);
   const v4 = parseV4(s);
   if (!v4) return undefined;
@@ -18,7 +20,7 @@ function parseV4(s: string): Uint8Array | undefined {
   if (parts.length !== 4) return undefined;
   const out = new Uint8Array(4);
   for (let i = 0; i < 4; i++) {
-    if (!/^\d{1,3}$/.test(parts[i])) return undefined;
+    if (!/^(0|[1-9]\d{0,2})$/.test(parts[i])) return undefined;
     const n = Number(parts[i]);
     if (n > 255) return undefined;
     out[i] = n;
@@ -29,7 +31,10 @@ function parseV4(s: string): Uint8Array | undefined {
 function parseV6(input: string): Uint8Array | undefined {
   let s = input;
   const pct = s.indexOf('%');
-  if (pct >= 0) s = s.slice(0, pct);
+  if (pct >= 0) {
+    if (pct === s.length - 1) return undefined;
+    s = s.slice(0, pct);
+  }
   const words: number[] = [];
   let tailV4: Uint8Array | undefined;
   const lastColon = s.lastIndexOf(':');

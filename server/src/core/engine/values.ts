@@ -51,11 +51,16 @@ export function parseDate(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
   if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
-  const m = ISO.exec(s);
+  return parseIsoDate(s);
+}
+
+/** An ISO-8601 date string (Elasticsearch's strict_date_optional_time and its named relatives); undefined otherwise. */
+function parseIsoDate(s: string): number | undefined {
+  const m = ISO.exec(s.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, se, frac, zone] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d ?? 1), Number(h ?? 0), Number(mi ?? 0), Number(se ?? 0));
-  if (Number.isNaN(ms)) return undefined;
+  let ms = utcMillis(Number(y), Number(mo), Number(d ?? 1), Number(h ?? 0), Number(mi ?? 0), Number(se ?? 0));
+  if (ms === undefined) return undefined;
   if (frac) ms += Number(`0.${frac}`) * 1000;
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
@@ -66,51 +71,38 @@ export function parseDate(v: unknown): number | undefined {
   return ms;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch milliseconds of a calendar date and time in UTC (month 1-12), or undefined when a field is
+ * out of range (`2024-02-30`, hour 24): Elasticsearch's date parsing rejects such dates where
+ * `Date.UTC` would roll them over. Years 0-99 are years 0-99, not 1900-1999.
+ */
+export function utcMillis(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number | undefined {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  d.setUTCFullYear(year);
+  const ms = d.getTime();
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A number or numeric string in `unit` milliseconds per unit (epoch_millis: 1, epoch_second: 1000). */
+function parseEpoch(v: unknown, unit: number): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v * unit : undefined;
+  if (typeof v !== 'string' || !/^-?\d+(\.\d+)?$/.test(v.trim())) return undefined;
+  return Number(v.trim()) * unit;
+}
+
 export function formatDate(ms: number): string {
   const d = new Date(Math.floor(ms));
   return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }
 
-// Version strings as the ES `version` type orders them: semantic versions by numeric parts, a
-// pre-release before its release; strings that are not versions sort after every valid version.
-const SEMVER = /^(\d+)(?:\.(\d+))*(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+import { compareVersion } from '../version';
 
-export function compareVersion(a: string, b: string): number {
-  const va = SEMVER.test(a);
-  const vb = SEMVER.test(b);
-  if (!va || !vb) {
-    if (va !== vb) return va ? -1 : 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  const split = (s: string): [number[], string | undefined] => {
-    const core = s.split('+')[0];
-    const dash = core.indexOf('-');
-    const main = dash < 0 ? core : core.slice(0, dash);
-    return [main.split('.').map(Number), dash < 0 ? undefined : core.slice(dash + 1)];
-  };
-  const [na, pa] = split(a);
-  const [nb, pb] = split(b);
-  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
-    const x = na[i] ?? 0;
-    const y = nb[i] ?? 0;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  if (pa === pb) return 0;
-  if (pa === undefined) return 1;
-  if (pb === undefined) return -1;
-  const xa = pa.split('.');
-  const xb = pb.split('.');
-  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
-    if (xa[i] === undefined) return -1;
-    if (xb[i] === undefined) return 1;
-    const na2 = /^\d+$/.test(xa[i]);
-    const nb2 = /^\d+$/.test(xb[i]);
-    if (na2 && nb2 && Number(xa[i]) !== Number(xb[i])) return Number(xa[i]) < Number(xb[i]) ? -1 : 1;
-    if (na2 !== nb2) return na2 ? -1 : 1;
-    if (xa[i] !== xb[i]) return xa[i] < xb[i] ? -1 : 1;
-  }
-  return 0;
-}
+export { compareVersion };
 
 function toNumber(v: Scalar): number | undefined {
   if (typeof v === 'number') return v;
@@ -211,9 +203,11 @@ export function renderValue(v: Value, kind: Kind = 'any'): string {
  * joined by `||`); named formats fall back to the default ISO / epoch parsing.
  */
 export function dateParserFor(format: string): (v: unknown) => number | undefined {
-  const parsers = format.split('||').map((f) => {
+  const parsers = format.split('||').map((f): ((v: unknown) => number | undefined) => {
+    if (f === 'epoch_second') return (v) => parseEpoch(v, 1000);
+    if (f === 'epoch_millis') return (v) => parseEpoch(v, 1);
     const tokens = /^[a-zA-Z_]+$/.test(f) && /[a-z]_|^epoch|^strict|^date/.test(f) ? undefined : f.match(/yyyy|uuuu|yy|MM|dd|HH|mm|ss|SSS|'[^']*'|./g);
-    if (!tokens) return parseDate;
+    if (!tokens) return (v) => (typeof v === 'string' ? parseIsoDate(v) : parseDate(v));
     const fields: string[] = [];
     const rx = new RegExp(
       '^' +
@@ -241,7 +235,8 @@ export function dateParserFor(format: string): (v: unknown) => number | undefine
       const year = fields.includes('uuuu') ? get('uuuu', 1970) : get('yyyy', get('yy', 70) + (fields.includes('yy') ? 2000 : 0));
       const frac = fields.indexOf('SSS');
       const ms = frac < 0 ? 0 : Number(`0.${m[frac + 1]}`) * 1000;
-      return Date.UTC(year, get('MM', 1) - 1, get('dd', 1), get('HH', 0), get('mm', 0), get('ss', 0)) + ms;
+      const t = utcMillis(year, get('MM', 1), get('dd', 1), get('HH', 0), get('mm', 0), get('ss', 0));
+      return t === undefined ? undefined : t + ms;
     };
   });
   return (v) => {

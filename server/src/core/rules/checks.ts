@@ -20,36 +20,9 @@ export interface RuleCheckContext {
   newUuid?: () => string;
 }
 
-export const RULE_CODES = {
-  RULE300: 'The rule file is not valid TOML / JSON',
-  RULE301: 'A required key is missing',
-  RULE302: 'A value has the wrong type or is not one of the allowed values',
-  RULE303: 'rule_id is not a UUID',
-  RULE304: 'rule_id is used by another rule in the workspace',
-  RULE305: 'type and language must both be "eql"',
-  RULE306: 'severity and risk_score disagree (low 21, medium 47, high 73, critical 99)',
-  RULE307: 'index (or data_view_id, not both) is required',
-  RULE308: 'timestamp_override / event_category_override / tiebreaker_field names an unknown field',
-  RULE309: 'from is not date math like now-6m',
-  RULE310: 'interval is not like 5m',
-  RULE311: 'the look-back window (from) is shorter than the sequence maxspan',
-  RULE312: 'the interval is less than half the sequence maxspan',
-  RULE313: 'a date is not YYYY/MM/DD',
-  RULE314: 'updated_date is before creation_date',
-  RULE315: 'threat entry: framework must be "MITRE ATT&CK" and a tactic is required',
-  RULE316: 'unknown ATT&CK tactic or technique id',
-  RULE317: 'ATT&CK name does not match the id',
-  RULE318: 'ATT&CK reference URL does not match the id',
-  RULE319: 'technique is not listed under this tactic in ATT&CK',
-  RULE320: 'sub-technique is not under its parent technique',
-  RULE321: 'deprecated ATT&CK technique id (moved or merged)',
-  RULE322: 'tag without a known prefix',
-  RULE323: 'unknown key',
-  RULE324: 'the query is empty',
-  RULE325: 'Tactic: tags and the threat mapping disagree (the first tactic must be a tag; tagged tactics must be mapped)',
-} as const;
+import type { RuleCode } from '../codes';
+export { RULE_CODES, type RuleCode } from '../codes';
 
-export type RuleCode = keyof typeof RULE_CODES;
 
 export const SEVERITY_RISK: Record<string, number> = { low: 21, medium: 47, high: 73, critical: 99 };
 const isSeverity = (s: string) => Object.prototype.hasOwnProperty.call(SEVERITY_RISK, s);
@@ -145,7 +118,7 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     const text = p.style === 'toml' ? `${p.prefix}${key} = ${valueText}${p.suffix}` : `${p.prefix}${q(key)}: ${valueText}${p.suffix}`;
     return [{ title: `Add ${key} = ${valueText}`, edits: [{ range: { start: p.offset, end: p.offset }, newText: text }], preferred: true }];
   };
-  const newUuid = ctx.newUuid ?? (() => globalThis.crypto.randomUUID());
+  const newUuid = ctx.newUuid ?? (() => crypto.randomUUID());
   const f = rule.fields;
   const md = rule.metadata;
 

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostic';
 import type { Range } from '../syntax/ast';
 import { identityMap, OffsetMap } from './offsetMap';
 import { decodeJsonString, decodeTomlString } from './stringDecoders';
-import { JsonNode, parseJson, plain } from './jsonScan';
+import { JsonNode, parseJson, plain } from '../jsonText';
 import { scanToml, TableLocation } from './tomlScan';
 
 export type RuleFileFormat = 'toml' | 'kibana-json' | 'kibana-ndjson' | 'eql';

@@ -6,6 +6,7 @@
 // Never throws: problems come back as TEST4xx errors with line and column.
 import { readSampleText } from '../samples/reader';
 import type { SampleEvent } from '../samples/types';
+import type { DiagnosticCode } from '../codes';
 
 export type Expectation = 'match' | 'no-match';
 
@@ -34,7 +35,7 @@ export interface RuleTestError {
   line: number;
   column: number;
   /** TEST401 not JSON, TEST402 bad `expect`, TEST403 bad `event`, TEST404 unknown key or bad value, TEST405 group mixes expectations. */
-  code: string;
+  code: DiagnosticCode;
   message: string;
 }
 
@@ -94,7 +95,7 @@ export function parseRuleTests(text: string, file: string): RuleTestFile {
     const trimmed = lineText.trim();
     if (trimmed === '' || trimmed.startsWith('//') || trimmed.startsWith('#')) continue;
     const indent = lineText.length - lineText.trimStart().length;
-    const err = (code: string, message: string, column = indent + 1) => errors.push({ file, line, column, code, message });
+    const err = (code: DiagnosticCode, message: string, column = indent + 1) => errors.push({ file, line, column, code, message });
     let value: unknown;
     try {
       value = JSON.parse(lineText);

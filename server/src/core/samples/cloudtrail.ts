@@ -8,6 +8,8 @@
  * data_stream.*, event.ingested; from newer pipeline versions: aws.cloudtrail.session_credential_from_console (a rule
  * uses it), cloud.provider, cloud.service.name, related.ip.
  */
+import { parseIp } from '../engine/ip';
+import { actorTargetEntities } from './cloudtrailEntities';
 import { javaToString, javaHashMapOrder } from './javaString';
 import { parseUserAgent } from './userAgent';
 
@@ -20,6 +22,12 @@ export interface NormalizeOptions {
   original?: string;
   /** The agent's read time: event.created, and @timestamp when eventTime is unusable. */
   created?: string;
+  /**
+   * The integration's actor/target entity mapping (its `actor_target_mapping` tag): actor.entity.id,
+   * target.entity.id, user/host/service(.target).entity.id, entity(.target).id, related.entity.
+   * Default true.
+   */
+  actorTargetMapping?: boolean;
 }
 
 const ECS_VERSION = '8.11.0';
@@ -164,35 +172,9 @@ export function isoDate(v: unknown): string | undefined {
   return z === '+00:00' ? ymd + 'Z' : ymd + z;
 }
 
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|[01]?\d{1,2})\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d{1,2})$/;
-
-function isIPv6(s: string): boolean {
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  if (!/^[0-9A-Fa-f:.]+$/.test(s) || s.length < 2) return false;
-  let tail = 0;
-  const lastColon = s.lastIndexOf(':');
-  if (s.includes('.')) {
-    if (!IPV4.test(s.slice(lastColon + 1))) return false;
-    s = s.slice(0, lastColon + 1) + '0:0';
-    tail = 0;
-  }
-  const dbl = s.indexOf('::');
-  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return false;
-  const groups = s.split(':');
-  if (dbl >= 0) {
-    const parts = s.split('::');
-    const left = parts[0] ? parts[0].split(':') : [];
-    const right = parts[1] ? parts[1].split(':') : [];
-    if (left.length + right.length > 7) return false;
-    return [...left, ...right].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g));
-  }
-  return groups.length === 8 + tail && groups.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g));
-}
-
-/** Grok `%{IP}`: a literal IPv4 or IPv6 address. */
+/** Whether the pipeline's `%{IP}` grok gives `source.ip` (an address the ip field type accepts; engine/ip.ts). */
 export function isIpAddress(s: string): boolean {
-  return IPV4.test(s) || isIPv6(s);
+  return parseIp(s) !== undefined;
 }
 
 function appendUnique(list: string[], value: unknown): void {
@@ -236,6 +218,8 @@ const FLATTENED_SOURCES = [
 export function normalizeCloudTrail(record: Record<string, unknown>, options: NormalizeOptions = {}): Record<string, unknown> {
   let json = prune(record) as Obj | undefined;
   if (!isObj(json)) json = {};
+  // The entity script runs on the cleaned record, before the renames (cloudtrailEntities.ts).
+  const entities = options.actorTargetMapping === false ? undefined : actorTargetEntities(json);
   // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
   const event: Obj = {};
   const ct: Obj = {}; // aws.cloudtrail
@@ -441,7 +425,28 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   doc.aws = { cloudtrail: ct };
   if (nonEmpty(account)) cloud.account = account;
   doc.cloud = cloud;
+  const host: Obj = {};
+  const service: Obj = {};
+  const entity: Obj = {};
+  if (entities) {
+    const byKind = { user, host, service, entity };
+    if (entities.actor !== undefined && entities.actorKind) {
+      doc.actor = { entity: { id: [entities.actor] } };
+      if (entities.actorKind === 'entity') entity.id = [entities.actor];
+      else byKind[entities.actorKind].entity = { id: [entities.actor] };
+    }
+    if (entities.targets.length) {
+      doc.target = { entity: { id: entities.targets } };
+      for (const [kind, ids] of Object.entries(entities.targetsByKind) as [keyof typeof byKind, string[]][]) {
+        if (kind === 'entity') entity.target = { id: ids };
+        else byKind[kind].target = { entity: { id: ids } };
+      }
+    }
+  }
   if (nonEmpty(user)) doc.user = user;
+  if (nonEmpty(host)) doc.host = host;
+  if (nonEmpty(service)) doc.service = service;
+  if (nonEmpty(entity)) doc.entity = entity;
   if (source) doc.source = source;
   if (userAgent) doc.user_agent = userAgent;
   if (tls && nonEmpty(tls)) doc.tls = tls;
@@ -451,6 +456,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   if (relatedUser.length) related.user = relatedUser;
   if (source?.ip !== undefined) related.ip = [source.ip];
   if (relatedHash) related.hash = relatedHash;
+  if (entities?.related.length) related.entity = entities.related;
   if (nonEmpty(related)) doc.related = related;
   doc.data_stream = { dataset: 'aws.cloudtrail', type: 'logs', namespace: 'default' };
   return doc;

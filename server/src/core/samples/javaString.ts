@@ -102,3 +102,17 @@ export function javaToString(value: unknown, raw?: unknown): string {
   }
   return s + '}';
 }
+
+/**
+ * The iteration order of a Java HashSet made with Sets.newHashSetWithExpectedSize(keys.length) and
+ * filled in this order: how an ingest document deep-copies a Set a script stored (related.entity).
+ */
+export function javaHashSetCopyOrder(keys: string[]): string[] {
+  const n = keys.length;
+  const expected = n < 3 ? n + 1 : Math.floor(n / 0.75 + 1);
+  let table = 1;
+  while (table < expected) table *= 2;
+  const withBucket = keys.map((k, i) => ({ k, b: spread(javaStringHash(k)) & (table - 1), i }));
+  withBucket.sort((a, b) => a.b - b.b || a.i - b.i);
+  return withBucket.map((x) => x.k);
+}

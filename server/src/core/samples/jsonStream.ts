@@ -5,6 +5,7 @@
  * already `JSON.parse`d with the 1-based line/column of its first character. Structural problems give one error and
  * resume at the next line, so one bad line never loses the rest of a file. Never throws.
  */
+import { jsonSyntaxError } from '../jsonText';
 
 /** Where a value was found; the reader interprets it accordingly. */
 export type ValueWhere = 'top' | 'array' | 'records' | 'hits' | 'events';
@@ -60,92 +61,6 @@ function deeperThan(v: unknown, limit: number): boolean {
     }
   }
   return false;
-}
-
-/**
- * Where JSON.parse failed, and why: V8's messages do not always carry a position, so the text is re-checked by a
- * small validator (only ever run on text that failed to parse).
- */
-export function jsonErrorAt(text: string): { offset: number; message: string } {
-  let i = 0;
-  const n = text.length;
-  const ws = () => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === SPACE || c === TAB || c === NL || c === CR) i++;
-      else break;
-    }
-  };
-  const fail = (message: string): never => {
-    throw { offset: i, message };
-  };
-  const describe = () => (i >= n ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[i])}`);
-  const str = () => {
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === QUOTE) { i++; return; }
-      if (c === BACKSLASH) {
-        const e = text[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) { i += 2; fail('bad \\u escape in a string'); }
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-        else { i++; fail('bad escape in a string'); }
-        continue;
-      }
-      if (c < 32) fail('control character in a string');
-      i++;
-    }
-    fail('unterminated string');
-  };
-  const num = () => {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0] === '-') fail(describe());
-    i += m![0].length;
-  };
-  const value = (depth: number): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++; ws();
-      if (text[i] === '}') { i++; return; }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(`${describe()}: expected a quoted key`);
-        str(); ws();
-        if (text[i] !== ':') fail(`${describe()}: expected ':'`);
-        i++;
-        value(depth + 1); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
-        fail(`${describe()}: expected ',' or '}'`);
-      }
-    } else if (c === '[') {
-      i++; ws();
-      if (text[i] === ']') { i++; return; }
-      for (;;) {
-        value(depth + 1); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
-        fail(`${describe()}: expected ',' or ']'`);
-      }
-    } else if (c === '"') str();
-    else if (c === '-' || (c >= '0' && c <= '9')) num();
-    else if (text.startsWith('true', i)) i += 4;
-    else if (text.startsWith('false', i)) i += 5;
-    else if (text.startsWith('null', i)) i += 4;
-    else fail(describe());
-  };
-  try {
-    value(0);
-    ws();
-    if (i < n) fail(`${describe()} after the value`);
-  } catch (e) {
-    if (typeof e === 'object' && e !== null && 'offset' in e) return e as { offset: number; message: string };
-    return { offset: 0, message: String(e) };
-  }
-  return { offset: 0, message: 'invalid JSON' };
 }
 
 export class JsonSplitter {
@@ -300,7 +215,7 @@ export class JsonSplitter {
     try {
       value = JSON.parse(text);
     } catch {
-      const { offset, message } = jsonErrorAt(text);
+      const { offset, message } = jsonSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
       let l = line, c = column;
       for (let k = 0; k < offset && k < text.length; k++) {
         if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;

@@ -1,7 +1,10 @@
 // The catalogs active for one query, merged: answers "does this field exist, what is it,
 // what comes after `aws.cloudtrail.`, what did you mean". Built once per selection and cached
 // by the caller (see select.ts), so the prefix tree is paid for once, not per keystroke.
+import { editDistance } from '../editDistance';
 import { isOpenType, type Catalog, type FieldInfo, type KnownValue } from './types';
+
+export { editDistance };
 
 /** One entry of `children(prefix)`: the next dotted segment after the prefix. */
 export interface ChildEntry {
@@ -183,26 +186,3 @@ export function closestNames(name: string, candidates: Iterable<string>, n: numb
   return scored.slice(0, n).map((s) => s.c);
 }
 
-/** Optimal string alignment distance, giving up (returning limit+1) once every row exceeds limit. */
-export function editDistance(a: string, b: string, limit = Infinity): number {
-  const m = a.length;
-  const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = new Array<number>(n + 1);
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > limit) return limit + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[n];
-}

@@ -5,6 +5,7 @@ import { awsCloudtrailCatalog } from './awsCloudtrail';
 import { ecsCatalogFromData, isEcsData } from './ecs';
 import { createSchemaSet, type SchemaSet } from './schemaSet';
 import type { Catalog } from './types';
+import { compileWildcard } from '../engine/wildcard';
 
 /** The part of a rule the selection looks at (service/document.ts RuleContext fits). */
 export interface RuleSelector {
@@ -28,9 +29,9 @@ function coveredPattern(pattern: string): boolean {
   return p.includes('aws.cloudtrail') || p.startsWith('logs-aws');
 }
 
-function patternMatches(pattern: string, index: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
-  return re.test(index) || pattern === index;
+/** An index pattern against an index name or another pattern: the EQL wildcard matcher, case-insensitive. */
+export function patternMatches(pattern: string, index: string): boolean {
+  return pattern === index || compileWildcard(pattern.toLowerCase()).test(index.toLowerCase());
 }
 
 export class CatalogRegistry {

@@ -2,7 +2,9 @@
 // YAML/JSON, an integration fields.yml, an Elasticsearch mapping) and the detection-rules
 // repository's schema files. All take text (or parsed events) — the host reads and gunzips files —
 // and never throw: problems come back as errors with a line/column when known.
-import { parseYaml, type YamlValue } from './yamlLite';
+import { jsonSyntaxError } from '../jsonText';
+import { compareVersion } from '../version';
+import { parseYaml, type YamlValue } from './yamlText';
 import { ecsCatalogFromData, isEcsData } from './ecs';
 import type { Catalog, FieldInfo } from './types';
 
@@ -173,68 +175,11 @@ function baseName(file: string): string {
   return file.replace(/\\/g, '/').split('/').pop() ?? file;
 }
 
-/** Offset of the first JSON syntax error (JSON.parse's message does not always say where). */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const str = () => {
-    i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    if (i >= text.length) fail();
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) {
-        i++;
-        return;
-      }
-      for (;;) {
-        if (c === '{') {
-          ws();
-          if (text[i] !== '"') fail();
-          str();
-          ws();
-          if (text[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === close) {
-          i++;
-          return;
-        } else fail();
-      }
-    }
-    if (c === '"') return str();
-    const m = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 40));
-    if (!m) fail();
-    i += m![0].length;
-  };
-  try {
-    value();
-    ws();
-    return i < text.length ? i : -1;
-  } catch (at) {
-    return typeof at === 'number' ? at : 0;
-  }
-}
-
 function jsonError(file: string, text: string, e: unknown): SchemaFileError {
-  const pos = Math.max(0, jsonErrorOffset(text));
-  const before = text.slice(0, pos).split('\n');
-  return { file, line: before.length, column: before[before.length - 1].length + 1, message: `invalid JSON: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+  const at = jsonSyntaxError(text);
+  const before = text.slice(0, at?.offset ?? 0).split('\n');
+  const message = at?.message ?? (e instanceof Error ? e.message.split('\n')[0] : String(e));
+  return { file, line: before.length, column: before[before.length - 1].length + 1, message: `invalid JSON: ${message}` };
 }
 
 /**
@@ -313,13 +258,6 @@ export function catalogsFromNonEcsSchema(text: string, file: string): SchemaFile
   return { catalogs, errors: [] };
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  const pb = b.split(/[.-]/).map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
-
 /**
  * `integration-schemas.json(.gz)`: package -> version -> data stream -> { field: type }. Keeps the
  * newest version of each package; one catalog per package, applying to rules that name the
@@ -336,7 +274,7 @@ export function catalogsFromIntegrationSchemas(text: string, file: string): Sche
   const catalogs: Catalog[] = [];
   for (const [pkg, versions] of Object.entries(value)) {
     if (!isObj(versions)) continue;
-    const newest = Object.keys(versions).sort(compareVersions).pop();
+    const newest = Object.keys(versions).sort(compareVersion).pop();
     const streams = newest ? versions[newest] : undefined;
     if (!isObj(streams)) continue;
     const fields = new Map<string, FieldInfo>();

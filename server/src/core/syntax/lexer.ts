@@ -3,6 +3,7 @@
 // Comments are not tokens; their ranges are collected separately so the printer can keep them.
 import type { Range } from './ast';
 import type { Diagnostic } from '../diagnostic';
+import type { DiagnosticCode } from '../codes';
 
 export type TokenKind =
   /** Reserved words: and or not in like regex in~ like~ regex~ sequence sample join by with maxspan until where any of true false null. */
@@ -96,7 +97,7 @@ function isHex(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-function err(start: number, end: number, code: string, message: string, fixText?: string, fixTitle?: string): Diagnostic {
+function err(start: number, end: number, code: DiagnosticCode, message: string, fixText?: string, fixTitle?: string): Diagnostic {
   const d: Diagnostic = { range: { start, end }, severity: 'error', code, message };
   if (fixText !== undefined) {
     d.fixes = [{ title: fixTitle ?? 'Fix', edits: [{ range: { start, end }, newText: fixText }], preferred: true }];
@@ -502,6 +503,23 @@ function firstNewline(text: string, from: number): number {
 function prevIsNameEnd(tokens: Token[], at: number): boolean {
   const prev = tokens[tokens.length - 1];
   return prev !== undefined && prev.range.end === at && (prev.kind === 'identifier' || prev.kind === 'quotedIdentifier' || prev.text === ']');
+}
+
+/**
+ * Index of the token whose text covers the character at `offset` (start <= offset < end), or -1.
+ * Binary search. (tokenAt below answers for a cursor, which also belongs to the token ending there.)
+ */
+export function tokenIndexAt(tokens: readonly Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = tokens[mid].range;
+    if (r.end <= offset) lo = mid + 1;
+    else if (r.start > offset) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
 }
 
 /** The token containing `offset` (a cursor at a token's end belongs to it), or undefined between tokens. Binary search. */

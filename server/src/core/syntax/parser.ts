@@ -20,6 +20,7 @@ import type {
 } from './ast';
 import type { Diagnostic } from '../diagnostic';
 import { KEYWORDS, lex, quoteString, type Token } from './lexer';
+import type { DiagnosticCode } from '../codes';
 
 export interface ParseResult {
   /** The text that was parsed. */
@@ -57,7 +58,8 @@ function own(r: Range): Range {
 }
 const BOUNDARY_KEYWORDS = new Set(['and', 'or', 'by', 'until', 'with', 'where']);
 const BOUNDARY_PUNCTUATION = new Set([']', ')', ',', '|', '[', '![']);
-const COMPARISON_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** EQL's comparison operators (`:` is a list/wildcard operator: see the service's VALUE_OPS). */
+export const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
 class Parser {
   private pos = 0;
@@ -106,7 +108,7 @@ class Parser {
     return this.tok.kind === 'eof';
   }
 
-  error(range: Range, code: string, message: string, fixes?: Diagnostic['fixes']): void {
+  error(range: Range, code: DiagnosticCode, message: string, fixes?: Diagnostic['fixes']): void {
     if (this.reported.has(range.start)) return;
     this.reported.add(range.start);
     const d: Diagnostic = { range, severity: 'error', code, message };

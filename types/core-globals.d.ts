@@ -1,0 +1,16 @@
+// The only host globals core uses, present in both node and browsers (core's tsconfig has neither
+// the DOM nor node's types, so it declares exactly these).
+declare const performance: { now(): number };
+declare const crypto: { randomUUID(): string };
+declare function atob(data: string): string;
+/** WHATWG URL (node and browsers), the parts core reads. */
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly username: string;
+  readonly password: string;
+}
