@@ -48,14 +48,18 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
   const c = result.cluster;
   const cluster = c
     ? html`<div class="cluster" id="cluster-summary">Cluster <b>${c.connection}</b> · ${c.indices.join(', ')} · ${c.from} → ${c.to} · ${c.summary}
-    <button class="link" data-action="saveSamples" title="The shown events as an NDJSON sample file">Save as Sample File…</button></div>${c.warnings.length ? html`<div class="query-errors cluster-warning" role="alert">${c.warnings.map((w) => html`<div>⚠ ${w}</div>`)}</div>` : html``}`
+    <button class="link" data-action="saveSamples" title="The shown events as an NDJSON sample file">Save as Sample File…</button></div>${c.compare ? html`<div class="compare" id="compare-summary">Compared on ${formatCount(c.compare.events)} sample events in <b>${c.compare.index}</b>: <b>${formatCount(c.compare.both)}</b> matched by both · <b>${formatCount(c.compare.onlyLocal.length)}</b> only local · <b>${formatCount(c.compare.onlyCluster.length)}</b> only on the cluster${
+      c.compare.onlyLocal.length + c.compare.onlyCluster.length
+        ? html`<ul>${c.compare.onlyLocal.slice(0, 50).map((m) => html`<li>only local: ${m}</li>`)}${c.compare.onlyCluster.slice(0, 50).map((m) => html`<li>only cluster: ${m}</li>`)}</ul>`
+        : html` — the answers agree.`
+    }</div>` : html``}${c.warnings.length ? html`<div class="query-errors cluster-warning" role="alert">${c.warnings.map((w) => html`<div>⚠ ${w}</div>`)}</div>` : html``}`
     : html``;
   return html`<header class="summary">
   <div class="title"><span class="source">${result.source}</span>${result.queryErrors.length ? html`` : html` <span class="badge kind" title="${KIND_TITLES[result.kind]}">${result.kind}</span>`}</div>${cluster}
   <pre class="query"><code>${result.query}</code></pre>
   <div class="counts" id="counts"><span class="count"><b id="count-matched">${formatCount(s.matched)}</b> matched</span>
-    <span class="count"><b>${formatCount(s.events)}</b> events scanned</span>
-    <span class="count"><b>${formatCount(s.files)}</b> file${s.files === 1 ? '' : 's'}</span>
+    ${c ? html`<span class="count"><b>${formatCount(c.total ?? s.matched)}</b> hits on the cluster</span>` : html`<span class="count"><b>${formatCount(s.events)}</b> events scanned</span>
+    <span class="count"><b>${formatCount(s.files)}</b> file${s.files === 1 ? '' : 's'}</span>`}
     <span class="count"><b>${formatDuration(s.ms)}</b></span></div>
   <div class="samples">Samples: <span class="sample-set">${samples}</span>
     <button class="link" data-action="chooseSamples">Change…</button>

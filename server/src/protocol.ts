@@ -62,6 +62,16 @@ export interface ClusterRunInfo {
   summary: string;
   /** Partial results, shard failures, time-outs: shown prominently. */
   warnings: string[];
+  /** Set by Compare with Cluster: the same events run locally and on the cluster. */
+  compare?: CompareDto;
+}
+export interface CompareDto {
+  index: string;
+  events: number;
+  both: number;
+  /** Each differing match as one line: its events' timestamp, action and where they are. */
+  onlyLocal: string[];
+  onlyCluster: string[];
 }
 /** One sample file of a run: used (events > 0) or skipped with the reason. */
 export interface SampleFileDto {

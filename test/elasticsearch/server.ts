@@ -8,6 +8,7 @@
 // indices) and injects faults on request (401, 503 then success, slow answers, dropped
 // connections, no product header). Run standalone: `node --import tsx test/elasticsearch/server.ts [port]`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { analyze } from '../../server/src/core/analysis/analyzer';
 import { compileQuery, fieldTypesFromMapping, runQuery, type SampleEvent } from '../../server/src/core/engine';
@@ -41,6 +42,8 @@ export interface TestEsOptions {
   searchMs?: number;
   /** Add a shard failure (and is_partial) to every EQL search answer. */
   shardFailures?: boolean;
+  /** Serve https with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Changes each bulk-indexed document (to make the cluster's answer differ, for compare tests). */
   alterOnIndex?: (source: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -155,9 +158,10 @@ export class TestElasticsearch {
   }
 
   async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    this.server = this.options.tls ? createHttpsServer(this.options.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 

@@ -50,3 +50,15 @@ test('Save as Sample File: each shown event once, one document per line, no miss
   assert.equal(lines.length, expected.size);
   assert.deepEqual(lines[0], first.doc);
 });
+
+test('Compare with Cluster: both / only local / only cluster, each differing match listed (escaped)', () => {
+  const r = clusterResult();
+  assert.ok(r.cluster);
+  r.cluster.compare = { index: 'eql-rule-studio-samples', events: 22, both: 5, onlyLocal: ['2024-10-15T09:22:30Z RestoreDBInstanceFromS3 (<a>.json:3)'], onlyCluster: [] };
+  const markup = String(renderHeader(r, 'compare'));
+  assert.match(textOf(markup), /Compared on 22 sample events in eql-rule-studio-samples: 5 matched by both · 1 only local · 0 only on the cluster/);
+  assert.match(textOf(markup), /only local: 2024-10-15T09:22:30Z RestoreDBInstanceFromS3 \(<a>\.json:3\)/);
+  assert.deepEqual(unexpectedMarkup(markup), []);
+  r.cluster.compare.onlyLocal = [];
+  assert.match(textOf(String(renderHeader(r, 'compare'))), /0 only on the cluster — the answers agree\./);
+});

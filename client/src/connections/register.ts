@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PanelActions, PanelTarget } from '../panel/resultsPanel';
 import { addConnection, registerConnectionStatus, removeConnection, selectConnection } from './commands';
 import { ClusterRunner } from './runOnCluster';
+import { compareWithCluster } from './compare';
 import { connectionStore } from './store';
 
 export function registerClusterCommands(context: vscode.ExtensionContext, client: LanguageClient, actions: PanelActions, targetFromArgs: (args: unknown[]) => PanelTarget | undefined): void {
@@ -22,6 +23,14 @@ export function registerClusterCommands(context: vscode.ExtensionContext, client
         return undefined;
       }
       return runner.run(target);
+    }),
+    vscode.commands.registerCommand('eqlRuleStudio.compareWithCluster', async (...args: unknown[]) => {
+      const target = targetFromArgs(args);
+      if (!target) {
+        void vscode.window.showWarningMessage('EQL: open a rule to compare its local and cluster answers.');
+        return undefined;
+      }
+      return compareWithCluster(context, client, store, actions, target);
     }),
   );
 }

@@ -159,7 +159,9 @@ export class ResultsPanel {
           void vscode.window.setStatusBarMessage('$(check) Match copied as JSON', 3000);
           break;
         case 'rerun':
-          this.actions.rerun();
+          // A cluster result runs again on the cluster.
+          if (this.last?.result.cluster && this.target) await vscode.commands.executeCommand('eqlRuleStudio.runRuleOnCluster', this.target.uri, this.target.regionIndex);
+          else this.actions.rerun();
           break;
         case 'addToTests':
           // Rule tests (client/src/testing/addEvent.ts) append it to the rule's <rule>.test.ndjson.

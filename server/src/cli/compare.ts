@@ -5,13 +5,12 @@ import { existsSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 import { compileQuery, runQuery } from '../core/engine';
 import { compareKeys, matchKey, sampleDocId, type CompareOutcome } from '../core/cluster/compare';
-import { mappingForDocuments } from '../core/cluster/mapping';
 import { buildEqlSearchRequest, MAX_CLUSTER_SIZE } from '../core/cluster/request';
 import { readEqlResponse } from '../core/cluster/response';
 import type { SampleEvent } from '../core/samples/types';
 import { parse } from '../core/syntax/parser';
-import { createNodeCatalogRegistry } from '../io/catalogData';
 import { ClusterError, clusterErrorOf, createClusterClient, runEqlSearch } from '../io/cluster';
+import { loadIndex } from '../io/clusterIndex';
 import { readSampleFiles } from '../io/readSamples';
 import { ruleFieldOptions } from '../service/document';
 import { flag, oneOf, parseArgs, UsageError } from './args';
@@ -132,22 +131,4 @@ export async function runCompare(argv: string[], io: Io, env: Env = process.env)
   }
   if (failed) return 2;
   return results.some((r) => r.onlyLocal.length || r.onlyCluster.length) ? 1 : 0;
-}
-
-/** Creates the index with a mapping from our field catalogs and bulk-indexes the samples (ids s<seq>). */
-export async function loadIndex(client: Client, index: string, samples: SampleEvent[], replace: boolean): Promise<void> {
-  if (await client.indices.exists({ index })) {
-    if (!replace) throw new ClusterError(`the index "${index}" exists; pass --replace to delete and recreate it (its documents are lost), or choose another --index`, 'other');
-    await client.indices.delete({ index });
-  }
-  const schemas = createNodeCatalogRegistry().schemasFor(undefined, ['ecs', 'aws.cloudtrail']);
-  await client.indices.create({ index, mappings: mappingForDocuments(samples.map((s) => s.doc), (n) => schemas.fieldType(n)) as never });
-  for (let i = 0; i < samples.length; i += 1000) {
-    const operations = samples.slice(i, i + 1000).flatMap((s) => [{ index: { _index: index, _id: sampleDocId(s.seq) } }, s.doc]);
-    const r = await client.bulk({ operations, refresh: i + 1000 >= samples.length ? 'wait_for' : false });
-    if (r.errors) {
-      const bad = r.items.map((it) => Object.values(it)[0]).find((x) => x?.error);
-      throw new ClusterError(`indexing the samples failed: ${bad?.error?.type ?? 'error'}: ${bad?.error?.reason ?? ''}`, 'other');
-    }
-  }
 }
