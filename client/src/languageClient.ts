@@ -18,7 +18,11 @@ export const DOCUMENT_SELECTOR = [
   { pattern: '**/*.ndjson' },
 ];
 
-export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
+/** The one output channel: the extension's and the server's log, and the LSP trace when
+ * `eqlRuleStudio.trace.server` is on (the client re-reads that setting on every change). */
+export const OUTPUT_CHANNEL_NAME = 'EQL Rule Studio';
+
+export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.LogOutputChannel): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -34,7 +38,8 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
         vscode.workspace.createFileSystemWatcher('**/*.{json,ndjson,jsonl,yml,yaml,gz,log,toml}'),
       ],
     },
-    outputChannelName: 'EQL Rule Studio',
+    // Created at activation, so it exists (and logs start-up) whether or not anything goes wrong.
+    outputChannel,
     middleware: {
       // Beside each "run on samples" lens: "▶ Run on <connection>" when a connection is active.
       provideCodeLenses: async (document, token, next) => {

@@ -5,7 +5,8 @@ import type { FromWebview, PersistedState, ToWebview } from '../src/panel/messag
 import type { EventDto, MatchDto, RunRuleResult } from '../../server/src/protocol';
 import { html } from './html';
 import { Group, buildGroups, filterGroups, histogram, matchTimes, sortGroups, tableColumns } from './model';
-import { renderDetail, renderEmptyState, renderExplain, renderHeader, renderSearchResults, renderTable, renderTimeline, renderToolbar, renderWhyNot, Sort } from './render';
+import { renderDetail, renderEmptyState, renderExplain, renderHeader, renderProgress, renderSearchResults, renderTable, renderTimeline, renderToolbar, renderWhyNot, Sort } from './render';
+import { fitWidth, startResize } from './columns';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -25,6 +26,12 @@ let groups: Group[] = [];
 let sort: Sort | undefined;
 let sortColumnName = saved.sortColumn;
 let filter = saved.filter ?? '';
+let filterSource = saved.filterSource;
+let widths: Record<string, number> = saved.widths ?? {};
+let target = saved.target;
+/** The join-key fields of the shown run (sequences, samples), highlighted in events. */
+let joinFields: string[] = [];
+let running: { source: string; samples: string; message?: string; percentage?: number } | undefined;
 let selected: number | undefined;
 let tab: 'doc' | 'raw' = 'doc';
 let limit = PAGE;
@@ -34,7 +41,7 @@ const byId = (id: string) => document.getElementById(id) as HTMLElement;
 const post = (m: FromWebview) => vscode.postMessage(m);
 
 function persist(): void {
-  vscode.setState({ sortColumn: sortColumnName, sortDescending: sort?.descending, filter });
+  vscode.setState({ sortColumn: sortColumnName, sortDescending: sort?.descending, filter, filterSource, widths, target });
 }
 
 function findEvent(id: number): { event: EventDto; match?: MatchDto } | undefined {
@@ -52,12 +59,24 @@ function renderAll(): void {
   sort = sortIndex >= 0 ? { column: sortIndex, descending: saved.sortDescending ?? false } : undefined;
   if (selected !== undefined && !findEvent(selected)) selected = undefined;
   const empty = result.matches.length === 0;
-  app.innerHTML = html`${renderHeader(result, samples)}${renderTimeline(histogram(matchTimes(result)))}${
-    empty ? renderEmptyState(result) : html`${renderToolbar(filter, false)}<div id="table" class="table-wrap"></div>`
-  }<section id="detail" class="detail" aria-label="Selected event"></section>${renderWhyNot()}`.value;
-  if (!empty) renderTableOnly();
-  renderDetailOnly();
-  document.body.classList.remove('running');
+  // A query that did not run has no events: no table, event or "Why not?" to show.
+  const broken = result.queryErrors.length > 0;
+  app.innerHTML = html`<div id="progress-host"></div>${renderHeader(result, samples)}${
+    broken
+      ? html``
+      : html`${renderTimeline(histogram(matchTimes(result)))}${
+          empty ? renderEmptyState(result) : html`${renderToolbar(filter, false)}<div id="table" class="table-wrap"></div>`
+        }<section id="detail" class="detail" aria-label="Selected event"></section>${renderWhyNot()}`
+  }`.value;
+  if (!empty && !broken) renderTableOnly();
+  if (!broken) renderDetailOnly();
+  renderProgressOnly();
+}
+
+function renderProgressOnly(): void {
+  document.body.classList.toggle('running', running !== undefined);
+  const host = document.getElementById('progress-host');
+  if (host) host.innerHTML = running ? renderProgress(running.source, running.samples, running.message, running.percentage).value : '';
 }
 
 function visibleGroups(): Group[] {
@@ -68,12 +87,48 @@ function visibleGroups(): Group[] {
 function renderTableOnly(): void {
   if (!result) return;
   const host = document.getElementById('table');
-  if (host) host.innerHTML = renderTable(result, columns, visibleGroups(), sort, selected, limit).value;
+  if (!host) return;
+  host.innerHTML = renderTable(result, columns, visibleGroups(), sort, selected, limit, filter).value;
+  applyWidths(host);
 }
+
+/** Content widths of this result's columns, measured on its first layout, so filtering and
+ * sorting do not make the columns jump. Cleared with each new result. */
+let contentWidths: Record<string, number> = {};
+
+/** Fixed column widths: the user's (dragged) or the content's, capped, so wide values do not push columns out of view. */
+function applyWidths(host: HTMLElement): void {
+  const table = host.querySelector<HTMLTableElement>('table.matches');
+  if (!table) return;
+  const heads = Array.from(table.querySelectorAll<HTMLElement>('thead th'));
+  table.classList.remove('fixed');
+  const natural = heads.map((th) => th.getBoundingClientRect().width);
+  // Not laid out (the panel is hidden): keep the automatic layout until it is shown.
+  if (natural.every((w) => w === 0)) return;
+  let total = 0;
+  heads.forEach((th, i) => {
+    const name = th.dataset.column ?? `#${i}`;
+    contentWidths[name] ??= fitWidth(natural[i]);
+    const width = widths[name] ?? contentWidths[name];
+    th.style.width = `${width}px`;
+    total += width;
+  });
+  table.style.width = `${total}px`;
+  table.classList.add('fixed');
+}
+
+// A table rendered while the panel was hidden gets its widths once the panel is shown.
+const relayout = () => {
+  const host = document.getElementById('table');
+  if (host && !host.querySelector('table.matches.fixed')) applyWidths(host);
+};
+window.addEventListener('resize', relayout);
+document.addEventListener('visibilitychange', relayout);
 
 function renderDetailOnly(): void {
   const found = selected === undefined ? undefined : findEvent(selected);
-  byId('detail').innerHTML = renderDetail(found?.event, result?.fields ?? [], tab).value;
+  const detail = document.getElementById('detail');
+  if (detail) detail.innerHTML = renderDetail(found?.event, result?.fields ?? [], tab, joinFields).value;
 }
 
 function select(id: number, focus: boolean): void {
@@ -101,11 +156,40 @@ function moveSelection(delta: number): void {
 function handleMessage(message: ToWebview): void {
   switch (message.type) {
     case 'running':
-      document.body.classList.add('running');
-      if (!result) app.innerHTML = html`<p class="placeholder">Running ${message.source} on ${message.samples}…</p>`.value;
+      running = { source: message.source, samples: message.samples };
+      if (message.target) {
+        target = message.target;
+        persist();
+      }
+      if (!result) app.innerHTML = html`<div id="progress-host"></div>`.value;
+      renderProgressOnly();
+      break;
+    case 'progress':
+      if (!running) break;
+      running.message = message.message;
+      running.percentage = message.percentage ?? running.percentage;
+      if (document.getElementById('progress')) {
+        byId('progress-text').textContent = message.message;
+        const bar = document.querySelector<HTMLProgressElement>('#progress progress');
+        if (bar && running.percentage !== undefined) bar.value = running.percentage;
+      } else renderProgressOnly();
+      break;
+    case 'cancelled':
+      running = undefined;
+      if (result) renderProgressOnly();
+      else app.innerHTML = html`<p class="placeholder">${message.message}</p>`.value;
       break;
     case 'result':
+      running = undefined;
+      // The filter belongs to the rule it was typed for: another rule's run starts unfiltered.
+      if (message.result.source !== filterSource) {
+        filter = '';
+        filterSource = message.result.source;
+        persist();
+      }
       result = message.result;
+      contentWidths = {};
+      joinFields = message.result.joinFields ?? [];
       samples = message.samples;
       extraEvents.clear();
       limit = PAGE;
@@ -119,6 +203,10 @@ function handleMessage(message: ToWebview): void {
     }
     case 'explain': {
       extraEvents.set(message.result.event.id, message.result.event);
+      if (message.result.joinFields) joinFields = message.result.joinFields;
+      // The candidate list folds away so the explanation is in view; its summary reopens it.
+      const candidates = document.getElementById('candidates') as HTMLDetailsElement | null;
+      if (candidates) candidates.open = false;
       // The explained event becomes the selection, so its document shows next to the clauses.
       select(message.result.event.id, false);
       const host = document.getElementById('explain-view');
@@ -129,7 +217,8 @@ function handleMessage(message: ToWebview): void {
       break;
     }
     case 'failed':
-      document.body.classList.remove('running');
+      running = undefined;
+      renderProgressOnly();
       app.insertAdjacentHTML('afterbegin', html`<div class="failed" role="alert">${message.message}</div>`.value);
       break;
   }
@@ -182,8 +271,24 @@ document.addEventListener('click', (e) => {
       if (found) post({ type: 'addToTests', event: found.event, expect: d.expect === 'no-match' ? 'no-match' : 'match' });
       break;
     }
-    case 'export':
-      post({ type: 'export', format: d.format === 'csv' ? 'csv' : 'ndjson' });
+    case 'export': {
+      const format = d.format === 'csv' ? 'csv' : 'ndjson';
+      // Exports write what the table shows: the filtered matches, in the shown order.
+      if (filter.trim() !== '') post({ type: 'export', format, matches: visibleGroups().map((g) => g.matchIndex), filter: filter.trim() });
+      else post({ type: 'export', format });
+      break;
+    }
+    case 'clearFilter': {
+      filter = '';
+      const input = document.getElementById('filter') as HTMLInputElement | null;
+      if (input) input.value = '';
+      limit = PAGE;
+      persist();
+      renderTableOnly();
+      break;
+    }
+    case 'cancel':
+      post({ type: 'cancel' });
       break;
     case 'exportAll':
       post({ type: 'exportAll' });
@@ -202,6 +307,27 @@ document.addEventListener('click', (e) => {
       post({ type: 'saveSamples' });
       break;
   }
+});
+
+document.addEventListener('mousedown', (e) => {
+  const handle = (e.target as HTMLElement).closest<HTMLElement>('[data-resize]');
+  const th = handle?.closest<HTMLElement>('th');
+  const table = th?.closest<HTMLTableElement>('table');
+  if (!handle || !th || !table) return;
+  e.preventDefault();
+  startResize(e, th, table, (width) => {
+    if (th.dataset.column) widths[th.dataset.column] = width;
+    persist();
+  });
+});
+
+document.addEventListener('dblclick', (e) => {
+  const th = (e.target as HTMLElement).closest<HTMLElement>('[data-resize]')?.closest<HTMLElement>('th');
+  if (!th?.dataset.column) return;
+  delete widths[th.dataset.column];
+  delete contentWidths[th.dataset.column];
+  persist();
+  renderTableOnly();
 });
 
 document.addEventListener('keydown', (e) => {

@@ -3,6 +3,8 @@
 import type { EventDto, MatchDto, RunRuleResult } from '../../server/src/protocol';
 import { formatValue, getField, hasField } from './fields';
 
+export { formatDuration } from '../../server/src/core/engine/duration';
+
 /** CloudTrail fields an analyst wants next to any match, after the query's own fields. */
 const KEY_FIELDS = ['event.action', 'event.outcome', 'user.name', 'source.ip', 'cloud.region', 'event.id'];
 const USER_FALLBACK = 'aws.cloudtrail.user_identity.arn';
@@ -127,16 +129,6 @@ export function matchTimes(result: RunRuleResult): number[] {
     }
   }
   return out;
-}
-
-export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  const sign = ms < 0 ? '-' : '';
-  if (abs < 1000) return `${sign}${Math.round(abs)} ms`;
-  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(abs < 10_000 ? 1 : 0)} s`;
-  if (abs < 3_600_000) return `${sign}${(abs / 60_000).toFixed(1).replace(/\.0$/, '')} min`;
-  if (abs < 86_400_000) return `${sign}${(abs / 3_600_000).toFixed(1).replace(/\.0$/, '')} h`;
-  return `${sign}${(abs / 86_400_000).toFixed(1).replace(/\.0$/, '')} d`;
 }
 
 export function formatCount(n: number): string {

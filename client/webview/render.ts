@@ -21,6 +21,12 @@ function openLink(e: { file?: string; line?: number; column?: number }, label?: 
   return html`<a href="#" class="open-link" data-action="open" data-file="${e.file}" data-line="${e.line ?? 1}" data-column="${e.column ?? 1}" title="${e.file}">${label ?? location(e)}</a>`;
 }
 
+const KIND_TITLES: Record<RunRuleResult['kind'], string> = {
+  event: 'An event query: each matching event is a result',
+  sequence: 'A sequence query: each result is events in order, one per step, sharing the join keys',
+  sample: 'A sample query: each result is events, one per filter, sharing the join keys, in any order',
+};
+
 export function renderHeader(result: RunRuleResult, samples: string): Html {
   const s = result.stats;
   const errors = result.errors.length
@@ -49,7 +55,7 @@ export function renderHeader(result: RunRuleResult, samples: string): Html {
     }</div>` : html``}${c.warnings.length ? html`<div class="query-errors cluster-warning" role="alert">${c.warnings.map((w) => html`<div>⚠ ${w}</div>`)}</div>` : html``}`
     : html``;
   return html`<header class="summary">
-  <div class="title"><span class="source">${result.source}</span> <span class="badge kind">${result.kind}</span></div>${cluster}
+  <div class="title"><span class="source">${result.source}</span>${result.queryErrors.length ? html`` : html` <span class="badge kind" title="${KIND_TITLES[result.kind]}">${result.kind}</span>`}</div>${cluster}
   <pre class="query"><code>${result.query}</code></pre>
   <div class="counts" id="counts"><span class="count"><b id="count-matched">${formatCount(s.matched)}</b> matched</span>
     ${c ? html`<span class="count"><b>${formatCount(c.total ?? s.matched)}</b> hits on the cluster</span>` : html`<span class="count"><b>${formatCount(s.events)}</b> events scanned</span>
@@ -85,7 +91,7 @@ export function renderSampleFiles(result: RunRuleResult): Html {
 
 export function renderToolbar(filter: string, disabled: boolean): Html {
   return html`<div class="toolbar">
-  <input id="filter" type="search" placeholder="Filter matches" aria-label="Filter matches" value="${filter}">
+  <input id="filter" type="search" placeholder="Filter matches (any cell or join key)" aria-label="Filter matches" value="${filter}">
   <button data-action="export" data-format="ndjson" ${disabled ? 'disabled' : ''}>Export NDJSON</button>
   <button data-action="export" data-format="csv" ${disabled ? 'disabled' : ''}>Export CSV</button>
 </div>`;
@@ -117,7 +123,7 @@ function renderHead(columns: string[], sort: Sort | undefined, fields: Set<strin
   return html`<thead><tr><th class="num">#</th>${columns.map((c, i) => {
     const state = sort?.column === i ? (sort.descending ? 'descending' : 'ascending') : 'none';
     const arrow = state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : '';
-    return html`<th aria-sort="${state}" class="${fields.has(c) ? 'query-field' : ''}"><button class="sort" data-sort="${i}">${c}${arrow}</button></th>`;
+    return html`<th aria-sort="${state}" class="${fields.has(c) ? 'query-field' : ''}" data-column="${c}"><button class="sort" data-sort="${i}" title="Sort by ${c}">${c}${arrow}</button><span class="resize" data-resize="${i}" title="Drag to resize, double-click to fit" aria-hidden="true"></span></th>`;
   })}</tr></thead>`;
 }
 
@@ -161,6 +167,7 @@ export function renderTable(
   sort: Sort | undefined,
   selected: number | undefined,
   limit: number,
+  filter = '',
 ): Html {
   const fields = new Set(result.fields);
   let rendered = 0;
@@ -181,7 +188,10 @@ export function renderTable(
     shownGroups < groups.length
       ? html`<button class="more" data-action="more">Show more (${formatCount(groups.length - shownGroups)} more)</button>`
       : html``;
-  const filtered = groups.length < result.matches.length ? html`<div class="filtered">${formatCount(groups.length)} of ${formatCount(result.matches.length)} matches shown by the filter</div>` : html``;
+  const filtered =
+    filter.trim() !== ''
+      ? html`<div class="filtered" id="filtered" role="status"><span class="badge filter-on">Filter on</span> ${formatCount(groups.length)} of ${formatCount(result.matches.length)} matches shown by the filter “${filter.trim()}”; exports write these. <button class="link" data-action="clearFilter">Clear filter</button></div>`
+      : html``;
   return html`${filtered}<table class="matches" id="matches" aria-label="Matches" aria-rowcount="${groups.length}">${renderHead(columns, sort, fields)}${body}</table>${more}`;
 }
 
@@ -207,29 +217,32 @@ function scalarClass(value: unknown): string {
   return `v-${typeof value}`;
 }
 
-/** A document as nested <details>; fields the query references are highlighted. */
-export function renderJsonTree(value: unknown, highlight: Set<string>, path = '', depth = 0): Html {
+/** A document as nested <details>; fields the query references are highlighted, join keys (`keys`) more strongly. */
+export function renderJsonTree(value: unknown, highlight: Set<string>, path = '', depth = 0, keys: Set<string> = new Set()): Html {
   if (value !== null && typeof value === 'object') {
     const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
     const items = entries.map(([key, child]) => {
       const childPath = Array.isArray(value) ? path : path ? `${path}.${key}` : key;
       const hl = !Array.isArray(value) && highlight.has(childPath);
+      const jk = !Array.isArray(value) && keys.has(childPath);
+      const cls = `${hl ? ' hl' : ''}${jk ? ' jk' : ''}`;
       if (child !== null && typeof child === 'object') {
         const size = Array.isArray(child) ? `[${child.length}]` : `{${Object.keys(child).length}}`;
         // Open only what leads to a field the query uses, so the document stays short and the point is visible.
-        const open = [...highlight].some((f) => f.startsWith(`${childPath}.`)) || (highlight.size === 0 && depth < 1);
-        return html`<li><details ${open ? 'open' : ''}><summary><span class="key${hl ? ' hl' : ''}">${key}</span> <span class="size">${size}</span></summary>${renderJsonTree(child, highlight, childPath, depth + 1)}</details></li>`;
+        const open = [...highlight, ...keys].some((f) => f.startsWith(`${childPath}.`)) || (highlight.size === 0 && depth < 1);
+        return html`<li><details ${open ? 'open' : ''}><summary><span class="key${cls}">${key}</span> <span class="size">${size}</span></summary>${renderJsonTree(child, highlight, childPath, depth + 1, keys)}</details></li>`;
       }
-      return html`<li class="leaf${hl ? ' hl' : ''}"><span class="key">${key}</span>: <span class="${scalarClass(child)}">${JSON.stringify(child)}</span></li>`;
+      return html`<li class="leaf${cls}"${jk ? html` title="join key"` : html``}><span class="key">${key}</span>: <span class="${scalarClass(child)}">${JSON.stringify(child)}</span>${jk ? html` <span class="badge jk-badge">join key</span>` : html``}</li>`;
     });
     return html`<ul class="tree">${items}</ul>`;
   }
   return html`<span class="${scalarClass(value)}">${JSON.stringify(value)}</span>`;
 }
 
-export function renderDetail(event: EventDto | undefined, fields: string[], tab: 'doc' | 'raw'): Html {
+export function renderDetail(event: EventDto | undefined, fields: string[], tab: 'doc' | 'raw', joinFields: string[] = []): Html {
   if (!event) return html`<div class="detail-hint">Select a match to see its event (↑/↓ to move, Enter to open).</div>`;
   const highlight = new Set(fields);
+  const keys = new Set(joinFields);
   const hasRaw = event.raw !== undefined;
   const active = hasRaw ? tab : 'doc';
   const tabs = hasRaw
@@ -241,17 +254,18 @@ export function renderDetail(event: EventDto | undefined, fields: string[], tab:
   <button data-action="explain" data-event="${event.id}">Explain</button>
   <button data-action="addToTests" data-expect="match" data-event="${event.id}" title="Append this event to the rule's tests as an expected match">Add to rule tests: match</button>
   <button data-action="addToTests" data-expect="no-match" data-event="${event.id}" title="Append this event to the rule's tests as an expected non-match">no-match</button></span></div>
-${tabs}<div class="tree-panel" data-panel="doc" ${active === 'doc' ? '' : 'hidden'}>${renderJsonTree(event.doc ?? {}, highlight)}</div>
+${tabs}<div class="tree-panel" data-panel="doc" ${active === 'doc' ? '' : 'hidden'}>${renderJsonTree(event.doc ?? {}, highlight, '', 0, keys)}</div>
 ${hasRaw ? html`<div class="tree-panel" data-panel="raw" ${active === 'raw' ? '' : 'hidden'}>${renderJsonTree(event.raw, new Set())}</div>` : html``}`;
 }
 
 export function renderSearchResults(text: string, result: SearchEventsResult): Html {
   if (result.events.length === 0) return html`<p class="none">No event contains “${text}”.</p>`;
-  return html`<p class="total">${formatCount(result.total)} event${result.total === 1 ? '' : 's'} contain “${text}”${result.total > result.events.length ? html`, first ${result.events.length} shown` : html``}</p>
+  // Bounded and collapsible: picking an event folds the list so the explanation below stays in view.
+  return html`<details class="candidates" id="candidates" open><summary class="total">${formatCount(result.total)} event${result.total === 1 ? ' contains' : 's contain'} “${text}”${result.total > result.events.length ? html`, first ${result.events.length} shown` : html``} — pick one to explain</summary>
 <ul class="picks">${result.events.map(
     (e) =>
       html`<li><button class="pick" data-action="explain" data-event="${e.id}">#${e.id} ${e.timestamp ?? ''} ${formatValue(getField(e.doc, 'event.action'))} ${formatValue(getField(e.doc, 'event.outcome'))} <span class="where">${location(e)}</span></button></li>`,
-  )}</ul>`;
+  )}</ul></details>`;
 }
 
 function renderNode(node: ExplainNode): Html {
@@ -260,9 +274,20 @@ function renderNode(node: ExplainNode): Html {
   }</li>`;
 }
 
+function reasonText(text: string): Html {
+  // Event numbers in a reason become links that explain that event.
+  const parts = text.split(/(#\d+)/);
+  return html`${parts.map((p) => (/^#\d+$/.test(p) ? html`<button class="link" data-action="explain" data-event="${p.slice(1)}" title="Explain event ${p}">${p}</button>` : p))}`;
+}
+
 export function renderExplain(result: ExplainEventResult): Html {
   const e = result.event;
+  const reasons = result.reasons ?? [];
+  const keys = result.joinFields?.length
+    ? html`<div class="join-fields">Join key${result.joinFields.length === 1 ? '' : 's'}: ${result.joinFields.map((f) => html`<code class="jk">${f}</code> `)}(highlighted in the event above)</div>`
+    : html``;
   return html`<div class="explain" id="explain"><div class="explain-head">Sample event #${e.id}${e.timestamp ? html` · ${e.timestamp}` : html``}${e.file ? html` · ${openLink(e)}` : html``}</div>
+${reasons.length ? html`<div class="reasons" id="reasons"><strong>Across the run’s events</strong><ul>${reasons.map((r) => html`<li>${reasonText(r.text)}</li>`)}</ul></div>` : html``}${keys}
 ${result.steps.map(
   (s) =>
     html`<div class="step ${s.matched ? 'matched' : 'unmatched'}"><div class="step-head">${s.label}: <strong>${s.matched ? 'matches' : 'does not match'}</strong></div><ul class="conditions">${renderNode(s.tree)}</ul></div>`,
@@ -274,4 +299,13 @@ export function renderWhyNot(): Html {
   return html`<section class="whynot" aria-label="Why not?"><h3>Why not?</h3>
   <form id="search-form"><input id="search" type="search" placeholder="Find an event by any text, e.g. AccessDenied" aria-label="Find an event"><button type="submit">Find</button></form>
   <div id="search-results"></div><div id="explain-view"></div></section>`;
+}
+
+/** While a run reads the samples: what it read so far, a bar (indeterminate until a percentage is known) and Cancel. */
+export function renderProgress(source: string, samples: string, message: string | undefined, percentage: number | undefined): Html {
+  const value = percentage === undefined ? html`` : html` value="${Math.max(0, Math.min(100, Math.round(percentage)))}"`;
+  return html`<div class="progress" id="progress" role="status" aria-live="polite"><div class="progress-head"><span>Running <b>${source}</b> on ${samples}…</span>
+  <button data-action="cancel" id="cancel-run">Cancel</button></div>
+  <progress max="100"${value} aria-label="Run progress"></progress>
+  <div class="progress-text" id="progress-text">${message ?? 'Starting…'}</div></div>`;
 }

@@ -2,6 +2,7 @@
 // and imported by both sides. Types only: no runtime dependency on either side's library.
 import type { EngineOptions } from './core/engine/types';
 import type { ExplainStep } from './core/engine/explain';
+import type { SequenceReason } from './core/engine/explainSequence';
 
 /** Request: run the rule (or the query region) of a document over sample files. */
 export const RunRuleRequest = 'eql/runRule';
@@ -36,6 +37,8 @@ export interface RunRuleResult {
   queryErrors: { line: number; column: number; message: string }[];
   /** maxspan in ms for sequences, to show time between steps against it. */
   maxspanMs?: number;
+  /** Sequences and samples: the join-key fields (`by`), highlighted in the panel's events. */
+  joinFields?: string[];
   /** Which sample files were read (with their event counts) and which were skipped, and why. */
   sampleFiles?: SampleFileDto[];
   /** Notes about the run as a whole (events out of time order sorted on disk, events without a timestamp). */
@@ -148,8 +151,14 @@ export interface ExplainEventResult {
   steps: ExplainStep[];
   /** For sequences and samples: why the event did not complete a match, in words. */
   notes: string[];
+  /** For sequences and samples: what the neighbour steps lacked among the run's events, in words
+   * ("No AssumeRole (step 2) with user.name = "u17" within 30m after this event …"). */
+  reasons?: SequenceReason[];
+  /** The join-key fields, highlighted in the event. */
+  joinFields?: string[];
 }
 export type { ExplainNode, ExplainStep } from './core/engine/explain';
+export type { SequenceReason } from './core/engine/explainSequence';
 
 /** Request: find events of a run by text, for picking one to explain. */
 export const SearchEventsRequest = 'eql/searchEvents';

@@ -1,7 +1,7 @@
 // End-to-end: the packaged extension inside the real VS Code workbench (code-server), driven by
 // Chromium. Started by scripts/e2e/run.sh, which provides the server and a temporary workspace.
 // Prints one line per test and a final "N passed, N failed"; exits non-zero on any failure.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -181,7 +181,7 @@ async function main(): Promise<number> {
       // More room for the panel in the screenshots.
       await runCommand(page, 'View: Close Primary Side Bar');
       await panel.locator('table.matches tr.row').first().click();
-      await page.screenshot({ path: join(RESULTS, 'panel-dark.png') });
+      await page.screenshot({ path: join(RESULTS, 'editor-panel-dark.png') });
 
       await check(page, 'panel: the XSS sample value is shown as text, never as markup', async () => {
         const row = panel.locator('table.matches tr.row', { hasText: XSS });
@@ -225,7 +225,7 @@ async function main(): Promise<number> {
         await page.screenshot({ path: join(RESULTS, 'panel-why-not-light.png') });
         await panel.locator('table.matches tr.row').first().click();
         await panel.locator('table.matches').scrollIntoViewIfNeeded();
-        await page.screenshot({ path: join(RESULTS, 'panel-light.png') });
+        await page.screenshot({ path: join(RESULTS, 'editor-panel-light.png') });
       });
 
       await check(page, 'empty state: no match, and how many events have the query field', async () => {
@@ -241,10 +241,7 @@ async function main(): Promise<number> {
     writeFileSync(join(RESULTS, 'console.log'), session.console.join('\n'));
     await session.close();
   }
-  if (process.env.E2E_UPDATE_DOCS && checks.failed === 0) {
-    mkdirSync('docs/images', { recursive: true });
-    for (const theme of ['dark', 'light']) copyFileSync(join(RESULTS, `panel-${theme}.png`), join('docs', 'images', `panel-${theme}.png`));
-  }
+  // The README's panel pictures come from panel.e2e.ts (E2E_UPDATE_DOCS).
   return checks.summary();
 }
 

@@ -8,7 +8,7 @@ export const EXPECTED_FILE = 'samples/cloudtrail-expected.json';
 interface ExpectedFile {
   rule: string;
   events: number;
-  matches: { eventID: string; eventName: string }[];
+  matches: { eventID: string; eventName: string; file: string }[];
   mustNotMatch: { eventID: string; eventName: string }[];
 }
 

@@ -159,12 +159,12 @@ async function main(): Promise<number> {
         await goToLine(page, lineOf(join(WS, SEED_RULE), 'any where event.dataset'));
         const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'Rule tests:' }).first();
         await lens.waitFor({ timeout: 30_000 });
-        assert.match(await lens.innerText(), /Rule tests: \d+ passed · clause coverage 4\/4/);
+        assert.match(await lens.innerText(), /Rule tests: \d+ passed · 4 of 4 conditions tested both ways/);
         await openFile(page, FAILING);
         await goToLine(page, lineOf(join(WS, FAILING), 'any where event.dataset'));
         const bad = activeEditor(page).locator('.codelens-decoration', { hasText: 'Rule tests:' }).first();
         await bad.waitFor({ timeout: 30_000 });
-        assert.match(await bad.innerText(), new RegExp(`Rule tests: \\d+ passed, ${failures.length} failed · clause coverage 3/3`));
+        assert.match(await bad.innerText(), new RegExp(`Rule tests: \\d+ passed, ${failures.length} failed · 3 of 3 conditions tested both ways`));
       });
       await page.screenshot({ path: join(RESULTS, 'test-explorer.png') });
 

@@ -19,6 +19,8 @@ export async function openWorkbench(baseUrl: string, folder: string, scratch: st
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1600, height: 1000 },
+    // Headless Chromium hides scrollbars by default; users see them (the panel's table relies on one).
+    ignoreDefaultArgs: ['--hide-scrollbars'],
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   // Generous: CI machines and this one have 2 cores shared with other work.
@@ -64,7 +66,8 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export async function openFile(page: Page, relativePath: string): Promise<void> {
   const name = relativePath.split('/').pop() as string;
   await quickInput(page, relativePath, name);
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  // The active group's tab: the same file may also be open in another group.
+  await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: name }).waitFor();
   await activeEditor(page).locator('.view-lines').waitFor();
 }
 

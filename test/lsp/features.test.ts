@@ -263,6 +263,19 @@ describe('run requests over LSP', () => {
     assert.equal(bad.stats.events, 0);
   });
 
+  // Last: it replaces the seed rule's run the tests above ask about.
+  it('eql/explainEvent on a sequence says what the next step lacked and names the join key', async () => {
+    const uri = fixtureUri('test-fixtures/rules/sequence_rule.toml');
+    await server.open(uri, 'eql-rule-toml', readFixture('test-fixtures/rules/sequence_rule.toml'));
+    const seq = await server.request<RunRuleResult>('eql/runRule', { uri, regionIndex: 0, samples: [join(ROOT, 'test-fixtures/samples/cloudtrail')] });
+    const found = await server.request<SearchEventsResult>('eql/searchEvents', { runId: seq.runId, text: 'CreateAccessKey', limit: 5 });
+    const why = await server.request<ExplainEventResult>('eql/explainEvent', { runId: seq.runId, eventId: found.events[0].id });
+    assert.deepEqual(why.joinFields, ['user.name']);
+    const text = (why.reasons ?? []).map((r) => r.text).join('\n');
+    assert.match(text, /no AssumeRole \(step 2\) with user\.name = "mallory" within 30m after this event/);
+    assert.match(text, /with another key \(e\.g\. user\.name = "bob\.backup"\)/);
+  });
+
   it('an unknown run id is an error, not a crash', async () => {
     await assert.rejects(server.request('eql/explainEvent', { runId: 'nope', eventId: 0 }));
     const { diagnostics } = await openAt('eql', 'any where true|');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunRuleResult } from '../../server/src/protocol';
-import { csvField, toCsv, toNdjson } from '../../client/src/panel/export';
+import { csvField, shownMatches, toCsv, toNdjson } from '../../client/src/panel/export';
 import { fixture } from './helpers';
 
 const event = fixture<RunRuleResult>('event-result.json');
@@ -38,4 +38,12 @@ test('CSV: header with the panel columns, a row per event, the XSS text intact',
   assert.equal(rows.length, 4);
   assert.ok(rows[2].startsWith('2,1,/ws/samples/cloudtrail/rds.json,120,2024-03-02T09:00:00.000Z,aws.cloudtrail'));
   assert.equal(toCsv(sequence).trimEnd().split('\r\n').length, 4);
+});
+
+test('export of what the filter shows: only those matches, in the shown order, their numbers kept out of range', () => {
+  const shown = shownMatches(event, [2, 0, 99, -1]);
+  assert.deepEqual(shown.matches, [event.matches[2], event.matches[0]]);
+  assert.equal(toNdjson(shown).trimEnd().split('\n').length, 2);
+  assert.equal(toCsv(shown).trimEnd().split('\r\n').length, 3);
+  assert.equal(shownMatches(event, undefined), event);
 });

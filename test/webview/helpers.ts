@@ -8,7 +8,7 @@ export function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
 }
 
-const ALLOWED = new Set('a b button code details div form h3 header input li line p pre rect section span strong summary svg table tbody td th thead title tr ul'.split(' '));
+const ALLOWED = new Set('a b button code details div form h3 header input li line p pre progress rect section span strong summary svg table tbody td th thead title tr ul'.split(' '));
 
 export function unexpectedMarkup(markup: string): string[] {
   const bad: string[] = [];

@@ -45,7 +45,7 @@ const texts: [string, () => string, string[]][] = [
   ['empty state without events', () => renderEmptyState({ ...empty, stats: { ...empty.stats, events: 0 } }).value, ['No events were read', 'Choose sample files']],
   ['detail with raw and normalized tabs', () => renderDetail(event.matches[0].events[0], event.fields, 'doc').value, ['Normalized (ECS)', 'Raw CloudTrail', 'Open in sample file', 'rds.json:40:5', 'eventName']],
   ['explain shows the failing clause and the compared value', () => renderExplain(explain).value, ['false event.outcome == "success" event.outcome = "failure"', 'does not match']],
-  ['search results', () => renderSearchResults('eve', search).value, ['1 event contain “eve”', '#17', 'failure', 'rds.json:200']],
+  ['search results', () => renderSearchResults('eve', search).value, ['1 event contains “eve”', '#17', 'failure', 'rds.json:200']],
 ];
 for (const [name, render, expected] of texts)
   test(name, () => {
@@ -75,7 +75,7 @@ test('table renders at most the limit and offers the rest', () => {
 test('sorted column is announced', () => {
   const columns = tableColumns(event);
   const out = renderTable(event, columns, buildGroups(event, columns), { column: 0, descending: true }, undefined, 10).value;
-  assert.match(out, /<th aria-sort="descending"[^>]*><button class="sort" data-sort="0">@timestamp ▼/);
+  assert.match(out, /<th aria-sort="descending"[^>]*><button class="sort" data-sort="0"[^>]*>@timestamp ▼/);
 });
 
 test('tabs announce which one is selected', () => {

@@ -1,6 +1,7 @@
 // The results panel's commands, registered by activate() in extension.ts.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { PersistedState } from '../panel/messages';
 import { ResultsPanel } from '../panel/resultsPanel';
 import { chooseSamples } from '../samplesPicker';
 import { RuleRunner } from './runRule';
@@ -25,6 +26,13 @@ export function registerPanelCommands(context: vscode.ExtensionContext, client: 
     vscode.workspace.onDidSaveTextDocument((doc) => {
       const target = ResultsPanel.current?.target;
       if (target && target.uri.toString() === doc.uri.toString()) void runner.run(target, true);
+    }),
+    // After a window reload VS Code hands back the panel it had: show the same rule's results again.
+    vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const revived = ResultsPanel.revive(panel, context.extensionUri, runner, state as PersistedState | undefined);
+        if (revived.target) await runner.run(revived.target, true);
+      },
     }),
     { dispose: () => ResultsPanel.current?.dispose() },
   );

@@ -39,7 +39,7 @@ export class RuleRunner implements PanelActions {
       return undefined;
     }
     const name = target.uri.path.split('/').pop() ?? target.uri.toString();
-    const panel = ResultsPanel.show(this.context.extensionUri, this);
+    const panel = ResultsPanel.show(this.context.extensionUri, this, target.uri);
     panel.target = target;
     panel.showRunning(name, samples.label);
 
@@ -50,12 +50,14 @@ export class RuleRunner implements PanelActions {
     const workDoneToken = randomUUID();
     const params: RunRuleParams & WorkDoneProgressParams = { uri: target.uri.toString(), regionIndex: target.regionIndex, samples: samples.paths, workDoneToken };
     try {
+      // The panel shows the progress bar and Cancel; the status bar a spinner.
       const result = await vscode.window.withProgress(
-        { location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: `EQL: running ${name} on samples`, cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => cts.cancel());
+        { location: vscode.ProgressLocation.Window, title: `EQL: running ${name}` },
+        async (progress) => {
           const listener = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (p) => {
-            if (p.kind !== 'end' && p.message) progress.report({ message: p.message });
+            if (p.kind === 'end') return;
+            if (p.message) progress.report({ message: p.message });
+            if (this.inFlight === cts) ResultsPanel.current?.showProgress(p.message ?? '', p.percentage);
           });
           try {
             return await this.client.sendRequest<RunRuleResult>(RunRuleRequest, params, cts.token);
@@ -70,13 +72,24 @@ export class RuleRunner implements PanelActions {
     } catch (e) {
       const cancelled = cts.token.isCancellationRequested || (e as { code?: number }).code === REQUEST_CANCELLED;
       const message = cancelled ? 'The run was cancelled.' : `The run failed: ${e instanceof Error ? e.message : String(e)}`;
-      if (this.inFlight === cts) ResultsPanel.current?.showFailure(message);
-      if (!cancelled) void vscode.window.showErrorMessage(`EQL: ${message}`);
+      if (this.inFlight === cts) {
+        if (cancelled) ResultsPanel.current?.showCancelled(`The run of ${name} was cancelled; the panel shows the previous result, if any.`);
+        else ResultsPanel.current?.showFailure(message);
+      }
+      if (cancelled) this.client.info(`run ${name}: cancelled`, undefined, false);
+      else {
+        this.client.error(`run ${name}: ${message}`, undefined, false);
+        void vscode.window.showErrorMessage(`EQL: ${message}`);
+      }
       return undefined;
     } finally {
       if (this.inFlight === cts) this.inFlight = undefined;
       cts.dispose();
     }
+  }
+
+  cancel(): void {
+    this.inFlight?.cancel();
   }
 
   rerun(): void {

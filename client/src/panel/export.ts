@@ -3,6 +3,13 @@
 import type { RunRuleResult } from '../../../server/src/protocol';
 import { cellValue, tableColumns } from '../../webview/model';
 
+/** The run with only the matches the panel shows (filtered, in the shown order); all when `indexes` is absent. */
+export function shownMatches(result: RunRuleResult, indexes: number[] | undefined): RunRuleResult {
+  if (!indexes) return result;
+  const matches = indexes.filter((i) => Number.isInteger(i) && i >= 0 && i < result.matches.length).map((i) => result.matches[i]);
+  return { ...result, matches };
+}
+
 export function toNdjson(result: RunRuleResult): string {
   const lines = result.matches.map((m) =>
     m.kind === 'event'

@@ -5,13 +5,16 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
-import { toCsv, toNdjson, toSampleNdjson } from './export';
-import type { FromWebview, ToWebview } from './messages';
+import { shownMatches, toCsv, toNdjson, toSampleNdjson } from './export';
+import type { FromWebview, PersistedState, ToWebview } from './messages';
 import { makeNonce, panelHtml } from './panelHtml';
+import { besideColumnNumber, revealColumnNumber } from './placement';
 
 /** What the panel asks the extension to do; the commands module provides it. */
 export interface PanelActions {
   rerun(): void;
+  /** Stops the run in flight (the server's run is cancelled through the LSP request); absent when the panel's Cancel does not apply. */
+  cancel?(): void;
   chooseSamples(): void;
   explain(runId: string, eventId: number): Promise<ExplainEventResult>;
   search(runId: string, text: string, limit: number): Promise<SearchEventsResult>;
@@ -33,20 +36,39 @@ export class ResultsPanel {
   private last: { result: RunRuleResult; samples: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(extensionUri: vscode.Uri, actions: PanelActions): ResultsPanel {
-    if (ResultsPanel.current) {
-      ResultsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
-      return ResultsPanel.current;
+  static readonly viewType = 'eqlRuleStudio.results';
+
+  /** Shows the panel next to the rule's editor: in its own column if it is already beside the
+   * rule, else the column right of the rule (left of it when the rule is in the last column), so
+   * the panel never opens a third column. */
+  static show(extensionUri: vscode.Uri, actions: PanelActions, rule?: vscode.Uri): ResultsPanel {
+    const ruleColumn = columnOf(rule);
+    const current = ResultsPanel.current;
+    if (current) {
+      current.panel.reveal(revealColumnNumber(current.panel.viewColumn, ruleColumn, vscode.window.tabGroups.all.length) as vscode.ViewColumn, true);
+      return current;
     }
     const dist = vscode.Uri.joinPath(extensionUri, 'dist');
     const panel = vscode.window.createWebviewPanel(
-      'eqlRuleStudio.results',
+      ResultsPanel.viewType,
       'EQL Results',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: besideColumn(ruleColumn), preserveFocus: true },
       { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [dist] },
     );
     ResultsPanel.current = new ResultsPanel(panel, dist, actions);
     return ResultsPanel.current;
+  }
+
+  /** A panel VS Code restored after a window reload (the serializer): it gets its page again and
+   * the rule it showed, which the caller runs again. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, actions: PanelActions, state: PersistedState | undefined): ResultsPanel {
+    ResultsPanel.current?.dispose();
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    const revived = new ResultsPanel(panel, dist, actions);
+    if (state?.target) revived.target = { uri: vscode.Uri.parse(state.target.uri), regionIndex: state.target.regionIndex };
+    ResultsPanel.current = revived;
+    return revived;
   }
 
   private constructor(
@@ -77,7 +99,16 @@ export class ResultsPanel {
   }
 
   showRunning(source: string, samples: string): void {
-    this.post({ type: 'running', source, samples });
+    const target = this.target ? { uri: this.target.uri.toString(), regionIndex: this.target.regionIndex } : undefined;
+    this.post({ type: 'running', source, samples, target });
+  }
+
+  showProgress(message: string, percentage?: number): void {
+    this.post({ type: 'progress', message, percentage });
+  }
+
+  showCancelled(message: string): void {
+    this.post({ type: 'cancelled', message });
   }
 
   showResult(result: RunRuleResult, samples: string): void {
@@ -115,7 +146,10 @@ export class ResultsPanel {
           if (this.last) this.post({ type: 'search', text: m.text, result: await this.actions.search(this.last.result.runId, m.text, 50) });
           break;
         case 'export':
-          if (this.last) await exportMatches(this.last.result, m.format);
+          if (this.last) await exportMatches(this.last.result, m.format, m.matches, m.filter);
+          break;
+        case 'cancel':
+          this.actions.cancel?.();
           break;
         case 'exportAll':
           if (this.last) await this.actions.exportAll?.(this.last.result.runId, this.last.result.source);
@@ -165,7 +199,19 @@ async function openAt(file: string, line: number, column: number): Promise<void>
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preserveFocus: false });
 }
 
-async function exportMatches(result: RunRuleResult, format: 'ndjson' | 'csv'): Promise<void> {
+/** The column of the rule's visible editor (else the active editor's, else the first). */
+function columnOf(rule: vscode.Uri | undefined): vscode.ViewColumn {
+  const key = rule?.toString();
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key) ?? vscode.window.activeTextEditor;
+  return editor?.viewColumn ?? vscode.ViewColumn.One;
+}
+
+function besideColumn(ruleColumn: vscode.ViewColumn): vscode.ViewColumn {
+  return besideColumnNumber(ruleColumn, vscode.window.tabGroups.all.length) as vscode.ViewColumn;
+}
+
+async function exportMatches(all: RunRuleResult, format: 'ndjson' | 'csv', shown?: number[], filter?: string): Promise<void> {
+  const result = shownMatches(all, shown);
   const base = vscode.workspace.workspaceFolders?.[0]?.uri;
   const name = `${result.source.replace(/[^\w.-]+/g, '_')}-matches.${format}`;
   const target = await vscode.window.showSaveDialog({
@@ -176,7 +222,8 @@ async function exportMatches(result: RunRuleResult, format: 'ndjson' | 'csv'): P
   if (!target) return;
   const text = format === 'csv' ? toCsv(result) : toNdjson(result);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-  void vscode.window.showInformationMessage(`Exported ${result.matches.length} matches to ${vscode.workspace.asRelativePath(target)}`);
+  const what = shown ? `${result.matches.length} of ${all.matches.length} matches (those the filter “${filter ?? ''}” shows)` : `${result.matches.length} matches`;
+  void vscode.window.showInformationMessage(`Exported ${what} to ${vscode.workspace.asRelativePath(target)}`);
 }
 
 async function saveAsSamples(result: RunRuleResult): Promise<void> {

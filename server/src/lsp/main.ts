@@ -38,6 +38,8 @@ let diagnosticsDelayMs = 150;
 
 const connection = createConnection(ProposedFeatures.all);
 const log = (m: string) => connection.console.error(m);
+/** Start-up, catalogs, runs: the "EQL Rule Studio" output channel (always, not only when tracing). */
+const info = (m: string) => connection.console.info(m);
 process.on('uncaughtException', (e) => log(`uncaught: ${e instanceof Error ? e.stack : String(e)}`));
 process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
 
@@ -81,6 +83,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onInitialized(
   guardVoid(log, 'initialized', async () => {
+    info(`language server ${process.version}, workspace folders: ${workspace.folders.length}`);
     if (dynamicConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'eqlRuleStudio' });
     await applySettings();
   }),
@@ -110,8 +113,14 @@ async function applySettings(): Promise<void> {
   setTimeout(
     guardVoid(log, 'schemaSources', async () => {
       const schemas = schemaSources.loadSchemas(workspace.folders[0], schemaFiles);
-      const samples = await schemaSources.loadSamples(await workspace.sampleFiles());
+      const sampleFiles = await workspace.sampleFiles();
+      const samples = await schemaSources.loadSamples(sampleFiles);
       if (schemas || samples) recheckAll();
+      const ecs = catalogs.ecsCatalog();
+      info(
+        `catalogs: ${ecs ? `${ecs.label} (${ecs.fields.size.toLocaleString('en-US')} fields)` : 'ECS missing (dist/data/ecs.json)'}, AWS CloudTrail` +
+          `${schemaFiles.length ? `, schema files: ${schemaFiles.join(', ')}` : ''}; samples: ${catalogs.samplesCatalog?.fields.size ?? 0} fields from ${sampleFiles.length} sample file${sampleFiles.length === 1 ? '' : 's'}; plain .eql files use ${s.schemas.join(' + ') || 'every catalog'}`,
+      );
     }),
     50,
   );
@@ -259,9 +268,11 @@ connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promi
   const doc = serviceDocFor(params.uri);
   const wd = (params as { workDoneToken?: string | number }).workDoneToken;
   const reporter = wd !== undefined ? connection.window.attachWorkDoneProgress(wd) : undefined;
-  reporter?.begin('Running EQL on samples', undefined, undefined, true);
+  reporter?.begin('Running EQL on samples', 0, undefined, true);
   try {
-    const result = await runs.runRule(doc, params, token, reporter && { report: (m) => reporter.report(m) });
+    const started = Date.now();
+    const result = await runs.runRule(doc, params, token, reporter && { report: (m, pct) => (pct === undefined ? reporter.report(m) : reporter.report(pct, m)) });
+    info(`run ${result.source}: ${result.stats.matched} matched of ${result.stats.events.toLocaleString('en-US')} events in ${result.stats.files} files, ${Date.now() - started} ms${result.queryErrors.length ? ` (query errors: ${result.queryErrors.length})` : ''}`);
     // The events the user runs on now describe "the samples" for completion and field checks.
     const kept = runs.keptEvents();
     if (kept.length > 0) {

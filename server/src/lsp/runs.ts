@@ -2,10 +2,12 @@
 // into the engine (cancellable, with progress when the client asks for it) and keeps the
 // run's events, bounded, so eql/explainEvent and eql/searchEvents can answer about them.
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
-import { explain, stepsEventCanFill, type CompiledQuery, type EngineOptions } from '../core/engine';
+import { explain, explainSequence, joinFieldsOf, stepsEventCanFill, type CompiledQuery, type EngineOptions } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import { formatDate, parseDate } from '../core/engine/values';
 import type { SampleEvent } from '../core/samples/types';
+import { stat } from 'node:fs/promises';
+import { listSampleFiles } from '../io/readSamples';
 import { progressText, runOnSamples } from '../io/runOnSamples';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -53,7 +55,36 @@ interface LastRun {
 }
 
 export interface ProgressSink {
-  report(message: string): void;
+  /** `percentage`: 0–100 of the sample bytes read, when the sizes are known. */
+  report(message: string, percentage?: number): void;
+}
+
+/** At most one progress report per this many ms (the reader reports every chunk). */
+const PROGRESS_EVERY_MS = 100;
+
+/** Turns the reader's per-file progress into a share of all the samples' bytes. */
+export function progressTracker(sizes: Map<string, number>, sink: ProgressSink, now: () => number = () => performance.now()) {
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const finished = new Set<string>();
+  let done = 0;
+  let current: string | undefined;
+  let read = 0;
+  let last = -Infinity;
+  return (p: { events: number; files: number; file?: string; bytesRead?: number; totalBytes?: number }): void => {
+    if (p.file !== undefined && p.file !== current) {
+      if (current !== undefined && !finished.has(current)) {
+        finished.add(current);
+        done += sizes.get(current) ?? 0;
+      }
+      current = p.file;
+    }
+    if (p.bytesRead !== undefined) read = p.bytesRead;
+    const t = now();
+    if (t - last < PROGRESS_EVERY_MS) return;
+    last = t;
+    const percentage = total > 0 ? Math.min(100, ((done + Math.min(read, sizes.get(current ?? '') ?? read)) / total) * 100) : undefined;
+    sink.report(progressText(p), percentage);
+  };
 }
 
 let counter = 0;
@@ -79,13 +110,14 @@ export class RunService {
     const sub = token.onCancellationRequested(() => abort.abort());
     let out;
     try {
+      const onProgress = progress ? progressTracker(await sampleSizes(params.samples), progress) : undefined;
       out = await runOnSamples({
         query: region.query,
         samples: params.samples,
         options,
         signal: abort.signal,
         keepEvents: KEEP_EVENTS,
-        onProgress: (p) => progress?.report(progressText(p)),
+        onProgress,
       });
     } finally {
       sub.dispose();
@@ -136,6 +168,7 @@ export class RunService {
         return { line: p.line + 1, column: p.character + 1, message: `${d.code} ${d.message}` };
       }),
       maxspanMs: q?.kind === 'sequence' ? q.maxspan?.ms : undefined,
+      joinFields: joinFieldsOf(out.parsed.statement),
     };
   }
 
@@ -253,7 +286,14 @@ export class RunService {
         if (fill.reason && !notes.includes(`${fill.label}: ${fill.reason}`)) notes.push(`${fill.label}: ${fill.reason}`);
       }
     }
-    return { event: dtoOf(run, event), steps: explanation.steps, notes };
+    const result: ExplainEventResult = { event: dtoOf(run, event), steps: explanation.steps, notes };
+    if (run.compiled.kind === 'sequence' || run.compiled.kind === 'sample') {
+      const why = explainSequence(run.compiled, event, run.kept.values(), run.options);
+      result.reasons = why.reasons;
+      result.joinFields = why.joinFields;
+      if (run.kept.size >= KEEP_EVENTS) notes.push(`reasons are judged among the first ${KEEP_EVENTS.toLocaleString('en-US')} events of the run and its matches`);
+    }
+    return result;
   }
 
   searchEvents(params: SearchEventsParams): SearchEventsResult {
@@ -290,4 +330,11 @@ function toDto(e: SampleEvent, timestamp: (doc: Record<string, unknown>) => unkn
     doc: e.doc,
     raw: e.raw,
   };
+}
+
+/** Sizes of the sample files (folders expanded), for the progress bar; unreadable ones count 0. */
+async function sampleSizes(paths: string[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const file of (await listSampleFiles(paths)).files) sizes.set(file, await stat(file).then((s) => s.size, () => 0));
+  return sizes;
 }

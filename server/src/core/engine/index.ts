@@ -11,6 +11,8 @@ export { EVALUATION_ERROR_EXAMPLES } from './types';
 export type { PlanRun, PlanRunOptions } from './run';
 export { fieldTypesFromMapping } from './fields';
 export { explain, stepsEventCanFill } from './explain';
+export { explainSequence, joinFieldsOf } from './explainSequence';
+export type { SequenceExplanation, SequenceReason } from './explainSequence';
 export type { StepFill, Explanation, ExplainNode, ExplainStep } from './explain';
 
 /** Compiles a statement; never throws. A query that cannot run has `errors` (with ranges) and no plan. */
