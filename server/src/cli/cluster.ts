@@ -129,16 +129,21 @@ export function formatClusterRun(results: ClusterSourceResult[], format: 'table'
   return out.join('\n').replace(/\n*$/, '\n');
 }
 
+/** The connection's client, or undefined after saying on stderr why it cannot be made (a CA file that cannot be read…). */
+export function openClusterClient(conn: CliConnection, io: Io): Client | undefined {
+  try {
+    return createClusterClient(conn.profile, conn.secret);
+  } catch (e) {
+    io.err(`eql-rules: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
+}
+
 /** `eql-rules run --es-url`: exit 0, or 2 when Elasticsearch rejected a query or cannot be reached. */
 export async function runSourcesOnCluster(sources: RunSource[], args: ParsedArgs, conn: CliConnection, format: 'table' | 'json' | 'ndjson', io: Io): Promise<number> {
   const requests = sources.map((s) => requestFor(s, args));
-  let client: Client;
-  try {
-    client = createClusterClient(conn.profile, conn.secret);
-  } catch (e) {
-    io.err(`eql-rules: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
+  const client = openClusterClient(conn, io);
+  if (!client) return 2;
   const results: ClusterSourceResult[] = [];
   let failed = false;
   try {

@@ -1,9 +1,9 @@
 // `eql-rules check --es-url`: each rule's query is sent to Elasticsearch (an `_eql/search` on
 // the rule's indices over a short recent range, size 1), so its parser and verifier check it
 // against the real mappings; its errors join the file's diagnostics at the right line:column.
-import type { Client } from '@elastic/elasticsearch';
 import { buildEqlSearchRequest, splitIndices } from '../core/cluster/request';
-import { ClusterError, createClusterClient, runEqlSearch } from '../io/cluster';
+import { ClusterError, runEqlSearch } from '../io/cluster';
+import { openClusterClient } from './cluster';
 import { esDiagnostics } from '../service/clusterDiagnostics';
 import type { ServiceDocument } from '../service/document';
 import type { CheckedFile } from './checkReport';
@@ -14,13 +14,8 @@ import type { Io } from './io';
 export const CHECK_RANGE = { from: 'now-15m', to: 'now' };
 
 export async function clusterCheck(docs: ServiceDocument[], files: CheckedFile[], conn: CliConnection, indexFlag: string | undefined, io: Io): Promise<{ reached: boolean }> {
-  let client: Client;
-  try {
-    client = createClusterClient(conn.profile, conn.secret);
-  } catch (e) {
-    io.err(`eql-rules: ${e instanceof Error ? e.message : String(e)}\n`);
-    return { reached: false };
-  }
+  const client = openClusterClient(conn, io);
+  if (!client) return { reached: false };
   try {
     for (let i = 0; i < docs.length; i++) {
       const doc = docs[i];

@@ -2,19 +2,18 @@
 // as the normalized ECS documents (mapping from our field catalogs), the rule runs locally and
 // on the cluster, and the answers are compared per event or sequence. Exit 1 when they differ.
 import { existsSync } from 'node:fs';
-import type { Client } from '@elastic/elasticsearch';
 import { compileQuery, runQuery } from '../core/engine';
 import { compareKeys, matchKey, sampleDocId, type CompareOutcome } from '../core/cluster/compare';
 import { buildEqlSearchRequest, MAX_CLUSTER_SIZE } from '../core/cluster/request';
 import { readEqlResponse } from '../core/cluster/response';
 import type { SampleEvent } from '../core/samples/types';
 import { parse } from '../core/syntax/parser';
-import { ClusterError, clusterErrorOf, createClusterClient, runEqlSearch } from '../io/cluster';
+import { ClusterError, clusterErrorOf, runEqlSearch } from '../io/cluster';
 import { loadIndex } from '../io/clusterIndex';
 import { readSampleFiles } from '../io/readSamples';
 import { ruleFieldOptions } from '../service/document';
 import { flag, oneOf, parseArgs, UsageError } from './args';
-import { esErrorLines } from './cluster';
+import { esErrorLines, openClusterClient } from './cluster';
 import { ES_CONNECTION_FLAGS, ES_CONNECTION_HELP, esConnectionFromCli, type Env } from './connection';
 import type { Io } from './io';
 import { sourcesFromFile } from './runSources';
@@ -65,13 +64,8 @@ export async function runCompare(argv: string[], io: Io, env: Env = process.env)
   const read = await readSampleFiles(events, { onEvent: (e) => samples.push(e) });
   for (const e of read.errors.slice(0, 20)) io.err(`${e.file}:${e.line}:${e.column}: ${e.message}\n`);
 
-  let client: Client;
-  try {
-    client = createClusterClient(conn.profile, conn.secret);
-  } catch (e) {
-    io.err(`eql-rules: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
+  const client = openClusterClient(conn, io);
+  if (!client) return 2;
   const results: Compared[] = [];
   let failed = false;
   try {
