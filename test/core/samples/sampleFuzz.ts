@@ -9,22 +9,13 @@
 //   on that line.
 import { readSampleText, SampleReader } from '../../../server/src/core/samples/reader';
 import type { SampleError, SampleEvent } from '../../../server/src/core/samples/types';
+import { prng } from '../../../scripts/lib/prng';
 
 type Layout = 'ndjson' | 'records' | 'pretty';
 
 const MAX_VALUE = 4000;
 const MAX_DEPTH = 64;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Unit {
   id: number;
