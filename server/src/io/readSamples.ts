@@ -273,6 +273,18 @@ export async function spoolStreams(paths: string[]): Promise<Spooled> {
 }
 
 /**
+ * The sample files under `paths`, and `result.read` (where each read file's info goes); the skipped
+ * paths go into `result` and to `onNote`.
+ */
+export async function listInto(paths: string[], options: ReadSamplesOptions, result: ReadSamplesResult): Promise<{ files: string[]; read: SampleFileInfo[] }> {
+  const listed = await listSampleFiles(paths, options.signal);
+  result.skipped.push(...listed.skipped);
+  for (const s of listed.skipped) options.onNote?.(s.file, s.reason);
+  result.read ??= [];
+  return { files: listed.files, read: result.read };
+}
+
+/**
  * The events of the given files and folders, in input order (files in name order), read lazily.
  * `result` is filled as reading goes (errors, skipped paths, per-file counts).
  */
@@ -281,16 +293,13 @@ export async function* iterateSampleEvents(
   options: ReadSamplesOptions = {},
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
 ): AsyncGenerator<SampleEvent, ReadSamplesResult> {
-  const listed = await listSampleFiles(paths, options.signal);
-  result.skipped.push(...listed.skipped);
-  for (const s of listed.skipped) options.onNote?.(s.file, s.reason);
-  result.read ??= [];
+  const { files, read } = await listInto(paths, options, result);
   let seq = 0;
   const onError = (e: SampleError) => {
     result.errors.push(e);
     options.onError?.(e);
   };
-  for (const file of listed.files) {
+  for (const file of files) {
     if (options.signal?.aborted) {
       result.aborted = true;
       break;
@@ -308,7 +317,7 @@ export async function* iterateSampleEvents(
     result.files++;
     result.events += info.events;
     if (info.filtered) result.filtered = (result.filtered ?? 0) + info.filtered;
-    result.read.push(info);
+    read.push(info);
     options.onFile?.(info);
     if (result.aborted) break;
   }

@@ -20,7 +20,7 @@ import type { SequenceOrder } from '../core/engine';
 import { CandHeap, compareCands, type Cand } from '../core/engine/ordering';
 import type { Value } from '../core/engine/values';
 import type { SampleError, SampleEvent } from '../core/samples/types';
-import { fileEvents, iterateSampleEvents, listSampleFiles, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
 export const MAX_OPEN_FILES = 64;
@@ -70,15 +70,12 @@ export async function* mergeByTime(
   options: ReadSamplesOptions = {},
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
 ): AsyncGenerator<SampleEvent, ReadSamplesResult> {
-  const listed = await listSampleFiles(paths, options.signal);
-  result.skipped.push(...listed.skipped);
-  for (const s of listed.skipped) options.onNote?.(s.file, s.reason);
-  result.read ??= [];
+  const { files } = await listInto(paths, options, result);
   const starts: { file: string; t: number; index: number }[] = [];
-  for (let index = 0; index < listed.files.length; index++) {
-    const file = listed.files[index];
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
     // stdin cannot be read twice: it starts first and stays open.
-    const t = listed.files.length === 1 || file === STDIN ? undefined : await firstTime(file, timestamp, options);
+    const t = files.length === 1 || file === STDIN ? undefined : await firstTime(file, timestamp, options);
     starts.push({ file, t: t ?? -Infinity, index });
     if (options.signal?.aborted) break;
   }
