@@ -15,6 +15,7 @@ import { buildEqlSearchRequest } from '../server/src/core/cluster/request';
 import { readEqlResponse } from '../server/src/core/cluster/response';
 import { parse } from '../server/src/core/syntax/parser';
 import { ClusterError, clusterErrorOf, createClusterClient, runEqlSearch } from '../server/src/io/cluster';
+import { readEndgameDocs, readEsQaMapping } from './lib/corpus';
 
 const root = join(__dirname, '..');
 const env = process.env;
@@ -44,15 +45,8 @@ async function endgamePart(): Promise<void> {
     console.log('es-qa: skipped (../shared/eql/es-qa not found)');
     return;
   }
-  const text = readFileSync(join(qa, 'test_data.json'), 'utf8').replace(/"timestamp":\s*(\d+)/g, '"timestamp": "$1"');
-  const docs = JSON.parse(text) as Record<string, unknown>[];
-  for (const d of docs) {
-    const ft = BigInt(d.timestamp as string);
-    d['@timestamp'] = Number(ft / 10000n - 11644473600000n);
-    d.timestamp = Number(ft);
-  }
-  const mappingText = readFileSync(join(qa, 'data', 'endgame-140.mapping'), 'utf8').split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n').replace(/\[runtime_random_keyword_type\]/g, 'keyword');
-  const mapping = JSON.parse(mappingText) as { properties?: Record<string, unknown>; mappings?: { properties: Record<string, unknown> } };
+  const docs = readEndgameDocs();
+  const mapping = readEsQaMapping(join(qa, 'data', 'endgame-140.mapping')) as { properties?: Record<string, unknown>; mappings?: { properties: Record<string, unknown> } };
   const properties = mapping.mappings?.properties ?? mapping.properties ?? {};
   const index = `eql-rule-studio-test-endgame-${stamp}`;
   const client = createClusterClient(connection.profile, connection.secret);

@@ -10,7 +10,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parse } from '../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, fieldTypesFromMapping } from '../../server/src/core/engine/index';
 import type { SampleEvent } from '../../server/src/core/engine/index';
-import { readCorpus } from '../lib/corpus';
+import { readCorpus, readEndgameDocs, readEsQaMapping } from '../lib/corpus';
 
 const root = join(__dirname, '..', '..');
 const qa = join(root, '..', 'shared', 'eql', 'es-qa');
@@ -26,15 +26,6 @@ interface DataSet {
   idField: string;
   /** Largest id we have: expectations naming larger ids need data we do not have. */
   maxId?: number;
-}
-
-function readMapping(file: string): unknown {
-  const text = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => !l.trimStart().startsWith('#'))
-    .join('\n')
-    .replace(/\[runtime_random_keyword_type\]/g, 'keyword');
-  return JSON.parse(text);
 }
 
 /** Elasticsearch maps fields that are not in the explicit mapping dynamically, from their JSON values. */
@@ -63,15 +54,8 @@ function toEvents(docs: Record<string, unknown>[], file: string): SampleEvent[] 
 }
 
 function loadEndgame(): DataSet {
-  // FILETIME values exceed 2^53: keep them exact as text before JSON.parse.
-  const text = readFileSync(join(qa, 'test_data.json'), 'utf8').replace(/"timestamp":\s*(\d+)/g, '"timestamp": "$1"');
-  const docs = JSON.parse(text) as Record<string, unknown>[];
-  for (const d of docs) {
-    const ft = BigInt(d.timestamp as string);
-    d['@timestamp'] = Number(ft / 10000n - 11644473600000n);
-    d.timestamp = Number(ft);
-  }
-  const mapping = fieldTypesFromMapping(readMapping(join(qa, 'data', 'endgame-140.mapping')));
+  const docs = readEndgameDocs();
+  const mapping = fieldTypesFromMapping(readEsQaMapping(join(qa, 'data', 'endgame-140.mapping')));
   return {
     events: toEvents(docs, 'test_data.json'),
     fieldTypes: withDynamic(mapping, docs),
@@ -90,7 +74,7 @@ function loadData(names: string[], tiebreaker: string, idField: string): DataSet
       .filter((l) => !l.trimStart().startsWith('//'))
       .join('\n');
     docs.push(...(JSON.parse(text) as Record<string, unknown>[]));
-    mappings.push(fieldTypesFromMapping(readMapping(join(qa, 'data', `${n}.mapping`))));
+    mappings.push(fieldTypesFromMapping(readEsQaMapping(join(qa, 'data', `${n}.mapping`))));
   }
   // Several indices (sample1..3) may give one date field different formats; each document was
   // parsed with its own index's format, which accepting any of them reproduces here.
