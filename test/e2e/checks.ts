@@ -4,6 +4,18 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 
+/** The workbench's address, as scripts/e2e/run.sh passes it. */
+export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
+/** Where the checks' screenshots go. */
+export const RESULTS_DIR = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+
+/** A variable scripts/e2e/run.sh sets (the workspace, the run folder); a script run on its own says how to run it. */
+export function requiredEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
+  return v;
+}
+
 export class Checks {
   private readonly outcomes: { name: string; ok: boolean }[] = [];
   constructor(

@@ -9,23 +9,17 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SEED_RULE } from './prepareWorkspace';
 import { lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
-import { Checks, exitWith, waitFor } from './checks';
+import { BASE_URL, Checks, exitWith, requiredEnv, RESULTS_DIR, waitFor } from './checks';
 import { TestElasticsearch } from '../elasticsearch/server';
 import { seedEvents, SEED_INDEX } from '../cluster/helpers';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
-const WS = required('E2E_WORKSPACE');
-const RUN = required('E2E_RUN');
-const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const BASE = BASE_URL;
+const WS = requiredEnv('E2E_WORKSPACE');
+const RUN = requiredEnv('E2E_RUN');
+const RESULTS = RESULTS_DIR;
 const API_KEY = 'ZTJlOmUyZS1zZWNyZXQta2V5';
 const UNKNOWN = 'e2e-cluster/unknown_column.toml';
 const CONNECTION = 'e2e-test';
-
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
-  return v;
-}
 
 /** A copy of the seed rule whose query uses an ECS field the indexed CloudTrail documents never have. */
 function addUnknownColumnRule(): void {

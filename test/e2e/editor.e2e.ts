@@ -8,19 +8,13 @@ import type { Page } from 'playwright-core';
 import { BROKEN_EQL, BROKEN_RULE, COMPLETION_EQL, EMPTY_EQL, EMPTY_FIELD, SEED_RULE } from './prepareWorkspace';
 import { expectedMatches, readExpected } from './expected';
 import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
-import { Checks, exitWith, waitFor } from './checks';
+import { BASE_URL, Checks, exitWith, requiredEnv, RESULTS_DIR, waitFor } from './checks';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
-const WS = required('E2E_WORKSPACE');
-const RUN = required('E2E_RUN');
-const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const BASE = BASE_URL;
+const WS = requiredEnv('E2E_WORKSPACE');
+const RUN = requiredEnv('E2E_RUN');
+const RESULTS = RESULTS_DIR;
 const XSS = '<img src=x onerror=alert(1)>';
-
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
-  return v;
-}
 
 const checks = new Checks(RESULTS, 'editor');
 const check = checks.run.bind(checks);

@@ -9,23 +9,17 @@ import type { Page } from 'playwright-core';
 import { SEED_RULE } from './prepareWorkspace';
 import { expectedMatches } from './expected';
 import { openFile, openWorkbench, runCommand, webview } from './workbench';
-import { Checks, exitWith, waitFor } from './checks';
+import { BASE_URL, Checks, exitWith, requiredEnv, RESULTS_DIR, waitFor } from './checks';
 import { startTestKibana } from '../kibana/testKibana';
 import { readSampleFiles } from '../../server/src/io/readSamples';
 import type { SampleEvent } from '../../server/src/core/engine';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
-const WS = required('E2E_WORKSPACE');
-const RUN = required('E2E_RUN');
-const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const BASE = BASE_URL;
+const WS = requiredEnv('E2E_WORKSPACE');
+const RUN = requiredEnv('E2E_RUN');
+const RESULTS = RESULTS_DIR;
 const KEY = 'e2e-kibana-key';
 const SEED_ID = '08ed2a7b-208b-45ff-8ddf-d1ab6e0a6fec';
-
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
-  return v;
-}
 
 const checks = new Checks(RESULTS, 'kibana');
 const check = checks.run.bind(checks);

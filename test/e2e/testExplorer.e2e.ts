@@ -10,22 +10,16 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SEED_RULE } from './prepareWorkspace';
 import { activeEditor, goToLine, lineOf, openFile, openWorkbench, runCommand, webview } from './workbench';
-import { Checks, exitWith, waitFor } from './checks';
+import { BASE_URL, Checks, exitWith, requiredEnv, RESULTS_DIR, waitFor } from './checks';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
-const WS = required('E2E_WORKSPACE');
-const RUN = required('E2E_RUN');
-const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const BASE = BASE_URL;
+const WS = requiredEnv('E2E_WORKSPACE');
+const RUN = requiredEnv('E2E_RUN');
+const RESULTS = RESULTS_DIR;
 const SEED_TESTS = SEED_RULE.replace(/\.toml$/, '.test.ndjson');
 const FAILING = 'e2e-ruletests/rds_restored_failed_too.toml';
 const FAILING_TESTS = FAILING.replace(/\.toml$/, '.test.ndjson');
 const FAILING_NAME = 'AWS RDS DB Instance Restored (also failed calls)';
-
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run through scripts/e2e/run.sh (npm run test:e2e)`);
-  return v;
-}
 
 /** The seed rule with the outcome clause dropped (so failed calls match too) and its own name, and the seed's tests. */
 function addFailingCopy(): void {

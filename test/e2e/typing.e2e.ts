@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { HELP_RULE, TYPED_EVENT, TYPED_FIELDS, TYPED_RULE, TYPED_SEQUENCE } from './prepareWorkspace';
 import { activeEditor, openFile, openWorkbench } from './workbench';
-import { Checks, exitWith, waitFor } from './checks';
+import { BASE_URL, Checks, exitWith, RESULTS_DIR, waitFor } from './checks';
 
-const BASE = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8765';
+const BASE = BASE_URL;
 const WS = process.env.E2E_WORKSPACE ?? '';
 const RUN = process.env.E2E_RUN ?? '';
-const RESULTS = process.env.E2E_RESULTS ?? join(process.cwd(), 'test-results', 'e2e');
+const RESULTS = RESULTS_DIR;
 
 const EVENT_RULE = `iam where event.action == "CreateUser"
   and event.outcome == "success" and
