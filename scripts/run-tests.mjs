@@ -96,7 +96,7 @@ if (flags.has('--per-file')) {
     shards.map((shard, i) => {
       const entry = join(tmp, `shard-${i}.test.mjs`);
       writeFileSync(entry, shard.map((f) => `await import(${JSON.stringify(pathToFileURL(join(root, f)).href)});`).join('\n') + '\n');
-      return run(process.execPath, ['--import', 'tsx', `--test-reporter=${reporter}`, entry], `test shard ${i + 1}/${shards.length} (${shard.join(' ')})`, {
+      return run(process.execPath, ['--import', 'tsx', `--test-reporter=${reporter}`, entry], `test shard ${i + 1}/${shards.length}`, {
         EQL_TEST_TIMES: join(tmp, `shard-${i}.json`),
       });
     }),

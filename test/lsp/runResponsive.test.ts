@@ -68,7 +68,10 @@ describe('eql/runRule: responsive while it runs, cancelled within 100 ms', () =>
     const completionMs = performance.now() - t;
     assert.ok(Array.isArray(completion) ? completion.length : completion.items.length, 'completion answered');
     assert.equal(settled, 0, `the run was still going while hover (${hoverMs.toFixed(0)} ms) and completion (${completionMs.toFixed(0)} ms) were answered`);
-    assert.ok(hoverMs < 500 && completionMs < 500, `hover ${hoverMs.toFixed(0)} ms, completion ${completionMs.toFixed(0)} ms (both ${idleMs.toFixed(0)} ms without a run)`);
+    // A blocked server answers only after the run (the check above); the bound allows a loaded machine, where
+    // the same two requests took idleMs without a run.
+    const bound = Math.max(500, 3 * idleMs);
+    assert.ok(hoverMs < bound && completionMs < bound, `hover ${hoverMs.toFixed(0)} ms, completion ${completionMs.toFixed(0)} ms (both ${idleMs.toFixed(0)} ms without a run)`);
 
     const cancelledAt = performance.now();
     cts.cancel();
