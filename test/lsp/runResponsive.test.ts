@@ -78,8 +78,9 @@ describe('eql/runRule: responsive while it runs, cancelled within 100 ms', () =>
     await assert.rejects(run, (e: { code?: number }) => e.code === -32800);
     const stopMs = settled - cancelledAt;
     // The run checks for cancellation every 10 ms of work (about 100 ms on a quiet machine, measured);
-    // the bound leaves room for a CI machine shared with other jobs, and still fails a run that ignores it.
-    assert.ok(stopMs < 500, `the run stopped ${stopMs.toFixed(0)} ms after $/cancelRequest (${(cancelledAt - started).toFixed(0)} ms into it)`);
+    // the bound leaves room for a CI machine shared with other jobs (the same allowance as above), and
+    // still fails a run that ignores it (the whole run takes seconds).
+    assert.ok(stopMs < bound, `the run stopped ${stopMs.toFixed(0)} ms after $/cancelRequest (${(cancelledAt - started).toFixed(0)} ms into it)`);
   });
 
   it('reports the events the engine could not evaluate', async () => {
