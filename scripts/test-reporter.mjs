@@ -31,7 +31,7 @@ export default async function* reporter(source) {
       const path = [...names.slice(0, d.nesting), d.name].join(' > ');
       const error = d.details?.error;
       const detail = error?.cause instanceof Error || error?.code === 'ERR_TEST_FAILURE' ? error.cause ?? error : error;
-      yield `\n✖ ${file}:${d.line ?? '?'} ${path}\n${inspect(detail, { depth: 4 }).replace(/^/gm, '    ')}\n`;
+      yield `\n✖ ${file} ${path}\n${inspect(detail, { depth: 4 }).replace(/^/gm, '    ')}\n`;
       continue;
     }
     counts.tests++;
