@@ -11,7 +11,7 @@
 //                (npm run fuzz; EQL_LONG_TESTS=1); path filters narrow them further
 //   --per-file   one process per file, as node --test does (to find a test that leaks state)
 //   --shards=N   test processes (default: the number of cores, at least 2; 1 = all files in one process)
-//   --save-times write the durations of this run to scripts/test-times.json (the balance of a fresh clone)
+//   --save-times also write the durations to scripts/test-times.json (the balance of a fresh clone)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -129,10 +129,12 @@ if (shardCount > 0) {
   console.log(`slowest files: ${slowest.map(([f, ms]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   if (codes[0] === 0 && total.tests === 0) codes[0] = 1;
   if (Object.keys(times).length > 0 && codes[0] === 0) {
-    const rounded = (t) => Object.fromEntries(Object.entries(t).sort().map(([f, ms]) => [f, Math.round(ms)]));
+    // This run's durations over the earlier ones (a filtered run updates only its files); files gone are dropped.
+    const merged = (path) =>
+      JSON.stringify(Object.fromEntries(Object.entries({ ...readTimes(path), ...times }).filter(([f]) => existsSync(join(root, f))).sort().map(([f, ms]) => [f, Math.round(ms)])), null, 1) + '\n';
     mkdirSync(cacheDir, { recursive: true });
-    if (!long) writeFileSync(cacheFile, JSON.stringify(rounded({ ...readTimes(cacheFile), ...times }), null, 1) + '\n');
-    if (flags.has('--save-times')) writeFileSync(snapshotFile, JSON.stringify(rounded(times), null, 1) + '\n');
+    if (!long) writeFileSync(cacheFile, merged(cacheFile));
+    if (flags.has('--save-times')) writeFileSync(snapshotFile, merged(snapshotFile));
   }
 }
 rmSync(tmp, { recursive: true, force: true });
