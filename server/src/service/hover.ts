@@ -13,7 +13,7 @@ import type { SchemaSet } from '../core/schema/schemaSet';
 import { regionAt, type QueryRegion, type ServiceDocument } from './document';
 import { samplesCatalog, schemasForRegion, type ServiceContext } from './context';
 import { hostRangeToLsp, queryRangeToHost } from './lspMapping';
-import { chainAt, fieldForValueAt, tokenBefore, tokensOf } from './queryTokens';
+import { chainAt, fieldForValueAt, tokenBefore, tokensNear } from './queryTokens';
 
 /** What each operator and keyword means in Elasticsearch's EQL, for hover. */
 export const OPERATOR_DOCS: Record<string, string> = {
@@ -138,7 +138,7 @@ export function doHover(doc: ServiceDocument, offset: number, ctx: ServiceContex
   if (!region) return null;
   const q = region.toQuery(offset);
   if (q === undefined) return null;
-  const tokens = tokensOf(region.query);
+  const tokens = tokensNear(region.query, q);
   let i = tokenIndexAt(tokens, q);
   // At the boundary `name|(`, the word before the cursor is what the user points at.
   if (i > 0 && tokens[i].range.start === q && tokens[i].kind === 'punctuation' && tokens[i - 1].range.end === q && tokens[i - 1].kind !== 'punctuation') i--;

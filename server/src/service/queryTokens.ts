@@ -30,7 +30,7 @@ export interface TokensHint {
 }
 
 /**
- * Tokens around query offset `q`, for completion: the whole query's when it is small; for a large
+ * Tokens around query offset `q`, for completion, hover and signature help: the whole query's when it is small; for a large
  * one (a 10 MB document) only the tokens of a window of ~36 KB around the cursor, plus the query's
  * first token (it says event, sequence or sample). The window starts at a token boundary of the
  * last parse (`hint`) when the text before it is unchanged; otherwise at a line start. Either way

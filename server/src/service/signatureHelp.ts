@@ -9,14 +9,14 @@ import type { ParameterInformation, SignatureHelp, SignatureInformation } from '
 import { lookupFunction, signatureOf } from '../core/analysis/functions';
 import { regionAt, type ServiceDocument } from './document';
 import type { ServiceContext } from './context';
-import { tokensOf } from './queryTokens';
+import { tokensNear } from './queryTokens';
 
 export function getSignatureHelp(doc: ServiceDocument, offset: number, _ctx?: ServiceContext): SignatureHelp | null {
   const region = regionAt(doc, offset);
   if (!region) return null;
   const q = region.toQuery(offset);
   if (q === undefined) return null;
-  const tokens = tokensOf(region.query);
+  const tokens = tokensNear(region.query, q);
   let depth = 0;
   let commas = 0;
   let k = tokens.length - 1;

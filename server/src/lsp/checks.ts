@@ -1,0 +1,222 @@
+// Where a document's check (parse + analysis + field and rule checks) runs. A small document is
+// checked on the server's thread (milliseconds; a round trip to another thread would not make it
+// faster); a large one in a worker thread (checkWorker.ts, dist/checkWorker.js), so completion,
+// hover and signature help keep answering while a 10 MB document is being checked for seconds.
+// The worker runs one check at a time. A newer version of the document being checked stops the
+// worker (a check cannot be interrupted, and its answer would be thrown away) and a fresh one
+// checks the newest text; other documents wait their turn, one pending version each, so the
+// work never piles up. A worker that crashes is restarted and the document it was checking
+// gets a warning saying so, never silently no diagnostics.
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
+import type { Catalog } from '../core/schema/types';
+import type { CheckOutcome } from './documentCheck';
+
+/** Documents from this size (characters) on are checked in the worker: below it a check takes a few ms. */
+export const WORKER_THRESHOLD = 65_536;
+
+export interface CheckRequest {
+  uri: string;
+  languageId: string;
+  version: number;
+  text: string;
+}
+
+/** The catalogs the workspace adds to the built-in ones (schema files, the samples' fields). */
+export interface WorkspaceCatalogs {
+  extra: Catalog[];
+  samples: Catalog | undefined;
+}
+
+/** What the server's thread sends the worker. */
+export type ToWorker =
+  | { type: 'configure'; schemas: string[] | undefined }
+  | { type: 'catalogs'; extra: Catalog[]; samples: Catalog | undefined }
+  | ({ type: 'check'; id: number; knownRuleIds: Map<string, string> | undefined } & CheckRequest)
+  | { type: 'forget'; uri: string };
+
+/** What the worker answers. */
+export type FromWorker = { type: 'checked'; id: number; outcome: CheckOutcome } | { type: 'failed'; id: number; message: string } | { type: 'log'; message: string };
+
+export interface CheckHostOptions {
+  /** Checks a document on this thread (small documents). */
+  inProcess(request: CheckRequest): CheckOutcome;
+  /** For a rule file: rule_id -> another file using it (the worker's copy of the workspace index). */
+  knownRuleIds(request: CheckRequest): ReadonlyMap<string, string> | undefined;
+  log(message: string): void;
+  /** Settings and catalogs as the worker must see them (sent to every new worker, and again when they change). */
+  schemas(): string[] | undefined;
+  /** The same object as long as the catalogs are unchanged. */
+  catalogs(): WorkspaceCatalogs;
+  threshold?: number;
+  /** Limits of the worker's heap (tests make it crash with a small one). */
+  resourceLimits?: ResourceLimits;
+}
+
+interface Job {
+  id: number;
+  request: CheckRequest;
+  resolve(outcome: CheckOutcome | undefined): void;
+}
+
+/** The worker's script: the bundle next to dist/server.js, or the TypeScript source under the test runner (tsx). */
+function startWorker(resourceLimits: ResourceLimits | undefined): Worker {
+  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, 'checkWorker.js'), { resourceLimits });
+  const tsx = createRequire(__filename).resolve('tsx/cjs');
+  const source = `require(${JSON.stringify(tsx)}); require(${JSON.stringify(join(__dirname, 'checkWorker.ts'))});`;
+  return new Worker(source, { eval: true, resourceLimits });
+}
+
+/** The warning a document gets when its check did not finish. */
+export function checkStoppedDiagnostic(reason: string): LspDiagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 2,
+    source: 'eql',
+    message: `The check of this document stopped (${reason}): its diagnostics are not shown. Edit the document to check it again.`,
+  };
+}
+
+export class DocumentChecks {
+  private worker: Worker | undefined;
+  private running: Job | undefined;
+  /** The next version to check per document, in arrival order. */
+  private readonly pending = new Map<string, Job>();
+  private nextId = 1;
+  /** The worker being stopped on purpose (its exit is not a crash). */
+  private stopping = new Set<Worker>();
+  private sentCatalogs: WorkspaceCatalogs | undefined;
+  /** Workers started, and how many of them crashed (for the log and tests). */
+  started = 0;
+  crashes = 0;
+
+  constructor(private readonly options: CheckHostOptions) {}
+
+  /**
+   * The check of one version of a document; undefined when a newer version of the same document
+   * was asked for before this one finished (its answer would be stale).
+   */
+  check(request: CheckRequest): Promise<CheckOutcome | undefined> {
+    const superseded = this.pending.get(request.uri);
+    if (superseded) {
+      this.pending.delete(request.uri);
+      superseded.resolve(undefined);
+    }
+    if (request.text.length < (this.options.threshold ?? WORKER_THRESHOLD)) {
+      // A small document: at once, here. A check of an older (large) version still in the worker is dropped.
+      if (this.running?.request.uri === request.uri) this.restart();
+      return Promise.resolve(this.options.inProcess(request));
+    }
+    return new Promise((resolve) => {
+      this.pending.set(request.uri, { id: this.nextId++, request, resolve });
+      // The worker is checking an older version of this document: stop it, the answer is stale.
+      if (this.running?.request.uri === request.uri) this.restart();
+      this.next();
+    });
+  }
+
+  /** The settings changed: the worker gets them before its next check (the catalogs are compared by identity). */
+  configure(): void {
+    if (this.worker) this.post({ type: 'configure', schemas: this.options.schemas() });
+  }
+
+  /** A closed document: its pending check is dropped, the worker frees its parse. */
+  forget(uri: string): void {
+    const job = this.pending.get(uri);
+    if (job) {
+      this.pending.delete(uri);
+      job.resolve(undefined);
+    }
+    if (this.running?.request.uri === uri) this.restart();
+    else if (this.worker) this.post({ type: 'forget', uri });
+  }
+
+  /** Stops the worker (the server is shutting down). */
+  dispose(): void {
+    for (const job of this.pending.values()) job.resolve(undefined);
+    this.pending.clear();
+    this.restart();
+  }
+
+  private post(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(this.options.resourceLimits);
+    this.started++;
+    this.worker = worker;
+    this.sentCatalogs = undefined;
+    worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
+    let failure: string | undefined;
+    worker.on('error', (e) => {
+      failure = e instanceof Error ? `${(e as { code?: string }).code ?? e.name}: ${e.message}` : String(e);
+    });
+    worker.on('exit', (code) => {
+      if (this.stopping.delete(worker)) return;
+      this.crashed(worker, failure ?? `exit code ${code}`);
+    });
+    // Not kept alive by an idle worker: the server exits when its connection closes.
+    worker.unref();
+    this.post({ type: 'configure', schemas: this.options.schemas() });
+    return worker;
+  }
+
+  /** Sends the next pending check when the worker is free. */
+  private next(): void {
+    if (this.running || this.pending.size === 0) return;
+    const [uri, job] = this.pending.entries().next().value as [string, Job];
+    this.pending.delete(uri);
+    this.running = job;
+    this.ensureWorker();
+    // The same object until the catalogs change: sent to each worker once, and after each change.
+    const catalogs = this.options.catalogs();
+    if (this.sentCatalogs !== catalogs) this.post({ type: 'catalogs', extra: catalogs.extra, samples: catalogs.samples });
+    this.sentCatalogs = catalogs;
+    const { uri: u, languageId, version, text } = job.request;
+    const known = this.options.knownRuleIds(job.request);
+    this.post({ type: 'check', id: job.id, uri: u, languageId, version, text, knownRuleIds: known && new Map(known) });
+  }
+
+  private onMessage(worker: Worker, m: FromWorker): void {
+    if (m.type === 'log') return this.options.log(`check worker: ${m.message}`);
+    if (worker !== this.worker || this.running?.id !== m.id) return;
+    const job = this.running;
+    this.running = undefined;
+    if (m.type === 'checked') job.resolve(m.outcome);
+    else {
+      this.options.log(`check of ${job.request.uri} v${job.request.version} failed: ${m.message}`);
+      job.resolve({ diagnostics: [checkStoppedDiagnostic(m.message.split('\n')[0])] });
+    }
+    this.next();
+  }
+
+  /** Stops the worker on purpose; the running check is dropped and the next one starts on a new worker. */
+  private restart(): void {
+    const worker = this.worker;
+    const job = this.running;
+    this.worker = undefined;
+    this.running = undefined;
+    job?.resolve(undefined);
+    if (worker) {
+      this.stopping.add(worker);
+      void worker.terminate();
+    }
+    this.next();
+  }
+
+  private crashed(worker: Worker, reason: string): void {
+    if (worker !== this.worker) return;
+    this.crashes++;
+    const job = this.running;
+    this.worker = undefined;
+    this.running = undefined;
+    this.options.log(`check worker stopped: ${reason}${job ? ` (checking ${job.request.uri} v${job.request.version}); restarted` : ''}`);
+    // Not retried: the same text would likely stop it again. The next edit checks it again.
+    job?.resolve({ diagnostics: [checkStoppedDiagnostic(`the check worker stopped: ${reason}`)] });
+    this.next();
+  }
+}
