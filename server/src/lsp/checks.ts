@@ -159,19 +159,22 @@ export class DocumentChecks {
       if (this.stopping.delete(worker)) return;
       this.crashed(worker, failure ?? `exit code ${code}`);
     });
-    // Not kept alive by an idle worker: the server exits when its connection closes.
-    worker.unref();
     this.post({ type: 'configure', schemas: this.options.schemas() });
     return worker;
   }
 
   /** Sends the next pending check when the worker is free. */
   private next(): void {
-    if (this.running || this.pending.size === 0) return;
+    if (this.running) return;
+    if (this.pending.size === 0) {
+      // An idle worker does not keep the process alive (the server exits when its connection closes).
+      this.worker?.unref();
+      return;
+    }
     const [uri, job] = this.pending.entries().next().value as [string, Job];
     this.pending.delete(uri);
     this.running = job;
-    this.ensureWorker();
+    this.ensureWorker().ref();
     // The same object until the catalogs change: sent to each worker once, and after each change.
     const catalogs = this.options.catalogs();
     if (this.sentCatalogs !== catalogs) this.post({ type: 'catalogs', extra: catalogs.extra, samples: catalogs.samples });
