@@ -56,6 +56,24 @@ test('the worker checks a document exactly as the server thread does (every rule
   assert.equal(checks.crashes, 0);
 });
 
+test('semantic tokens, folding ranges and symbols from the worker equal the server thread\'s (every rule fixture)', { timeout: 120_000 }, async () => {
+  const registry = createNodeCatalogRegistry();
+  const service = createLanguageService({ log: () => undefined, catalogs: registry });
+  const { checks } = host({ threshold: 0 });
+  for (const f of fixtures) {
+    const request = { uri: `file:///fixtures/${f}`, languageId: languageOf(f), version: 1, text: readFileSync(join(RULES, f), 'utf8') };
+    const doc = service.document(request.uri, request.languageId, 1, request.text);
+    assert.deepEqual(await checks.ask('semanticTokens', request), service.semanticTokens(doc), f);
+    assert.deepEqual(await checks.ask('folding', request), service.folding(doc), f);
+    assert.deepEqual(await checks.ask('symbols', request), service.symbols(doc), f);
+  }
+  // An answer for a version older than the newest is not wanted.
+  const old = checks.ask('symbols', { uri: 'file:///o.eql', languageId: 'eql', version: 1, text: 'any where true' });
+  const newer = checks.ask('symbols', { uri: 'file:///o.eql', languageId: 'eql', version: 2, text: 'process where true' });
+  assert.equal(await old, undefined);
+  assert.ok(Array.isArray(await newer));
+});
+
 test('settings and catalogs reach the worker, and again when they change', { timeout: 120_000 }, async () => {
   let current: WorkspaceCatalogs = { extra: [], samples: undefined };
   let setting: string[] | undefined = ['ecs'];

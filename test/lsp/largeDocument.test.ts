@@ -128,6 +128,7 @@ test('10 MB document: completion, hover and signature help answer while the docu
     });
   };
   let waiting: Promise<void> | undefined;
+  let wholeDocument: Promise<[{ data: number[] }, unknown[]]> | undefined;
   for (let k = 0; !done; k++) {
     const at = Date.now() - editAt;
     if (!newer && at > 2200) {
@@ -138,6 +139,11 @@ test('10 MB document: completion, hover and signature help answer while the docu
       });
       await newer;
       waiting = lastDiagnostics();
+      // As the editor does after an edit: semantic tokens and symbols (a whole parse, in the worker).
+      wholeDocument = Promise.all([
+        server.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } }),
+        server.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } }),
+      ]);
     }
     if (k % 3 === 0) await ask('completion', 'textDocument/completion', 17, (r) => assert.ok((r as CompletionList).items.some((i) => i.label === 'name')));
     if (k % 3 === 1) await ask('hover', 'textDocument/hover', 19, (r) => assert.match(JSON.stringify((r as Hover).contents), /process\.name/));
@@ -147,6 +153,9 @@ test('10 MB document: completion, hover and signature help answer while the docu
   }
   await waiting;
   const diagnosedAt = Date.now() - editAt;
+  const [semanticTokens, symbols] = (await wholeDocument) ?? [{ data: [] }, []];
+  assert.ok(semanticTokens.data.length > 1_000_000, `semantic tokens: ${semanticTokens.data.length} numbers`);
+  assert.ok(symbols.length > 0);
   // Requests sent once a check could be running (after the first pause) until the newest diagnostics.
   const during = times.filter((t) => t.at >= 1300);
   const ms = during.map((t) => t.ms);
@@ -165,5 +174,6 @@ test('10 MB document: completion, hover and signature help answer while the docu
   // Before the worker: a request behind the re-check waited for it (~2.3 s on a quiet machine).
   // The bound leaves room for a loaded 2-core machine; on a quiet one the median is a few ms.
   assert.ok(medianOf(ms) < 200, `median ${medianOf(ms).toFixed(1)} ms while the document was checked`);
-  assert.ok(Math.max(...ms) < 500, `worst ${Math.max(...ms).toFixed(1)} ms while the document was checked`);
+  // The worst is the request behind the server writing the 10 MB semantic-token answer (~0.3 s).
+  assert.ok(Math.max(...ms) < 1000, `worst ${Math.max(...ms).toFixed(1)} ms while the document was checked`);
 });

@@ -30,15 +30,23 @@ export interface WorkspaceCatalogs {
   samples: Catalog | undefined;
 }
 
+/** Whole-document answers that need the parse: for a large document the worker gives them too. */
+export type WholeDocumentMethod = 'semanticTokens' | 'folding' | 'symbols';
+
 /** What the server's thread sends the worker. */
 export type ToWorker =
   | { type: 'configure'; schemas: string[] | undefined }
   | { type: 'catalogs'; extra: Catalog[]; samples: Catalog | undefined }
   | ({ type: 'check'; id: number; knownRuleIds: Map<string, string> | undefined } & CheckRequest)
+  | ({ type: 'ask'; id: number; method: WholeDocumentMethod } & CheckRequest)
   | { type: 'forget'; uri: string };
 
 /** What the worker answers. */
-export type FromWorker = { type: 'checked'; id: number; outcome: CheckOutcome } | { type: 'failed'; id: number; message: string } | { type: 'log'; message: string };
+export type FromWorker =
+  | { type: 'checked'; id: number; outcome: CheckOutcome }
+  | { type: 'answered'; id: number; result: unknown }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'log'; message: string };
 
 export interface CheckHostOptions {
   /** Checks a document on this thread (small documents). */
@@ -57,8 +65,13 @@ export interface CheckHostOptions {
 
 interface Job {
   id: number;
+  /** A check, or a whole-document answer. */
+  method?: WholeDocumentMethod;
   request: CheckRequest;
-  resolve(outcome: CheckOutcome | undefined): void;
+  /** undefined: superseded or stopped (for a check that stopped, see `stopped`). */
+  resolve(result: unknown): void;
+  /** The answer when the worker died on this job. */
+  stopped(reason: string): unknown;
 }
 
 /** The worker's script: the bundle next to dist/server.js, or the TypeScript source under the test runner (tsx). */
@@ -84,6 +97,10 @@ export class DocumentChecks {
   private running: Job | undefined;
   /** The next version to check per document, in arrival order. */
   private readonly pending = new Map<string, Job>();
+  /** Whole-document questions, in arrival order (they go before checks: someone waits for them). */
+  private readonly asked: Job[] = [];
+  /** The newest version seen per document: jobs for older ones are dropped. */
+  private readonly newest = new Map<string, number>();
   private nextId = 1;
   /** The worker being stopped on purpose (its exit is not a crash). */
   private stopping = new Set<Worker>();
@@ -93,6 +110,11 @@ export class DocumentChecks {
   crashes = 0;
 
   constructor(private readonly options: CheckHostOptions) {}
+
+  /** Whether a document of this size is checked (and asked) in the worker. */
+  inWorker(text: string): boolean {
+    return text.length >= (this.options.threshold ?? WORKER_THRESHOLD);
+  }
 
   /**
    * The check of one version of a document; undefined when a newer version of the same document
@@ -104,17 +126,42 @@ export class DocumentChecks {
       this.pending.delete(request.uri);
       superseded.resolve(undefined);
     }
-    if (request.text.length < (this.options.threshold ?? WORKER_THRESHOLD)) {
-      // A small document: at once, here. A check of an older (large) version still in the worker is dropped.
-      if (this.running?.request.uri === request.uri) this.restart();
-      return Promise.resolve(this.options.inProcess(request));
-    }
+    this.seen(request);
+    // A small document: at once, here.
+    if (!this.inWorker(request.text)) return Promise.resolve(this.options.inProcess(request));
     return new Promise((resolve) => {
-      this.pending.set(request.uri, { id: this.nextId++, request, resolve });
-      // The worker is checking an older version of this document: stop it, the answer is stale.
-      if (this.running?.request.uri === request.uri) this.restart();
+      this.pending.set(request.uri, {
+        id: this.nextId++,
+        request,
+        resolve: (r) => resolve(r as CheckOutcome | undefined),
+        stopped: (reason) => ({ diagnostics: [checkStoppedDiagnostic(reason)] }),
+      });
       this.next();
     });
+  }
+
+  /**
+   * Semantic tokens, folding ranges or symbols of a large document, from the worker (which keeps the
+   * parse of the version it checked last); undefined when a newer version came first or the worker stopped.
+   */
+  ask<R>(method: WholeDocumentMethod, request: CheckRequest): Promise<R | undefined> {
+    this.seen(request);
+    return new Promise((resolve) => {
+      this.asked.push({ id: this.nextId++, method, request, resolve: (r) => resolve(r as R | undefined), stopped: () => undefined });
+      this.next();
+    });
+  }
+
+  /** A version of a document exists: what the worker does for an older one is stale. */
+  private seen(request: CheckRequest): void {
+    this.newest.set(request.uri, Math.max(request.version, this.newest.get(request.uri) ?? request.version));
+    for (let i = this.asked.length - 1; i >= 0; i--) if (this.stale(this.asked[i])) this.asked.splice(i, 1)[0].resolve(undefined);
+    // The worker is busy with an older version of this document: stop it (it cannot be interrupted) and start afresh.
+    if (this.running && this.stale(this.running)) this.restart();
+  }
+
+  private stale(job: Job): boolean {
+    return job.request.version < (this.newest.get(job.request.uri) ?? job.request.version);
   }
 
   /** The settings changed: the worker gets them before its next check (the catalogs are compared by identity). */
@@ -122,21 +169,24 @@ export class DocumentChecks {
     if (this.worker) this.post({ type: 'configure', schemas: this.options.schemas() });
   }
 
-  /** A closed document: its pending check is dropped, the worker frees its parse. */
+  /** A closed document: its pending work is dropped, the worker frees its parse. */
   forget(uri: string): void {
     const job = this.pending.get(uri);
     if (job) {
       this.pending.delete(uri);
       job.resolve(undefined);
     }
+    for (let i = this.asked.length - 1; i >= 0; i--) if (this.asked[i].request.uri === uri) this.asked.splice(i, 1)[0].resolve(undefined);
+    this.newest.delete(uri);
     if (this.running?.request.uri === uri) this.restart();
     else if (this.worker) this.post({ type: 'forget', uri });
   }
 
   /** Stops the worker (the server is shutting down). */
   dispose(): void {
-    for (const job of this.pending.values()) job.resolve(undefined);
+    for (const job of [...this.pending.values(), ...this.asked]) job.resolve(undefined);
     this.pending.clear();
+    this.asked.length = 0;
     this.restart();
   }
 
@@ -163,25 +213,28 @@ export class DocumentChecks {
     return worker;
   }
 
-  /** Sends the next pending check when the worker is free. */
+  /** Sends the next pending job when the worker is free. */
   private next(): void {
     if (this.running) return;
-    if (this.pending.size === 0) {
+    const job = this.asked.shift() ?? this.pending.values().next().value;
+    if (!job) {
       // An idle worker does not keep the process alive (the server exits when its connection closes).
       this.worker?.unref();
       return;
     }
-    const [uri, job] = this.pending.entries().next().value as [string, Job];
-    this.pending.delete(uri);
+    if (!job.method) this.pending.delete(job.request.uri);
     this.running = job;
     this.ensureWorker().ref();
     // The same object until the catalogs change: sent to each worker once, and after each change.
     const catalogs = this.options.catalogs();
     if (this.sentCatalogs !== catalogs) this.post({ type: 'catalogs', extra: catalogs.extra, samples: catalogs.samples });
     this.sentCatalogs = catalogs;
-    const { uri: u, languageId, version, text } = job.request;
-    const known = this.options.knownRuleIds(job.request);
-    this.post({ type: 'check', id: job.id, uri: u, languageId, version, text, knownRuleIds: known && new Map(known) });
+    const { uri, languageId, version, text } = job.request;
+    if (job.method) this.post({ type: 'ask', id: job.id, method: job.method, uri, languageId, version, text });
+    else {
+      const known = this.options.knownRuleIds(job.request);
+      this.post({ type: 'check', id: job.id, uri, languageId, version, text, knownRuleIds: known && new Map(known) });
+    }
   }
 
   private onMessage(worker: Worker, m: FromWorker): void {
@@ -190,14 +243,15 @@ export class DocumentChecks {
     const job = this.running;
     this.running = undefined;
     if (m.type === 'checked') job.resolve(m.outcome);
+    else if (m.type === 'answered') job.resolve(m.result);
     else {
-      this.options.log(`check of ${job.request.uri} v${job.request.version} failed: ${m.message}`);
-      job.resolve({ diagnostics: [checkStoppedDiagnostic(m.message.split('\n')[0])] });
+      this.options.log(`${job.method ?? 'check'} of ${job.request.uri} v${job.request.version} failed: ${m.message}`);
+      job.resolve(job.stopped(m.message.split('\n')[0]));
     }
     this.next();
   }
 
-  /** Stops the worker on purpose; the running check is dropped and the next one starts on a new worker. */
+  /** Stops the worker on purpose; the running job is dropped and the next one starts on a new worker. */
   private restart(): void {
     const worker = this.worker;
     const job = this.running;
@@ -217,9 +271,9 @@ export class DocumentChecks {
     const job = this.running;
     this.worker = undefined;
     this.running = undefined;
-    this.options.log(`check worker stopped: ${reason}${job ? ` (checking ${job.request.uri} v${job.request.version}); restarted` : ''}`);
+    this.options.log(`check worker stopped: ${reason}${job ? ` (${job.method ?? 'checking'} ${job.request.uri} v${job.request.version}); restarted` : ''}`);
     // Not retried: the same text would likely stop it again. The next edit checks it again.
-    job?.resolve({ diagnostics: [checkStoppedDiagnostic(`the check worker stopped: ${reason}`)] });
+    job?.resolve(job.stopped(`the check worker stopped: ${reason}`));
     this.next();
   }
 }

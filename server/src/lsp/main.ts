@@ -26,7 +26,8 @@ import { createLanguageService } from '../service/languageService';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens';
 import { TRIGGER_CHARACTERS } from '../service/completion';
 import { Debouncer } from './debounce';
-import { DocumentChecks } from './checks';
+import { DocumentChecks, type WholeDocumentMethod } from './checks';
+import type { ServiceDocument } from '../service/document';
 import { checkDocument } from './documentCheck';
 import { guard, guardVoid } from './safe';
 import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
@@ -247,23 +248,22 @@ connection.onSignatureHelp(
     return a ? service.signatureHelp(a.doc, a.offset) : null;
   }),
 );
-connection.onDocumentSymbol(
-  guard(log, 'documentSymbol', [], (p) => {
-    const a = at(p.textDocument.uri);
-    return a ? service.symbols(a.doc) : [];
-  }),
-);
-connection.onFoldingRanges(
-  guard(log, 'foldingRange', [], (p) => {
-    const a = at(p.textDocument.uri);
-    return a ? service.folding(a.doc) : [];
-  }),
-);
+/**
+ * Symbols, folding ranges and semantic tokens need the document's parse: a large document's comes
+ * from the check worker (which parses each version once, for its check too), so this thread stays free.
+ */
+async function wholeDocument<R>(method: WholeDocumentMethod, uri: string, fallback: R, local: (doc: ServiceDocument) => R): Promise<R> {
+  const d = documents.get(uri);
+  if (!d) return fallback;
+  const text = d.getText();
+  if (!checks.inWorker(text)) return local(serviceDoc(d));
+  // undefined: a newer version came first (the editor asks again), or the worker stopped (logged).
+  return (await checks.ask<R>(method, { uri, languageId: d.languageId, version: d.version, text })) ?? fallback;
+}
+connection.onDocumentSymbol(guard(log, 'documentSymbol', [], (p) => wholeDocument('symbols', p.textDocument.uri, [], (doc) => service.symbols(doc))));
+connection.onFoldingRanges(guard(log, 'foldingRange', [], (p) => wholeDocument('folding', p.textDocument.uri, [], (doc) => service.folding(doc))));
 connection.languages.semanticTokens.on(
-  guard(log, 'semanticTokens', { data: [] }, (p) => {
-    const a = at(p.textDocument.uri);
-    return a ? service.semanticTokens(a.doc) : { data: [] };
-  }),
+  guard(log, 'semanticTokens', { data: [] }, (p) => wholeDocument('semanticTokens', p.textDocument.uri, { data: [] }, (doc) => service.semanticTokens(doc))),
 );
 connection.onDocumentFormatting(
   guard(log, 'formatting', [], (p) => {
