@@ -72,6 +72,16 @@ interface Job {
   resolve(result: unknown): void;
   /** The answer when the worker died on this job. */
   stopped(reason: string): unknown;
+  /** A check's inputs besides the text. */
+  inputs?: CheckInputs;
+}
+
+/** What a check reads besides the document: the same version with the same inputs is not checked twice. */
+interface CheckInputs {
+  schemas: string;
+  catalogs: WorkspaceCatalogs;
+  knownRuleIds: Map<string, string> | undefined;
+  key: string;
 }
 
 /** The worker's script: the bundle next to dist/server.js, or the TypeScript source under the test runner (tsx). */
@@ -105,6 +115,8 @@ export class DocumentChecks {
   /** The worker being stopped on purpose (its exit is not a crash). */
   private stopping = new Set<Worker>();
   private sentCatalogs: WorkspaceCatalogs | undefined;
+  /** The last check's answer per document (the server asks again when settings or catalogs may have changed). */
+  private readonly done = new Map<string, { version: number; key: string; outcome: CheckOutcome }>();
   /** Workers started, and how many of them crashed (for the log and tests). */
   started = 0;
   crashes = 0;
@@ -129,10 +141,25 @@ export class DocumentChecks {
     this.seen(request);
     // A small document: at once, here.
     if (!this.inWorker(request.text)) return Promise.resolve(this.options.inProcess(request));
+    const inputs = this.inputsOf(request);
+    const same = (v: number, key: string | undefined) => v === request.version && key === inputs.key;
+    const done = this.done.get(request.uri);
+    if (done && same(done.version, done.key)) return Promise.resolve(done.outcome);
+    const running = this.running;
     return new Promise((resolve) => {
+      if (running && !running.method && running.request.uri === request.uri && same(running.request.version, running.inputs?.key)) {
+        // Being checked with the same inputs: this answer too.
+        const first = running.resolve;
+        running.resolve = (r) => {
+          first(r);
+          resolve(r as CheckOutcome | undefined);
+        };
+        return;
+      }
       this.pending.set(request.uri, {
         id: this.nextId++,
         request,
+        inputs,
         resolve: (r) => resolve(r as CheckOutcome | undefined),
         stopped: (reason) => ({ diagnostics: [checkStoppedDiagnostic(reason)] }),
       });
@@ -151,6 +178,18 @@ export class DocumentChecks {
       this.next();
     });
   }
+
+  private inputsOf(request: CheckRequest): CheckInputs {
+    const known = this.options.knownRuleIds(request);
+    const knownRuleIds = known && new Map(known);
+    const schemas = JSON.stringify(this.options.schemas() ?? null);
+    const catalogs = this.options.catalogs();
+    let id = this.catalogIds.get(catalogs);
+    if (id === undefined) this.catalogIds.set(catalogs, (id = ++this.catalogCount));
+    return { schemas, catalogs, knownRuleIds, key: `${schemas}|${id}|${JSON.stringify(knownRuleIds ? [...knownRuleIds] : null)}` };
+  }
+  private readonly catalogIds = new WeakMap<WorkspaceCatalogs, number>();
+  private catalogCount = 0;
 
   /** A version of a document exists: what the worker does for an older one is stale. */
   private seen(request: CheckRequest): void {
@@ -178,6 +217,7 @@ export class DocumentChecks {
     }
     for (let i = this.asked.length - 1; i >= 0; i--) if (this.asked[i].request.uri === uri) this.asked.splice(i, 1)[0].resolve(undefined);
     this.newest.delete(uri);
+    this.done.delete(uri);
     if (this.running?.request.uri === uri) this.restart();
     else if (this.worker) this.post({ type: 'forget', uri });
   }
@@ -226,15 +266,12 @@ export class DocumentChecks {
     this.running = job;
     this.ensureWorker().ref();
     // The same object until the catalogs change: sent to each worker once, and after each change.
-    const catalogs = this.options.catalogs();
+    const catalogs = job.inputs?.catalogs ?? this.options.catalogs();
     if (this.sentCatalogs !== catalogs) this.post({ type: 'catalogs', extra: catalogs.extra, samples: catalogs.samples });
     this.sentCatalogs = catalogs;
     const { uri, languageId, version, text } = job.request;
     if (job.method) this.post({ type: 'ask', id: job.id, method: job.method, uri, languageId, version, text });
-    else {
-      const known = this.options.knownRuleIds(job.request);
-      this.post({ type: 'check', id: job.id, uri, languageId, version, text, knownRuleIds: known && new Map(known) });
-    }
+    else this.post({ type: 'check', id: job.id, uri, languageId, version, text, knownRuleIds: job.inputs?.knownRuleIds });
   }
 
   private onMessage(worker: Worker, m: FromWorker): void {
@@ -242,7 +279,10 @@ export class DocumentChecks {
     if (worker !== this.worker || this.running?.id !== m.id) return;
     const job = this.running;
     this.running = undefined;
-    if (m.type === 'checked') job.resolve(m.outcome);
+    if (m.type === 'checked') {
+      if (job.inputs) this.done.set(job.request.uri, { version: job.request.version, key: job.inputs.key, outcome: m.outcome });
+      job.resolve(m.outcome);
+    }
     else if (m.type === 'answered') job.resolve(m.result);
     else {
       this.options.log(`${job.method ?? 'check'} of ${job.request.uri} v${job.request.version} failed: ${m.message}`);

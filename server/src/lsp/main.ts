@@ -51,7 +51,9 @@ const documents = new TextDocuments(TextDocument);
 const catalogs = createNodeCatalogRegistry();
 const schemaSources = new SchemaSources(catalogs, log);
 const workspace = new Workspace(log, () => recheckAll());
-const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) });
+// The default settings until the client's arrive (usually the same: the first check is not repeated).
+let currentSchemas: string[] | undefined = DEFAULT_SERVER_SETTINGS.schemas;
+const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) }, { schemas: currentSchemas });
 const debouncer = new Debouncer(diagnosticsDelayMs);
 const checks = new DocumentChecks({
   inProcess: (r) => {
@@ -64,7 +66,6 @@ const checks = new DocumentChecks({
   catalogs: () => schemaSources.current(),
   log,
 });
-let currentSchemas: string[] | undefined;
 
 let configurationPull = false;
 let dynamicConfiguration = false;

@@ -33,7 +33,8 @@ export class SchemaSources {
     for (const e of loaded.errors) this.log(`schema file ${e.file}:${e.line}:${e.column}: ${e.message}`);
     this.files = new Set(loaded.files);
     this.catalogs.setExtra(loaded.catalogs);
-    this.extra = loaded.catalogs;
+    // None before and none now: unchanged (large documents are not checked again for nothing).
+    if (loaded.catalogs.length > 0 || this.extra.length > 0) this.extra = loaded.catalogs;
     const had = this.hasExtra;
     this.hasExtra = loaded.catalogs.length > 0;
     return had || this.hasExtra;
