@@ -22,7 +22,8 @@ const samples = catalogFromSamples([{ doc: { custom: { sample_only: 'x' } } }]);
 /** A host whose in-process side is a language service like the server's, with these catalogs and settings. */
 function host(options: Partial<CheckHostOptions> & { catalogs?: () => WorkspaceCatalogs; schemas?: () => string[] | undefined } = {}) {
   const registry = createNodeCatalogRegistry();
-  const catalogs = options.catalogs ?? (() => ({ extra: [], samples: undefined }));
+  const none: WorkspaceCatalogs = { extra: [], samples: undefined };
+  const catalogs = options.catalogs ?? (() => none);
   const schemas = options.schemas ?? (() => undefined);
   const service = createLanguageService({ log: () => undefined, catalogs: registry, knownRuleIds: () => KNOWN });
   const inProcess = (r: CheckRequest) => {
@@ -130,4 +131,18 @@ test('a worker that dies is restarted, and the document it was checking gets a w
   const next = await checks.check({ uri: 'file:///small.eql', languageId: 'eql', version: 1, text: 'any where process.nmae == "x"' });
   assert.equal(next?.diagnostics[0]?.code, 'EQL201');
   assert.equal(checks.started, 2);
+});
+
+test('the same version with the same inputs is checked once; new settings check it again', { timeout: 120_000 }, async () => {
+  let setting: string[] | undefined = ['ecs'];
+  const { checks } = host({ threshold: 0, schemas: () => setting });
+  const request = { uri: 'file:///same.eql', languageId: 'eql', version: 1, text: 'process where aws.cloudtrail.event_type == "x"' };
+  const [a, b] = await Promise.all([checks.check(request), checks.check(request)]);
+  assert.ok(a && a === b, `asked while it ran: the running answer ${JSON.stringify([a, b])}`);
+  assert.equal(await checks.check(request), a, 'asked after: the last answer');
+  setting = undefined;
+  checks.configure();
+  const c = await checks.check(request);
+  assert.notEqual(c, a);
+  assert.ok(a.diagnostics.some((d) => d.code === 'EQL201') && !c?.diagnostics.some((d) => d.code === 'EQL201'));
 });
