@@ -6,6 +6,7 @@ import type { StatusParams } from '../protocol';
 import type { ServiceDocument } from '../service/document';
 import { ruleFileOf } from '../service/embedded';
 import type { LanguageService } from '../service/languageService';
+import { sparseStarts } from '../service/queryTokens';
 
 export interface CheckOutcome {
   diagnostics: LspDiagnostic[];
@@ -13,13 +14,18 @@ export interface CheckOutcome {
   status?: StatusParams;
   /** For rule files: the rule ids it defines (the workspace's duplicate-id index). */
   ruleIds?: (string | undefined)[];
+  /** Per region of a large query, some token starts of its parse (where completion may start reading). */
+  tokenStarts?: (number[] | undefined)[];
 }
 
 export function checkDocument(service: LanguageService, doc: ServiceDocument): CheckOutcome {
   const rules = ruleFileOf(doc);
+  const diagnostics = service.diagnostics(doc);
+  const starts = service.parsed(doc).map((p) => sparseStarts(p.text, p.tokens));
   return {
-    diagnostics: service.diagnostics(doc),
+    diagnostics,
     status: doc.regions.length > 0 ? service.status(doc) : undefined,
     ruleIds: rules?.rules.map((r) => r.rule_id),
+    tokenStarts: starts.some((x) => x) ? starts : undefined,
   };
 }

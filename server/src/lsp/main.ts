@@ -168,6 +168,8 @@ async function publishDiagnostics(d: TextDocument): Promise<void> {
   const outcome = await checks.check({ uri, languageId: current.languageId, version, text: current.getText() });
   // Stale: a newer version was asked for, or came while this one was checked.
   if (!outcome || documents.get(uri)?.version !== version) return;
+  // Checked in the worker: this thread has no parse; completion starts its window at one of its tokens.
+  if (outcome.tokenStarts) service.parsedElsewhere(serviceDoc(current), outcome.tokenStarts);
   if (outcome.ruleIds) {
     ruleFiles.add(uri);
     // Another open rule may now share (or no longer share) an id with this one.
