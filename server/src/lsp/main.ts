@@ -344,5 +344,7 @@ connection.onRequest(SampleFilesRequest, (params: SampleFilesParams) => workspac
 // Rule tests for the Test Explorer: eql/listRuleTests, eql/runRuleTests.
 registerRuleTests(connection, { openText: (uri) => documents.get(uri)?.getText(), log });
 
+connection.onShutdown(() => checks.dispose());
+
 documents.listen(connection);
 connection.listen();
