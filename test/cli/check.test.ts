@@ -1,11 +1,11 @@
-// eql-rules check, run as a process: exit codes, the three formats, and the same verdicts
-// as the editor (the protocol tests check the same fixtures over LSP).
+// eql-rules check (in this process; the text format also as the bundled process): exit codes, the three
+// formats, and the same verdicts as the editor (the protocol tests check the same fixtures over LSP).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, cliInProcess, json, ROOT } from './helpers';
+import { cli, cliProcess, json, ROOT } from './helpers';
 import { assertValidSarif } from './sarif';
 
 interface CheckJson {
@@ -27,8 +27,8 @@ describe('eql-rules check', () => {
     [['test-fixtures/rules/invalid/severity_high_risk_47.toml'], 0, { 'test-fixtures/rules/invalid/severity_high_risk_47.toml': ['RULE306@53:14'] }],
   ];
   for (const [paths, code, expected] of cases) {
-    it(`${paths.join(' ')} -> exit ${code}`, () => {
-      const r = cli('check', ...paths, '--format', 'json');
+    it(`${paths.join(' ')} -> exit ${code}`, async () => {
+      const r = await cli('check', ...paths, '--format', 'json');
       assert.equal(r.code, code, r.stderr);
       const out = json<CheckJson>(r);
       assert.deepEqual(Object.fromEntries(out.files.map((f) => [f.path, at(f)])), expected);
@@ -36,7 +36,7 @@ describe('eql-rules check', () => {
   }
 
   it('a folder is searched recursively; non-rule files in it are ignored', async () => {
-    const out = json<CheckJson>(await cliInProcess('check', 'test-fixtures/rules', '--format', 'json'));
+    const out = json<CheckJson>(await cli('check', 'test-fixtures/rules', '--format', 'json'));
     const paths = out.files.map((f) => f.path);
     assert.ok(paths.includes('test-fixtures/rules/invalid/broken.toml'));
     assert.ok(paths.includes('test-fixtures/rules/kibana_rule.json'));
@@ -46,24 +46,24 @@ describe('eql-rules check', () => {
   it('--schema-file adds fields: an unknown field becomes known', async () => {
     const q = join(mkdtempSync(join(tmpdir(), 'eql-check-')), 'q.eql');
     writeFileSync(q, 'any where acme.flat.count > 1\n');
-    const without = json<CheckJson>(await cliInProcess('check', q, '--format', 'json'));
+    const without = json<CheckJson>(await cli('check', q, '--format', 'json'));
     assert.deepEqual(without.files[0].diagnostics.map((d) => d.code), ['EQL201']);
-    const withFile = json<CheckJson>(await cliInProcess('check', q, '--format', 'json', '--schema-file', 'test-fixtures/schemas/flat.json'));
+    const withFile = json<CheckJson>(await cli('check', q, '--format', 'json', '--schema-file', 'test-fixtures/schemas/flat.json'));
     assert.deepEqual(withFile.files[0].diagnostics, []);
   });
 
-  it('the same rule_id in two files is reported in the second', () => {
+  it('the same rule_id in two files is reported in the second', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eql-check-'));
     copyFileSync(join(ROOT, 'test-fixtures/rules/aws_rds_db_instance_restored.toml'), join(dir, 'a.toml'));
     copyFileSync(join(ROOT, 'test-fixtures/rules/aws_rds_db_instance_restored.toml'), join(dir, 'b.toml'));
-    const r = cli('check', dir, '--format', 'json');
+    const r = await cli('check', dir, '--format', 'json');
     assert.equal(r.code, 1);
     const codes = json<CheckJson>(r).files.flatMap((f) => f.diagnostics.map((d) => d.code));
     assert.ok(codes.includes('RULE304'), JSON.stringify(codes));
   });
 
-  it('text: path:line:col: severity code message, then a summary', () => {
-    const r = cli('check', 'test-fixtures/cli/two_errors.eql', 'test-fixtures/cli/clean.eql');
+  it('text: path:line:col: severity code message, then a summary (the bundled CLI, as a process)', async () => {
+    const r = await cliProcess(['check', 'test-fixtures/cli/two_errors.eql', 'test-fixtures/cli/clean.eql']);
     assert.equal(r.code, 1);
     const lines = r.stdout.trimEnd().split('\n');
     assert.equal(lines[0], "test-fixtures/cli/two_errors.eql:1:24: error EQL014 Use '==' to compare; a single '=' is not an operator in EQL.");
@@ -71,8 +71,8 @@ describe('eql-rules check', () => {
     assert.equal(lines[lines.length - 1], '2 errors, 0 warnings in 1 file (2 files checked)');
   });
 
-  it('sarif: valid SARIF 2.1.0 with a rule per code and a region per result', () => {
-    const r = cli('check', 'test-fixtures/rules/invalid', 'test-fixtures/cli/two_errors.eql', '--format', 'sarif');
+  it('sarif: valid SARIF 2.1.0 with a rule per code and a region per result', async () => {
+    const r = await cli('check', 'test-fixtures/rules/invalid', 'test-fixtures/cli/two_errors.eql', '--format', 'sarif');
     assert.equal(r.code, 1);
     const sarif = json<{ runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] }>(r);
     assertValidSarif(sarif);
@@ -96,7 +96,7 @@ describe('eql-rules check', () => {
   ];
   for (const [args, re] of usage) {
     it(`eql-rules ${args.join(' ')} -> exit 2`, async () => {
-      const r = await cliInProcess(...args);
+      const r = await cli(...args);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, re);
       assert.doesNotMatch(r.stdout, /No problems/);
@@ -105,7 +105,7 @@ describe('eql-rules check', () => {
 
   for (const cmd of [[], ['check'], ['run'], ['test']]) {
     it(`eql-rules ${cmd.join(' ')} --help`, async () => {
-      const r = await cliInProcess(...cmd, '--help');
+      const r = await cli(...cmd, '--help');
       assert.equal(r.code, 0);
       assert.match(r.stdout, /^Usage: eql-rules/);
     });

@@ -21,8 +21,8 @@ describe('evaluation errors', () => {
   const events = join(tmp, 'events.ndjson');
   writeFileSync(events, [doc(0, BIG), doc(1, 'b'), doc(2, BIG), doc(3, 'c')].map((d) => JSON.stringify(d)).join('\n') + '\n');
 
-  test('run: counted, the first with file:line on stderr, in JSON, exit 1', () => {
-    const r = cli('run', '--query', QUERY, '--events', events, '--format', 'json');
+  test('run: counted, the first with file:line on stderr, in JSON, exit 1', async () => {
+    const r = await cli('run', '--query', QUERY, '--events', events, '--format', 'json');
     assert.equal(r.code, 1, r.stderr);
     const out = json<{ results: { matches: unknown[]; evaluation_errors?: { count: number; first: { file: string; line: number; column: number; message: string }[] } }[] }>(r);
     assert.equal(out.results[0].matches.length, 1);
@@ -40,14 +40,14 @@ describe('evaluation errors', () => {
     assert.match(r.stderr, /events\.ndjson:3:1: /);
   });
 
-  test('run, table output: the same report on stderr and exit 1', () => {
-    const r = cli('run', '--query', QUERY, '--events', events);
+  test('run, table output: the same report on stderr and exit 1', async () => {
+    const r = await cli('run', '--query', QUERY, '--events', events);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /1 match in 4 events/);
     assert.match(r.stderr, /2 events could not be evaluated and are left out of the results/);
   });
 
-  test('rule tests: an event the engine cannot evaluate fails with the reason', () => {
+  test('rule tests: an event the engine cannot evaluate fails with the reason', async () => {
     const dir = join(tmp, 'rules');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'concat.eql'), QUERY + '\n');
@@ -60,20 +60,20 @@ describe('evaluation errors', () => {
         .map((l) => JSON.stringify(l))
         .join('\n') + '\n',
     );
-    const r = cli('test', dir);
+    const r = await cli('test', dir);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /could not evaluate this event: .*longer than the largest string/);
     assert.match(r.stdout, /1 passed, 1 failed/);
   });
 
-  test('rule tests: an event nested 5,000 and 100,000 levels deep is a located TEST403, not a crash', () => {
+  test('rule tests: an event nested 5,000 and 100,000 levels deep is a located TEST403, not a crash', async () => {
     const dir = join(tmp, 'deep');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'deep.eql'), 'any where true\n');
     const nested = (n: number) => '{"n":'.repeat(n) + '1' + '}'.repeat(n);
     const line = (n: number) => `{"expect":"match","event":{"@timestamp":"2024-01-01T00:00:00Z","deep":${nested(n)}}}`;
     writeFileSync(join(dir, 'deep.test.ndjson'), [line(5_000), line(100_000), line(3)].join('\n') + '\n');
-    const r = cli('test', dir);
+    const r = await cli('test', dir);
     assert.equal(r.code, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /internal error|Maximum call stack/);
     assert.match(r.stdout + r.stderr, /deep\.test\.ndjson:1:19: error TEST403 .*nested too deeply/);
@@ -81,13 +81,13 @@ describe('evaluation errors', () => {
     assert.match(r.stdout + r.stderr, /1 passed, 0 failed/);
   });
 
-  test('check and run refuse a pattern too complex to determinize with the same located error', () => {
+  test('check and run refuse a pattern too complex to determinize with the same located error', async () => {
     const rule = join(tmp, 'nested.eql');
     writeFileSync(rule, 'any where process.name regex "a{0,100}{0,100}"\n');
-    const c = cli('check', rule);
+    const c = await cli('check', rule);
     assert.equal(c.code, 1);
     assert.match(c.stdout, /nested\.eql:1:30: error EQL109 the regular expression is too complex to determinize/);
-    const r = cli('run', rule, '--events', events);
+    const r = await cli('run', rule, '--events', events);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /nested\.eql:1:30: error EQL109 /);
   });

@@ -1,16 +1,14 @@
-// eql-rules push | pull | preview, as processes, against the test Kibana: deploy, overwrite
+// eql-rules push | pull | preview (in this process; one push as the bundled process) against the test Kibana: deploy, overwrite
 // protection, a batch with bad rules, spaces, the push -> pull round trip byte for byte, diffs
 // before replacing, preview errors at file:line:column and preview alerts, and every failure
 // (401, 403, a refused rule, Kibana down, a 500) with its message.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
-import { ensureBuilt } from '../lsp/harness';
-import { CLI, ROOT } from './helpers';
+import { cliProcess, cliWith, ROOT, type CliResult } from './helpers';
 import { startTestKibana, type TestKibana } from '../kibana/testKibana';
 import { readSampleFiles } from '../../server/src/io/readSamples';
 import type { SampleEvent } from '../../server/src/core/engine';
@@ -20,32 +18,23 @@ const SEED_ID = '08ed2a7b-208b-45ff-8ddf-d1ab6e0a6fec';
 const EXAMPLES = join(ROOT, '..', 'shared', 'eql', 'detection-rules', 'rule-examples');
 const EXPECTED = JSON.parse(readFileSync(join(ROOT, 'test-fixtures/samples/cloudtrail-expected.json'), 'utf8')) as { matches: unknown[] };
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let kibana: TestKibana;
 const KEY = 'k11-test-key';
 const READ_ONLY = 'k11-read-only';
 
-function eqlRules(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const base = { ...process.env, KIBANA_URL: kibana.url, KIBANA_API_KEY: KEY, KIBANA_SPACE: undefined, ELASTICSEARCH_URL: undefined, ELASTICSEARCH_API_KEY: undefined };
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...base, ...env } as NodeJS.ProcessEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** eql-rules in this process against the test Kibana (KIBANA_URL, KIBANA_API_KEY), `env` over that. */
+function eqlRules(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return cliWith(args, { KIBANA_URL: kibana.url, KIBANA_API_KEY: KEY, ...env });
+}
+
+/** The same, as the bundled dist/cli.js process. */
+function eqlRulesProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return cliProcess(args, { KIBANA_URL: kibana.url, KIBANA_API_KEY: KEY, ...env });
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'eql-kibana-'));
 
 before(async () => {
-  ensureBuilt();
   const events: SampleEvent[] = [];
   await readSampleFiles([join(ROOT, 'test-fixtures/samples/cloudtrail')], { onEvent: (e) => void events.push(e) });
   kibana = await startTestKibana({ apiKeys: [KEY], readOnlyApiKeys: [READ_ONLY], spaces: ['detections'], events });
@@ -53,9 +42,9 @@ before(async () => {
 after(() => kibana.close());
 
 describe('eql-rules push', () => {
-  it('deploys the seed rule with the headers Kibana needs, then refuses to overwrite it without --overwrite', async () => {
+  it('deploys the seed rule with the headers Kibana needs (the bundled CLI, as a process), then refuses to overwrite it without --overwrite', async () => {
     kibana.rules.clear();
-    const r = await eqlRules(['push', SEED]);
+    const r = await eqlRulesProcess(['push', SEED]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, new RegExp(`^created +${SEED} +"AWS RDS DB Instance Restored" \\(${SEED_ID}\\)$`, 'm'));
     const imp = kibana.requests.filter((q) => q.path.startsWith('/api/detection_engine/rules/_import')).at(-1);
@@ -122,7 +111,9 @@ describe('eql-rules push', () => {
     const forbidden = await eqlRules(['push', SEED, '--overwrite'], { KIBANA_API_KEY: READ_ONLY });
     assert.equal(forbidden.code, 1);
     assert.match(forbidden.stdout, /403 Forbidden: .*securitySolution-rules-all.*"Rules and Exceptions: All"/);
-    const down = await closedPort();
+    // A port nothing listens on: a free port closed again could be taken by a server of a test running at the
+    // same time (npm test runs its test files in several processes); 9 (discard) is below the ephemeral range.
+    const down = 9;
     const gone = await eqlRules(['push', SEED, 'test-fixtures/rules/sequence_rule.toml'], { KIBANA_URL: `http://127.0.0.1:${down}` });
     assert.equal(gone.code, 1);
     assert.equal((gone.stdout.match(/Kibana is not reachable at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): check --kibana-url/g) ?? []).length, 2);
@@ -169,14 +160,6 @@ describe('eql-rules push', () => {
     assert.match((await eqlRules(['push', SEED, '--kibana-url', 'ftp://x'])).stderr, /must start with http:\/\/ or https:\/\//);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('eql-rules pull', () => {
   const roundTrip = [SEED, 'test-fixtures/rules/sequence_rule.toml', 'test-fixtures/kibana/irregular_layout.toml', 'test-fixtures/rules/escaped_query.toml']

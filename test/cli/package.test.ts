@@ -7,11 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, ROOT, cli } from './helpers';
+import { CLI, ROOT } from './helpers';
+import { ensureBuilt } from '../lsp/harness';
 
 describe('eql-rules npm package', () => {
   it('npm pack, then npx ./eql-rules-*.tgz check rules/ in a fresh folder', () => {
-    cli('--version'); // builds dist/ when stale
+    ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'eql-rules-pack-'));
     try {
       const pack = spawnSync(process.execPath, [join(ROOT, 'scripts', 'pack-cli.mjs'), '--no-build', '--out', dir], { cwd: ROOT, encoding: 'utf8' });

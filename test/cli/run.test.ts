@@ -1,10 +1,10 @@
-// eql-rules run, as a process, on the bundled CloudTrail samples: exactly the expected
-// matches in every output format, rule overrides honoured, and the exit codes.
+// eql-rules run (in this process; the table also as the bundled process) on the bundled CloudTrail
+// samples: exactly the expected matches in every output format, rule overrides honoured, and the exit codes.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, cliInProcess, json, ROOT } from './helpers';
+import { cli, cliProcess, json, ROOT } from './helpers';
 
 const SEED = 'test-fixtures/rules/aws_rds_db_instance_restored.toml';
 const SAMPLES = 'test-fixtures/samples/cloudtrail';
@@ -22,8 +22,8 @@ interface RunJson {
 const ids = (r: RunJson['results'][number]) => r.matches.map((m) => m.events[0].event.event?.id);
 
 describe('eql-rules run', () => {
-  it('the seed rule (TOML and .eql) matches exactly the expected events, in order', () => {
-    const r = cli('run', SEED, 'test-fixtures/rules/aws_rds_db_instance_restored.eql', '--events', SAMPLES, '--format', 'json');
+  it('the seed rule (TOML and .eql) matches exactly the expected events, in order', async () => {
+    const r = await cli('run', SEED, 'test-fixtures/rules/aws_rds_db_instance_restored.eql', '--events', SAMPLES, '--format', 'json');
     assert.equal(r.code, 0, r.stderr);
     const out = json<RunJson>(r);
     assert.deepEqual(out.results.map((x) => x.source), [SEED, 'test-fixtures/rules/aws_rds_db_instance_restored.eql']);
@@ -37,7 +37,7 @@ describe('eql-rules run', () => {
 
   it('--query with a sequence returns sequence matches with join keys', async () => {
     const q = 'sequence by user.name with maxspan=1d [any where event.provider == "rds.amazonaws.com"] [any where event.provider == "rds.amazonaws.com"]';
-    const out = json<RunJson>(await cliInProcess('run', '--query', q, '--events', SAMPLES, '--format', 'json'));
+    const out = json<RunJson>(await cli('run', '--query', q, '--events', SAMPLES, '--format', 'json'));
     assert.equal(out.results[0].source, '--query');
     assert.ok(out.results[0].matches.length > 0);
     for (const m of out.results[0].matches) {
@@ -47,15 +47,15 @@ describe('eql-rules run', () => {
     }
   });
 
-  it('ndjson: one line per match', () => {
-    const r = cli('run', SEED, '--events', SAMPLES, '--format', 'ndjson');
+  it('ndjson: one line per match', async () => {
+    const r = await cli('run', SEED, '--events', SAMPLES, '--format', 'ndjson');
     const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { source: string; events: { event: { event?: { id?: string } } }[] });
     assert.deepEqual(lines.map((l) => l.events[0].event.event?.id), EXPECTED.matches.map((m) => m.eventID));
     assert.ok(lines.every((l) => l.source === SEED));
   });
 
-  it('table: a row per match with action, outcome and file:line', () => {
-    const r = cli('run', SEED, '--events', SAMPLES);
+  it('table: a row per match with action, outcome and file:line (the bundled CLI, as a process)', async () => {
+    const r = await cliProcess(['run', SEED, '--events', SAMPLES]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, new RegExp(`${EXPECTED.matches.length} matches in ${EXPECTED.events} events from ${EXPECTED.files} files`));
     const rows = r.stdout.split('\n').filter((l) => /RestoreDBInstance/.test(l));
@@ -64,9 +64,9 @@ describe('eql-rules run', () => {
   });
 
   it('--size and --result-position keep the right end', async () => {
-    const head = json<RunJson>(await cliInProcess('run', SEED, '--events', SAMPLES, '--format', 'json', '--size', '2', '--result-position', 'head'));
+    const head = json<RunJson>(await cli('run', SEED, '--events', SAMPLES, '--format', 'json', '--size', '2', '--result-position', 'head'));
     assert.deepEqual(ids(head.results[0]), EXPECTED.matches.slice(0, 2).map((m) => m.eventID));
-    const tail = json<RunJson>(await cliInProcess('run', SEED, '--events', SAMPLES, '--format', 'json', '--size', '2', '--result-position', 'tail'));
+    const tail = json<RunJson>(await cli('run', SEED, '--events', SAMPLES, '--format', 'json', '--size', '2', '--result-position', 'tail'));
     assert.deepEqual(ids(tail.results[0]), EXPECTED.matches.slice(-2).map((m) => m.eventID));
   });
 
@@ -74,19 +74,19 @@ describe('eql-rules run', () => {
   for (const position of ['head', 'tail'])
     it(`--size 0 --result-position ${position}: no matches, exit 0`, async () => {
       for (const query of [[SEED], ['--query', 'sequence by user.name [any where true] [any where true]'], ['--query', 'sample by user.name [any where true] [any where true]']]) {
-        const r = await cliInProcess('run', ...query, '--events', SAMPLES, '--format', 'json', '--size', '0', '--result-position', position);
+        const r = await cli('run', ...query, '--events', SAMPLES, '--format', 'json', '--size', '0', '--result-position', position);
         assert.equal(r.code, 0, r.stderr);
         assert.deepEqual(json<RunJson>(r).results[0].matches, [], query.join(' '));
       }
     });
 
   it('--timestamp-field: events without the field are not searched', async () => {
-    const out = json<RunJson>(await cliInProcess('run', SEED, '--events', SAMPLES, '--format', 'json', '--timestamp-field', 'no.such.field'));
+    const out = json<RunJson>(await cli('run', SEED, '--events', SAMPLES, '--format', 'json', '--timestamp-field', 'no.such.field'));
     assert.deepEqual(out.results[0].matches, []);
   });
 
-  it('no match still exits 0; the table lists how many events hold each field', () => {
-    const r = cli('run', '--query', 'any where event.dataset == "aws.cloudtrail" and event.action == "NoSuchCall"', '--events', SAMPLES);
+  it('no match still exits 0; the table lists how many events hold each field', async () => {
+    const r = await cli('run', '--query', 'any where event.dataset == "aws.cloudtrail" and event.action == "NoSuchCall"', '--events', SAMPLES);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /0 matches/);
     assert.match(r.stdout, new RegExp(`event\\.action: ${EXPECTED.events} of ${EXPECTED.events}`));
@@ -105,7 +105,7 @@ describe('eql-rules run', () => {
   ];
   for (const [args, re] of errors) {
     it(`eql-rules ${args.join(' ')} -> exit 2`, async () => {
-      const r = await cliInProcess(...args);
+      const r = await cli(...args);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, re);
     });

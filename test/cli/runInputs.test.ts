@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { CLI, cliInProcess, json } from './helpers';
+import { CLI, cli, json } from './helpers';
 import { ensureBuilt } from '../lsp/harness';
 import { formatRunJson } from '../../server/src/cli/runOutput';
 import type { Match } from '../../server/src/core/engine';
@@ -86,7 +86,7 @@ describe('eql-rules run: nothing skipped in silence', () => {
   });
 
   it('no event with the timestamp field: says nothing can match', async () => {
-    const r = await cliInProcess('run', '--query', 'any where true', '--events', join(dir, 'events.ndjson'), '--timestamp-field', 'when');
+    const r = await cli('run', '--query', 'any where true', '--events', join(dir, 'events.ndjson'), '--timestamp-field', 'when');
     assert.match(r.stdout, /None of the 40 events has the timestamp field when: nothing can match/);
   });
 });
@@ -141,7 +141,7 @@ describe('eql-rules run: streams in and out', () => {
   });
 
   it('--timestamp-field "" is refused with a clear message', async () => {
-    const r = await cliInProcess('run', '--query', q, '--events', join(dir, 'events.ndjson'), '--timestamp-field', '');
+    const r = await cli('run', '--query', q, '--events', join(dir, 'events.ndjson'), '--timestamp-field', '');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--timestamp-field needs a field name/);
   });

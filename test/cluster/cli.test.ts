@@ -4,12 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestElasticsearch } from '../elasticsearch/server';
-import { cliAsync, seededServer, seedEvents, SEED_FROM, SEED_INDEX, SEED_RULE } from './helpers';
+import { seededServer, seedEvents, SEED_FROM, SEED_INDEX, SEED_RULE } from './helpers';
 import { runOnSamples } from '../../server/src/io/runOnSamples';
 import { sourcesFromFile } from '../../server/src/cli/runSources';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { ROOT } from '../lsp/harness';
+import { cliProcess, cliWith } from '../cli/helpers';
 
 const KEY = 'cli-key-42';
 
@@ -25,8 +26,8 @@ describe('eql-rules on a cluster', () => {
   });
   after(() => es.stop());
 
-  it('run --es-url: same matches as the local run, each event with index and id', async () => {
-    const r = await cliAsync(['run', SEED_RULE, '--es-url', es.url, '--from', SEED_FROM, '--format', 'json'], { ELASTICSEARCH_API_KEY: KEY });
+  it('run --es-url (the bundled CLI, as a process): same matches as the local run, each event with index and id', async () => {
+    const r = await cliProcess(['run', SEED_RULE, '--es-url', es.url, '--from', SEED_FROM, '--format', 'json'], { ELASTICSEARCH_API_KEY: KEY });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as RunJson;
     const [src] = sourcesFromFile(join(ROOT, SEED_RULE));
@@ -53,7 +54,7 @@ describe('eql-rules on a cluster', () => {
   });
 
   it('run --es-url without --from uses the rule look-back (from = "now-60m")', async () => {
-    const r = await cliAsync(['run', SEED_RULE, '--es-url', es.url, '--format', 'json'], { ELASTICSEARCH_API_KEY: KEY });
+    const r = await cliWith(['run', SEED_RULE, '--es-url', es.url, '--format', 'json'], { ELASTICSEARCH_API_KEY: KEY });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as RunJson).results[0].matches.length, 0);
     const body = es.seen.filter((s) => s.path.endsWith('/_eql/search')).pop()?.body as { filter: unknown };
@@ -61,13 +62,13 @@ describe('eql-rules on a cluster', () => {
   });
 
   it('an Elasticsearch error is reported at the TOML line and column', async () => {
-    const r = await cliAsync(['run', 'test-fixtures/rules/invalid/query_typo.toml', '--es-url', es.url, '--from', SEED_FROM], { ELASTICSEARCH_API_KEY: KEY });
+    const r = await cliWith(['run', 'test-fixtures/rules/invalid/query_typo.toml', '--es-url', es.url, '--from', SEED_FROM], { ELASTICSEARCH_API_KEY: KEY });
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim(), 'test-fixtures/rules/invalid/query_typo.toml:71:5: error Elasticsearch verification_exception: Unknown column [event.actoin]');
   });
 
   it('check --es-url adds Elasticsearch errors in the check formats', async () => {
-    const r = await cliAsync(['check', 'test-fixtures/rules/invalid/query_typo.toml', SEED_RULE, '--es-url', es.url, '--format', 'json'], { ELASTICSEARCH_API_KEY: KEY });
+    const r = await cliWith(['check', 'test-fixtures/rules/invalid/query_typo.toml', SEED_RULE, '--es-url', es.url, '--format', 'json'], { ELASTICSEARCH_API_KEY: KEY });
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout) as { files: { path: string; diagnostics: { code: string; line: number; column: number; endColumn: number; message: string }[] }[] };
     const typo = out.files.find((f) => f.path.endsWith('query_typo.toml'));
@@ -86,7 +87,7 @@ describe('eql-rules on a cluster', () => {
   for (const [name, argv, env, message] of failures) {
     it(`connection failure: ${name}`, async () => {
       const args = argv.length ? argv : ['--es-url', es.url];
-      const r = await cliAsync(['run', SEED_RULE, ...args], env);
+      const r = await cliWith(['run', SEED_RULE, ...args], env);
       assert.equal(r.code, 2);
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -96,12 +97,12 @@ describe('eql-rules on a cluster', () => {
   }
 
   it('usage errors: bad --from, no index for --query, --events with --es-url', async () => {
-    const a = await cliAsync(['run', SEED_RULE, '--es-url', es.url, '--from', 'yesterday']);
+    const a = await cliWith(['run', SEED_RULE, '--es-url', es.url, '--from', 'yesterday']);
     assert.equal(a.code, 2);
     assert.match(a.stderr, /--from "yesterday" is not an ISO timestamp/);
-    const b = await cliAsync(['run', '--query', 'any where true', '--es-url', es.url]);
+    const b = await cliWith(['run', '--query', 'any where true', '--es-url', es.url]);
     assert.match(b.stderr, /--query has no index patterns: give --index PATTERNS/);
-    const c = await cliAsync(['run', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
+    const c = await cliWith(['run', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
     assert.match(c.stderr, /not both/);
   });
 
@@ -110,7 +111,7 @@ describe('eql-rules on a cluster', () => {
     basic.index(SEED_INDEX, (await seedEvents()).map((e) => e.doc));
     await basic.start();
     try {
-      const r = await cliAsync(['run', SEED_RULE, '--from', SEED_FROM, '--format', 'ndjson'], { ELASTICSEARCH_URL: basic.url, ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD: 'pw-secret' });
+      const r = await cliWith(['run', SEED_RULE, '--from', SEED_FROM, '--format', 'ndjson'], { ELASTICSEARCH_URL: basic.url, ELASTICSEARCH_USERNAME: 'elastic', ELASTICSEARCH_PASSWORD: 'pw-secret' });
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stdout.trim().split('\n').length > 0);
       assert.equal(basic.seen.at(-1)?.auth, 'basic');
@@ -125,7 +126,7 @@ describe('eql-rules compare', () => {
     const es = new TestElasticsearch();
     await es.start();
     try {
-      const r = await cliAsync(['compare', SEED_RULE, 'test-fixtures/rules/sequence_rule.toml', '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url, '--keep', '--format', 'json']);
+      const r = await cliWith(['compare', SEED_RULE, 'test-fixtures/rules/sequence_rule.toml', '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url, '--keep', '--format', 'json']);
       assert.equal(r.code, 0, r.stderr + r.stdout);
       const out = JSON.parse(r.stdout) as { results: { source: string; both: number; only_local: string[]; only_cluster: string[] }[] };
       assert.ok(out.results[0].both > 0);
@@ -135,7 +136,7 @@ describe('eql-rules compare', () => {
       assert.equal(mappings.properties.source.properties?.ip.type, 'ip');
       assert.equal(mappings.properties.event.properties?.action.type, 'keyword');
       // The index exists now: without --replace, compare refuses to overwrite it.
-      const again = await cliAsync(['compare', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
+      const again = await cliWith(['compare', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
       assert.equal(again.code, 2);
       assert.match(again.stderr, /exists; pass --replace/);
     } finally {
@@ -158,7 +159,7 @@ describe('eql-rules compare', () => {
     });
     await es.start();
     try {
-      const r = await cliAsync(['compare', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
+      const r = await cliWith(['compare', SEED_RULE, '--events', 'test-fixtures/samples/cloudtrail', '--es-url', es.url]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /matched by both, 1 only local, 0 only on the cluster/);
       assert.match(r.stdout, /only local: {3}\S+\.json(\.gz)?:\d+/);

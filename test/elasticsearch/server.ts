@@ -443,8 +443,9 @@ export class TestElasticsearch {
     const s = this.searches.get(id);
     if (!s) return esError(404, 'resource_not_found_exception', id);
     const wait = timeValueMs(query.wait_for_completion_timeout) ?? 0;
-    const remaining = s.doneAt - Date.now();
-    if (remaining > 0 && wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, remaining)));
+    // Until the search is done or the wait is over (a timer may fire a millisecond before Date.now() gets there).
+    const until = Math.min(s.doneAt, Date.now() + wait);
+    while (Date.now() < until) await new Promise((r) => setTimeout(r, until - Date.now() + 1));
     if (!this.searches.has(id)) return esError(404, 'resource_not_found_exception', id);
     if (Date.now() < s.doneAt) return { status: 200, body: { id, is_partial: true, is_running: true, took: Date.now() - s.startedAt, timed_out: false, hits: { total: { value: 0, relation: 'eq' }, events: [] } } };
     return { status: s.status, body: s.body };

@@ -14,6 +14,7 @@ import { runOnSamples } from '../../server/src/io/runOnSamples';
 import { mergeByTime } from '../../server/src/io/timeOrder';
 import { CLI } from '../cli/helpers';
 import { ensureBuilt } from '../lsp/harness';
+import { iterations, LONG } from '../scale';
 
 let dir = '';
 const QUERIES = [
@@ -119,11 +120,17 @@ test('a sort that cannot use the disk stops with a clear error, not a partial an
   );
 });
 
-test('memory stays bounded: shuffled input that would need far more than the heap runs under a 32 MB heap (holding it all aborts there)', async () => {
+// The memory bound itself (9.7 MB of events, which held in memory abort a 32 MB heap) is a stress run: under
+// npm run fuzz (and CI). npm test runs the same command on 2.4 MB: the bundled CLI sorts on disk under that heap.
+const BIG_EVENTS = iterations(3000, 12000);
+const bigTest = LONG
+  ? 'memory stays bounded: shuffled input that would need far more than the heap runs under a 32 MB heap (holding it all aborts there)'
+  : 'shuffled input sorted on disk by the bundled CLI under a 32 MB heap (the full-size memory bound: npm run fuzz)';
+test(bigTest, async () => {
   ensureBuilt();
   const big = join(dir, 'shuffled-big.ndjson');
-  const written = await writeShuffled(big, 12000, { seed: 4, padTo: 800 });
-  assert.ok(written.bytes > 9e6, `${written.bytes} bytes`);
+  const written = await writeShuffled(big, BIG_EVENTS, { seed: 4, padTo: 800 });
+  assert.ok(written.bytes >= BIG_EVENTS * 800, `${written.bytes} bytes`);
   const q = 'sequence by user.name with maxspan=1m [any where true] [any where true] | head 5';
   const args = ['--max-old-space-size=32', CLI, 'run', '--query', q, '--events', big, '--format', 'json', '--sort-memory', '2'];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });

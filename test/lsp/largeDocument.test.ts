@@ -174,6 +174,10 @@ test('10 MB document: completion, hover and signature help answer while the docu
   // Before the worker: a request behind the re-check waited for it (~2.3 s on a quiet machine).
   // The bound leaves room for a loaded 2-core machine; on a quiet one the median is a few ms.
   assert.ok(medianOf(ms) < 200, `median ${medianOf(ms).toFixed(1)} ms while the document was checked`);
-  // The worst is the request behind the server writing the 10 MB semantic-token answer (~0.3 s).
-  assert.ok(Math.max(...ms) < 1000, `worst ${Math.max(...ms).toFixed(1)} ms while the document was checked`);
+  // The worst is the request behind the server writing the 10 MB semantic-token answer (~0.3 s). A request
+  // behind a check on the main thread would wait for a whole check (the newer version's: from ~2.2 s to the
+  // diagnostics); on a machine loaded by other work (npm test runs test files side by side) both grow, so
+  // the bound is half that check, at least 1 s (1.26 s seen at load average 12 with a worker).
+  const bound = Math.max(1000, (diagnosedAt - 2200) / 2);
+  assert.ok(Math.max(...ms) < bound, `worst ${Math.max(...ms).toFixed(1)} ms while the document was checked (bound ${bound.toFixed(0)} ms, diagnostics after ${diagnosedAt} ms)`);
 });

@@ -68,15 +68,19 @@ describe('eql/runRule: responsive while it runs, cancelled within 100 ms', () =>
     const completionMs = performance.now() - t;
     assert.ok(Array.isArray(completion) ? completion.length : completion.items.length, 'completion answered');
     assert.equal(settled, 0, `the run was still going while hover (${hoverMs.toFixed(0)} ms) and completion (${completionMs.toFixed(0)} ms) were answered`);
-    assert.ok(hoverMs < 500 && completionMs < 500, `hover ${hoverMs.toFixed(0)} ms, completion ${completionMs.toFixed(0)} ms (both ${idleMs.toFixed(0)} ms without a run)`);
+    // A blocked server answers only after the run (the check above); the bound allows a loaded machine, where
+    // the same two requests took idleMs without a run.
+    const bound = Math.max(500, 3 * idleMs);
+    assert.ok(hoverMs < bound && completionMs < bound, `hover ${hoverMs.toFixed(0)} ms, completion ${completionMs.toFixed(0)} ms (both ${idleMs.toFixed(0)} ms without a run)`);
 
     const cancelledAt = performance.now();
     cts.cancel();
     await assert.rejects(run, (e: { code?: number }) => e.code === -32800);
     const stopMs = settled - cancelledAt;
     // The run checks for cancellation every 10 ms of work (about 100 ms on a quiet machine, measured);
-    // the bound leaves room for a CI machine shared with other jobs, and still fails a run that ignores it.
-    assert.ok(stopMs < 500, `the run stopped ${stopMs.toFixed(0)} ms after $/cancelRequest (${(cancelledAt - started).toFixed(0)} ms into it)`);
+    // the bound leaves room for a CI machine shared with other jobs (the same allowance as above), and
+    // still fails a run that ignores it (the whole run takes seconds).
+    assert.ok(stopMs < bound, `the run stopped ${stopMs.toFixed(0)} ms after $/cancelRequest (${(cancelledAt - started).toFixed(0)} ms into it)`);
   });
 
   it('reports the events the engine could not evaluate', async () => {

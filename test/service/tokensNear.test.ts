@@ -8,7 +8,10 @@ import { lex } from '../../server/src/core/syntax/lexer';
 import { sparseStarts, tokensNear, type TokensHint } from '../../server/src/service/queryTokens';
 
 const lines = ['sequence by user.name with maxspan=10m'];
-for (let i = 0; lines.join('\n').length < 300_000; i++) lines.push(`  [any where event.action == "a${i}" /* step ${i} */ and process.pid > ${i}]`);
+for (let i = 0, length = lines[0].length; length < 300_000; i++) {
+  lines.push(`  [any where event.action == "a${i}" /* step ${i} */ and process.pid > ${i}]`);
+  length += 1 + lines[lines.length - 1].length;
+}
 const text = lines.join('\n');
 const whole = (t: string) => lex(t).tokens.filter((x) => x.kind !== 'eof');
 const show = (ts: { kind: string; text: string; range: { start: number } }[]) => ts.map((t) => `${t.kind}:${t.text}@${t.range.start}`);

@@ -159,7 +159,7 @@ function readSources(files: string[], answers: Partial<BareRuleAnswers>, io: Io)
   return { sources, unreadable };
 }
 
-export async function runPush(argv: string[], io: Io): Promise<number> {
+export async function runPush(argv: string[], io: Io, env: Env = process.env): Promise<number> {
   const args = parseArgs(argv, { ...CONNECTION_FLAGS, ...BARE_FLAGS, overwrite: {} });
   if (args.help) {
     io.out(PUSH_HELP);
@@ -167,7 +167,7 @@ export async function runPush(argv: string[], io: Io): Promise<number> {
   }
   const format = oneOf(args, 'format', ['text', 'json'] as const, 'text');
   if (args.positionals.length === 0) throw new UsageError('push needs at least one rule file or folder');
-  const conn = kibanaConnection(args);
+  const conn = kibanaConnection(args, env);
   const { files, unreadable: missing } = await ruleFiles(args.positionals, io);
   const { sources, unreadable } = readSources(files, bareAnswers(args), io);
   const outcomes = await deployRules(conn, sources, args.flags.has('overwrite'));
@@ -203,7 +203,7 @@ async function localRules(dir: string): Promise<Map<string, LocalFile>> {
   return out;
 }
 
-export async function runPull(argv: string[], io: Io): Promise<number> {
+export async function runPull(argv: string[], io: Io, env: Env = process.env): Promise<number> {
   const args = parseArgs(argv, { ...CONNECTION_FLAGS, 'rule-id': { value: true, repeat: true }, 'all-eql': {}, out: { value: true }, overwrite: {} }, ['rule-id']);
   if (args.help) {
     io.out(PULL_HELP);
@@ -215,7 +215,7 @@ export async function runPull(argv: string[], io: Io): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError(`pull takes no files (got "${args.positionals[0]}"); use --out DIR`);
   if (ids.length === 0 && !all) throw new UsageError('pull needs --rule-id ID (repeatable) or --all-eql');
   if (ids.length > 0 && all) throw new UsageError('give either --rule-id or --all-eql, not both');
-  const conn = kibanaConnection(args);
+  const conn = kibanaConnection(args, env);
   const outDir = flag(args, 'out') ?? '.';
   const overwrite = args.flags.has('overwrite');
   const local = await localRules(outDir);
@@ -268,7 +268,7 @@ export async function runPull(argv: string[], io: Io): Promise<number> {
   return failed > 0 || report.some((r) => r.status === 'differs') ? 1 : 0;
 }
 
-export async function runPreview(argv: string[], io: Io): Promise<number> {
+export async function runPreview(argv: string[], io: Io, env: Env = process.env): Promise<number> {
   const args = parseArgs(argv, { ...CONNECTION_FLAGS, ...BARE_FLAGS, ...ES_CONNECTION_FLAGS, 'timeframe-end': { value: true }, hours: { value: true }, invocations: { value: true } });
   if (args.help) {
     io.out(PREVIEW_HELP);
@@ -279,7 +279,7 @@ export async function runPreview(argv: string[], io: Io): Promise<number> {
   const endText = flag(args, 'timeframe-end');
   const end = endText ? new Date(endText) : new Date();
   if (isNaN(end.getTime())) throw new UsageError(`--timeframe-end "${endText}" is not a date (use ISO 8601, e.g. 2025-01-15T12:00:00Z)`);
-  const conn = kibanaConnection(args);
+  const conn = kibanaConnection(args, env);
   const { sources, unreadable } = readSources(args.positionals, bareAnswers(args), io);
   if (unreadable > 0 || sources.length === 0) return 2;
   const outcomes = await previewRules(conn, sources[0], { end, hours: positiveInt(args, 'hours'), invocationCount: positiveInt(args, 'invocations') });

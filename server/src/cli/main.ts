@@ -3,6 +3,7 @@
 import { UsageError } from './args';
 import { CHECK_HELP, runCheckCommand } from './check';
 import { processIo, type Io } from './io';
+import type { Env } from './connection';
 import { PREVIEW_HELP, PULL_HELP, PUSH_HELP, runPreview, runPull, runPush } from './kibana';
 import { RUN_HELP, runRun } from './run';
 import { COMPARE_HELP, runCompare } from './compare';
@@ -27,7 +28,8 @@ Commands:
 Run "eql-rules <command> --help" for a command's options.
 `;
 
-export async function main(argv: string[], io: Io): Promise<number> {
+/** The whole CLI: arguments, where it writes and its environment in; the exit status out (tests run it in-process). */
+export async function main(argv: string[], io: Io, env: Env = process.env): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -42,19 +44,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.out(`${VERSION}\n`);
         return 0;
       case 'check':
-        return await runCheckCommand(rest, io, VERSION);
+        return await runCheckCommand(rest, io, VERSION, env);
       case 'run':
-        return await runRun(rest, io);
+        return await runRun(rest, io, env);
       case 'test':
         return await runTestCommand(rest, io);
       case 'compare':
-        return await runCompare(rest, io);
+        return await runCompare(rest, io, env);
       case 'push':
-        return await runPush(rest, io);
+        return await runPush(rest, io, env);
       case 'pull':
-        return await runPull(rest, io);
+        return await runPull(rest, io, env);
       case 'preview':
-        return await runPreview(rest, io);
+        return await runPreview(rest, io, env);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

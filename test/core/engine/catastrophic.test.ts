@@ -64,10 +64,13 @@ describe('catastrophic patterns: refused at check time or bounded per event, the
         const run = createRun(compiled);
         for (let i = 0; i < EVENTS; i++) {
           const ev: SampleEvent = { doc: { '@timestamp': 1_700_000_000_000 + i, process: { name: v } }, source: { file: 'long.ndjson', line: i + 1, column: 1 }, seq: i };
-          const t = performance.now();
+          // CPU time, not wall time: the bound holds on a machine busy with other work (npm test runs test
+          // files side by side), and a pattern that backtracks still takes seconds of it.
+          const t = process.cpuUsage();
           run.push(ev);
-          const ms = performance.now() - t;
-          assert.ok(ms < PER_EVENT_MS, `event ${i + 1} took ${ms.toFixed(1)} ms`);
+          const used = process.cpuUsage(t);
+          const ms = (used.user + used.system) / 1000;
+          assert.ok(ms < PER_EVENT_MS, `event ${i + 1} took ${ms.toFixed(1)} ms of CPU`);
         }
         const result = run.finish();
         assert.equal(result.stats.errors, undefined);

@@ -7,16 +7,23 @@ import { parse } from '../../../server/src/core/syntax/parser';
 import { analyze } from '../../../server/src/core/analysis/analyzer';
 import { compileQuery, explain, runQuery } from '../../../server/src/core/engine/index';
 import type { SampleEvent } from '../../../server/src/core/engine/index';
+import { iterations } from '../../scale';
 
 const terms = (n: number, f: (i: number) => string, sep: string): string => Array.from({ length: n }, (_, i) => f(i)).join(sep);
+// The longest chains: far past the depth where a recursion per operator overflows the stack (~10,000
+// frames) in npm test; at the sizes seen in the wild (and beyond) under npm run fuzz.
+const OR_TERMS = iterations(40_000, 200_000);
+const AND_OR_PAIRS = iterations(12_000, 27_500);
+const NOT_TERMS = iterations(20_000, 50_000);
+const n = (x: number) => x.toLocaleString('en-US');
 
 const cases: { name: string; query: string; expect: 'match' | 'no-match' | { code: string } }[] = [
   { name: '12,000 or terms', query: `any where ${terms(12_000, (i) => `process.name == "x${i}"`, ' or ')} or process.name == "cmd.exe"`, expect: 'match' },
-  { name: '55,000 and/or terms', query: `any where ${terms(27_500, (i) => `process.name == "x${i}" and process.pid == ${i}`, ' or ')}`, expect: 'no-match' },
-  { name: '200,000 or terms', query: `any where ${terms(200_000, (i) => `process.pid == ${i}`, ' or ')}`, expect: 'match' },
+  { name: `${n(2 * AND_OR_PAIRS)} and/or terms`, query: `any where ${terms(AND_OR_PAIRS, (i) => `process.name == "x${i}" and process.pid == ${i}`, ' or ')}`, expect: 'no-match' },
+  { name: `${n(OR_TERMS)} or terms`, query: `any where ${terms(OR_TERMS, (i) => `process.pid == ${i}`, ' or ')}`, expect: 'match' },
   { name: '1 + 1 + ... (10,000 terms)', query: `any where process.pid == ${terms(10_000, () => '1', ' + ')}`, expect: 'match' },
   { name: 'mixed * / - chain (60,000 terms)', query: `any where process.pid - 10000 == ${terms(30_000, () => '1', ' * ')} / ${terms(30_000, () => '1', ' / ')} * 0`, expect: 'match' },
-  { name: 'not x 50,000 and', query: `any where ${terms(50_000, (i) => `not process.name == "x${i}"`, ' and ')}`, expect: 'match' },
+  { name: `not x ${n(NOT_TERMS)} and`, query: `any where ${terms(NOT_TERMS, (i) => `not process.name == "x${i}"`, ' and ')}`, expect: 'match' },
   { name: '10,000 nested parentheses', query: `any where ${'('.repeat(10_000)}true${')'.repeat(10_000)} and process.name == "cmd.exe"`, expect: { code: 'EQL019' } },
   { name: '300 nested calls', query: `any where startsWith(${'concat('.repeat(300)}process.name${', "a")'.repeat(300)}, "x")`, expect: { code: 'EQL019' } },
   { name: '5,000 nested not', query: `any where ${'not '.repeat(5_000)}true`, expect: { code: 'EQL019' } },
