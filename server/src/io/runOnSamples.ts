@@ -26,6 +26,11 @@ export interface RunOnSamplesInput {
   displayName?(path: string): string;
   /** Memory for sorting sequence input that is out of time order before spilling to disk (tests set it small). */
   sortBudgetBytes?: number;
+  /**
+   * Keep the JSON text of events read as they are (SampleEvent.text) in event and sample queries, for output that
+   * prints the matched events (the CLI's NDJSON). Sequences do not keep it (their open sequences would hold it).
+   */
+  keepText?: boolean;
 }
 
 export interface RunOnSamplesOutput {
@@ -99,6 +104,8 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   // in time order. If some event still came later than the window (a file out of order within
   // itself), the files are read once more and sorted with bounded memory (spilling to disk).
   const order = sequenceOrder(compiled);
+  // An event query's printed matches are their text: the parsed documents are let go once the run has taken them.
+  const textOnly = input.keepText === true && compiled.kind === 'event' && !(input.keepEvents ?? 0);
   let run = createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {});
   const keep = input.keepEvents ?? 0;
   const every = input.progressEvery ?? 10_000;
@@ -112,7 +119,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: readerPrefilter(test ? [test] : [undefined], keep),
+    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -137,7 +144,9 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
         noTimestampTotal++;
         noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
       }
+      const held = textOnly ? run.retained() : 0;
       run.push(e);
+      if (textOnly && run.retained() !== held) releaseDoc(e);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     if (order && run.late() > 0 && read.aborted !== true) {
@@ -195,6 +204,52 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     ms: performance.now() - started,
   };
 }
+
+const SLAB_BYTES = 1 << 20;
+let slab = Buffer.allocUnsafe(0);
+let slabAt = 0;
+
+const retainedBy = (qs: { run: ReturnType<typeof createRun> }[]): number => qs.reduce((n, q) => n + q.run.retained(), 0);
+
+/**
+ * For an event the run holds until the end (an event query's match, printed from its text): its text becomes UTF-8
+ * bytes outside the JavaScript heap, and its parsed document is let go (parsed again from the bytes if it is read).
+ * A held document is thousands of objects for the garbage collector to walk and a held text a slice of a 1 MB chunk.
+ */
+function releaseDoc(e: SampleEvent): void {
+  const text = e.text;
+  if (text === undefined) return;
+  // Copied into 1 MB slabs: an ArrayBuffer per event would cost more than the copy.
+  const most = text.length * 3;
+  let bytes: Buffer;
+  if (most > SLAB_BYTES / 4) bytes = Buffer.from(text, 'utf8');
+  else {
+    if (slabAt + most > slab.length) {
+      slab = Buffer.allocUnsafe(SLAB_BYTES);
+      slabAt = 0;
+    }
+    const n = slab.write(text, slabAt, 'utf8');
+    bytes = slab.subarray(slabAt, slabAt + n);
+    slabAt += n;
+  }
+  e.bytes = bytes;
+  e.text = undefined;
+  Object.defineProperty(e, 'doc', DOC_FROM_BYTES);
+}
+
+/** `doc` parsed again from `bytes` when read, then kept as a plain property. */
+const DOC_FROM_BYTES: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: SampleEvent): Record<string, unknown> {
+    const doc = JSON.parse(Buffer.from(this.bytes!.buffer, this.bytes!.byteOffset, this.bytes!.length).toString('utf8')) as Record<string, unknown>;
+    Object.defineProperty(this, 'doc', { value: doc, writable: true, configurable: true, enumerable: true });
+    return doc;
+  },
+  set(this: SampleEvent, doc: Record<string, unknown>) {
+    Object.defineProperty(this, 'doc', { value: doc, writable: true, configurable: true, enumerable: true });
+  },
+};
 
 /** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
 function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadSamplesOptions['reader'] {
@@ -258,9 +313,10 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
     let events = 0;
     let files = 0;
     const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+    const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
     const readOptions: ReadSamplesOptions = {
       signal: input.signal,
-      reader: readerPrefilter(shared.map((q) => q.test), keep),
+      reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly },
       onFile: () => {
         files++;
         input.onProgress?.({ events, files });
@@ -272,6 +328,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
     for await (const e of yielding(iterateSampleEvents(input.samples, readOptions, read), input.signal, () => (read.aborted = true))) {
       events++;
       if (e.seq < keep) kept.set(e.seq, e);
+      const held = textOnly ? retainedBy(shared) : 0;
       for (const q of shared) {
         for (const p of q.presence) {
           const v = p.get(e.doc);
@@ -284,6 +341,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
         }
         q.run.push(e);
       }
+      if (textOnly && retainedBy(shared) !== held) releaseDoc(e);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     const results = shared.map((q) => q.run.finish());

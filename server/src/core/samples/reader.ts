@@ -31,6 +31,22 @@ export interface SampleReaderOptions {
    * unparsed (see engine/prefilter.ts). It is counted in `events` and `filtered` and takes its seq.
    */
   prefilter?: (text: string, seq: number) => boolean;
+  /**
+   * Keep each pass-through event's JSON text in `SampleEvent.text` (output prints it instead of re-serializing). The
+   * text is a slice of the chunk read: an event held long should have it copied (io/runOnSamples releaseDoc).
+   */
+  keepText?: boolean;
+}
+
+/** `text` without trailing whitespace (a line's text may end in `\r`). */
+function trimEnd(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    end--;
+  }
+  return end === text.length ? text : text.slice(0, end);
 }
 
 export interface SampleReaderStats {
@@ -119,7 +135,7 @@ export class SampleReader {
     this.maxErrors = options.maxErrors ?? 100;
     this.splitter = new JsonSplitter(
       {
-        value: (v, line, column, where) => this.onValue(v, line, column, where),
+        value: (v, line, column, where, text) => this.onValue(v, line, column, where, text),
         error: (line, column, message) => this.onError(line, column, message),
         skipped: () => { this.stats.skippedValues++; },
         wanted: options.prefilter ? (text, where) => where === 'events' || mayNotBeAnEvent(text) || options.prefilter!(text, this.seq) : undefined,
@@ -170,7 +186,7 @@ export class SampleReader {
     }
   }
 
-  private onValue(v: unknown, line: number, column: number, where: ValueWhere): void {
+  private onValue(v: unknown, line: number, column: number, where: ValueWhere, text: string): void {
     if (!isObj(v)) {
       this.stats.skippedValues++;
       return;
@@ -220,6 +236,7 @@ export class SampleReader {
     }
     const event: SampleEvent = { doc, source: { file: this.file, line, column }, seq: this.seq++ };
     if (raw) event.raw = raw;
+    else if (this.options.keepText && doc === v) event.text = trimEnd(text);
     this.stats.events++;
     this.cb.onEvent(event);
   }
