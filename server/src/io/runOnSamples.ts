@@ -27,8 +27,9 @@ export interface RunOnSamplesInput {
   /** Memory for sorting sequence input that is out of time order before spilling to disk (tests set it small). */
   sortBudgetBytes?: number;
   /**
-   * Keep the JSON text of events read as they are (SampleEvent.text) in event and sample queries, for output that
-   * prints the matched events (the CLI's NDJSON). Sequences do not keep it (their open sequences would hold it).
+   * The matches are printed as JSON (the CLI's NDJSON), nothing else reads them: an event query keeps the JSON text of
+   * events read as they are (SampleEvent.text), and holds its matches as that text (or their documents serialized) in
+   * UTF-8 bytes (SampleEvent.bytes), letting go of their parsed documents (parsed again if read) and raw records.
    */
   keepText?: boolean;
 }
@@ -212,13 +213,13 @@ let slabAt = 0;
 const retainedBy = (qs: { run: ReturnType<typeof createRun> }[]): number => qs.reduce((n, q) => n + q.run.retained(), 0);
 
 /**
- * For an event the run holds until the end (an event query's match, printed from its text): its text becomes UTF-8
- * bytes outside the JavaScript heap, and its parsed document is let go (parsed again from the bytes if it is read).
- * A held document is thousands of objects for the garbage collector to walk and a held text a slice of a 1 MB chunk.
+ * For an event the run holds until the end (an event query's match, to be printed): its JSON text (as read, or its
+ * document serialized) becomes UTF-8 bytes outside the JavaScript heap, and its parsed document and raw record are let
+ * go (the document is parsed again from the bytes if it is read). Held documents are thousands of objects each for
+ * every full garbage collection to walk again; the bytes are printed as they are.
  */
 function releaseDoc(e: SampleEvent): void {
-  const text = e.text;
-  if (text === undefined) return;
+  const text = e.text ?? JSON.stringify(e.doc);
   // Copied into 1 MB slabs: an ArrayBuffer per event would cost more than the copy.
   const most = text.length * 3;
   let bytes: Buffer;
@@ -234,6 +235,7 @@ function releaseDoc(e: SampleEvent): void {
   }
   e.bytes = bytes;
   e.text = undefined;
+  e.raw = undefined;
   Object.defineProperty(e, 'doc', DOC_FROM_BYTES);
 }
 
