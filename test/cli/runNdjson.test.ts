@@ -70,6 +70,29 @@ describe('eql-rules run --format ndjson: the same values as the JSON format', ()
     }
   });
 
+  it('a sequence over events out of time order by more than the reorder window (read twice, sorted)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eql-ndjson-'));
+    try {
+      const lines: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        // Every other hour goes backwards: later lines are earlier in time by hours.
+        const t = Date.UTC(2024, 0, 1, (i % 2) * 5 + (i % 7), i % 60, 0);
+        lines.push(JSON.stringify({ '@timestamp': new Date(t).toISOString(), user: { name: `u${i % 5}` }, event: { action: i % 3 ? 'a' : 'b' }, n: i }));
+      }
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const q = 'sequence by user.name with maxspan=2h [any where event.action == "b"] [any where event.action == "a"]';
+      const j = json<RunJson>(await cliInProcess('run', '--query', q, '--events', file, '--format', 'json'));
+      assert.ok(j.results[0].matches.length > 0);
+      const r = cli('run', '--query', q, '--events', file, '--format', 'ndjson');
+      assert.match(r.stderr, /read twice/);
+      const p = both(r, j);
+      assert.deepEqual(p.lines, p.expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without kept text the line is exactly JSON.stringify of the match', () => {
     const ev = (doc: Record<string, unknown>, line: number) => ({ doc, source: { file: 'a "b".ndjson', line, column: 1 }, seq: line });
     const matches: Match[] = [

@@ -106,7 +106,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   // itself), the files are read once more and sorted with bounded memory (spilling to disk).
   const order = sequenceOrder(compiled);
   // An event query's printed matches are their text: the parsed documents are let go once the run has taken them.
-  const textOnly = input.keepText === true && compiled.kind === 'event' && !(input.keepEvents ?? 0);
+  const textOnly = input.keepText === true && (compiled.kind === 'event' || compiled.kind === 'sequence') && !(input.keepEvents ?? 0);
   let run = createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {});
   const keep = input.keepEvents ?? 0;
   const every = input.progressEvery ?? 10_000;
@@ -145,9 +145,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
         noTimestampTotal++;
         noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
       }
-      const held = textOnly ? run.retained() : 0;
-      run.push(e);
-      if (textOnly && run.retained() !== held) releaseDoc(e);
+      if (run.push(e) && textOnly) releaseDoc(e);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     if (order && run.late() > 0 && read.aborted !== true) {
@@ -156,7 +154,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       run = exact;
       kept.clear();
       let spilled = 0;
-      const sorted = await sortByTime(samples, order, (e) => exact.push(e), {
+      const sorted = await sortByTime(samples, order, (e) => { if (exact.push(e) && textOnly) releaseDoc(e); }, {
         signal: input.signal,
         budgetBytes: input.sortBudgetBytes,
         displayName,
@@ -209,8 +207,6 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
 const SLAB_BYTES = 1 << 20;
 let slab = Buffer.allocUnsafe(0);
 let slabAt = 0;
-
-const retainedBy = (qs: { run: ReturnType<typeof createRun> }[]): number => qs.reduce((n, q) => n + q.run.retained(), 0);
 
 /**
  * For an event the run holds until the end (an event query's match, to be printed): its JSON text (as read, or its
@@ -330,7 +326,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
     for await (const e of yielding(iterateSampleEvents(input.samples, readOptions, read), input.signal, () => (read.aborted = true))) {
       events++;
       if (e.seq < keep) kept.set(e.seq, e);
-      const held = textOnly ? retainedBy(shared) : 0;
+      let held = false;
       for (const q of shared) {
         for (const p of q.presence) {
           const v = p.get(e.doc);
@@ -341,9 +337,9 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
           q.noTimestampTotal++;
           q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
         }
-        q.run.push(e);
+        if (q.run.push(e)) held = true;
       }
-      if (textOnly && retainedBy(shared) !== held) releaseDoc(e);
+      if (held && textOnly) releaseDoc(e);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     const results = shared.map((q) => q.run.finish());
