@@ -145,7 +145,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
         noTimestampTotal++;
         noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
       }
-      if (run.push(e) && textOnly) releaseDoc(e);
+      if (run.push(e) && textOnly) releaseDoc(e, order !== undefined);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     if (order && run.late() > 0 && read.aborted !== true) {
@@ -154,7 +154,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       run = exact;
       kept.clear();
       let spilled = 0;
-      const sorted = await sortByTime(samples, order, (e) => { if (exact.push(e) && textOnly) releaseDoc(e); }, {
+      const sorted = await sortByTime(samples, order, (e) => { if (exact.push(e) && textOnly) releaseDoc(e, true); }, {
         signal: input.signal,
         budgetBytes: input.sortBudgetBytes,
         displayName,
@@ -214,13 +214,18 @@ let slabAt = 0;
  * go (the document is parsed again from the bytes if it is read). Held documents are thousands of objects each for
  * every full garbage collection to walk again; the bytes are printed as they are.
  */
-function releaseDoc(e: SampleEvent): void {
+function releaseDoc(e: SampleEvent, own: boolean): void {
   const text = e.text ?? JSON.stringify(e.doc);
-  // Copied into 1 MB slabs: an ArrayBuffer per event would cost more than the copy.
+  // An event query's matches mostly stay to the end: copied into shared 1 MB slabs (an ArrayBuffer per event would
+  // cost more than the copy). A sequence lets most candidates go again: each in its own memory, so the few that stay
+  // do not keep whole slabs alive.
   const most = text.length * 3;
   let bytes: Buffer;
-  if (most > SLAB_BYTES / 4) bytes = Buffer.from(text, 'utf8');
-  else {
+  if (own || most > SLAB_BYTES / 4) {
+    const n = Buffer.byteLength(text, 'utf8');
+    bytes = Buffer.allocUnsafeSlow(n);
+    bytes.write(text, 0, 'utf8');
+  } else {
     if (slabAt + most > slab.length) {
       slab = Buffer.allocUnsafe(SLAB_BYTES);
       slabAt = 0;
@@ -339,7 +344,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
         }
         if (q.run.push(e)) held = true;
       }
-      if (held && textOnly) releaseDoc(e);
+      if (held && textOnly) releaseDoc(e, false);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     const results = shared.map((q) => q.run.finish());
