@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
 import type { LanguageClient, WorkDoneProgressParams } from 'vscode-languageclient/node';
 import { ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SearchEventsRequest } from '../../../server/src/protocol';
-import type { ExportMatchesParams, ExportMatchesResult } from '../../../server/src/protocol';
+import type { ExportMatchesParams } from '../../../server/src/protocol';
 import type { ExplainEventParams, ExplainEventResult, RunRuleParams, RunRuleResult, SearchEventsParams, SearchEventsResult } from '../../../server/src/protocol';
 import { PanelActions, PanelTarget, ResultsPanel } from '../panel/resultsPanel';
 import { chooseSamples, resolveSamples } from '../samplesPicker';
@@ -60,7 +60,7 @@ export class RuleRunner implements PanelActions {
             if (this.inFlight === cts) ResultsPanel.current?.showProgress(p.message ?? '', p.percentage);
           });
           try {
-            return await this.client.sendRequest<RunRuleResult>(RunRuleRequest, params, cts.token);
+            return await this.client.sendRequest(RunRuleRequest, params, cts.token);
           } finally {
             listener.dispose();
           }
@@ -110,17 +110,17 @@ export class RuleRunner implements PanelActions {
     const target = await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined, filters: { NDJSON: ['ndjson', 'jsonl'] }, saveLabel: 'Export all matches' });
     if (!target) return;
     const params: ExportMatchesParams = { runId, path: target.fsPath };
-    const r = await this.client.sendRequest<ExportMatchesResult>(ExportMatchesRequest, params);
+    const r = await this.client.sendRequest(ExportMatchesRequest, params);
     void vscode.window.showInformationMessage(`Exported all ${r.matches.toLocaleString('en-US')} matches (${Math.round(r.bytes / 1024 / 1024)} MB) to ${vscode.workspace.asRelativePath(target)}`);
   }
 
   explain(runId: string, eventId: number): Promise<ExplainEventResult> {
     const params: ExplainEventParams = { runId, eventId };
-    return this.client.sendRequest<ExplainEventResult>(ExplainEventRequest, params);
+    return this.client.sendRequest(ExplainEventRequest, params);
   }
 
   search(runId: string, text: string, limit: number): Promise<SearchEventsResult> {
     const params: SearchEventsParams = { runId, text, limit };
-    return this.client.sendRequest<SearchEventsResult>(SearchEventsRequest, params);
+    return this.client.sendRequest(SearchEventsRequest, params);
   }
 }

@@ -3,6 +3,7 @@
 // request to the language service façade. Started by the VS Code client over IPC, or with
 // `--stdio` (protocol tests, other editors).
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
@@ -15,11 +16,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
 import { createNodeCatalogRegistry } from '../io/catalogData';
 import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SampleFilesRequest, SearchEventsRequest, StatusNotification } from '../protocol';
-import type { ExportMatchesParams, SampleFilesParams } from '../protocol';
-import type { ClusterErrorParams, ClusterRequestParams, ClusterResultParams } from '../protocol';
+import type { ClusterErrorParams } from '../protocol';
 import { esDiagnostics } from '../service/clusterDiagnostics';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
-import type { ExplainEventParams, RunRuleParams, RunRuleResult, SearchEventsParams } from '../protocol';
 import { fileURLToPath } from 'node:url';
 import { ruleFileOf } from '../service/embedded';
 import { createLanguageService } from '../service/languageService';
@@ -98,7 +97,7 @@ async function fetchSettings(): Promise<ServerSettings> {
 function recheckAll(): void {
   for (const d of documents.all()) scheduleDiagnostics(d, 0);
   connection.languages.semanticTokens.refresh();
-  connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 let schemaFiles: string[] = [];
@@ -264,9 +263,9 @@ function serviceDocFor(uri: string) {
 }
 
 // Run errors must reach the client as errors (the panel shows them), so these are not guarded.
-connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promise<RunRuleResult> => {
+connection.onRequest(RunRuleRequest, async (params, token) => {
   const doc = serviceDocFor(params.uri);
-  const wd = (params as { workDoneToken?: string | number }).workDoneToken;
+  const wd = params.workDoneToken;
   const reporter = wd !== undefined ? connection.window.attachWorkDoneProgress(wd) : undefined;
   reporter?.begin('Running EQL on samples', 0, undefined, true);
   try {
@@ -284,8 +283,8 @@ connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promi
     reporter?.done();
   }
 });
-connection.onRequest(ClusterRequestRequest, (params: ClusterRequestParams) => runs.clusterRequest(serviceDocFor(params.uri), params));
-connection.onRequest(ClusterResultRequest, (params: ClusterResultParams) => runs.clusterResult(serviceDocFor(params.uri), params));
+connection.onRequest(ClusterRequestRequest, (params) => runs.clusterRequest(serviceDocFor(params.uri), params));
+connection.onRequest(ClusterResultRequest, (params) => runs.clusterResult(serviceDocFor(params.uri), params));
 connection.onNotification(
   ClusterErrorNotification,
   guardVoid(log, 'clusterError', (params: ClusterErrorParams) => {
@@ -300,11 +299,11 @@ connection.onNotification(
     publishDiagnostics(open);
   }),
 );
-connection.onRequest(ExplainEventRequest, (params: ExplainEventParams) => runs.explainEvent(params));
-connection.onRequest(SearchEventsRequest, (params: SearchEventsParams) => runs.searchEvents(params));
-connection.onRequest(ExportMatchesRequest, (params: ExportMatchesParams) => runs.exportMatches(params));
+connection.onRequest(ExplainEventRequest, (params) => runs.explainEvent(params));
+connection.onRequest(SearchEventsRequest, (params) => runs.searchEvents(params));
+connection.onRequest(ExportMatchesRequest, (params) => runs.exportMatches(params));
 // The client asks which files a run reads when the user chose none: the lens counts the same files.
-connection.onRequest(SampleFilesRequest, (params: SampleFilesParams) => workspace.sampleFilesFor(params.uri));
+connection.onRequest(SampleFilesRequest, (params) => workspace.sampleFilesFor(params.uri));
 
 // Rule tests for the Test Explorer: eql/listRuleTests, eql/runRuleTests.
 registerRuleTests(connection, { openText: (uri) => documents.get(uri)?.getText(), log });
