@@ -215,6 +215,8 @@ let slabAt = 0;
  * every full garbage collection to walk again; the bytes are printed as they are.
  */
 function releaseDoc(e: SampleEvent, own: boolean): void {
+  // Most sequence candidates are let go again unprinted: only text already at hand is worth keeping instead.
+  if (own && e.text === undefined) return;
   const text = e.text ?? JSON.stringify(e.doc);
   // An event query's matches mostly stay to the end: copied into shared 1 MB slabs (an ArrayBuffer per event would
   // cost more than the copy). A sequence lets most candidates go again: each in its own memory, so the few that stay
