@@ -143,6 +143,7 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
       samples: spooled?.paths ?? events,
       displayName: spooled?.displayName,
       sortBudgetBytes: sortMb && sortMb * 1024 * 1024,
+      keepText: format === 'ndjson',
       onProgress: (p) => progress(label, p),
     });
   } finally {
@@ -210,25 +211,49 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
 }
 
 /**
- * Writes output a piece at a time, giving the event loop a turn now and then: a closed pipe
- * (`| head -1`) ends the program there (main's EPIPE handler) instead of after all the output.
+ * Writes output a piece at a time, in blocks of about 1 MB built in a buffer (text and the bytes of events printed as
+ * read), giving the event loop a turn after each block: a closed pipe (`| head -1`) ends the program there (main's
+ * EPIPE handler) instead of after all the output.
  */
-async function writeAll(io: Io, pieces: Iterable<string>): Promise<void> {
-  let since = 0;
-  let batch = '';
+async function writeAll(io: Io, pieces: Iterable<string | Uint8Array>): Promise<void> {
+  const BLOCK = 1 << 20;
+  let block = Buffer.allocUnsafe(BLOCK);
+  let at = 0;
+  const flush = async () => {
+    if (at === 0) return;
+    const bytes = block.subarray(0, at);
+    if (io.outBytes) io.outBytes(bytes);
+    else io.out(bytes.toString('utf8'));
+    block = Buffer.allocUnsafe(BLOCK); // the written block may still be queued
+    at = 0;
+    await new Promise<void>((r) => setImmediate(r));
+  };
   for (const p of pieces) {
-    batch += p;
-    if (batch.length >= 1 << 16) {
-      io.out(batch);
-      since += batch.length;
-      batch = '';
-      if (since >= 1 << 20) {
-        since = 0;
-        await new Promise<void>((r) => setImmediate(r));
+    if (typeof p === 'string') {
+      // At most 3 bytes per UTF-16 unit: when that may not fit, flush first; a piece larger than a block goes alone.
+      if (at + p.length * 3 > BLOCK) {
+        await flush();
+        if (p.length * 3 > BLOCK) {
+          if (io.outBytes) io.outBytes(Buffer.from(p, 'utf8'));
+          else io.out(p);
+          continue;
+        }
       }
+      at += block.write(p, at, 'utf8');
+    } else {
+      if (at + p.length > BLOCK) {
+        await flush();
+        if (p.length > BLOCK) {
+          if (io.outBytes) io.outBytes(p);
+          else io.out(Buffer.from(p.buffer, p.byteOffset, p.length).toString('utf8'));
+          continue;
+        }
+      }
+      block.set(p, at);
+      at += p.length;
     }
   }
-  if (batch) io.out(batch);
+  await flush();
 }
 
 /** Progress on stderr, only for runs longer than a second and only on a terminal. */

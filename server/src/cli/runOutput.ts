@@ -50,9 +50,39 @@ export function* formatRunJson(results: SourceResult[], errors: SampleError[], i
   yield `,\n  "files": ${indent(JSON.stringify(inputs.files, null, 2), '  ')}\n}\n`;
 }
 
-/** One line per match, each carrying its source. */
-export function* formatRunNdjson(results: SourceResult[]): Generator<string> {
-  for (const r of results) for (const m of r.matches) yield JSON.stringify({ source: r.source, ...(matchToJson(m) as object) }) + '\n';
+/**
+ * One line per match, each carrying its source: `JSON.stringify({ source, ...matchToJson(m) })`, written in parts so
+ * that an event read as it is (an ECS NDJSON line) is printed as read (its `text` or `bytes`), not re-serialized.
+ */
+export function* formatRunNdjson(results: SourceResult[]): Generator<string | Uint8Array> {
+  for (const r of results) {
+    const head = `{"source":${JSON.stringify(r.source)},"kind":`;
+    let file = '';
+    let fileJson = '""';
+    for (const m of r.matches) {
+      let line = `${head}${JSON.stringify(m.kind)}${m.joinKeys === undefined ? '' : `,"join_keys":${m.joinKeys.length === 0 ? '[]' : JSON.stringify(m.joinKeys)}`},"events":[`;
+      for (let k = 0; k < m.events.length; k++) {
+        const e = m.events[k];
+        if (k > 0) line += ',';
+        if (!e.event) {
+          line += '{"missing":true}';
+          continue;
+        }
+        const s = e.event.source;
+        if (s.file !== file) {
+          file = s.file;
+          fileJson = JSON.stringify(file);
+        }
+        line += `{"file":${fileJson},"line":${JSON.stringify(s.line)}${e.missing === undefined ? '' : `,"missing":${JSON.stringify(e.missing)}`},"event":`;
+        if (e.event.bytes) {
+          yield line;
+          yield e.event.bytes;
+          line = '}';
+        } else line += `${e.event.text ?? JSON.stringify(e.event.doc)}}`;
+      }
+      yield line + ']}\n';
+    }
+  }
 }
 
 type Column = { title: string; value: (doc: Record<string, unknown>) => unknown };

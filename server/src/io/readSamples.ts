@@ -17,7 +17,12 @@ import type { SampleError, SampleEvent } from '../core/samples/types';
 import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
 import { walkFiles } from './walkFiles';
 
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes per read. Below V8's large-object size (128 KB), so each chunk's string is young garbage rather than an
+ * old-space allocation that brings on full collections (measured: the raw CloudTrail seed run 5-10 % less CPU, 15 % less
+ * RSS than with 1 MB chunks).
+ */
+const CHUNK_BYTES = 120 * 1024;
 /** `-` names standard input. */
 export const STDIN = '-';
 /** Longest stretch of event processing between turns of the event loop, in ms. */

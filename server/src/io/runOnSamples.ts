@@ -26,6 +26,12 @@ export interface RunOnSamplesInput {
   displayName?(path: string): string;
   /** Memory for sorting sequence input that is out of time order before spilling to disk (tests set it small). */
   sortBudgetBytes?: number;
+  /**
+   * The matches are printed as JSON (the CLI's NDJSON), nothing else reads them: an event query keeps the JSON text of
+   * events read as they are (SampleEvent.text), and holds its matches as that text (or their documents serialized) in
+   * UTF-8 bytes (SampleEvent.bytes), letting go of their parsed documents (parsed again if read) and raw records.
+   */
+  keepText?: boolean;
 }
 
 export interface RunOnSamplesOutput {
@@ -99,6 +105,8 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   // in time order. If some event still came later than the window (a file out of order within
   // itself), the files are read once more and sorted with bounded memory (spilling to disk).
   const order = sequenceOrder(compiled);
+  // An event query's printed matches are their text: the parsed documents are let go once the run has taken them.
+  const textOnly = input.keepText === true && (compiled.kind === 'event' || compiled.kind === 'sequence') && !(input.keepEvents ?? 0);
   let run = createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {});
   const keep = input.keepEvents ?? 0;
   const every = input.progressEvery ?? 10_000;
@@ -112,7 +120,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: readerPrefilter(test ? [test] : [undefined], keep),
+    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -137,7 +145,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
         noTimestampTotal++;
         noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
       }
-      run.push(e);
+      if (run.push(e) && textOnly) releaseDoc(e, order !== undefined);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     if (order && run.late() > 0 && read.aborted !== true) {
@@ -146,7 +154,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       run = exact;
       kept.clear();
       let spilled = 0;
-      const sorted = await sortByTime(samples, order, (e) => exact.push(e), {
+      const sorted = await sortByTime(samples, order, (e) => { if (exact.push(e) && textOnly) releaseDoc(e, true); }, {
         signal: input.signal,
         budgetBytes: input.sortBudgetBytes,
         displayName,
@@ -195,6 +203,58 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     ms: performance.now() - started,
   };
 }
+
+const SLAB_BYTES = 1 << 20;
+let slab = Buffer.allocUnsafe(0);
+let slabAt = 0;
+
+/**
+ * For an event the run holds until the end (an event query's match, to be printed): its JSON text (as read, or its
+ * document serialized) becomes UTF-8 bytes outside the JavaScript heap, and its parsed document and raw record are let
+ * go (the document is parsed again from the bytes if it is read). Held documents are thousands of objects each for
+ * every full garbage collection to walk again; the bytes are printed as they are.
+ */
+function releaseDoc(e: SampleEvent, own: boolean): void {
+  // Most sequence candidates are let go again unprinted: only text already at hand is worth keeping instead.
+  if (own && e.text === undefined) return;
+  const text = e.text ?? JSON.stringify(e.doc);
+  // An event query's matches mostly stay to the end: copied into shared 1 MB slabs (an ArrayBuffer per event would
+  // cost more than the copy). A sequence lets most candidates go again: each in its own memory, so the few that stay
+  // do not keep whole slabs alive.
+  const most = text.length * 3;
+  let bytes: Buffer;
+  if (own || most > SLAB_BYTES / 4) {
+    const n = Buffer.byteLength(text, 'utf8');
+    bytes = Buffer.allocUnsafeSlow(n);
+    bytes.write(text, 0, 'utf8');
+  } else {
+    if (slabAt + most > slab.length) {
+      slab = Buffer.allocUnsafe(SLAB_BYTES);
+      slabAt = 0;
+    }
+    const n = slab.write(text, slabAt, 'utf8');
+    bytes = slab.subarray(slabAt, slabAt + n);
+    slabAt += n;
+  }
+  e.bytes = bytes;
+  e.text = undefined;
+  e.raw = undefined;
+  Object.defineProperty(e, 'doc', DOC_FROM_BYTES);
+}
+
+/** `doc` parsed again from `bytes` when read, then kept as a plain property. */
+const DOC_FROM_BYTES: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: SampleEvent): Record<string, unknown> {
+    const doc = JSON.parse(Buffer.from(this.bytes!.buffer, this.bytes!.byteOffset, this.bytes!.length).toString('utf8')) as Record<string, unknown>;
+    Object.defineProperty(this, 'doc', { value: doc, writable: true, configurable: true, enumerable: true });
+    return doc;
+  },
+  set(this: SampleEvent, doc: Record<string, unknown>) {
+    Object.defineProperty(this, 'doc', { value: doc, writable: true, configurable: true, enumerable: true });
+  },
+};
 
 /** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
 function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadSamplesOptions['reader'] {
@@ -258,9 +318,10 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
     let events = 0;
     let files = 0;
     const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+    const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
     const readOptions: ReadSamplesOptions = {
       signal: input.signal,
-      reader: readerPrefilter(shared.map((q) => q.test), keep),
+      reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly },
       onFile: () => {
         files++;
         input.onProgress?.({ events, files });
@@ -272,6 +333,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
     for await (const e of yielding(iterateSampleEvents(input.samples, readOptions, read), input.signal, () => (read.aborted = true))) {
       events++;
       if (e.seq < keep) kept.set(e.seq, e);
+      let held = false;
       for (const q of shared) {
         for (const p of q.presence) {
           const v = p.get(e.doc);
@@ -282,8 +344,9 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
           q.noTimestampTotal++;
           q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
         }
-        q.run.push(e);
+        if (q.run.push(e)) held = true;
       }
+      if (held && textOnly) releaseDoc(e, false);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     const results = shared.map((q) => q.run.finish());

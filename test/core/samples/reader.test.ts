@@ -217,3 +217,24 @@ test('mutated inputs: no throw, same result in chunks', () => {
     }
   }
 });
+
+test('with a prefilter that skips everything, records that are not events are still recognized, however the text is cut into chunks', () => {
+  const digest = '{"awsAccountId":"1","digestStartTime":"2024-01-01T00:00:00Z","digestEndTime":"2024-01-01T01:00:00Z","digestS3Object":"x","logFiles":[]}';
+  const texts = [
+    `{"Records":[{"eventVersion":"1","eventName":"A"},${digest},{"eventVersion":"1","eventName":"B"}]}`,
+    `{"a":1}\n{"exportedCount":1,"missingRefCount":0,"missingReferences":[]}\n{"a":2}\n`,
+    `{"index":{"_index":"x"}}\n{"a":1}\n${digest}\n`,
+  ];
+  const read = (text: string, size: number, prefilter?: () => boolean) => {
+    const events: number[] = [];
+    const reader = new SampleReader('f', { onEvent: (e) => events.push(e.seq) }, { prefilter });
+    for (let i = 0; i < text.length; i += size) reader.push(text.slice(i, i + size));
+    const s = reader.end();
+    return { events: s.events, skippedObjects: s.skippedObjects, notes: s.notes, errors: s.errors };
+  };
+  for (const text of texts) {
+    const expected = read(text, text.length);
+    assert.ok(expected.skippedObjects > 0);
+    for (let size = 1; size <= text.length; size++) assert.deepEqual(read(text, size, () => false), expected, `chunks of ${size}: ${text}`);
+  }
+});

@@ -40,7 +40,10 @@ export function createRun(compiled: CompiledQuery, options: RunOptions = {}): Pl
     const started = now();
     let events = 0;
     return {
-      push: () => void events++,
+      push: () => {
+        events++;
+        return false;
+      },
       finish: () => ({ kind: compiled.kind ?? 'event', matches: [], stats: { events, matched: 0, ms: now() - started, noTimestamp: 0 } }),
       retained: () => 0,
       late: () => 0,
@@ -54,12 +57,13 @@ export function createRun(compiled: CompiledQuery, options: RunOptions = {}): Pl
   return {
     push(ev) {
       try {
-        inner.push(ev);
+        return inner.push(ev);
       } catch (err) {
         failed++;
         const e: EvaluationError = { file: ev.source.file, line: ev.source.line, column: ev.source.column, seq: ev.seq, message: evaluationMessage(err) };
         if (examples.length < EVALUATION_ERROR_EXAMPLES) examples.push(e);
         options.onEvaluationError?.(e);
+        return false;
       }
     },
     finish() {

@@ -26,6 +26,12 @@ export interface PlanRunOptions {
 }
 
 export interface PlanRun extends Run {
+  /**
+   * True when the run holds the event after this push (a match kept for the results, a sequence candidate): the
+   * caller may then store it more compactly (io/runOnSamples). Event and sequence queries read an event's document
+   * only during its push.
+   */
+  push(event: SampleEvent): boolean;
   /** Matching events the run currently holds (reorder buffer, open sequences, kept results). */
   retained(): number;
   /** Sequence events left out because they arrived more than `lateness` behind (always 0 by default). */
@@ -81,20 +87,21 @@ function eventRun(plan: Plan): PlanRun {
     push(ev) {
       events++;
       const doc = ev.doc;
-      if (!filter(doc)) return;
+      if (!filter(doc)) return false;
       const ts = plan.timestamp(doc);
       if (ts === undefined) {
         noTs++;
-        return;
+        return false;
       }
       const c: Cand = { ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null };
       // Once the buffer is full, a match outside the kept end can never be returned.
       if (lastTrimmed && buf.length >= limit) {
         const cmp = compareCands(c, lastTrimmed);
-        if (side === 'head' ? cmp > 0 : cmp < 0) return;
+        if (side === 'head' ? cmp > 0 : cmp < 0) return false;
       }
       buf.push(c);
       if (buf.length > 2 * limit + 1024) trim();
+      return true;
     },
     finish(): RunResult {
       buf.sort(compareCands);
@@ -158,26 +165,27 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
           any = true;
         }
       }
-      if (!any) return;
+      if (!any) return false;
       const ts = plan.timestamp(doc);
       if (ts === undefined) {
         noTs++;
-        return;
+        return false;
       }
       const h = hits;
       const c: SeqCand = { ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null, steps: h ? slotOf.map((k) => h[k]) : [], until, order: 0 };
       if (lateness === Infinity) {
         held.push(c);
-        return;
+        return true;
       }
       if (lastFed && compareCands(c, lastFed) < 0) {
         late++;
-        return;
+        return false;
       }
       heap.push(c);
       if (ts > maxTs) maxTs = ts;
       const release = maxTs - lateness;
       for (let top = heap.peek(); top && top.ts < release; top = heap.peek()) feed(heap.pop() as SeqCand);
+      return true;
     },
     finish(): RunResult {
       held.sort(compareCands);
@@ -230,6 +238,7 @@ function sampleRun(plan: Plan): PlanRun {
           if (list.length < perStepCap) list.push(ev);
         }
       }
+      return false; // samples read documents again at the end
     },
     finish(): RunResult {
       const kinds = steps[0]?.keys.kinds ?? [];

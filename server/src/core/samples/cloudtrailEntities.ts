@@ -13,13 +13,17 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /** Painless `$("json.a.b", null)` over the record (`json.` dropped): undefined through anything but objects. */
 function at(record: Obj, path: string): unknown {
+  let keys = PATHS.get(path);
+  if (!keys) PATHS.set(path, (keys = path.split('.')));
   let v: unknown = record;
-  for (const k of path.split('.')) {
+  for (let i = 0; i < keys.length; i++) {
     if (!isObj(v)) return undefined;
-    v = v[k];
+    v = v[keys[i]];
   }
   return v;
 }
+/** The keys of each path `at` was asked for (a few dozen constant paths, split once). */
+const PATHS = new Map<string, string[]>();
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** The script casts every added value to String: anything else makes the processor fail (its on_failure runs instead). */

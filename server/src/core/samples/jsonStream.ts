@@ -11,7 +11,8 @@ import { jsonSyntaxError } from '../jsonText';
 export type ValueWhere = 'top' | 'array' | 'records' | 'hits' | 'events';
 
 export interface SplitterSink {
-  value(value: unknown, line: number, column: number, where: ValueWhere): void;
+  /** `text` is the value's JSON text as read (possibly with trailing whitespace). */
+  value(value: unknown, line: number, column: number, where: ValueWhere, text: string): void;
   error(line: number, column: number, message: string): void;
   /** A primitive (non-container) value where an event was expected. */
   skipped(line: number, column: number): void;
@@ -248,7 +249,7 @@ export class JsonSplitter {
       return;
     }
     this.valuesSeen++;
-    this.sink.value(value, line, column, where);
+    this.sink.value(value, line, column, where, text);
   }
 
   /** Collects pending text of the active unit / primitive / key at the end of a chunk. */
@@ -339,7 +340,7 @@ export class JsonSplitter {
     this.valuesSeen++;
     if (this.lineMode === undefined) this.lineMode = true;
     this.recovering = false;
-    this.sink.value(value, this.line, this.col(i), 'top');
+    this.sink.value(value, this.line, this.col(i), 'top', text);
     return nl;
   }
 

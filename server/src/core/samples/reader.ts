@@ -31,6 +31,22 @@ export interface SampleReaderOptions {
    * unparsed (see engine/prefilter.ts). It is counted in `events` and `filtered` and takes its seq.
    */
   prefilter?: (text: string, seq: number) => boolean;
+  /**
+   * Keep each pass-through event's JSON text in `SampleEvent.text` (output prints it instead of re-serializing). The
+   * text is a slice of the chunk read: an event held long should have it copied (io/runOnSamples releaseDoc).
+   */
+  keepText?: boolean;
+}
+
+/** `text` without trailing whitespace (a line's text may end in `\r`). */
+function trimEnd(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    end--;
+  }
+  return end === text.length ? text : text.slice(0, end);
 }
 
 export interface SampleReaderStats {
@@ -100,10 +116,15 @@ function notAnEvent(o: Obj): string | undefined {
  * Whether a record's text may be one that is skipped rather than counted as an event (a digest, a bulk action line, a
  * Kibana export summary): such records are always parsed, so the prefilter never changes the counts.
  */
-function mayNotBeAnEvent(text: string): boolean {
+function mayNotBeAnEvent(text: string, keysInFile: boolean): boolean {
   if (/^\{\s*"(index|create|update|delete)"/.test(text)) return true;
-  return text.indexOf('"digestStartTime"') >= 0 || text.indexOf('"exportedCount"') >= 0;
+  return keysInFile && NOT_EVENT_KEYS.some((k) => text.indexOf(k) >= 0);
 }
+
+/** Keys only records that are skipped rather than counted have (a CloudTrail digest, a Kibana export summary). */
+const NOT_EVENT_KEYS = ['"digestStartTime"', '"exportedCount"'];
+/** Longer than any of NOT_EVENT_KEYS: how much of a chunk's end and the next one's start a key split between them spans. */
+const KEY_EDGE = 20;
 
 export class SampleReader {
   private readonly splitter: JsonSplitter;
@@ -119,10 +140,10 @@ export class SampleReader {
     this.maxErrors = options.maxErrors ?? 100;
     this.splitter = new JsonSplitter(
       {
-        value: (v, line, column, where) => this.onValue(v, line, column, where),
+        value: (v, line, column, where, text) => this.onValue(v, line, column, where, text),
         error: (line, column, message) => this.onError(line, column, message),
         skipped: () => { this.stats.skippedValues++; },
-        wanted: options.prefilter ? (text, where) => where === 'events' || mayNotBeAnEvent(text) || options.prefilter!(text, this.seq) : undefined,
+        wanted: options.prefilter ? (text, where) => where === 'events' || mayNotBeAnEvent(text, this.keysInFile) || options.prefilter!(text, this.seq) : undefined,
         filtered: () => {
           this.seq++;
           this.stats.events++;
@@ -144,8 +165,18 @@ export class SampleReader {
   }
 
   push(chunk: string): void {
+    // One look per chunk (and across its edge with the last one) instead of one per record: while no chunk of the file
+    // had NOT_EVENT_KEYS, no record of it can.
+    if (this.options.prefilter && !this.keysInFile && chunk.length > 0) {
+      const edge = this.edge + chunk.slice(0, KEY_EDGE);
+      this.keysInFile = NOT_EVENT_KEYS.some((k) => chunk.indexOf(k) >= 0 || edge.indexOf(k) >= 0);
+      this.edge = chunk.length >= KEY_EDGE ? chunk.slice(-KEY_EDGE) : (this.edge + chunk).slice(-KEY_EDGE);
+    }
     this.splitter.push(chunk);
   }
+  /** Whether NOT_EVENT_KEYS occurred in the file so far, and the end of the last chunk. */
+  private keysInFile = false;
+  private edge = '';
 
   end(): SampleReaderStats {
     this.splitter.end();
@@ -170,7 +201,7 @@ export class SampleReader {
     }
   }
 
-  private onValue(v: unknown, line: number, column: number, where: ValueWhere): void {
+  private onValue(v: unknown, line: number, column: number, where: ValueWhere, text: string): void {
     if (!isObj(v)) {
       this.stats.skippedValues++;
       return;
@@ -220,6 +251,7 @@ export class SampleReader {
     }
     const event: SampleEvent = { doc, source: { file: this.file, line, column }, seq: this.seq++ };
     if (raw) event.raw = raw;
+    else if (this.options.keepText && doc === v) event.text = trimEnd(text);
     this.stats.events++;
     this.cb.onEvent(event);
   }

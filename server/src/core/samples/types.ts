@@ -4,6 +4,13 @@ export interface SampleEvent {
   doc: Record<string, unknown>;
   /** The original record when `doc` was produced by normalization (raw CloudTrail). */
   raw?: Record<string, unknown>;
+  /**
+   * The JSON text `doc` was parsed from, when the reader was asked to keep it (SampleReaderOptions.keepText) and `doc`
+   * is that text's object as read (not normalized, not taken out of a search hit): output can print it as it is.
+   */
+  text?: string;
+  /** The same JSON text as UTF-8 bytes, held instead of `text` and the parsed `doc` by a run that keeps many events. */
+  bytes?: Uint8Array;
   /** Where the event starts: 1-based line and column of its first character. */
   source: { file: string; line: number; column: number };
   /** Input order across all files read in one run (0-based). */
