@@ -12,7 +12,7 @@ import { progressText, runOnSamples } from '../io/runOnSamples';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Match } from '../core/engine';
-import { matchToJson, runNotes, sampleFileDtos } from '../io/runReport';
+import { filesWithEvents, matchToJson, runNotes, sampleFileDtos } from '../io/runReport';
 import type {
   ExportMatchesParams,
   ExportMatchesResult,
@@ -156,7 +156,7 @@ export class RunService {
       source: rule?.name ?? decodeURIComponent(file),
       kind: out.result.kind,
       matches,
-      stats: { events: out.events, files: out.files, matched: total, ms: Math.round(out.ms) },
+      stats: { events: out.events, files: filesWithEvents(out.read), matched: total, ms: Math.round(out.ms) },
       errors: out.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
       evaluationErrors: out.result.stats.errors
         ? { count: out.result.stats.errors, first: (out.result.stats.errorExamples ?? []).map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) }
