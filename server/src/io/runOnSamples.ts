@@ -3,7 +3,7 @@
 // language server's eql/runRule, so both show the same matches.
 import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
-import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
+import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
 import type { SampleError, SampleEvent } from '../core/samples/types';
@@ -26,6 +26,8 @@ export interface RunOnSamplesInput {
   displayName?(path: string): string;
   /** Memory for sorting sequence input that is out of time order before spilling to disk (tests set it small). */
   sortBudgetBytes?: number;
+  /** Called each time a sample file is opened for reading (tests count the reads). */
+  onOpen?(file: string): void;
 }
 
 export interface RunOnSamplesOutput {
@@ -120,6 +122,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
     onNote: (file, message) => notes.push({ file, message }),
     displayName,
+    onOpen: input.onOpen,
   };
   const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
   let fatal: string | undefined;
@@ -141,23 +144,13 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     if (order && run.late() > 0 && read.aborted !== true) {
-      const late = run.late();
-      const exact = createRun(compiled, { lateness: 0 });
-      run = exact;
       kept.clear();
-      let spilled = 0;
-      const sorted = await sortByTime(samples, order, (e) => exact.push(e), {
-        signal: input.signal,
-        budgetBytes: input.sortBudgetBytes,
-        displayName,
-        onEvent: (e) => {
-          if (e.seq < keep) kept.set(e.seq, e);
-        },
-        onSpill: (_runs, bytes) => (spilled = bytes),
+      const exact = await exactSequences(compiled, order, run.late(), samples, { ...input, displayName }, (e) => {
+        if (e.seq < keep) kept.set(e.seq, e);
       });
-      const how = sorted.runs > 0 ? `sorted on disk (${sorted.runs} runs of about ${Math.round(spilled / 1024 / 1024)} MB)` : 'sorted in memory';
-      notes.push({ file: '', message: `${late.toLocaleString('en-US')} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice and ${how} for exact sequences` });
-      if (sorted.aborted) read.aborted = true;
+      run = exact.run;
+      notes.push(exact.note);
+      if (exact.aborted) read.aborted = true;
     }
   } catch (e) {
     if (!(e instanceof SortSpillError)) throw e;
@@ -165,13 +158,14 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   } finally {
     await spooled?.dispose();
   }
+  if (order) inInputOrder(read);
   for (const f of read.read ?? []) {
     const n = noTimestamp.get(f.file);
     if (n) f.noTimestamp = n;
   }
   const result = run.finish();
   if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && presence.length > 0 && read.aborted !== true && !fatal) {
-    await recountPresence(samples, [presence], displayName, input.signal);
+    await recountPresence(samples, [presence], { displayName, signal: input.signal, onOpen: input.onOpen });
   }
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
   return {
@@ -196,6 +190,40 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   };
 }
 
+/**
+ * A sequence run that saw events later than its reorder window (a file out of time order within itself): the
+ * samples read once more and sorted with bounded memory (spilling to disk), for the exact answer. Throws
+ * SortSpillError when the disk cannot be used.
+ */
+async function exactSequences(
+  compiled: CompiledQuery,
+  order: NonNullable<ReturnType<typeof sequenceOrder>>,
+  late: number,
+  samples: string[],
+  input: Pick<RunOnSamplesInput, 'signal' | 'sortBudgetBytes' | 'displayName' | 'onOpen'>,
+  onEvent: (e: SampleEvent) => void,
+): Promise<{ run: ReturnType<typeof createRun>; note: { file: string; message: string }; aborted: boolean }> {
+  const run = createRun(compiled, { lateness: 0 });
+  let spilled = 0;
+  const sorted = await sortByTime(samples, order, (e) => run.push(e), {
+    signal: input.signal,
+    budgetBytes: input.sortBudgetBytes,
+    displayName: input.displayName,
+    onOpen: input.onOpen,
+    onEvent,
+    onSpill: (_runs, bytes) => (spilled = bytes),
+  });
+  const how = sorted.runs > 0 ? `sorted on disk (${sorted.runs} runs of about ${Math.round(spilled / 1024 / 1024)} MB)` : 'sorted in memory';
+  const message = `${late.toLocaleString('en-US')} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice and ${how} for exact sequences`;
+  return { run, note: { file: '', message }, aborted: sorted.aborted === true };
+}
+
+/** The files read, listed in input (name) order: a merge by time finishes them in another order. */
+function inInputOrder(read: ReadSamplesResult): void {
+  const index = new Map((read.listed ?? []).map((f, i) => [f, i]));
+  read.read?.sort((a, b) => (index.get(a.file) ?? 0) - (index.get(b.file) ?? 0));
+}
+
 /** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
 function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadSamplesOptions['reader'] {
   const union = prefilterUnion(tests);
@@ -210,9 +238,9 @@ type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown;
  * Field presence explains a query that matched nothing; the records the prefilter skipped were not looked at, so for
  * such a query presence is counted in one more read of every record.
  */
-async function recountPresence(samples: string[], lists: Presence[], displayName: ((p: string) => string) | undefined, signal: AbortSignal | undefined): Promise<void> {
+async function recountPresence(samples: string[], lists: Presence[], options: Pick<ReadSamplesOptions, 'displayName' | 'signal' | 'onOpen'>): Promise<void> {
   for (const l of lists) for (const p of l) p.present = 0;
-  for await (const e of iterateSampleEvents(samples, { signal, displayName })) {
+  for await (const e of iterateSampleEvents(samples, options)) {
     for (const l of lists) {
       for (const p of l) {
         const v = p.get(e.doc);
@@ -226,87 +254,209 @@ export interface RunManyOnSamplesInput extends Omit<RunOnSamplesInput, 'query' |
   queries: { query: string; options: EngineOptions }[];
 }
 
+/** One query of a shared read: its own run, counts, limits and failure. */
+interface PassQuery {
+  index: number;
+  parsed: ParseResult;
+  compiled: CompiledQuery;
+  options: EngineOptions;
+  /** Set for sequences: the order their run needs. */
+  order?: SequenceOrder;
+  run: PlanRun;
+  presence: Presence;
+  fields: string[];
+  timestampField: string;
+  timestampOf: (d: Record<string, unknown>) => unknown;
+  noTimestamp: Map<string, number>;
+  noTimestampTotal: number;
+  test?: RecordTest;
+  notes: { file: string; message: string }[];
+  /** Why this query's run stopped (the others go on). */
+  fatal?: string;
+}
+
+const FILE_STRIDE = 2 ** 32;
+
 /**
- * Several queries over the samples (`eql-rules run rules/ --events …`): the event and sample queries share one read,
- * every event going to each of their runs, and a record is parsed only when one of their prefilters may need it.
- * Sequences, which read the files merged by time, run one by one (runOnSamples). Each output is what runOnSamples
- * gives for that query alone.
+ * Several queries over the samples (`eql-rules run rules/ --events …`): one read of the samples, every event going
+ * to each query's run (event, sample and sequence queries alike), and a record is parsed only when one of the
+ * prefilters may need it. Each query keeps its own state, limits and evaluation errors; one that fails stops alone.
+ * With sequences the files are merged by time (timeOrder.ts) for them, and event and sample queries get each event
+ * with its input-order position (file in name order, then place in the file) so their answers do not depend on it.
+ * Sequences on another timestamp field than the most common one run alone, as does a query that cannot compile.
+ * Each output is what runOnSamples gives for that query alone (seq numbers aside: they follow the shared read).
  */
 export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<RunOnSamplesOutput[]> {
   const outs: (RunOnSamplesOutput | undefined)[] = input.queries.map(() => undefined);
-  const shared: { index: number; parsed: ParseResult; compiled: CompiledQuery; options: EngineOptions; run: ReturnType<typeof createRun>; presence: Presence; fields: string[]; timestampOf: (d: Record<string, unknown>) => unknown; noTimestamp: Map<string, number>; noTimestampTotal: number; test?: RecordTest }[] = [];
-  for (const [index, { query, options }] of input.queries.entries()) {
-    const parsed = parse(query);
-    const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
-    const compiled = blocking.length ? undefined : compileQuery(parsed.statement, { ...options, source: query });
-    if (input.queries.length === 1 || !compiled || compiled.errors.length > 0 || sequenceOrder(compiled)) continue; // alone, below
-    const fields: string[] = [];
-    if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
-    shared.push({
-      index, parsed, compiled, options, run: createRun(compiled), fields,
-      presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })),
-      timestampOf: compilePath(options.timestampField ?? '@timestamp'), noTimestamp: new Map(), noTimestampTotal: 0,
-      test: prefilterFor(parsed.statement, { ...options, source: query }),
-    });
-  }
-  if (shared.length > 0) {
-    const started = performance.now();
-    const keep = input.keepEvents ?? 0;
-    const every = input.progressEvery ?? 10_000;
-    const kept = new Map<number, SampleEvent>();
-    const notes: { file: string; message: string }[] = [];
-    let events = 0;
-    let files = 0;
-    const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
-    const readOptions: ReadSamplesOptions = {
-      signal: input.signal,
-      reader: readerPrefilter(shared.map((q) => q.test), keep),
-      onFile: () => {
-        files++;
-        input.onProgress?.({ events, files });
-      },
-      onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
-      onNote: (file, message) => notes.push({ file, message }),
-      displayName: input.displayName,
-    };
-    for await (const e of yielding(iterateSampleEvents(input.samples, readOptions, read), input.signal, () => (read.aborted = true))) {
-      events++;
-      if (e.seq < keep) kept.set(e.seq, e);
-      for (const q of shared) {
-        for (const p of q.presence) {
-          const v = p.get(e.doc);
-          if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-        }
-        const t = q.timestampOf(e.doc);
-        if (t === undefined || t === null) {
-          q.noTimestampTotal++;
-          q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
-        }
-        q.run.push(e);
-      }
-      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+  const pass: PassQuery[] = [];
+  if (input.queries.length > 1) {
+    for (const [index, { query, options }] of input.queries.entries()) {
+      const parsed = parse(query);
+      const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
+      const compiled = blocking.length ? undefined : compileQuery(parsed.statement, { ...options, source: query });
+      if (!compiled || compiled.errors.length > 0) continue; // alone, below: nothing is read
+      const fields: string[] = [];
+      if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+      const timestampField = options.timestampField ?? '@timestamp';
+      const order = sequenceOrder(compiled);
+      pass.push({
+        index, parsed, compiled, options, order, fields, timestampField,
+        run: createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {}),
+        presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })),
+        timestampOf: compilePath(timestampField), noTimestamp: new Map(), noTimestampTotal: 0,
+        test: prefilterFor(parsed.statement, { ...options, source: query }), notes: [],
+      });
     }
-    const results = shared.map((q) => q.run.finish());
-    const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0).map((q) => q.presence);
-    if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true) await recountPresence(input.samples, recount, input.displayName, input.signal);
-    const ms = performance.now() - started;
-    shared.forEach((q, i) => {
-      const result = results[i];
-      const own = new Map(kept);
-      for (const m of result.matches) for (const me of m.events) if (me.event) own.set(me.event.seq, me.event);
-      outs[q.index] = {
-        parsed: q.parsed, compiled: q.compiled, queryErrors: [], result,
-        files: read.files, events: read.events, errors: read.errors, notes: [...notes], aborted: read.aborted === true,
-        noTimestamp: q.noTimestampTotal, timestampField: q.options.timestampField ?? '@timestamp', skipped: read.skipped,
-        read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.noTimestamp.get(f.file) })),
-        fields: q.fields, fieldPresence: q.presence.map((p) => ({ field: p.field, present: p.present })), kept: own, ms,
-      };
-    });
+  }
+  // The files can be merged by one time field: the one most sequences use.
+  const byField = new Map<string, number>();
+  for (const q of pass) if (q.order) byField.set(q.timestampField, (byField.get(q.timestampField) ?? 0) + 1);
+  const mergeField = [...byField.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const shared = pass.filter((q) => !q.order || q.timestampField === mergeField);
+  if (shared.length > 1) {
+    for (const [k, out] of (await sharedRead(shared, input)).entries()) outs[shared[k].index] = out;
   }
   for (const [k, { query, options }] of input.queries.entries()) {
     if (!outs[k]) outs[k] = await runOnSamples({ ...input, query, options });
   }
   return outs as RunOnSamplesOutput[];
+}
+
+/** One read of the samples for all of `shared` (see runManyOnSamples). */
+async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Promise<RunOnSamplesOutput[]> {
+  const started = performance.now();
+  const merge = shared.find((q) => q.order)?.order;
+  const keep = input.keepEvents ?? 0;
+  const every = input.progressEvery ?? 10_000;
+  const notes: { file: string; message: string }[] = [];
+  let events = 0;
+  let files = 0;
+  const spooled = merge && !input.displayName ? await spoolStreams(input.samples) : undefined;
+  const displayName = spooled?.displayName ?? input.displayName;
+  const samples = spooled?.paths ?? input.samples;
+  const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  const readOptions: ReadSamplesOptions = {
+    signal: input.signal,
+    reader: readerPrefilter(shared.map((q) => q.test), keep),
+    onFile: () => {
+      files++;
+      input.onProgress?.({ events, files });
+    },
+    onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
+    onNote: (file, message) => notes.push({ file, message }),
+    displayName,
+    onOpen: input.onOpen,
+  };
+  const kept = new Map<number, SampleEvent>();
+  // Merged by time: event and sample queries see each event with seq = its file's place in name order × FILE_STRIDE +
+  // its place in the file (the order they would see alone); after the read these become input-order seq numbers.
+  const fileIndex = new Map<string, number>();
+  const perFile: number[] = [];
+  const keptByKey: SampleEvent[] = [];
+  const inputOrder = (e: SampleEvent): SampleEvent => {
+    if (fileIndex.size === 0) (read.listed ?? []).forEach((f, i) => fileIndex.set(f, i));
+    const f = fileIndex.get(e.source.file) ?? 0;
+    const n = perFile[f] ?? 0;
+    perFile[f] = n + 1;
+    const copy = { ...e, seq: f * FILE_STRIDE + n };
+    if (n < keep) keptByKey.push(copy);
+    return copy;
+  };
+  let fatal: string | undefined;
+  try {
+    const source = merge ? mergeByTime(samples, merge.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
+    for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
+      events++;
+      const ordered = merge ? inputOrder(e) : e;
+      if (!merge && e.seq < keep) kept.set(e.seq, e);
+      for (const q of shared) {
+        if (q.fatal) continue;
+        try {
+          for (const p of q.presence) {
+            const v = p.get(e.doc);
+            if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+          }
+          const t = q.timestampOf(e.doc);
+          if (t === undefined || t === null) {
+            q.noTimestampTotal++;
+            q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
+          }
+          q.run.push(q.order ? e : ordered);
+        } catch (err) {
+          q.fatal = `the run stopped at ${e.source.file}:${e.source.line}:${e.source.column}: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+    }
+    // A sequence that saw events later than its window is run again over the samples sorted (rare: a file out of order).
+    for (const q of shared) {
+      if (!q.order || q.fatal || q.run.late() === 0 || read.aborted === true) continue;
+      try {
+        const exact = await exactSequences(q.compiled, q.order, q.run.late(), samples, { ...input, displayName }, () => undefined);
+        q.run = exact.run;
+        q.notes.push(exact.note);
+        if (exact.aborted) read.aborted = true;
+      } catch (err) {
+        if (!(err instanceof SortSpillError)) throw err;
+        q.fatal = err.message;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof SortSpillError)) throw err;
+    fatal = err.message;
+  } finally {
+    await spooled?.dispose();
+  }
+  const results = shared.map((q) => {
+    try {
+      return q.run.finish();
+    } catch (err) {
+      q.fatal ??= `the run could not finish: ${err instanceof Error ? err.message : String(err)}`;
+      return { kind: q.compiled.kind ?? 'event', matches: [], stats: { events: 0, matched: 0, ms: 0, noTimestamp: 0 } } as RunResult;
+    }
+  });
+  if (merge) {
+    // Input-order keys to seq numbers: the files' events in name order, one after the other.
+    const offsets: number[] = [];
+    for (let i = 0, at = 0; i < perFile.length; i++) {
+      offsets[i] = at;
+      at += perFile[i] ?? 0;
+    }
+    const dense = (key: number): number => (offsets[Math.floor(key / FILE_STRIDE)] ?? 0) + (key % FILE_STRIDE);
+    const moved = new Set<SampleEvent>();
+    for (const [k, q] of shared.entries()) {
+      if (q.order) continue;
+      for (const m of results[k].matches) {
+        for (const me of m.events) {
+          if (me.event && !moved.has(me.event)) {
+            moved.add(me.event);
+            me.event.seq = dense(me.event.seq);
+          }
+        }
+      }
+    }
+    for (const e of keptByKey) {
+      const seq = moved.has(e) ? e.seq : dense(e.seq);
+      if (seq < keep) kept.set(seq, { ...e, seq });
+    }
+  }
+  if (merge) inInputOrder(read);
+  const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0 && !q.fatal).map((q) => q.presence);
+  if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true && !fatal) await recountPresence(samples, recount, { displayName, signal: input.signal, onOpen: input.onOpen });
+  const ms = performance.now() - started;
+  return shared.map((q, i) => {
+    const result = results[i];
+    const own = new Map(kept);
+    for (const m of result.matches) for (const me of m.events) if (me.event) own.set(me.event.seq, me.event);
+    return {
+      parsed: q.parsed, compiled: q.compiled, queryErrors: [], result,
+      files: read.files, events: read.events, errors: read.errors, notes: [...notes, ...q.notes], aborted: read.aborted === true,
+      fatal: fatal ?? q.fatal,
+      noTimestamp: q.noTimestampTotal, timestampField: q.timestampField, skipped: read.skipped,
+      read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.noTimestamp.get(f.file) })),
+      fields: q.fields, fieldPresence: q.presence.map((p) => ({ field: p.field, present: p.present })), kept: own, ms,
+    };
+  });
 }
 
 /**

@@ -6,7 +6,7 @@
 //   events go through a reorder buffer and reach the machine as soon as time has moved `lateness`
 //   past them, so memory is the open sequence state plus that buffer; an event arriving after a
 //   later one was already fed is counted as late and left out.
-// - Samples keep, per key and filter, the first few matching events.
+// - Samples keep, per key and filter, the first few matching events (by input order).
 import type { Plan, PipeOp, StepPlan } from './plan';
 import type { KeyTuple } from './keys';
 import { renderKeys } from './keys';
@@ -226,8 +226,15 @@ function sampleRun(plan: Plan): PlanRun {
         for (const t of s.keys.tuples(doc)) {
           let g = groups.get(t.id);
           if (!g) groups.set(t.id, (g = { values: t.values, perStep: steps.map(() => []) }));
+          // The first few by input order (seq), whatever order they arrive in (several rules share a read
+          // merged by time): in input order this is a push, exactly as before.
           const list = g.perStep[i];
-          if (list.length < perStepCap) list.push(ev);
+          if (list.length < perStepCap || ev.seq < list[list.length - 1].seq) {
+            let at = list.length;
+            while (at > 0 && list[at - 1].seq > ev.seq) at--;
+            list.splice(at, 0, ev);
+            if (list.length > perStepCap) list.pop();
+          }
         }
       }
     },
