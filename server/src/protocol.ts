@@ -14,7 +14,29 @@ export interface RunRuleParams {
   samples: string[];
   /** Overrides of the rule's own options. */
   options?: RunOptions;
+  /**
+   * When set, the server sends the first rows while the run goes on: `$/progress` with this token and a
+   * RunRuleRows value (event queries; sequences and samples show progress only). The response is the complete answer.
+   */
+  partialResultToken?: string | number;
 }
+/** `$/progress` value on RunRuleParams.partialResultToken: the matches so far (provisional), at most RUN_ROWS_MAX. */
+export interface RunRuleRows {
+  query: string;
+  /** As RunRuleResult.source. */
+  source: string;
+  /** Fields the query references (the table's columns). */
+  fields: string[];
+  kind: RunRuleResult['kind'];
+  /** The matches found so far (the first rows of the table), at most RUN_ROWS_MAX of them. */
+  matches: MatchDto[];
+  /** Matches so far (may exceed matches.length), and events and files read so far. */
+  matched: number;
+  events: number;
+  files: number;
+  ms: number;
+}
+export const RUN_ROWS_MAX = 500;
 /** The engine's request options a client may override (the same as the EQL search API's). */
 export type RunOptions = Pick<EngineOptions, 'timestampField' | 'tiebreakerField' | 'eventCategoryField' | 'size' | 'resultPosition' | 'maxSamplesPerKey'>;
 export interface RunRuleResult {

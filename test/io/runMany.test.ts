@@ -142,3 +142,19 @@ test('sequences on another timestamp field than the others run alone, with the s
   const many = await runManyOnSamples({ queries, samples: [dir] });
   for (const [k, q] of queries.entries()) assert.deepEqual(view(many[k]), view(await runOnSamples({ ...q, samples: [dir] })), `${q.query} ${q.options.timestampField ?? ''}`);
 });
+
+test('events with equal times in different files keep input order (name order), whatever the prefilter let through', async () => {
+  const ties = join(dir, 'ties');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(ties, { recursive: true });
+  // At minute 10 file a holds B and file b holds A: read in input order (a, then b) the sequence A → B is A(b:1) → B(b:2).
+  // File b also starts with an event no step wants: with it parsed (no prefilter), b's first time is earlier than a's.
+  writeFileSync(join(ties, 'a.ndjson'), ev('aB', 10, 'B', 'u'));
+  writeFileSync(join(ties, 'b.ndjson'), [ev('bX', 0, 'X', 'u'), ev('bA', 10, 'A', 'u'), ev('bB', 20, 'B', 'u')].join('\n'));
+  const seq = 'sequence by user.name [iam where event.action == "A"] [iam where event.action == "B"]';
+  const ids = (o: RunOnSamplesOutput) => o.result.matches.map((m) => m.events.map((e) => (e.event?.doc as { event: { id: string } }).event.id).join('>'));
+  const alone = await runOnSamples({ query: seq, samples: [ties], options: OPTIONS });
+  const [many] = await runManyOnSamples({ queries: [seq, 'any where true'].map((query) => ({ query, options: OPTIONS })), samples: [ties] });
+  assert.deepEqual(ids(alone), ['bA>bB']);
+  assert.deepEqual(ids(many), ['bA>bB']);
+});

@@ -3,7 +3,7 @@
 // language server's eql/runRule, so both show the same matches.
 import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
-import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
+import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type Match, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
 import type { SampleError, SampleEvent } from '../core/samples/types';
@@ -28,6 +28,14 @@ export interface RunOnSamplesInput {
   sortBudgetBytes?: number;
   /** Called each time a sample file is opened for reading (tests count the reads). */
   onOpen?(file: string): void;
+  /**
+   * The first rows while the run goes on (event queries): called with the matches so far once the run has some and
+   * `firstRowsMs` have passed (default 100), then at most every `rowsEveryMs` (default 1000). The result at the end
+   * is complete; these are provisional.
+   */
+  onRows?(matches: Match[], progress: { events: number; files: number; fields: string[] }): void;
+  firstRowsMs?: number;
+  rowsEveryMs?: number;
 }
 
 export interface RunOnSamplesOutput {
@@ -110,6 +118,16 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const spooled = order && !input.displayName ? await spoolStreams(input.samples) : undefined;
   const displayName = spooled?.displayName ?? input.displayName;
   const samples = spooled?.paths ?? input.samples;
+  // The first rows while the run goes on (checked every 64 events and every chunk read: the prefilter may let few through).
+  const onRows = input.onRows;
+  let nextRows = started + (input.firstRowsMs ?? 100);
+  const maybeRows = (): void => {
+    if (!onRows || performance.now() < nextRows) return;
+    const matches = run.peek?.() ?? [];
+    if (matches.length === 0) return;
+    onRows(matches, { events, files, fields });
+    nextRows = performance.now() + (input.rowsEveryMs ?? 1000);
+  };
   // Records the query cannot match are skipped unparsed (engine/prefilter.ts); the first `keep` are always parsed.
   const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
@@ -119,18 +137,27 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       files++;
       input.onProgress?.({ events, files });
     },
-    onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
+    onProgress:
+      input.onProgress || onRows
+        ? (file, bytesRead, totalBytes) => {
+            input.onProgress?.({ events, files, file, bytesRead, totalBytes });
+            maybeRows();
+          }
+        : undefined,
     onNote: (file, message) => notes.push({ file, message }),
     displayName,
     onOpen: input.onOpen,
   };
   const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  const inputOrder = order ? new InputOrder(read, keep) : undefined;
+  let exact = false;
   let fatal: string | undefined;
   try {
     const source = order ? mergeByTime(samples, order.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
-    for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
+    for await (const merged of yielding(source, input.signal, () => (read.aborted = true))) {
       events++;
-      if (e.seq < keep) kept.set(e.seq, e);
+      const e = inputOrder ? inputOrder.copy(merged) : merged;
+      if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
       for (const p of presence) {
         const v = p.get(e.doc);
         if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
@@ -142,15 +169,17 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       }
       run.push(e);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+      if ((events & 63) === 0) maybeRows();
     }
     if (order && run.late() > 0 && read.aborted !== true) {
       kept.clear();
-      const exact = await exactSequences(compiled, order, run.late(), samples, { ...input, displayName }, (e) => {
+      const rerun = await exactSequences(compiled, order, run.late(), samples, { ...input, displayName }, (e) => {
         if (e.seq < keep) kept.set(e.seq, e);
       });
-      run = exact.run;
-      notes.push(exact.note);
-      if (exact.aborted) read.aborted = true;
+      run = rerun.run;
+      exact = true;
+      notes.push(rerun.note);
+      if (rerun.aborted) read.aborted = true;
     }
   } catch (e) {
     if (!(e instanceof SortSpillError)) throw e;
@@ -158,12 +187,13 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   } finally {
     await spooled?.dispose();
   }
-  if (order) inInputOrder(read);
   for (const f of read.read ?? []) {
     const n = noTimestamp.get(f.file);
     if (n) f.noTimestamp = n;
   }
   const result = run.finish();
+  if (exact) inInputOrder(read);
+  else inputOrder?.finish([result], kept);
   if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && presence.length > 0 && read.aborted !== true && !fatal) {
     await recountPresence(samples, [presence], { displayName, signal: input.signal, onOpen: input.onOpen });
   }
@@ -188,6 +218,57 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     kept,
     ms: performance.now() - started,
   };
+}
+
+const FILE_STRIDE = 2 ** 32;
+
+/**
+ * Events merged by time from several files (timeOrder.ts mergeByTime), given to the runs in input order's terms: each
+ * event is a copy whose seq is its file's place in name order × FILE_STRIDE + its place among the file's events, so
+ * events with equal times are ordered as a read in input order orders them, whatever order the merge opened the files
+ * in and whatever the prefilter let through (both depend on the queries). After the runs, `finish` turns the seq of
+ * the matched copies and of the first `keep` arrivals into input-order positions.
+ */
+class InputOrder {
+  private readonly fileIndex = new Map<string, number>();
+  private readonly perFile: number[] = [];
+  private readonly first: SampleEvent[] = [];
+
+  constructor(
+    private readonly read: ReadSamplesResult,
+    private readonly keep: number,
+  ) {}
+
+  copy(e: SampleEvent): SampleEvent {
+    if (this.fileIndex.size === 0) (this.read.listed ?? []).forEach((f, i) => this.fileIndex.set(f, i));
+    const f = this.fileIndex.get(e.source.file) ?? 0;
+    const n = this.perFile[f] ?? 0;
+    this.perFile[f] = n + 1;
+    const copy = { ...e, seq: f * FILE_STRIDE + n };
+    if (this.first.length < this.keep) this.first.push(copy);
+    return copy;
+  }
+
+  /** Renumbers the copies in `results` (shared copies once) and puts the first `keep` arrivals into `kept`. */
+  finish(results: RunResult[], kept: Map<number, SampleEvent>): void {
+    const offsets: number[] = [];
+    for (let i = 0, at = 0; i < this.perFile.length; i++) {
+      offsets[i] = at;
+      at += this.perFile[i] ?? 0;
+    }
+    const moved = new Set<SampleEvent>();
+    const move = (e: SampleEvent): void => {
+      if (moved.has(e)) return;
+      moved.add(e);
+      e.seq = (offsets[Math.floor(e.seq / FILE_STRIDE)] ?? 0) + (e.seq % FILE_STRIDE);
+    };
+    for (const r of results) for (const m of r.matches) for (const me of m.events) if (me.event) move(me.event);
+    for (const e of this.first) {
+      move(e);
+      kept.set(e.seq, e);
+    }
+    inInputOrder(this.read);
+  }
 }
 
 /**
@@ -273,9 +354,9 @@ interface PassQuery {
   notes: { file: string; message: string }[];
   /** Why this query's run stopped (the others go on). */
   fatal?: string;
+  /** Set when the sequence ran again over the samples sorted (its events have input-order seq numbers already). */
+  exact?: boolean;
 }
-
-const FILE_STRIDE = 2 ** 32;
 
 /**
  * Several queries over the samples (`eql-rules run rules/ --events …`): one read of the samples, every event going
@@ -348,27 +429,14 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
     onOpen: input.onOpen,
   };
   const kept = new Map<number, SampleEvent>();
-  // Merged by time: event and sample queries see each event with seq = its file's place in name order × FILE_STRIDE +
-  // its place in the file (the order they would see alone); after the read these become input-order seq numbers.
-  const fileIndex = new Map<string, number>();
-  const perFile: number[] = [];
-  const keptByKey: SampleEvent[] = [];
-  const inputOrder = (e: SampleEvent): SampleEvent => {
-    if (fileIndex.size === 0) (read.listed ?? []).forEach((f, i) => fileIndex.set(f, i));
-    const f = fileIndex.get(e.source.file) ?? 0;
-    const n = perFile[f] ?? 0;
-    perFile[f] = n + 1;
-    const copy = { ...e, seq: f * FILE_STRIDE + n };
-    if (n < keep) keptByKey.push(copy);
-    return copy;
-  };
+  const inputOrder = merge ? new InputOrder(read, keep) : undefined;
   let fatal: string | undefined;
   try {
     const source = merge ? mergeByTime(samples, merge.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
     for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
       events++;
-      const ordered = merge ? inputOrder(e) : e;
-      if (!merge && e.seq < keep) kept.set(e.seq, e);
+      const ordered = inputOrder ? inputOrder.copy(e) : e;
+      if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
       for (const q of shared) {
         if (q.fatal) continue;
         try {
@@ -381,7 +449,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
             q.noTimestampTotal++;
             q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
           }
-          q.run.push(q.order ? e : ordered);
+          q.run.push(ordered);
         } catch (err) {
           q.fatal = `the run stopped at ${e.source.file}:${e.source.line}:${e.source.column}: ${err instanceof Error ? err.message : String(err)}`;
         }
@@ -394,6 +462,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       try {
         const exact = await exactSequences(q.compiled, q.order, q.run.late(), samples, { ...input, displayName }, () => undefined);
         q.run = exact.run;
+        q.exact = true;
         q.notes.push(exact.note);
         if (exact.aborted) read.aborted = true;
       } catch (err) {
@@ -415,32 +484,8 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       return { kind: q.compiled.kind ?? 'event', matches: [], stats: { events: 0, matched: 0, ms: 0, noTimestamp: 0 } } as RunResult;
     }
   });
-  if (merge) {
-    // Input-order keys to seq numbers: the files' events in name order, one after the other.
-    const offsets: number[] = [];
-    for (let i = 0, at = 0; i < perFile.length; i++) {
-      offsets[i] = at;
-      at += perFile[i] ?? 0;
-    }
-    const dense = (key: number): number => (offsets[Math.floor(key / FILE_STRIDE)] ?? 0) + (key % FILE_STRIDE);
-    const moved = new Set<SampleEvent>();
-    for (const [k, q] of shared.entries()) {
-      if (q.order) continue;
-      for (const m of results[k].matches) {
-        for (const me of m.events) {
-          if (me.event && !moved.has(me.event)) {
-            moved.add(me.event);
-            me.event.seq = dense(me.event.seq);
-          }
-        }
-      }
-    }
-    for (const e of keptByKey) {
-      const seq = moved.has(e) ? e.seq : dense(e.seq);
-      if (seq < keep) kept.set(seq, { ...e, seq });
-    }
-  }
-  if (merge) inInputOrder(read);
+  // A sequence re-run over the sorted samples (exact) saw input-order seq numbers already.
+  inputOrder?.finish(results.filter((_, i) => !shared[i].exact), kept);
   const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0 && !q.fatal).map((q) => q.presence);
   if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true && !fatal) await recountPresence(samples, recount, { displayName, signal: input.signal, onOpen: input.onOpen });
   const ms = performance.now() - started;

@@ -5,6 +5,7 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  ProgressType,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -19,7 +20,7 @@ import type { ExportMatchesParams, SampleFilesParams } from '../protocol';
 import type { ClusterErrorParams, ClusterRequestParams, ClusterResultParams } from '../protocol';
 import { esDiagnostics } from '../service/clusterDiagnostics';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
-import type { ExplainEventParams, RunRuleParams, RunRuleResult, SearchEventsParams } from '../protocol';
+import type { ExplainEventParams, RunRuleParams, RunRuleResult, RunRuleRows, SearchEventsParams } from '../protocol';
 import { fileURLToPath } from 'node:url';
 import { ruleFileOf } from '../service/embedded';
 import { createLanguageService } from '../service/languageService';
@@ -253,6 +254,8 @@ connection.onCodeLens(
 );
 
 const runs = new RunService();
+/** `$/progress` values carrying a run's first rows (RunRuleParams.partialResultToken). */
+const RUN_ROWS = new ProgressType<RunRuleRows>();
 
 /** An open document, or the file on disk (a run can target a rule that is not open). */
 function serviceDocFor(uri: string) {
@@ -271,7 +274,9 @@ connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promi
   reporter?.begin('Running EQL on samples', 0, undefined, true);
   try {
     const started = Date.now();
-    const result = await runs.runRule(doc, params, token, reporter && { report: (m, pct) => (pct === undefined ? reporter.report(m) : reporter.report(pct, m)) });
+    const rowsToken = params.partialResultToken;
+    const rows = rowsToken !== undefined ? (value: RunRuleRows) => void connection.sendProgress(RUN_ROWS, rowsToken, value) : undefined;
+    const result = await runs.runRule(doc, params, token, reporter && { report: (m, pct) => (pct === undefined ? reporter.report(m) : reporter.report(pct, m)) }, rows);
     info(`run ${result.source}: ${result.stats.matched} matched of ${result.stats.events.toLocaleString('en-US')} events in ${result.stats.files} files, ${Date.now() - started} ms${result.queryErrors.length ? ` (query errors: ${result.queryErrors.length})` : ''}`);
     // The events the user runs on now describe "the samples" for completion and field checks.
     const kept = runs.keptEvents();

@@ -30,6 +30,11 @@ export interface PlanRun extends Run {
   retained(): number;
   /** Sequence events left out because they arrived more than `lateness` behind (always 0 by default). */
   late(): number;
+  /**
+   * Event queries: the matches so far, as finish() would give them if no more events came (the panel's first rows
+   * while a run goes on). Does not change the run. Absent for sequences and samples.
+   */
+  peek?(): Match[];
 }
 
 /** Applies head/tail pipes then `size` at the configured end. */
@@ -101,6 +106,10 @@ function eventRun(plan: Plan): PlanRun {
       const chosen = applyWindow(buf, plan.pipes, plan.size, plan.position);
       const matches: Match[] = chosen.map((c) => ({ kind: 'event', joinKeys: [], events: [{ missing: false, event: c.ev }] }));
       return { kind: 'event', matches, stats: { events, matched: matches.length, ms: now() - started, noTimestamp: noTs } };
+    },
+    peek(): Match[] {
+      const chosen = applyWindow([...buf].sort(compareCands), plan.pipes, plan.size, plan.position);
+      return chosen.map((c) => ({ kind: 'event', joinKeys: [], events: [{ missing: false, event: c.ev }] }));
     },
     retained: () => buf.length,
     late: () => 0,
