@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SampleFilesRequest } from '../../server/src/protocol';
-import type { SampleFilesParams, SampleFilesResult } from '../../server/src/protocol';
+import type { SampleFilesParams } from '../../server/src/protocol';
 import { SAMPLE_EXTENSIONS } from '../../server/src/core/samples/discovery';
 
 const STATE_KEY = 'eqlRuleStudio.chosenSamples';
@@ -35,7 +35,7 @@ export async function resolveSamples(context: vscode.ExtensionContext, client: L
   const picked = chosen(context);
   if (picked.length) return { paths: picked, label: describe(picked, folder, 'chosen') };
   const params: SampleFilesParams = { uri: (uri ?? folder?.uri)?.toString() };
-  const found = await client.sendRequest<SampleFilesResult>(SampleFilesRequest, params);
+  const found = await client.sendRequest(SampleFilesRequest, params);
   return { paths: found.paths, label: found.label };
 }
 

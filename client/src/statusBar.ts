@@ -53,7 +53,7 @@ export function registerSchemaStatus(context: vscode.ExtensionContext, client: L
   context.subscriptions.push(
     item,
     vscode.commands.registerCommand(SHOW_SAMPLES_COMMAND, show),
-    client.onNotification(StatusNotification, (params: StatusParams) => {
+    client.onNotification(StatusNotification, (params) => {
       byUri.set(params.uri, params);
       refresh();
     }),

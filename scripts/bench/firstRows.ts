@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
-import { ProgressType } from 'vscode-jsonrpc/node';
-import type { RunRuleResult, RunRuleRows } from '../../server/src/protocol';
+import type { RunRuleResult } from '../../server/src/protocol';
+import { RunRuleRowsProgress } from '../../server/src/protocol';
 import { writeCloudTrailFile } from '../lib/generate-cloudtrail';
 import { TestServer } from '../../test/lsp/harness';
 
@@ -30,7 +30,6 @@ async function prepare(): Promise<string> {
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ROWS = new ProgressType<RunRuleRows>();
 
 async function main(): Promise<void> {
   const records = await prepare();
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
       const token = `rows-${label}-${r}`;
       let firstAt: number | undefined;
       const t0 = performance.now();
-      const sub = server.connection.onProgress(ROWS, token, (v) => {
+      const sub = server.connection.onProgress(RunRuleRowsProgress, token, (v) => {
         firstAt ??= performance.now() - t0;
         rowsSeen = v.matches.length;
       });

@@ -1,12 +1,17 @@
-// The custom messages between the VS Code client and the language server, declared once
-// and imported by both sides. Types only: no runtime dependency on either side's library.
+// The custom messages between the VS Code client and the language server, declared once as typed
+// RequestType<P, R> / NotificationType<P> and imported by both sides: a call site names the
+// declaration, never the method string, and its params and result are checked against it.
+// Depends only on vscode-languageserver-protocol's environment-neutral entry (no node, no DOM),
+// which both vscode-languageclient and vscode-languageserver are built on.
+import { NotificationType, ProgressType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { SchemaStatus } from './service/context';
 import type { EngineOptions } from './core/engine/types';
 import type { ExplainStep } from './core/engine/explain';
 import type { SequenceReason } from './core/engine/explainSequence';
 
 /** Request: run the rule (or the query region) of a document over sample files. */
-export const RunRuleRequest = 'eql/runRule';
-export interface RunRuleParams {
+export const RunRuleRequest = new RequestType<RunRuleParams, RunRuleResult, void>('eql/runRule');
+export interface RunRuleParams extends WorkDoneProgressParams {
   uri: string;
   /** Which embedded query of a rule file (0 for a plain .eql file). */
   regionIndex?: number;
@@ -37,6 +42,8 @@ export interface RunRuleRows {
   ms: number;
 }
 export const RUN_ROWS_MAX = 500;
+/** `$/progress` values carrying a run's first rows, on RunRuleParams.partialResultToken. */
+export const RunRuleRowsProgress = new ProgressType<RunRuleRows>();
 /** The engine's request options a client may override (the same as the EQL search API's). */
 export type RunOptions = Pick<EngineOptions, 'timestampField' | 'tiebreakerField' | 'eventCategoryField' | 'size' | 'resultPosition' | 'maxSamplesPerKey'>;
 export interface RunRuleResult {
@@ -106,7 +113,7 @@ export interface SampleFileDto {
 }
 
 /** Request: the sample files a run of a document reads when the user chose none (the run lens counts the same). */
-export const SampleFilesRequest = 'eql/sampleFiles';
+export const SampleFilesRequest = new RequestType<SampleFilesParams, SampleFilesResult, void>('eql/sampleFiles');
 export interface SampleFilesParams {
   /** The document to run: its workspace folder's samples (multi-root). */
   uri?: string;
@@ -121,7 +128,7 @@ export interface SampleFilesResult {
 }
 
 /** Request: write every match of a run (also those beyond what the panel received) as NDJSON to a file. */
-export const ExportMatchesRequest = 'eql/exportMatches';
+export const ExportMatchesRequest = new RequestType<ExportMatchesParams, ExportMatchesResult, void>('eql/exportMatches');
 export interface ExportMatchesParams {
   runId: string;
   /** Absolute path of the file to write. */
@@ -162,7 +169,7 @@ export interface SampleErrorDto {
 }
 
 /** Request: explain why one event of a run matched or did not ("Why not?"). */
-export const ExplainEventRequest = 'eql/explainEvent';
+export const ExplainEventRequest = new RequestType<ExplainEventParams, ExplainEventResult, void>('eql/explainEvent');
 export interface ExplainEventParams {
   runId: string;
   eventId: number;
@@ -183,7 +190,7 @@ export type { ExplainNode, ExplainStep } from './core/engine/explain';
 export type { SequenceReason } from './core/engine/explainSequence';
 
 /** Request: find events of a run by text, for picking one to explain. */
-export const SearchEventsRequest = 'eql/searchEvents';
+export const SearchEventsRequest = new RequestType<SearchEventsParams, SearchEventsResult, void>('eql/searchEvents');
 export interface SearchEventsParams {
   runId: string;
   text: string;
@@ -195,17 +202,11 @@ export interface SearchEventsResult {
 }
 
 /** Notification server -> client: what the server is using for a document. */
-export const StatusNotification = 'eql/status';
-export interface StatusParams {
-  uri: string;
-  /** Labels of the active field catalogs, e.g. ["ECS 9.x", "AWS CloudTrail"]. */
-  schemas: string[];
-  /** Why these catalogs: "from index logs-aws.cloudtrail-*" or "setting eqlRuleStudio.schemas". */
-  reason: string;
-}
+export const StatusNotification = new NotificationType<StatusParams>('eql/status');
+export type StatusParams = SchemaStatus;
 
 /** Request: the rule files that have tests (`<rule>.test.ndjson` beside them) under the given folders. */
-export const ListRuleTestsRequest = 'eql/listRuleTests';
+export const ListRuleTestsRequest = new RequestType<ListRuleTestsParams, ListRuleTestsResult, void>('eql/listRuleTests');
 export interface ListRuleTestsParams {
   /** Folder or file URIs to search (the client's workspace folders). */
   uris: string[];
@@ -244,7 +245,7 @@ export interface LspRangeDto {
 }
 
 /** Request: run the tests of one rule file (open documents' unsaved text wins over the disk). */
-export const RunRuleTestsRequest = 'eql/runRuleTests';
+export const RunRuleTestsRequest = new RequestType<RunRuleTestsParams, RunRuleTestsResult, void>('eql/runRuleTests');
 export interface RunRuleTestsParams {
   /** The rule file, or its test file. */
   uri: string;
@@ -291,7 +292,7 @@ export interface ClauseCoverageDto {
 }
 
 /** Request: the `_eql/search` request of a document's query (built as Kibana's EQL rule executor does). */
-export const ClusterRequestRequest = 'eql/clusterRequest';
+export const ClusterRequestRequest = new RequestType<ClusterRequestParams, ClusterRequestResult, void>('eql/clusterRequest');
 export interface ClusterRequestParams {
   uri: string;
   regionIndex?: number;
@@ -313,7 +314,7 @@ export interface ClusterRequestResult {
 }
 
 /** Request: turn a cluster's `_eql/search` answer into a run result for the panel (kept for explain). */
-export const ClusterResultRequest = 'eql/clusterResult';
+export const ClusterResultRequest = new RequestType<ClusterResultParams, RunRuleResult, void>('eql/clusterResult');
 export interface ClusterResultParams {
   uri: string;
   regionIndex?: number;
@@ -325,7 +326,7 @@ export interface ClusterResultParams {
 }
 
 /** Notification client -> server: Elasticsearch rejected the query; show its errors as diagnostics until the next edit. */
-export const ClusterErrorNotification = 'eql/clusterError';
+export const ClusterErrorNotification = new NotificationType<ClusterErrorParams>('eql/clusterError');
 export interface ClusterErrorParams {
   uri: string;
   regionIndex?: number;

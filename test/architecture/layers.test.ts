@@ -1,5 +1,5 @@
 // Keeps the three layers honest: core imports nothing of LSP, VS Code or node I/O; the
-// service adds only LSP *types*; neither reaches up into the glue (lsp, cli, io, client); io
+// service adds only LSP *types* (never the custom protocol's messages); neither reaches up into the glue (lsp, cli, io, client); io
 // serves lsp and cli without knowing them; the webview is browser code.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,14 +32,16 @@ const layers: { dir: string; forbidden: (spec: string, resolved: string) => stri
     forbidden: (spec, resolved) =>
       /^vscode/.test(spec) ? 'an LSP/VS Code package' :
       io.test(spec) ? 'node I/O' :
-      /^server\/src\/(service|lsp|cli|io)\//.test(resolved) || resolved.startsWith('client/') ? 'a higher layer' : undefined,
+      /^server\/src\/(service|lsp|cli|io)\//.test(resolved) || resolved === 'server/src/protocol' || resolved.startsWith('client/') ? 'a higher layer' : undefined,
   },
   {
     dir: 'server/src/service',
     forbidden: (spec, resolved) =>
       spec === 'vscode' || spec === 'vscode-languageserver' || spec.startsWith('vscode-languageserver/') ? 'the LSP connection or VS Code' :
       io.test(spec) ? 'node I/O' :
-      /^server\/src\/(lsp|cli|io)\//.test(resolved) || resolved.startsWith('client/') ? 'the glue layer' : undefined,
+      /^server\/src\/(lsp|cli|io)\//.test(resolved) || resolved.startsWith('client/') ? 'the glue layer' :
+      // The protocol imports the service's data types (SchemaStatus), never the reverse.
+      resolved === 'server/src/protocol' || spec === 'vscode-languageserver-protocol' || spec.startsWith('vscode-jsonrpc') ? 'the LSP protocol' : undefined,
   },
   {
     // Node I/O shared by the language server and the CLI: core and service below it, never the

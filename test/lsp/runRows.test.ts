@@ -6,15 +6,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProgressType } from 'vscode-jsonrpc/node';
 import type { RunRuleResult, RunRuleRows } from '../../server/src/protocol';
-import { RUN_ROWS_MAX } from '../../server/src/protocol';
+import { RUN_ROWS_MAX, RunRuleRowsProgress } from '../../server/src/protocol';
 import { ensureBuilt, TestServer } from './harness';
 
 const EVENTS = 40_000;
 /** Matches 1 event in 50 (action a0), and every event costs 1,500 comparisons: the run takes a while. */
 const QUERY = `any where event.action == "a0" or ${Array.from({ length: 1_500 }, (_, i) => `event.action == "z${i}"`).join(' or ')}`;
-const ROWS = new ProgressType<RunRuleRows>();
 
 describe('eql/runRule: the first rows arrive before the run ends', () => {
   let server: TestServer;
@@ -46,7 +44,7 @@ describe('eql/runRule: the first rows arrive before the run ends', () => {
     const token = 'rows-1';
     const rows: { at: number; value: RunRuleRows }[] = [];
     const started = performance.now();
-    const sub = server.connection.onProgress(ROWS, token, (value) => {
+    const sub = server.connection.onProgress(RunRuleRowsProgress, token, (value) => {
       rows.push({ at: performance.now() - started, value });
     });
     let endedAt = 0;

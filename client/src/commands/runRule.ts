@@ -2,16 +2,13 @@
 // sample set (cancellable), and shows the result in the panel.
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { ProgressType, WorkDoneProgress } from 'vscode-languageclient/node';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
 import type { LanguageClient, WorkDoneProgressParams } from 'vscode-languageclient/node';
-import { ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SearchEventsRequest } from '../../../server/src/protocol';
-import type { ExportMatchesParams, ExportMatchesResult } from '../../../server/src/protocol';
-import type { ExplainEventParams, ExplainEventResult, RunRuleParams, RunRuleResult, RunRuleRows, SearchEventsParams, SearchEventsResult } from '../../../server/src/protocol';
+import { ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, RunRuleRowsProgress, SearchEventsRequest } from '../../../server/src/protocol';
+import type { ExportMatchesParams } from '../../../server/src/protocol';
+import type { ExplainEventParams, ExplainEventResult, RunRuleParams, RunRuleResult, SearchEventsParams, SearchEventsResult } from '../../../server/src/protocol';
 import { PanelActions, PanelTarget, ResultsPanel } from '../panel/resultsPanel';
 import { chooseSamples, resolveSamples } from '../samplesPicker';
-
-/** `$/progress` values carrying a run's first rows (RunRuleParams.partialResultToken). */
-const RUN_ROWS = new ProgressType<RunRuleRows>();
 
 /** LSP's RequestCancelled error code. */
 const REQUEST_CANCELLED = -32800;
@@ -64,11 +61,11 @@ export class RuleRunner implements PanelActions {
             if (p.message) progress.report({ message: p.message });
             if (this.inFlight === cts) ResultsPanel.current?.showProgress(p.message ?? '', p.percentage);
           });
-          const rows = this.client.onProgress(RUN_ROWS, partialResultToken, (r) => {
+          const rows = this.client.onProgress(RunRuleRowsProgress, partialResultToken, (r) => {
             if (this.inFlight === cts) ResultsPanel.current?.showRows(r);
           });
           try {
-            return await this.client.sendRequest<RunRuleResult>(RunRuleRequest, params, cts.token);
+            return await this.client.sendRequest(RunRuleRequest, params, cts.token);
           } finally {
             listener.dispose();
             rows.dispose();
@@ -119,17 +116,17 @@ export class RuleRunner implements PanelActions {
     const target = await vscode.window.showSaveDialog({ defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined, filters: { NDJSON: ['ndjson', 'jsonl'] }, saveLabel: 'Export all matches' });
     if (!target) return;
     const params: ExportMatchesParams = { runId, path: target.fsPath };
-    const r = await this.client.sendRequest<ExportMatchesResult>(ExportMatchesRequest, params);
+    const r = await this.client.sendRequest(ExportMatchesRequest, params);
     void vscode.window.showInformationMessage(`Exported all ${r.matches.toLocaleString('en-US')} matches (${Math.round(r.bytes / 1024 / 1024)} MB) to ${vscode.workspace.asRelativePath(target)}`);
   }
 
   explain(runId: string, eventId: number): Promise<ExplainEventResult> {
     const params: ExplainEventParams = { runId, eventId };
-    return this.client.sendRequest<ExplainEventResult>(ExplainEventRequest, params);
+    return this.client.sendRequest(ExplainEventRequest, params);
   }
 
   search(runId: string, text: string, limit: number): Promise<SearchEventsResult> {
     const params: SearchEventsParams = { runId, text, limit };
-    return this.client.sendRequest<SearchEventsResult>(SearchEventsRequest, params);
+    return this.client.sendRequest(SearchEventsRequest, params);
   }
 }

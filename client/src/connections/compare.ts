@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterRequestRequest, ClusterResultRequest } from '../../../server/src/protocol';
-import type { ClusterRequestResult, ClusterResultParams, RunRuleResult } from '../../../server/src/protocol';
+import type { ClusterResultParams, RunRuleResult } from '../../../server/src/protocol';
 import { compareKeys, matchKey, sampleDocId } from '../../../server/src/core/cluster/compare';
 import { MAX_CLUSTER_SIZE } from '../../../server/src/core/cluster/request';
 import { readEqlResponse } from '../../../server/src/core/cluster/response';
@@ -60,7 +60,7 @@ export async function compareWithCluster(context: vscode.ExtensionContext, clien
     return undefined;
   }
   const uri = target.uri.toString();
-  const built = await client.sendRequest<ClusterRequestResult>(ClusterRequestRequest, { uri, regionIndex: target.regionIndex, indices: [index.trim()], from: '1970-01-01T00:00:00Z', to: 'now+100y', size: MAX_CLUSTER_SIZE });
+  const built = await client.sendRequest(ClusterRequestRequest, { uri, regionIndex: target.regionIndex, indices: [index.trim()], from: '1970-01-01T00:00:00Z', to: 'now+100y', size: MAX_CLUSTER_SIZE });
   if (!built.request) {
     void vscode.window.showErrorMessage(`EQL: ${built.problems.join('; ')}`);
     return undefined;
@@ -99,7 +99,7 @@ export async function compareWithCluster(context: vscode.ExtensionContext, clien
       const cluster = readEqlResponse(out.body, kind).matches.map((m) => matchKey(m.kind, m.events.map((e) => (e.missing ? undefined : e.id))));
       const outcome = compareKeys(local, cluster);
       const params: ClusterResultParams = { uri, regionIndex: target.regionIndex, connection: profile.name, request, response: out.body, ms: out.ms };
-      const result = await client.sendRequest<RunRuleResult>(ClusterResultRequest, params);
+      const result = await client.sendRequest(ClusterResultRequest, params);
       const bySeq = new Map(events.map((e) => [sampleDocId(e.seq), e]));
       if (result.cluster) {
         result.cluster.compare = { index, events: events.length, both: outcome.both.length, onlyLocal: outcome.onlyLocal.map((k) => describe(k, bySeq)), onlyCluster: outcome.onlyCluster.map((k) => describe(k, bySeq)) };

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest } from '../../../server/src/protocol';
-import type { ClusterErrorParams, ClusterRequestParams, ClusterRequestResult, ClusterResultParams, RunRuleResult } from '../../../server/src/protocol';
+import type { ClusterErrorParams, ClusterRequestParams, ClusterResultParams, RunRuleResult } from '../../../server/src/protocol';
 import { splitIndices, TIME_RANGES } from '../../../server/src/core/cluster/request';
 import { ClusterError, createClusterClient, runEqlSearch } from '../../../server/src/io/cluster';
 import { ResultsPanel, type PanelActions, type PanelTarget } from '../panel/resultsPanel';
@@ -52,19 +52,19 @@ export class ClusterRunner {
     }
     const uri = target.uri.toString();
     const base: ClusterRequestParams = { uri, regionIndex: target.regionIndex };
-    const first = await this.client.sendRequest<ClusterRequestResult>(ClusterRequestRequest, base);
+    const first = await this.client.sendRequest(ClusterRequestRequest, base);
     const range = await this.timeRange(first.ruleFrom);
     if (!range) return undefined;
     const remembered = this.context.workspaceState.get<Record<string, string[]>>(INDEX_KEY, {});
     let params: ClusterRequestParams = { ...base, ...range, indices: remembered[uri] };
-    let built = await this.client.sendRequest<ClusterRequestResult>(ClusterRequestRequest, params);
+    let built = await this.client.sendRequest(ClusterRequestRequest, params);
     if (!built.request && built.problems.length === 0) {
       const typed = await vscode.window.showInputBox({ title: 'EQL: Run Rule on Cluster', prompt: 'Index patterns to search (comma separated)', value: (remembered[uri] ?? ['logs-*']).join(', '), ignoreFocusOut: true });
       if (!typed) return undefined;
       const indices = splitIndices(typed);
       await this.context.workspaceState.update(INDEX_KEY, { ...remembered, [uri]: indices });
       params = { ...params, indices };
-      built = await this.client.sendRequest<ClusterRequestResult>(ClusterRequestRequest, params);
+      built = await this.client.sendRequest(ClusterRequestRequest, params);
     }
     if (!built.request) {
       void vscode.window.showErrorMessage(`EQL: ${built.problems.join('; ') || 'no index patterns to search'}`);
@@ -95,7 +95,7 @@ export class ClusterRunner {
       const clear: ClusterErrorParams = { uri, regionIndex: target.regionIndex };
       void this.client.sendNotification(ClusterErrorNotification, clear);
       const params2: ClusterResultParams = { uri, regionIndex: target.regionIndex, connection: profile.name, request, response: out.body, ms: out.ms };
-      const result = await this.client.sendRequest<RunRuleResult>(ClusterResultRequest, params2);
+      const result = await this.client.sendRequest(ClusterResultRequest, params2);
       ResultsPanel.current?.showResult(result, label);
       return result;
     } catch (e) {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ListRuleTestsRequest, RunRuleTestsRequest } from '../../../server/src/protocol';
-import type { ListRuleTestsResult, LspRangeDto, RuleTestFileDto, RuleTestRunDto, RunRuleTestsResult } from '../../../server/src/protocol';
+import type { LspRangeDto, RuleTestFileDto, RuleTestRunDto, RunRuleTestsResult } from '../../../server/src/protocol';
 
 const toRange = (r: LspRangeDto): vscode.Range => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 const lineRange = (line: number): vscode.Range => new vscode.Range(line - 1, 0, line - 1, Number.MAX_SAFE_INTEGER);
@@ -53,7 +53,7 @@ export class RuleTestController implements vscode.Disposable {
     this.listing ??= (async () => {
       try {
         const uris = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
-        const r = await this.client.sendRequest<ListRuleTestsResult>(ListRuleTestsRequest, { uris });
+        const r = await this.client.sendRequest(ListRuleTestsRequest, { uris });
         const seen = new Set<string>();
         for (const f of r.files) {
           this.upsert(f);
@@ -138,7 +138,7 @@ export class RuleTestController implements vscode.Disposable {
         const generation = (this.generations.get(uri) ?? 0) + 1;
         this.generations.set(uri, generation);
         try {
-          result = await this.client.sendRequest<RunRuleTestsResult>(RunRuleTestsRequest, { uri, texts: editorTexts(uri, this.files.get(uri)?.testUri) });
+          result = await this.client.sendRequest(RunRuleTestsRequest, { uri, texts: editorTexts(uri, this.files.get(uri)?.testUri) });
         } catch (e) {
           run.errored(item, new vscode.TestMessage(e instanceof Error ? e.message : String(e)));
           continue;

@@ -3,9 +3,9 @@
 // request to the language service façade. Started by the VS Code client over IPC, or with
 // `--stdio` (protocol tests, other editors).
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
-  ProgressType,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -15,12 +15,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
 import { createNodeCatalogRegistry } from '../io/catalogData';
-import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SampleFilesRequest, SearchEventsRequest, StatusNotification } from '../protocol';
-import type { ExportMatchesParams, SampleFilesParams } from '../protocol';
-import type { ClusterErrorParams, ClusterRequestParams, ClusterResultParams } from '../protocol';
+import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, RunRuleRowsProgress, SampleFilesRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import type { RunRuleRows } from '../protocol';
+import type { ClusterErrorParams } from '../protocol';
 import { esDiagnostics } from '../service/clusterDiagnostics';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
-import type { ExplainEventParams, RunRuleParams, RunRuleResult, RunRuleRows, SearchEventsParams } from '../protocol';
 import { fileURLToPath } from 'node:url';
 import { ruleFileOf } from '../service/embedded';
 import { createLanguageService } from '../service/languageService';
@@ -99,7 +98,7 @@ async function fetchSettings(): Promise<ServerSettings> {
 function recheckAll(): void {
   for (const d of documents.all()) scheduleDiagnostics(d, 0);
   connection.languages.semanticTokens.refresh();
-  connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 let schemaFiles: string[] = [];
@@ -254,8 +253,6 @@ connection.onCodeLens(
 );
 
 const runs = new RunService();
-/** `$/progress` values carrying a run's first rows (RunRuleParams.partialResultToken). */
-const RUN_ROWS = new ProgressType<RunRuleRows>();
 
 /** An open document, or the file on disk (a run can target a rule that is not open). */
 function serviceDocFor(uri: string) {
@@ -267,15 +264,15 @@ function serviceDocFor(uri: string) {
 }
 
 // Run errors must reach the client as errors (the panel shows them), so these are not guarded.
-connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promise<RunRuleResult> => {
+connection.onRequest(RunRuleRequest, async (params, token) => {
   const doc = serviceDocFor(params.uri);
-  const wd = (params as { workDoneToken?: string | number }).workDoneToken;
+  const wd = params.workDoneToken;
   const reporter = wd !== undefined ? connection.window.attachWorkDoneProgress(wd) : undefined;
   reporter?.begin('Running EQL on samples', 0, undefined, true);
   try {
     const started = Date.now();
     const rowsToken = params.partialResultToken;
-    const rows = rowsToken !== undefined ? (value: RunRuleRows) => void connection.sendProgress(RUN_ROWS, rowsToken, value) : undefined;
+    const rows = rowsToken !== undefined ? (value: RunRuleRows) => void connection.sendProgress(RunRuleRowsProgress, rowsToken, value) : undefined;
     const result = await runs.runRule(doc, params, token, reporter && { report: (m, pct) => (pct === undefined ? reporter.report(m) : reporter.report(pct, m)) }, rows);
     info(`run ${result.source}: ${result.stats.matched} matched of ${result.stats.events.toLocaleString('en-US')} events in ${result.stats.files} files, ${Date.now() - started} ms${result.queryErrors.length ? ` (query errors: ${result.queryErrors.length})` : ''}`);
     // The events the user runs on now describe "the samples" for completion and field checks.
@@ -289,8 +286,8 @@ connection.onRequest(RunRuleRequest, async (params: RunRuleParams, token): Promi
     reporter?.done();
   }
 });
-connection.onRequest(ClusterRequestRequest, (params: ClusterRequestParams) => runs.clusterRequest(serviceDocFor(params.uri), params));
-connection.onRequest(ClusterResultRequest, (params: ClusterResultParams) => runs.clusterResult(serviceDocFor(params.uri), params));
+connection.onRequest(ClusterRequestRequest, (params) => runs.clusterRequest(serviceDocFor(params.uri), params));
+connection.onRequest(ClusterResultRequest, (params) => runs.clusterResult(serviceDocFor(params.uri), params));
 connection.onNotification(
   ClusterErrorNotification,
   guardVoid(log, 'clusterError', (params: ClusterErrorParams) => {
@@ -305,11 +302,11 @@ connection.onNotification(
     publishDiagnostics(open);
   }),
 );
-connection.onRequest(ExplainEventRequest, (params: ExplainEventParams) => runs.explainEvent(params));
-connection.onRequest(SearchEventsRequest, (params: SearchEventsParams) => runs.searchEvents(params));
-connection.onRequest(ExportMatchesRequest, (params: ExportMatchesParams) => runs.exportMatches(params));
+connection.onRequest(ExplainEventRequest, (params) => runs.explainEvent(params));
+connection.onRequest(SearchEventsRequest, (params) => runs.searchEvents(params));
+connection.onRequest(ExportMatchesRequest, (params) => runs.exportMatches(params));
 // The client asks which files a run reads when the user chose none: the lens counts the same files.
-connection.onRequest(SampleFilesRequest, (params: SampleFilesParams) => workspace.sampleFilesFor(params.uri));
+connection.onRequest(SampleFilesRequest, (params) => workspace.sampleFilesFor(params.uri));
 
 // Rule tests for the Test Explorer: eql/listRuleTests, eql/runRuleTests.
 registerRuleTests(connection, { openText: (uri) => documents.get(uri)?.getText(), log });

@@ -120,7 +120,7 @@ function queryRange(doc: TextDocument, rule: RuleInfo, r: Range | undefined): Ls
 /** Registers the two requests; errors reach the client as request errors (the Test Explorer shows them). */
 export function registerRuleTests(connection: Connection, host: RuleTestsHost): RuleTestsService {
   const service = new RuleTestsService(host);
-  connection.onRequest(ListRuleTestsRequest, (params: ListRuleTestsParams) => service.list(params));
-  connection.onRequest(RunRuleTestsRequest, (params: RunRuleTestsParams) => service.run(params));
+  connection.onRequest(ListRuleTestsRequest, (params) => service.list(params));
+  connection.onRequest(RunRuleTestsRequest, (params) => service.run(params));
   return service;
 }

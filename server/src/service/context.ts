@@ -20,6 +20,15 @@ export interface ServiceContext {
   schemaSetting?: string[];
 }
 
+/** What the service uses for a document's fields (the client shows it in the status bar). */
+export interface SchemaStatus {
+  uri: string;
+  /** Labels of the active field catalogs, e.g. ["ECS 9.x", "AWS CloudTrail"]. */
+  schemas: string[];
+  /** Why these catalogs: "from index logs-aws.cloudtrail-*" or "setting eqlRuleStudio.schemas". */
+  reason: string;
+}
+
 /** The active schemas of a query region: chosen by its rule's index/integration, else by the setting. */
 export function schemasForRegion(ctx: ServiceContext, region: QueryRegion | undefined): SchemaSet {
   const rule = region?.rule;

@@ -19,12 +19,11 @@ import type {
 } from 'vscode-languageserver-types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { reparse } from '../core/syntax/incremental';
-import type { StatusParams } from '../protocol';
 import type { CatalogRegistry } from '../core/schema/select';
 import { getCodeActions } from './codeActions';
 import { getCodeLenses } from './codeLens';
 import { analyze } from '../core/analysis/analyzer';
-import { fieldTypeFor, schemasForRegion, samplesCatalog, type ServiceContext } from './context';
+import { fieldTypeFor, schemasForRegion, samplesCatalog, type SchemaStatus, type ServiceContext } from './context';
 import { getDiagnostics } from './diagnostics';
 import { getFieldDiagnostics } from './fieldDiagnostics';
 import { regionAt, type LineIndex, type ServiceDocument } from './document';
@@ -72,7 +71,7 @@ export interface LanguageService {
   format(doc: ServiceDocument, options: FormattingOptions): LspTextEdit[];
   codeActions(doc: ServiceDocument, range: LspRange, diagnostics: readonly LspDiagnostic[]): CodeAction[];
   codeLenses(doc: ServiceDocument, sampleFiles: number | undefined): CodeLens[];
-  status(doc: ServiceDocument): StatusParams;
+  status(doc: ServiceDocument): SchemaStatus;
 }
 
 /**

@@ -87,58 +87,97 @@ function typeName(v: unknown): string {
 
 export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnostic[] {
   if (rule.format === 'eql' || rule.broken || !rule.eql) return [];
-  const out: Diagnostic[] = [];
-  const attack = ctx.attack ?? attackTable();
-  const toml = rule.format === 'toml';
-  const q = (s: string) => JSON.stringify(s);
+  const c = new RuleChecker(rule, ctx);
+  checkRequiredKeys(c);
+  checkIdentity(c);
+  checkSeverityAndRisk(c);
+  checkDataSource(c);
+  checkSchedule(c);
+  checkDates(c);
+  checkAttack(c);
+  checkTags(c);
+  return c.out;
+}
 
-  const sectionRange = (section: 'metadata' | 'rule'): Range => {
-    if (toml) {
+const q = (s: string) => JSON.stringify(s);
+const validRisk = (risk: unknown): risk is number => typeof risk === 'number' && Number.isInteger(risk) && risk >= 0 && risk <= 100;
+
+/** One rule being checked: where its keys are, how to report, and the fixes that edit it. */
+class RuleChecker {
+  readonly out: Diagnostic[] = [];
+  readonly attack: AttackTable;
+  readonly toml: boolean;
+  readonly newUuid: () => string;
+  readonly f: RuleInfo['fields'];
+  readonly md: RuleInfo['metadata'];
+  readonly tableName: string;
+
+  constructor(
+    readonly rule: RuleInfo,
+    readonly ctx: RuleCheckContext,
+  ) {
+    this.attack = ctx.attack ?? attackTable();
+    this.toml = rule.format === 'toml';
+    this.newUuid = ctx.newUuid ?? (() => crypto.randomUUID());
+    this.f = rule.fields;
+    this.md = rule.metadata;
+    this.tableName = this.toml ? '[rule]' : 'The rule';
+  }
+
+  readonly sectionRange = (section: 'metadata' | 'rule'): Range => {
+    const { rule } = this;
+    if (this.toml) {
       const s = rule.sections.find((x) => x.path === section);
       if (s) return s.header;
       return { start: 0, end: 0 };
     }
     return { start: rule.range.start, end: Math.min(rule.range.start + 1, rule.range.end) };
   };
-  const at = (path: string, part: 'key' | 'value' = 'value'): Range => {
-    const loc = rule.locate(path);
+
+  readonly at = (path: string, part: 'key' | 'value' = 'value'): Range => {
+    const loc = this.rule.locate(path);
     if (loc) return part === 'key' ? (loc.key ?? loc.value) : loc.value;
     const dot = path.lastIndexOf('.');
-    return dot > 0 ? at(path.slice(0, dot), 'key') : sectionRange(path === 'metadata' ? 'metadata' : 'rule');
+    return dot > 0 ? this.at(path.slice(0, dot), 'key') : this.sectionRange(path === 'metadata' ? 'metadata' : 'rule');
   };
-  const report = (code: RuleCode, range: Range, message: string, severity: Severity = 'error', fixes?: Fix[]) => {
-    out.push({ range, severity, code, message, ...(fixes && fixes.length ? { fixes } : {}) });
+
+  readonly report = (code: RuleCode, range: Range, message: string, severity: Severity = 'error', fixes?: Fix[]): void => {
+    this.out.push({ range, severity, code, message, ...(fixes && fixes.length ? { fixes } : {}) });
   };
-  const replace = (path: string, newText: string, title: string): Fix[] => {
-    const loc = rule.locate(path);
+
+  readonly replace = (path: string, newText: string, title: string): Fix[] => {
+    const loc = this.rule.locate(path);
     return loc ? [{ title, edits: [{ range: loc.value, newText }], preferred: true }] : [];
   };
-  const insert = (section: 'metadata' | 'rule', key: string, valueText: string): Fix[] => {
-    const p = rule.insertionPoint(section);
+
+  readonly insert = (section: 'metadata' | 'rule', key: string, valueText: string): Fix[] => {
+    const p = this.rule.insertionPoint(section);
     if (!p) return [];
     const text = p.style === 'toml' ? `${p.prefix}${key} = ${valueText}${p.suffix}` : `${p.prefix}${q(key)}: ${valueText}${p.suffix}`;
     return [{ title: `Add ${key} = ${valueText}`, edits: [{ range: { start: p.offset, end: p.offset }, newText: text }], preferred: true }];
   };
+
   /** One fix adding every missing key of a table (when more than one is missing). */
-  const insertAll = (section: 'metadata' | 'rule', keys: readonly string[], values: Record<string, string>): Fix[] => {
-    const p = rule.insertionPoint(section);
+  readonly insertAll = (section: 'metadata' | 'rule', keys: readonly string[], values: Record<string, string>): Fix[] => {
+    const p = this.rule.insertionPoint(section);
     if (!p || keys.length < 2) return [];
     const text = keys.map((key) => (p.style === 'toml' ? `${p.prefix}${key} = ${values[key]}` : `${p.prefix}${q(key)}: ${values[key]}`)).join(p.style === 'toml' ? '' : ',') + p.suffix;
     return [{ title: `Add all missing keys (${keys.join(', ')})`, edits: [{ range: { start: p.offset, end: p.offset }, newText: text }] }];
   };
-  const newUuid = ctx.newUuid ?? (() => crypto.randomUUID());
-  const f = rule.fields;
-  const md = rule.metadata;
+
   /** A misspelt key (`crecreation_date`): "did you mean", and a fix writing the known key. */
-  const unknownKey = (section: 'metadata' | 'rule', key: string, known: ReadonlySet<string>) => {
-    const range = at(`${section}.${key}`, 'key');
+  readonly unknownKey = (section: 'metadata' | 'rule', key: string, known: ReadonlySet<string>): void => {
+    const range = this.at(`${section}.${key}`, 'key');
     const [best] = closestNames(key, known, 1);
-    const mean = best && !(section === 'rule' ? f : md ?? {})[best] ? best : undefined;
-    report('RULE323', range, `Unknown [${section}] key '${key}'${mean ? `: did you mean '${mean}'?` : ''}`, 'warning',
+    const mean = best && !(section === 'rule' ? this.f : this.md ?? {})[best] ? best : undefined;
+    this.report('RULE323', range, `Unknown [${section}] key '${key}'${mean ? `: did you mean '${mean}'?` : ''}`, 'warning',
       mean ? [{ title: `Change to '${mean}'`, edits: [{ range, newText: mean }], preferred: true }] : undefined);
   };
+}
 
-  // --- required keys and value types
+/** Required keys and value types. */
+function checkRequiredKeys(c: RuleChecker): void {
+  const { rule, ctx, f, md, toml, tableName, newUuid, at, report, insert, insertAll, sectionRange, unknownKey } = c;
   const bbr = rule.building_block_type !== undefined;
   if (toml) {
     if (!md) report('RULE301', { start: 0, end: 0 }, 'Missing [metadata] table (creation_date, updated_date, maturity, integration)');
@@ -160,7 +199,6 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     if (!rule.sections.some((s) => s.path === 'rule')) report('RULE301', { start: 0, end: 0 }, 'Missing [rule] table');
   }
   const required = ['author', 'description', 'name', 'risk_score', 'rule_id', 'severity', 'type', 'language', 'query'];
-  const tableName = toml ? '[rule]' : 'The rule';
   const missingRule = required.filter((key) => f[key] === undefined);
   // What "Add all missing keys" writes: values that pass the checks, for the user to edit.
   const severity = rule.severity && isSeverity(rule.severity) ? rule.severity : 'low';
@@ -193,15 +231,16 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
   }
   if (f.severity !== undefined && !(typeof f.severity === 'string' && isSeverity(f.severity)))
     report('RULE302', at('rule.severity'), `severity must be one of ${Object.keys(SEVERITY_RISK).map(q).join(', ')}`);
-  const risk = f.risk_score;
-  const riskOk = typeof risk === 'number' && Number.isInteger(risk) && risk >= 0 && risk <= 100;
-  if (risk !== undefined && !riskOk) report('RULE302', at('rule.risk_score'), 'risk_score must be an integer from 0 to 100');
+  if (f.risk_score !== undefined && !validRisk(f.risk_score)) report('RULE302', at('rule.risk_score'), 'risk_score must be an integer from 0 to 100');
   if (f.max_signals !== undefined && !(typeof f.max_signals === 'number' && Number.isInteger(f.max_signals) && f.max_signals >= 1))
     report('RULE302', at('rule.max_signals'), 'max_signals must be an integer of at least 1');
   if (f.query !== undefined && typeof f.query !== 'string') report('RULE302', at('rule.query'), 'query must be a string');
   else if (typeof f.query === 'string' && f.query.trim() === '') report('RULE324', at('rule.query'), 'The query is empty');
+}
 
-  // --- identity
+/** rule_id shape and uniqueness; type and language. */
+function checkIdentity(c: RuleChecker): void {
+  const { rule, ctx, f, newUuid, at, report, replace } = c;
   if (rule.rule_id !== undefined) {
     if (!UUID.test(rule.rule_id) && !LEGACY_RULE_IDS.has(rule.rule_id))
       report('RULE303', at('rule.rule_id'), `rule_id ${q(rule.rule_id)} is not a lowercase UUID`, 'error', replace('rule.rule_id', q(newUuid()), 'Replace with a new UUID'));
@@ -213,15 +252,22 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     const v = f[key];
     if (v !== undefined && v !== 'eql') report('RULE305', at(`rule.${key}`), `${key} must be "eql" for an EQL rule (found ${JSON.stringify(v)})`, 'error', replace(`rule.${key}`, '"eql"', `Set ${key} = "eql"`));
   }
+}
 
-  // --- severity and risk
-  if (rule.severity && isSeverity(rule.severity) && riskOk && SEVERITY_RISK[rule.severity] !== risk) {
+/** risk_score against severity (detection-rules' table). */
+function checkSeverityAndRisk(c: RuleChecker): void {
+  const { rule, f, at, report, replace } = c;
+  const risk = f.risk_score;
+  if (rule.severity && isSeverity(rule.severity) && validRisk(risk) && SEVERITY_RISK[rule.severity] !== risk) {
     const expected = SEVERITY_RISK[rule.severity];
     report('RULE306', at('rule.risk_score'), `risk_score ${risk} does not match severity ${q(rule.severity)}: detection-rules uses ${expected}`, 'warning',
       replace('rule.risk_score', String(expected), `Set risk_score = ${expected}`));
   }
+}
 
-  // --- data source
+/** index or data_view_id; override fields that exist. */
+function checkDataSource(c: RuleChecker): void {
+  const { rule, ctx, f, tableName, at, report, sectionRange } = c;
   if (f.index === undefined && f.data_view_id === undefined) report('RULE307', sectionRange('rule'), `${tableName} needs 'index' (or 'data_view_id')`);
   else if (f.index !== undefined && f.data_view_id !== undefined) report('RULE307', at('rule.data_view_id', 'key'), "Use either 'index' or 'data_view_id', not both");
   else if (Array.isArray(f.index) && f.index.length === 0) report('RULE307', at('rule.index'), 'index must list at least one index pattern');
@@ -231,8 +277,11 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
       if (v !== undefined && !ctx.fieldExists(v)) report('RULE308', at(`rule.${key}`), `${key}: unknown field ${q(v)} in the rule's schemas`, 'warning');
     }
   }
+}
 
-  // --- schedule
+/** from and interval, against the sequence maxspan. */
+function checkSchedule(c: RuleChecker): void {
+  const { rule, ctx, at, report, replace, insert, sectionRange } = c;
   const from = rule.from;
   if (from !== undefined && lookBackMs(from) === undefined) report('RULE309', at('rule.from'), `from ${q(from)} is not date math like "now-6m" (now-<n><s|m|h|d>)`);
   const interval = rule.interval;
@@ -253,8 +302,11 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
         `interval ${fmtMs(every)} is less than half the sequence maxspan ${fmtMs(maxspan)}`, 'warning');
     }
   }
+}
 
-  // --- dates
+/** [metadata] dates. */
+function checkDates(c: RuleChecker): void {
+  const { md, at, report, replace } = c;
   if (md) {
     const dates: Record<string, string | undefined> = {};
     for (const key of ['creation_date', 'updated_date', 'deprecation_date']) {
@@ -273,8 +325,11 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
     if (dates.creation_date && dates.updated_date && dates.updated_date < dates.creation_date)
       report('RULE314', at('metadata.updated_date'), `updated_date ${dates.updated_date} is before creation_date ${dates.creation_date}`);
   }
+}
 
-  // --- ATT&CK
+/** The ATT&CK mapping (threat entries). */
+function checkAttack(c: RuleChecker): void {
+  const { rule, attack, at, report, replace } = c;
   for (const t of rule.threat) {
     if (t.framework !== 'MITRE ATT&CK') {
       if (t.framework === 'MITRE ATLAS') continue;
@@ -347,8 +402,11 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
       report('RULE318', at(`${ref.path}.reference`), `reference should be ${techniqueUrl(ref.id)}`, 'error', replace(`${ref.path}.reference`, q(techniqueUrl(ref.id)), 'Fix the reference URL'));
     return tech;
   }
+}
 
-  // --- tags
+/** Tags: prefixes, the primary tactic's tag. */
+function checkTags(c: RuleChecker): void {
+  const { rule, f, attack, at, report } = c;
   // detection-rules: the primary (first) mapped tactic is a `Tactic:` tag, and every `Tactic:` tag is mapped.
   // A misspelt tactic name is RULE317's to report; here the id stands in for it.
   const tacticName = (t: AttackRef | undefined) =>
@@ -385,7 +443,6 @@ export function checkRule(rule: RuleInfo, ctx: RuleCheckContext = {}): Diagnosti
       report('RULE322', at(`rule.tags.${i}`), `Tag ${q(tag)} does not name an ATT&CK tactic`, 'warning');
     }
   });
-  return out;
 }
 
 /** Checks every rule of a parsed file, plus rule_id clashes inside the file (NDJSON exports). */

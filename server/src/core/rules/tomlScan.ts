@@ -41,188 +41,244 @@ const endsBare = (c: number) => c === 44 || c === 93 || c === 125 || c === 35 ||
 const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
 
 export function scanToml(text: string): TomlScan {
-  const values = new Map<string, ValueLocation>();
-  const tables: TableLocation[] = [];
-  const arrayCounts = new Map<string, number>();
-  let current: TableLocation | undefined;
-  let prefix = '';
-  let i = 0;
-  const n = text.length;
+  return new TomlScanner(text).scan();
+}
 
-  const skipInline = () => {
-    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
-  };
-  const skipLine = () => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 10) break;
-      if (c === 34 || c === 39) i = skipTomlString(text, i);
-      else i++;
+/** The scanner's position and what it found so far; one method per construct (section of the old single function). */
+class TomlScanner {
+  readonly values = new Map<string, ValueLocation>();
+  readonly tables: TableLocation[] = [];
+  /** Arrays of tables seen so far: base path -> element count. */
+  private readonly arrayCounts = new Map<string, number>();
+  private current: TableLocation | undefined;
+  /** The current table's path: keys below it resolve under it. */
+  private prefix = '';
+  private i = 0;
+  private readonly n: number;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+  }
+
+  scan(): TomlScan {
+    const { text } = this;
+    while (this.i < this.n) {
+      this.skipAll();
+      if (this.i >= this.n) break;
+      if (text[this.i] === '[') this.tableHeader();
+      else this.entry();
     }
-  };
-  // Whitespace, newlines and comments (inside arrays).
-  const skipAll = () => {
+    this.closeTable();
+    return { values: this.values, tables: this.tables };
+  }
+
+  // ---- skipping ----------------------------------------------------------------------------
+
+  private skipInline(): void {
+    const { text, n } = this;
+    while (this.i < n && (text.charCodeAt(this.i) === 32 || text.charCodeAt(this.i) === 9)) this.i++;
+  }
+
+  private skipLine(): void {
+    const { text, n } = this;
+    while (this.i < n) {
+      const c = text.charCodeAt(this.i);
+      if (c === 10) break;
+      if (c === 34 || c === 39) this.i = skipTomlString(text, this.i);
+      else this.i++;
+    }
+  }
+
+  /** Whitespace, newlines and comments (inside arrays). */
+  private skipAll(): void {
+    const { text, n } = this;
     for (;;) {
-      while (i < n && isSpace(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) === 35) {
-        const nl = text.indexOf('\n', i);
-        i = nl < 0 ? n : nl;
+      while (this.i < n && isSpace(text.charCodeAt(this.i))) this.i++;
+      if (text.charCodeAt(this.i) === 35) {
+        const nl = text.indexOf('\n', this.i);
+        this.i = nl < 0 ? n : nl;
       } else return;
     }
-  };
+  }
 
-  const readKey = (): { segments: string[]; last: Range } | undefined => {
+  // ---- keys and paths ----------------------------------------------------------------------
+
+  private readKey(): { segments: string[]; last: Range } | undefined {
+    const { text, n } = this;
     const segments: string[] = [];
     let last: Range | undefined;
     for (;;) {
-      skipInline();
-      const start = i;
-      if (text[i] === '"' || text[i] === "'") {
-        const s = decodeTomlString(text, i);
+      this.skipInline();
+      const start = this.i;
+      if (text[this.i] === '"' || text[this.i] === "'") {
+        const s = decodeTomlString(text, this.i);
         if (s.error) return undefined;
         segments.push(s.value);
-        i = s.range.end;
+        this.i = s.range.end;
       } else {
-        while (i < n && isBare(text.charCodeAt(i))) i++;
-        if (i === start) return undefined;
-        segments.push(text.slice(start, i));
+        while (this.i < n && isBare(text.charCodeAt(this.i))) this.i++;
+        if (this.i === start) return undefined;
+        segments.push(text.slice(start, this.i));
       }
-      last = { start, end: i };
-      skipInline();
-      if (text[i] === '.') {
-        i++;
+      last = { start, end: this.i };
+      this.skipInline();
+      if (text[this.i] === '.') {
+        this.i++;
         continue;
       }
       return { segments, last };
     }
-  };
+  }
 
-  // Resolves `a.b.c` against arrays of tables seen so far: `rule.threat` -> `rule.threat.<last index>`.
-  const resolve = (segments: string[]): string => {
+  /** Resolves `a.b.c` against arrays of tables seen so far: `rule.threat` -> `rule.threat.<last index>`. */
+  private resolve(segments: string[]): string {
     let path = '';
     for (const s of segments) {
       path = path ? `${path}.${s}` : s;
-      const count = arrayCounts.get(path);
+      const count = this.arrayCounts.get(path);
       if (count !== undefined) path = `${path}.${count - 1}`;
     }
     return path;
-  };
+  }
 
-  const readValue = (path: string, key: Range | undefined, entryStart: number, depth = 0): void => {
-    const start = i;
+  // ---- table headers and entries -------------------------------------------------------------
+
+  /** `[table]` or `[[array.of.tables]]`: starts a new current table. */
+  private tableHeader(): void {
+    const { text } = this;
+    const lineStart = this.i;
+    const array = text[this.i + 1] === '[';
+    this.i += array ? 2 : 1;
+    const k = this.readKey();
+    const close = array ? ']]' : ']';
+    if (!k || !text.startsWith(close, this.i)) {
+      this.skipLine();
+      return;
+    }
+    this.i += close.length;
+    let path: string;
+    if (array) {
+      const parent = this.resolve(k.segments.slice(0, -1));
+      const base = parent ? `${parent}.${k.segments[k.segments.length - 1]}` : k.segments[0];
+      const count = (this.arrayCounts.get(base) ?? 0) + 1;
+      this.arrayCounts.set(base, count);
+      path = `${base}.${count - 1}`;
+    } else {
+      path = this.resolve(k.segments);
+    }
+    this.closeTable();
+    const header = { start: lineStart, end: this.i };
+    this.current = { path, header, range: { start: lineStart, end: this.i }, arrayOfTables: array, lastEntryEnd: this.i };
+    this.tables.push(this.current);
+    this.prefix = path;
+    this.skipLine();
+  }
+
+  private closeTable(): void {
+    if (this.current) this.current.range.end = this.current.lastEntryEnd;
+  }
+
+  /** `key = value` under the current table. */
+  private entry(): void {
+    const lineStart = this.i;
+    const k = this.readKey();
+    if (!k || this.text[this.i] !== '=') {
+      this.skipLine();
+      return;
+    }
+    this.i++;
+    this.skipInline();
+    const dotted = k.segments.join('.');
+    this.readValue(this.prefix ? `${this.prefix}.${dotted}` : dotted, k.last, lineStart);
+    if (this.current) this.current.lastEntryEnd = this.i;
+    this.skipLine();
+  }
+
+  // ---- values ------------------------------------------------------------------------------
+
+  private readValue(path: string, key: Range | undefined, entryStart: number, depth = 0): void {
+    const { text } = this;
+    const start = this.i;
     if (depth > 200) {
       // Absurd nesting: not a rule file; give up on this line rather than on the stack.
-      skipLine();
-      values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i } });
+      this.skipLine();
+      this.set(path, key, entryStart, start, this.i);
       return;
     }
-    if (tomlStringDelimiter(text, i)) {
-      i = skipTomlString(text, i);
-      values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i }, string: true });
+    if (tomlStringDelimiter(text, this.i)) {
+      this.i = skipTomlString(text, this.i);
+      this.values.set(path, { key, value: { start, end: this.i }, entry: { start: entryStart, end: this.i }, string: true });
       return;
     }
-    if (text[i] === '[') {
-      i++;
-      let index = 0;
-      for (;;) {
-        skipAll();
-        if (i >= n) break;
-        if (text[i] === ']') {
-          i++;
-          break;
-        }
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        const before = i;
-        readValue(`${path}.${index++}`, undefined, i, depth + 1);
-        if (i === before) i++;
-      }
-      values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i } });
+    if (text[this.i] === '[') this.readArray(path, depth);
+    else if (text[this.i] === '{') this.readInlineTable(path, depth);
+    else {
+      this.readBare(path, key, entryStart);
       return;
     }
-    if (text[i] === '{') {
-      i++;
-      for (;;) {
-        skipInline();
-        if (i >= n || text[i] === '\n') break;
-        if (text[i] === '}') {
-          i++;
-          break;
-        }
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        const kStart = i;
-        const k = readKey();
-        if (!k || text[i] !== '=') {
-          skipLine();
-          break;
-        }
-        i++;
-        skipInline();
-        readValue(`${path}.${k.segments.join('.')}`, k.last, kStart, depth + 1);
-      }
-      values.set(path, { key, value: { start, end: i }, entry: { start: entryStart, end: i } });
-      return;
-    }
-    // Numbers, booleans, dates (which may contain one space).
-    while (i < n && !endsBare(text.charCodeAt(i))) i++;
-    let end = i;
-    while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
-    values.set(path, { key, value: { start, end }, entry: { start: entryStart, end } });
-  };
+    this.set(path, key, entryStart, start, this.i);
+  }
 
-  const closeTable = () => {
-    if (current) current.range.end = current.lastEntryEnd;
-  };
+  private set(path: string, key: Range | undefined, entryStart: number, start: number, end: number): void {
+    this.values.set(path, { key, value: { start, end }, entry: { start: entryStart, end } });
+  }
 
-  while (i < n) {
-    skipAll();
-    if (i >= n) break;
-    const lineStart = i;
-    if (text[i] === '[') {
-      const array = text[i + 1] === '[';
-      i += array ? 2 : 1;
-      const k = readKey();
-      const close = array ? ']]' : ']';
-      if (!k || !text.startsWith(close, i)) {
-        skipLine();
+  /** `[a, b, ...]`: each element at `<path>.<index>`. */
+  private readArray(path: string, depth: number): void {
+    const { text, n } = this;
+    this.i++;
+    let index = 0;
+    for (;;) {
+      this.skipAll();
+      if (this.i >= n) break;
+      if (text[this.i] === ']') {
+        this.i++;
+        break;
+      }
+      if (text[this.i] === ',') {
+        this.i++;
         continue;
       }
-      i += close.length;
-      let path: string;
-      if (array) {
-        const parent = resolve(k.segments.slice(0, -1));
-        const base = parent ? `${parent}.${k.segments[k.segments.length - 1]}` : k.segments[0];
-        const count = (arrayCounts.get(base) ?? 0) + 1;
-        arrayCounts.set(base, count);
-        path = `${base}.${count - 1}`;
-      } else {
-        path = resolve(k.segments);
-      }
-      closeTable();
-      const header = { start: lineStart, end: i };
-      current = { path, header, range: { start: lineStart, end: i }, arrayOfTables: array, lastEntryEnd: i };
-      tables.push(current);
-      prefix = path;
-      skipLine();
-      continue;
+      const before = this.i;
+      this.readValue(`${path}.${index++}`, undefined, this.i, depth + 1);
+      if (this.i === before) this.i++;
     }
-    const k = readKey();
-    if (!k || text[i] !== '=') {
-      skipLine();
-      continue;
-    }
-    i++;
-    skipInline();
-    const dotted = k.segments.join('.');
-    readValue(prefix ? `${prefix}.${dotted}` : dotted, k.last, lineStart);
-    if (current) current.lastEntryEnd = i;
-    skipLine();
   }
-  closeTable();
-  return { values, tables };
+
+  /** `{ k = v, ... }` on one line: each value at `<path>.<k>`. */
+  private readInlineTable(path: string, depth: number): void {
+    const { text, n } = this;
+    this.i++;
+    for (;;) {
+      this.skipInline();
+      if (this.i >= n || text[this.i] === '\n') break;
+      if (text[this.i] === '}') {
+        this.i++;
+        break;
+      }
+      if (text[this.i] === ',') {
+        this.i++;
+        continue;
+      }
+      const kStart = this.i;
+      const k = this.readKey();
+      if (!k || text[this.i] !== '=') {
+        this.skipLine();
+        break;
+      }
+      this.i++;
+      this.skipInline();
+      this.readValue(`${path}.${k.segments.join('.')}`, k.last, kStart, depth + 1);
+    }
+  }
+
+  /** Numbers, booleans, dates (which may contain one space). */
+  private readBare(path: string, key: Range | undefined, entryStart: number): void {
+    const { text, n } = this;
+    const start = this.i;
+    while (this.i < n && !endsBare(text.charCodeAt(this.i))) this.i++;
+    let end = this.i;
+    while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+    this.set(path, key, entryStart, start, end);
+  }
 }

@@ -133,11 +133,6 @@ export function quoteString(value: string): string {
 }
 
 /**
- * Tokens of `text`, or of its part [from, to) with offsets into the whole text (how an
- * incremental re-parse lexes one bracketed fragment). A token is not cut at `to`: one that runs
- * past it ends the fragment there, and the caller sees the fragment did not close where expected.
- */
-/**
  * A closing quote forgotten mid-line (`name == "cmd.exe and action == "x"`): the next string's
  * opening quote closes the first string, and the line ends in an unterminated one. Reported where
  * the first string starts, with a fix closing it before the words that look like query text.
@@ -166,43 +161,146 @@ function missingQuotes(text: string, tokens: Token[], errors: Diagnostic[]): voi
   }
 }
 
+/**
+ * Tokens of `text`, or of its part [from, to) with offsets into the whole text (how an
+ * incremental re-parse lexes one bracketed fragment). A token is not cut at `to`: one that runs
+ * past it ends the fragment there, and the caller sees the fragment did not close where expected.
+ */
 export function lex(text: string, from = 0, to = text.length): LexResult {
-  const tokens: Token[] = [];
-  const comments: Range[] = [];
-  const errors: Diagnostic[] = [];
-  const n = to;
-  let i = from;
+  const lexer = new Lexer(text, to);
+  lexer.run(from);
+  lexer.tokens.push({ kind: 'eof', text: '', range: { start: to, end: to } });
+  missingQuotes(text, lexer.tokens, lexer.errors);
+  return { tokens: lexer.tokens, comments: lexer.comments, errors: lexer.errors };
+}
+
+/**
+ * The lexer's output so far; one method per kind of token (the sections of the main loop). Each
+ * takes the offset where its token starts and returns the offset after it.
+ */
+class Lexer {
+  readonly tokens: Token[] = [];
+  readonly comments: Range[] = [];
+  readonly errors: Diagnostic[] = [];
+
+  constructor(
+    private readonly text: string,
+    /** Where lexing stops (the end of the fragment). */
+    private readonly n: number,
+  ) {}
+
+  run(from: number): void {
+    const { text, n } = this;
+    let i = from;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      // whitespace
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xa0 || c === 0xfeff) {
+        i++;
+        continue;
+      }
+      const c2 = text.charCodeAt(i + 1);
+      // comments
+      if (c === 47 /* / */ && c2 === 47) i = this.lineComment(i);
+      else if (c === 47 && c2 === 42 /* * */) i = this.blockComment(i);
+      // strings
+      else if (c === 34 /* " */) i = text.startsWith('"""', i) ? this.rawString(i) : this.doubleQuoted(i);
+      else if (c === 39 /* ' */) i = this.oldString(i, i + 1, 39, "'");
+      else if (c === 63 /* ? */ && (c2 === 34 || c2 === 39)) i = this.questionString(i, c2);
+      // quoted identifiers
+      else if (c === 96 /* ` */) i = this.quotedIdentifier(i);
+      // numbers and time spans
+      else if (isDigit(c) || (c === 46 /* . */ && isDigit(c2) && !prevIsNameEnd(this.tokens, i))) i = this.number(i);
+      // identifiers, keywords, tilde forms
+      else if (isIdentStart(c)) i = this.word(i, c);
+      // operators and punctuation; anything else
+      else i = this.operator(i, c, c2);
+    }
+  }
 
   // Positional extras (no options object): lexing large queries is allocation-bound. Extras are
   // added after the literal (absent, not undefined, when unused) as before.
-  const push = (kind: TokenKind, start: number, end: number, value?: string | number, quote?: StringQuote, invalid?: boolean, tokenText?: string): void => {
-    const t: Token = { kind, text: tokenText ?? text.slice(start, end), range: { start, end } };
+  private push(kind: TokenKind, start: number, end: number, value?: string | number, quote?: StringQuote, invalid?: boolean, tokenText?: string): void {
+    const t: Token = { kind, text: tokenText ?? this.text.slice(start, end), range: { start, end } };
     if (value !== undefined) t.value = value;
     if (quote !== undefined) t.quote = quote;
     if (invalid) t.invalid = true;
-    tokens.push(t);
-  };
+    this.tokens.push(t);
+  }
   // The common tokens get their fields in one literal (no property array grown afterwards).
-  const pushValue = (kind: TokenKind, start: number, end: number, tokenText: string, value: string | number): void => {
-    tokens.push({ kind, text: tokenText, range: { start, end }, value });
-  };
-  const pushString = (start: number, end: number, value: string): void => {
-    tokens.push({ kind: 'string', text: text.slice(start, end), range: { start, end }, value, quote: '"' });
-  };
-  const pushPlain = (kind: TokenKind, start: number, end: number, tokenText: string): void => {
-    tokens.push({ kind, text: tokenText, range: { start, end } });
-  };
+  private pushValue(kind: TokenKind, start: number, end: number, tokenText: string, value: string | number): void {
+    this.tokens.push({ kind, text: tokenText, range: { start, end }, value });
+  }
+  private pushString(start: number, end: number, value: string): void {
+    this.tokens.push({ kind: 'string', text: this.text.slice(start, end), range: { start, end }, value, quote: '"' });
+  }
+  private pushPlain(kind: TokenKind, start: number, end: number, tokenText: string): void {
+    this.tokens.push({ kind, text: tokenText, range: { start, end } });
+  }
 
-  // Double-quoted string body with escapes; returns the end offset (after the closing quote or at the line end).
-  const lexDoubleQuoted = (start: number): void => {
+  // ---- comments ----------------------------------------------------------------------------
+
+  private lineComment(start: number): number {
+    const { text, n } = this;
+    let j = start + 2;
+    while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+    this.comments.push({ start, end: j });
+    return j;
+  }
+
+  /** `/* ... *\/`, nested. */
+  private blockComment(start: number): number {
+    const { text, n } = this;
+    let depth = 1;
+    let j = start + 2;
+    while (j < n && depth > 0) {
+      if (text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42) {
+        depth++;
+        j += 2;
+      } else if (text.charCodeAt(j) === 42 && text.charCodeAt(j + 1) === 47) {
+        depth--;
+        j += 2;
+      } else j++;
+    }
+    this.comments.push({ start, end: j });
+    if (depth > 0) this.errors.push(err(start, Math.min(n, start + 2), 'EQL007', 'Unterminated comment: close it with */.'));
+    return j;
+  }
+
+  // ---- strings -----------------------------------------------------------------------------
+
+  /** `"""raw"""` on one line. */
+  private rawString(start: number): number {
+    const { text, n } = this;
+    const close = text.indexOf('"""', start + 3);
+    const nl = firstNewline(text, start + 3);
+    if (close < 0 || (nl >= 0 && nl < close)) {
+      const end = nl >= 0 ? nl : n;
+      this.errors.push(err(start, end, 'EQL002', 'Unterminated raw string: close it with """ on the same line.'));
+      this.push('string', start, end, text.slice(start + 3, end), '"""', true);
+      return end;
+    }
+    // Up to two extra quotes right after the closing """ belong to the value (as in ES's lexer).
+    let end = close + 3;
+    let extra = 0;
+    while (extra < 2 && text.charCodeAt(end) === 34) {
+      end++;
+      extra++;
+    }
+    this.push('string', start, end, text.slice(start + 3, end - 3), '"""');
+    return end;
+  }
+
+  /** Double-quoted string body with escapes; ends after the closing quote or at the line end. */
+  private doubleQuoted(start: number): number {
+    const { text, n, errors } = this;
     let j = start + 1;
     // Fast path: most strings have no escape, so their value is a slice (no string built per char).
     for (;;) {
       const c = j < n ? text.charCodeAt(j) : -1;
       if (c === 34 /* " */) {
-        pushString(start, j + 1, text.slice(start + 1, j));
-        i = j + 1;
-        return;
+        this.pushString(start, j + 1, text.slice(start + 1, j));
+        return j + 1;
       }
       if (c === 92 || c === 10 || c === 13 || c === -1) break;
       j++;
@@ -221,7 +319,7 @@ export function lex(text: string, from = 0, to = text.length): LexResult {
       if (c === 92 /* \ */) {
         const e = text.charCodeAt(j + 1);
         if (e === 117 /* u */) {
-          const r = lexUnicodeEscape(j);
+          const r = this.unicodeEscape(j);
           if (r.value === undefined) invalid = true;
           else value += r.value;
           j = r.end;
@@ -249,12 +347,13 @@ export function lex(text: string, from = 0, to = text.length): LexResult {
       d.fixes = [{ title: 'Add the closing quote', edits: [{ range: { start: j, end: j }, newText: '"' }], preferred: true }];
       errors.push(d);
     }
-    push('string', start, j, value, '"', invalid);
-    i = j;
-  };
+    this.push('string', start, j, value, '"', invalid);
+    return j;
+  }
 
-  // `\u{XXXX}` (2-8 hex digits); returns the decoded char or undefined (after reporting).
-  const lexUnicodeEscape = (j: number): { end: number; value?: string } => {
+  /** `\u{XXXX}` (2-8 hex digits); the decoded char or undefined (after reporting). */
+  private unicodeEscape(j: number): { end: number; value?: string } {
+    const { text, n, errors } = this;
     if (text.charCodeAt(j + 2) !== 123 /* { */) {
       let k = j + 2;
       while (k < n && k < j + 6 && isHex(text.charCodeAt(k))) k++;
@@ -283,10 +382,20 @@ export function lex(text: string, from = 0, to = text.length): LexResult {
       return { end };
     }
     return { end, value: String.fromCodePoint(code) };
-  };
+  }
 
-  // Single-quoted or ?"..." strings: lexed so the parser can name the mistake and offer a rewrite.
-  const lexOldString = (start: number, bodyStart: number, q: number, quote: StringQuote): void => {
+  /** `?"..."` / `?'...'` (the old raw strings), or `?` before a `"""raw"""` string. */
+  private questionString(start: number, q: number): number {
+    if (q === 34 && this.text.startsWith('"""', start + 1)) {
+      this.push('operator', start, start + 1);
+      return start + 1;
+    }
+    return this.oldString(start, start + 2, q, q === 34 ? '?"' : "?'");
+  }
+
+  /** Single-quoted or ?"..." strings: lexed so the parser can name the mistake and offer a rewrite. */
+  private oldString(start: number, bodyStart: number, q: number, quote: StringQuote): number {
+    const { text, n, errors } = this;
     let j = bodyStart;
     let value = '';
     let closed = false;
@@ -312,11 +421,10 @@ export function lex(text: string, from = 0, to = text.length): LexResult {
       value += text[j];
       j++;
     }
-    push('string', start, j, value, quote, true);
+    this.push('string', start, j, value, quote, true);
     if (!closed) {
       errors.push(err(start, j, 'EQL002', `Unterminated string: add the closing quote ${String.fromCharCode(q)} (and use double quotes).`));
-      i = j;
-      return;
+      return j;
     }
     if (rawish) {
       const hasTriple = value.includes('"""');
@@ -326,201 +434,126 @@ export function lex(text: string, from = 0, to = text.length): LexResult {
     } else {
       errors.push(err(start, j, 'EQL004', "Strings use double quotes \"...\"; single quotes ' are reserved.", quoteString(value), 'Use double quotes'));
     }
-    i = j;
-  };
+    return j;
+  }
 
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    // whitespace
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 0xa0 || c === 0xfeff) {
-      i++;
-      continue;
-    }
-    const start = i;
-    // comments
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
-      let j = i + 2;
-      while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-      comments.push({ start, end: j });
-      i = j;
-      continue;
-    }
-    if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        if (text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42) {
-          depth++;
+  // ---- names and numbers -------------------------------------------------------------------
+
+  /** `` `field name` `` (a doubled backtick is a literal one). */
+  private quotedIdentifier(start: number): number {
+    const { text, n } = this;
+    let j = start + 1;
+    let value = '';
+    let from = j; // value is built from slices between the doubled backticks
+    let closed = false;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === 96) {
+        if (text.charCodeAt(j + 1) === 96) {
+          value += text.slice(from, j + 1);
           j += 2;
-        } else if (text.charCodeAt(j) === 42 && text.charCodeAt(j + 1) === 47) {
-          depth--;
-          j += 2;
-        } else j++;
-      }
-      comments.push({ start, end: j });
-      if (depth > 0) errors.push(err(start, Math.min(n, start + 2), 'EQL007', 'Unterminated comment: close it with */.'));
-      i = j;
-      continue;
-    }
-    // strings
-    if (c === 34 /* " */) {
-      if (text.startsWith('"""', i)) {
-        const close = text.indexOf('"""', i + 3);
-        const nl = firstNewline(text, i + 3);
-        if (close < 0 || (nl >= 0 && nl < close)) {
-          const end = nl >= 0 ? nl : n;
-          errors.push(err(start, end, 'EQL002', 'Unterminated raw string: close it with """ on the same line.'));
-          push('string', start, end, text.slice(i + 3, end), '"""', true);
-          i = end;
+          from = j;
           continue;
         }
-        // Up to two extra quotes right after the closing """ belong to the value (as in ES's lexer).
-        let end = close + 3;
-        let extra = 0;
-        while (extra < 2 && text.charCodeAt(end) === 34) {
-          end++;
-          extra++;
-        }
-        push('string', start, end, text.slice(i + 3, end - 3), '"""');
-        i = end;
-        continue;
+        closed = true;
+        break;
       }
-      lexDoubleQuoted(start);
-      continue;
+      if (d === 10 || d === 13) break;
+      j++;
     }
-    if (c === 39 /* ' */) {
-      lexOldString(start, i + 1, 39, "'");
-      continue;
+    value += text.slice(from, j);
+    if (closed) j++;
+    if (!closed) {
+      this.errors.push(err(start, j, 'EQL006', 'Unterminated quoted field name: close it with a backtick ` (write `` for a literal backtick).'));
+      this.push('quotedIdentifier', start, j, value, undefined, true);
+    } else {
+      this.push('quotedIdentifier', start, j, value);
     }
-    if (c === 63 /* ? */ && (text.charCodeAt(i + 1) === 34 || text.charCodeAt(i + 1) === 39)) {
-      const q = text.charCodeAt(i + 1);
-      if (q === 34 && text.startsWith('"""', i + 1)) {
-        push('operator', start, i + 1);
-        i++;
-        continue;
-      }
-      lexOldString(start, i + 2, q, q === 34 ? '?"' : "?'");
-      continue;
-    }
-    // quoted identifiers
-    if (c === 96 /* ` */) {
-      let j = i + 1;
-      let value = '';
-      let from = j; // value is built from slices between the doubled backticks
-      let closed = false;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 96) {
-          if (text.charCodeAt(j + 1) === 96) {
-            value += text.slice(from, j + 1);
-            j += 2;
-            from = j;
-            continue;
-          }
-          closed = true;
-          break;
-        }
-        if (d === 10 || d === 13) break;
-        j++;
-      }
-      value += text.slice(from, j);
-      if (closed) j++;
-      if (!closed) {
-        errors.push(err(start, j, 'EQL006', 'Unterminated quoted field name: close it with a backtick ` (write `` for a literal backtick).'));
-        push('quotedIdentifier', start, j, value, undefined, true);
-      } else {
-        push('quotedIdentifier', start, j, value);
-      }
-      i = j;
-      continue;
-    }
-    // numbers and time spans
-    if (isDigit(c) || (c === 46 /* . */ && isDigit(text.charCodeAt(i + 1)) && !prevIsNameEnd(tokens, i))) {
-      let j = i;
-      let isDecimal = false;
+    return j;
+  }
+
+  /** 12, 1.5, .5, 1e3, and a unit glued to an integer: 5m, 500ms. */
+  private number(start: number): number {
+    const { text, n } = this;
+    let j = start;
+    let isDecimal = false;
+    while (j < n && isDigit(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) === 46 && !isIdentStart(text.charCodeAt(j + 1))) {
+      isDecimal = true;
+      j++;
       while (j < n && isDigit(text.charCodeAt(j))) j++;
-      if (text.charCodeAt(j) === 46 && !isIdentStart(text.charCodeAt(j + 1))) {
+    }
+    const e = text.charCodeAt(j);
+    if (e === 69 || e === 101) {
+      let k = j + 1;
+      const s = text.charCodeAt(k);
+      if (s === 43 || s === 45) k++;
+      if (isDigit(text.charCodeAt(k))) {
+        while (k < n && isDigit(text.charCodeAt(k))) k++;
+        j = k;
         isDecimal = true;
-        j++;
-        while (j < n && isDigit(text.charCodeAt(j))) j++;
       }
-      const e = text.charCodeAt(j);
-      if (e === 69 || e === 101) {
-        let k = j + 1;
-        const s = text.charCodeAt(k);
-        if (s === 43 || s === 45) k++;
-        if (isDigit(text.charCodeAt(k))) {
-          while (k < n && isDigit(text.charCodeAt(k))) k++;
-          j = k;
-          isDecimal = true;
-        }
-      }
-      // A unit glued to an integer: 5m, 500ms
-      if (!isDecimal && isLetter(text.charCodeAt(j))) {
-        let k = j;
-        while (k < n && isIdentPart(text.charCodeAt(k))) k++;
-        pushValue('timespan', start, k, text.slice(start, k), Number(text.slice(start, j)));
-        i = k;
-        continue;
-      }
-      const digits = text.slice(start, j);
-      pushValue('number', start, j, digits, Number(digits));
-      i = j;
-      continue;
     }
-    // identifiers, keywords, tilde forms
-    if (isIdentStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      if (text.charCodeAt(j) === 126 /* ~ */ && c !== 64 && c !== 95) {
-        const withTilde = word + '~';
-        if (INSENSITIVE_KEYWORDS.has(withTilde)) {
-          push('keyword', start, j + 1);
-        } else {
-          push('tildeIdentifier', start, j + 1, word);
-        }
-        i = j + 1;
-        continue;
-      }
-      pushValue(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, word, word);
-      i = j;
-      continue;
+    // A unit glued to an integer: 5m, 500ms
+    if (!isDecimal && isLetter(text.charCodeAt(j))) {
+      let k = j;
+      while (k < n && isIdentPart(text.charCodeAt(k))) k++;
+      this.pushValue('timespan', start, k, text.slice(start, k), Number(text.slice(start, j)));
+      return k;
     }
-    // operators and punctuation
-    const c2 = text.charCodeAt(i + 1);
+    const digits = text.slice(start, j);
+    this.pushValue('number', start, j, digits, Number(digits));
+    return j;
+  }
+
+  /** Identifiers, keywords, and the tilde forms (`in~`, `startsWith~`). */
+  private word(start: number, c: number): number {
+    const { text, n } = this;
+    let j = start + 1;
+    while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+    const word = text.slice(start, j);
+    if (text.charCodeAt(j) === 126 /* ~ */ && c !== 64 && c !== 95) {
+      const withTilde = word + '~';
+      if (INSENSITIVE_KEYWORDS.has(withTilde)) {
+        this.push('keyword', start, j + 1);
+      } else {
+        this.push('tildeIdentifier', start, j + 1, word);
+      }
+      return j + 1;
+    }
+    this.pushValue(KEYWORDS.has(word) ? 'keyword' : 'identifier', start, j, word, word);
+    return j;
+  }
+
+  // ---- operators and punctuation -----------------------------------------------------------
+
+  /** Operators and punctuation; anything else is one code point of an unknown token. */
+  private operator(start: number, c: number, c2: number): number {
     if (c2 === 61 /* = */ && (c === 61 || c === 33 || c === 60 || c === 62)) {
-      pushPlain('operator', start, i + 2, c === 61 ? '==' : c === 33 ? '!=' : c === 60 ? '<=' : '>=');
-      i += 2;
-      continue;
+      this.pushPlain('operator', start, start + 2, c === 61 ? '==' : c === 33 ? '!=' : c === 60 ? '<=' : '>=');
+      return start + 2;
     }
     if (c === 33 /* ! */ && c2 === 91 /* [ */) {
-      pushPlain('punctuation', start, i + 2, '![');
-      i += 2;
-      continue;
+      this.pushPlain('punctuation', start, start + 2, '![');
+      return start + 2;
     }
     const op = ONE_CHAR_OPERATORS.get(c);
     if (op !== undefined) {
-      pushPlain('operator', start, i + 1, op);
-      i++;
-      continue;
+      this.pushPlain('operator', start, start + 1, op);
+      return start + 1;
     }
     const punct = ONE_CHAR_PUNCTUATION.get(c);
     if (punct !== undefined) {
-      pushPlain('punctuation', start, i + 1, punct);
-      i++;
-      continue;
+      this.pushPlain('punctuation', start, start + 1, punct);
+      return start + 1;
     }
-    // anything else: one code point
-    const cp = text.codePointAt(i) ?? c;
+    const text = this.text;
+    const cp = text.codePointAt(start) ?? c;
     const len = cp > 0xffff ? 2 : 1;
-    push('unknown', start, i + len);
-    errors.push(err(start, i + len, 'EQL001', `Unexpected character ${JSON.stringify(text.slice(i, i + len))}.`));
-    i += len;
+    this.push('unknown', start, start + len);
+    this.errors.push(err(start, start + len, 'EQL001', `Unexpected character ${JSON.stringify(text.slice(start, start + len))}.`));
+    return start + len;
   }
-  tokens.push({ kind: 'eof', text: '', range: { start: n, end: n } });
-  missingQuotes(text, tokens, errors);
-  return { tokens, comments, errors };
 }
 
 function firstNewline(text: string, from: number): number {
