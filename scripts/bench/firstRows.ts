@@ -3,14 +3,14 @@
 // files (scripts/lib/generate-cloudtrail.ts, as engine.ts and manyRules.ts). Prints, per run, the time from the
 // request to the first rows the panel receives ($/progress) and to the complete result, for the seed rule and for
 // `any where true`. Usage: npm run build && node --import tsx scripts/bench/firstRows.ts
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
 import type { RunRuleResult } from '../../server/src/protocol';
 import { RunRuleRowsProgress } from '../../server/src/protocol';
-import { writeCloudTrailFile } from '../lib/generate-cloudtrail';
+import { writeRecordsFolder } from '../lib/generate-cloudtrail';
 import { TestServer } from '../../test/lsp/harness';
 
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -19,14 +19,8 @@ const FILES = 200;
 const work = join(tmpdir(), `eql-bench-many-${N}`);
 const SEED = join(__dirname, '..', '..', 'test-fixtures', 'rules', 'aws_rds_db_instance_restored.toml');
 
-async function prepare(): Promise<string> {
-  const records = join(work, 'records');
-  if (!existsSync(join(records, `f${FILES - 1}.json`))) {
-    mkdirSync(records, { recursive: true });
-    const per = Math.ceil(N / FILES);
-    for (let i = 0; i < FILES; i++) await writeCloudTrailFile(join(records, `f${String(i).padStart(3, '0')}.json`), per, { seed: i + 1, format: 'records' });
-  }
-  return records;
+function prepare(): Promise<string> {
+  return writeRecordsFolder(join(work, 'records'), N, FILES);
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeCloudTrailFile } from '../lib/generate-cloudtrail';
+import { writeRecordsFolder } from '../lib/generate-cloudtrail';
 
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -52,14 +52,8 @@ const RULES = [
   `sample by user.name [any where event.provider == "kms.amazonaws.com"] [any where event.provider == "s3.amazonaws.com"]`,
 ];
 
-async function prepare(): Promise<string> {
-  const records = join(work, 'records');
-  if (!existsSync(join(records, `f${FILES - 1}.json`))) {
-    mkdirSync(records, { recursive: true });
-    const per = Math.ceil(N / FILES);
-    for (let i = 0; i < FILES; i++) await writeCloudTrailFile(join(records, `f${String(i).padStart(3, '0')}.json`), per, { seed: i + 1, format: 'records' });
-  }
-  return records;
+function prepare(): Promise<string> {
+  return writeRecordsFolder(join(work, 'records'), N, FILES);
 }
 
 interface Sample {
