@@ -33,7 +33,7 @@ let target = saved.target;
 let joinFields: string[] = [];
 let running: { source: string; samples: string; message?: string; percentage?: number } | undefined;
 /** Set while the table shows a run's first rows (provisional): the result shown before them, restored on cancel. */
-let provisional: { before: RunRuleResult | undefined } | undefined;
+let provisional: { before: RunRuleResult | undefined; samples: string; selected: number | undefined } | undefined;
 let selected: number | undefined;
 let tab: 'doc' | 'raw' = 'doc';
 let limit = PAGE;
@@ -178,7 +178,11 @@ function handleMessage(message: ToWebview): void {
       break;
     case 'rows':
       if (!running) break;
-      provisional ??= { before: result };
+      if (!provisional) {
+        provisional = { before: result, samples, selected };
+        selected = undefined;
+      }
+      samples = running.samples;
       result = rowsResult(message.rows);
       joinFields = [];
       renderAll();
@@ -186,7 +190,7 @@ function handleMessage(message: ToWebview): void {
     case 'cancelled':
       running = undefined;
       if (provisional) {
-        result = provisional.before;
+        ({ before: result, samples, selected } = provisional);
         provisional = undefined;
         if (result) renderAll();
       }
@@ -234,7 +238,7 @@ function handleMessage(message: ToWebview): void {
     case 'failed':
       running = undefined;
       if (provisional) {
-        result = provisional.before;
+        ({ before: result, samples, selected } = provisional);
         provisional = undefined;
         if (result) renderAll();
         else app.innerHTML = '';
