@@ -1,4 +1,4 @@
-// Bundles the three entry points (VS Code client, language server, CLI) and the results
+// Bundles the entry points (VS Code client, language server and its check worker, CLI) and the results
 // panel's browser script with esbuild. Type-checking is `npm run typecheck` (tsc --noEmit).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -12,6 +12,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', ext
 const entries = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { ...node, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
+  // The language server's check worker (a worker thread checking large documents; lsp/checks.ts starts it).
+  { ...node, entryPoints: ['server/src/lsp/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((e) => existsSync(e.entryPoints[0]));

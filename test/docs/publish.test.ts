@@ -31,6 +31,13 @@ test('the .vsix metadata vsce asks for', () => {
     assert.doesNotMatch(readFileSync(join(root, f), 'utf8'), /--allow-missing-repository|--allow-star-activation|--allow-proposed-apis/, f);
 });
 
+test('every bundle the build writes is in the .vsix (the check worker too)', () => {
+  const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
+  const outfiles = [...readFileSync(join(root, 'scripts', 'build.mjs'), 'utf8').matchAll(/outfile: '(dist\/[\w.-]+\.js)'/g)].map((m) => m[1]);
+  assert.ok(outfiles.includes('dist/checkWorker.js'), outfiles.join(' '));
+  for (const f of outfiles) assert.ok(ignore.split('\n').includes(`!${f}`), `.vscodeignore lets ${f} into the .vsix`);
+});
+
 test('pre-commit hook runs the CLI on rule files', () => {
   const hooks = readFileSync(join(root, '.pre-commit-hooks.yaml'), 'utf8');
   assert.match(hooks, /^- id: eql-rules-check$/m);

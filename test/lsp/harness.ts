@@ -37,7 +37,7 @@ function fresh(outputs: string[]): boolean {
  * directory while the others wait. When the build fails but a bundle exists, that bundle is used.
  */
 export function ensureBuilt(): void {
-  const outputs = [SERVER, join(ROOT, 'dist', 'cli.js')];
+  const outputs = [SERVER, join(ROOT, 'dist', 'checkWorker.js'), join(ROOT, 'dist', 'cli.js')];
   if (fresh(outputs)) return;
   const lock = join(ROOT, 'dist', '.build-lock');
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
@@ -95,6 +95,8 @@ export class TestServer {
   private readonly waiters: { uri: string; version?: number; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
+  /** Every publishDiagnostics, in order: which document and version. */
+  readonly published: { uri: string; version?: number }[] = [];
   private versions = new Map<string, number>();
 
   constructor(private readonly options: ServerOptions = {}) {
@@ -103,6 +105,7 @@ export class TestServer {
     this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
+      this.published.push({ uri: p.uri, version: p.version });
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i];
         if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) {
@@ -182,6 +185,16 @@ export class TestServer {
       const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The server process's peak resident memory so far, in MB (Linux /proc; undefined elsewhere). */
+  peakRssMb(): number | undefined {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.proc.pid}/status`, 'utf8'));
+      return m ? Math.round(Number(m[1]) / 1024) : undefined;
     } catch {
       return undefined;
     }

@@ -21,11 +21,14 @@ import type { ClusterErrorParams } from '../protocol';
 import { esDiagnostics } from '../service/clusterDiagnostics';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
 import { fileURLToPath } from 'node:url';
-import { ruleFileOf } from '../service/embedded';
+import { hostFormat } from '../service/embedded';
 import { createLanguageService } from '../service/languageService';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens';
 import { TRIGGER_CHARACTERS } from '../service/completion';
 import { Debouncer } from './debounce';
+import { DocumentChecks, type WholeDocumentMethod } from './checks';
+import type { ServiceDocument } from '../service/document';
+import { checkDocument } from './documentCheck';
 import { guard, guardVoid } from './safe';
 import { DEFAULT_SERVER_SETTINGS, toSettings, type ServerSettings } from './settings';
 import { RunService } from './runs';
@@ -48,8 +51,21 @@ const documents = new TextDocuments(TextDocument);
 const catalogs = createNodeCatalogRegistry();
 const schemaSources = new SchemaSources(catalogs, log);
 const workspace = new Workspace(log, () => recheckAll());
-const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) });
+// The default settings until the client's arrive (usually the same: the first check is not repeated).
+let currentSchemas: string[] | undefined = DEFAULT_SERVER_SETTINGS.schemas;
+const service = createLanguageService({ log, catalogs, knownRuleIds: (uri) => workspace.ruleIdsOtherThan(uri) }, { schemas: currentSchemas });
 const debouncer = new Debouncer(diagnosticsDelayMs);
+const checks = new DocumentChecks({
+  inProcess: (r) => {
+    const d = documents.get(r.uri);
+    return checkDocument(service, d && d.version === r.version ? serviceDoc(d) : service.document(r.uri, r.languageId, r.version, r.text));
+  },
+  // Only rule files look at other files' rule ids (and only they start the workspace's scan for them).
+  knownRuleIds: (r) => (hostFormat(r.uri, r.languageId, r.text) ?? 'eql') === 'eql' ? undefined : workspace.ruleIdsOtherThan(r.uri),
+  schemas: () => currentSchemas,
+  catalogs: () => schemaSources.current(),
+  log,
+});
 
 let configurationPull = false;
 let dynamicConfiguration = false;
@@ -107,6 +123,8 @@ async function applySettings(): Promise<void> {
   const s = await fetchSettings();
   workspace.configure(s);
   service.configure({ schemas: s.schemas });
+  currentSchemas = s.schemas;
+  checks.configure();
   schemaFiles = s.schemaFiles;
   recheckAll();
   // Extra catalogs come after the first diagnostics: they refine, they must not delay.
@@ -138,20 +156,35 @@ function serviceDoc(d: TextDocument) {
   return service.document(d.uri, d.languageId, d.version, d.getText(), d);
 }
 
-function publishDiagnostics(d: TextDocument): void {
+/** Open rule files (their checks returned rule ids): re-checked when another file's rule ids change. */
+const ruleFiles = new Set<string>();
+
+/** Checks the document's current version (in the worker when it is large) and publishes what it finds. */
+async function publishDiagnostics(d: TextDocument): Promise<void> {
   const current = documents.get(d.uri);
   if (!current || current.version !== d.version) return; // a newer edit will publish
-  const doc = serviceDoc(current);
-  const rules = ruleFileOf(doc);
-  if (rules && workspace.documentRuleIds(doc.uri, rules.rules.map((r) => r.rule_id))) {
+  // The TextDocument changes in place with each edit: what is checked is this version's text.
+  const { uri, version } = current;
+  const outcome = await checks.check({ uri, languageId: current.languageId, version, text: current.getText() });
+  // Stale: a newer version was asked for, or came while this one was checked.
+  if (!outcome || documents.get(uri)?.version !== version) return;
+  // Checked in the worker: this thread has no parse; completion starts its window at one of its tokens.
+  if (outcome.tokenStarts) service.parsedElsewhere(serviceDoc(current), outcome.tokenStarts);
+  if (outcome.ruleIds) {
+    ruleFiles.add(uri);
     // Another open rule may now share (or no longer share) an id with this one.
-    for (const other of documents.all()) if (other.uri !== d.uri && ruleFileOf(serviceDoc(other))) scheduleDiagnostics(other);
-  }
-  const fromCluster = clusterDiagnostics.get(d.uri);
-  const diagnostics = fromCluster?.version === d.version ? [...service.diagnostics(doc), ...fromCluster.diagnostics] : service.diagnostics(doc);
-  if (fromCluster && fromCluster.version !== d.version) clusterDiagnostics.delete(d.uri);
-  if (doc.regions.length > 0) void connection.sendNotification(StatusNotification, service.status(doc));
-  void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
+    if (workspace.documentRuleIds(uri, outcome.ruleIds)) for (const other of ruleFiles) if (other !== uri) scheduleUri(other);
+  } else ruleFiles.delete(uri);
+  const fromCluster = clusterDiagnostics.get(uri);
+  const diagnostics = fromCluster?.version === version ? [...outcome.diagnostics, ...fromCluster.diagnostics] : outcome.diagnostics;
+  if (fromCluster && fromCluster.version !== version) clusterDiagnostics.delete(uri);
+  if (outcome.status) void connection.sendNotification(StatusNotification, outcome.status);
+  void connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+function scheduleUri(uri: string): void {
+  const d = documents.get(uri);
+  if (d) scheduleDiagnostics(d);
 }
 
 /** Elasticsearch's errors per document, shown until the next edit (a new version drops them). */
@@ -159,8 +192,9 @@ const clusterDiagnostics = new Map<string, { version: number; diagnostics: LspDi
 
 /**
  * Re-checks a document after a pause. A large one waits longer (1 ms per 10 KB, at most 1.5 s
- * more): its check takes seconds on this thread, so a burst of keys and the completions between
- * them go first; completion itself never waits for a parse (it lexes around the cursor).
+ * more): its check (in the worker, see checks.ts) takes seconds, and each new version stops the
+ * one before, so a burst of keys starts one check, not one per key. Completion, hover and
+ * signature help never wait for it: they read a bounded window around the cursor on this thread.
  */
 function scheduleDiagnostics(d: TextDocument, delay = diagnosticsDelayMs): void {
   if (delay > 0) delay += Math.min(1500, Math.floor(d.getText().length / 10_000));
@@ -172,6 +206,8 @@ documents.onDidChangeContent(guardVoid(log, 'didChange', (e) => scheduleDiagnost
 documents.onDidClose(
   guardVoid(log, 'didClose', (e) => {
     debouncer.cancel(e.document.uri);
+    checks.forget(e.document.uri);
+    ruleFiles.delete(e.document.uri);
     service.forget(e.document.uri);
     workspace.documentClosed(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -215,23 +251,22 @@ connection.onSignatureHelp(
     return a ? service.signatureHelp(a.doc, a.offset) : null;
   }),
 );
-connection.onDocumentSymbol(
-  guard(log, 'documentSymbol', [], (p) => {
-    const a = at(p.textDocument.uri);
-    return a ? service.symbols(a.doc) : [];
-  }),
-);
-connection.onFoldingRanges(
-  guard(log, 'foldingRange', [], (p) => {
-    const a = at(p.textDocument.uri);
-    return a ? service.folding(a.doc) : [];
-  }),
-);
+/**
+ * Symbols, folding ranges and semantic tokens need the document's parse: a large document's comes
+ * from the check worker (which parses each version once, for its check too), so this thread stays free.
+ */
+async function wholeDocument<R>(method: WholeDocumentMethod, uri: string, fallback: R, local: (doc: ServiceDocument) => R): Promise<R> {
+  const d = documents.get(uri);
+  if (!d) return fallback;
+  const text = d.getText();
+  if (!checks.inWorker(text)) return local(serviceDoc(d));
+  // undefined: a newer version came first (the editor asks again), or the worker stopped (logged).
+  return (await checks.ask<R>(method, { uri, languageId: d.languageId, version: d.version, text })) ?? fallback;
+}
+connection.onDocumentSymbol(guard(log, 'documentSymbol', [], (p) => wholeDocument('symbols', p.textDocument.uri, [], (doc) => service.symbols(doc))));
+connection.onFoldingRanges(guard(log, 'foldingRange', [], (p) => wholeDocument('folding', p.textDocument.uri, [], (doc) => service.folding(doc))));
 connection.languages.semanticTokens.on(
-  guard(log, 'semanticTokens', { data: [] }, (p) => {
-    const a = at(p.textDocument.uri);
-    return a ? service.semanticTokens(a.doc) : { data: [] };
-  }),
+  guard(log, 'semanticTokens', { data: [] }, (p) => wholeDocument('semanticTokens', p.textDocument.uri, { data: [] }, (doc) => service.semanticTokens(doc))),
 );
 connection.onDocumentFormatting(
   guard(log, 'formatting', [], (p) => {
@@ -299,7 +334,7 @@ connection.onNotification(
       const region = doc.regions[params.regionIndex ?? 0];
       if (region) clusterDiagnostics.set(params.uri, { version: open.version, diagnostics: esDiagnostics(doc, region, params.error) });
     }
-    publishDiagnostics(open);
+    return publishDiagnostics(open);
   }),
 );
 connection.onRequest(ExplainEventRequest, (params) => runs.explainEvent(params));
@@ -310,6 +345,8 @@ connection.onRequest(SampleFilesRequest, (params) => workspace.sampleFilesFor(pa
 
 // Rule tests for the Test Explorer: eql/listRuleTests, eql/runRuleTests.
 registerRuleTests(connection, { openText: (uri) => documents.get(uri)?.getText(), log });
+
+connection.onShutdown(() => checks.dispose());
 
 documents.listen(connection);
 connection.listen();

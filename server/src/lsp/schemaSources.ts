@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogRegistry } from '../core/schema/select';
 import { catalogFromSamples } from '../core/schema/sources';
 import type { SampleEvent } from '../core/samples/types';
+import type { Catalog } from '../core/schema/types';
+import type { WorkspaceCatalogs } from './checks';
 import { loadWorkspaceCatalogs } from '../io/catalogData';
 import { readSampleFiles } from '../io/readSamples';
 
@@ -16,6 +18,9 @@ export class SchemaSources {
   private sampleFiles = new Set<string>();
   private hasExtra = false;
   private hasSamples = false;
+  private extra: Catalog[] = [];
+  private samples: Catalog | undefined;
+  private snapshot: WorkspaceCatalogs = { extra: [], samples: undefined };
 
   constructor(
     private readonly catalogs: CatalogRegistry,
@@ -28,6 +33,8 @@ export class SchemaSources {
     for (const e of loaded.errors) this.log(`schema file ${e.file}:${e.line}:${e.column}: ${e.message}`);
     this.files = new Set(loaded.files);
     this.catalogs.setExtra(loaded.catalogs);
+    // None before and none now: unchanged (large documents are not checked again for nothing).
+    if (loaded.catalogs.length > 0 || this.extra.length > 0) this.extra = loaded.catalogs;
     const had = this.hasExtra;
     this.hasExtra = loaded.catalogs.length > 0;
     return had || this.hasExtra;
@@ -58,7 +65,14 @@ export class SchemaSources {
   setSampleEvents(events: Iterable<SampleEvent>): void {
     const list = [...events].slice(0, MAX_SAMPLE_EVENTS);
     this.hasSamples = list.length > 0;
-    this.catalogs.setSamples(this.hasSamples ? catalogFromSamples(list) : undefined);
+    this.samples = this.hasSamples ? catalogFromSamples(list) : undefined;
+    this.catalogs.setSamples(this.samples);
+  }
+
+  /** What these sources added to the registry (the check worker's copy); the same object until they change. */
+  current(): WorkspaceCatalogs {
+    if (this.snapshot.extra !== this.extra || this.snapshot.samples !== this.samples) this.snapshot = { extra: this.extra, samples: this.samples };
+    return this.snapshot;
   }
 
   /** Which of the changed files feed the catalogs. */

@@ -1,6 +1,6 @@
 // Hover for EQL queries.
 //
-//   doHover(doc: ServiceDocument, offset: number, ctx: ServiceContext): Hover | null
+//   doHover(doc: ServiceDocument, offset: number, ctx: ServiceContext, hint?): Hover | null
 //
 // Field: type, description, example, source catalog, whether the samples hold it and a few
 // observed values, and which schemas are active (and why). Function: signature, semantics,
@@ -13,7 +13,7 @@ import type { SchemaSet } from '../core/schema/schemaSet';
 import { regionAt, type QueryRegion, type ServiceDocument } from './document';
 import { samplesCatalog, schemasForRegion, type ServiceContext } from './context';
 import { hostRangeToLsp, queryRangeToHost } from './lspMapping';
-import { chainAt, fieldForValueAt, tokenBefore, tokensOf } from './queryTokens';
+import { chainAt, fieldForValueAt, tokenBefore, tokensNear, type TokensHint } from './queryTokens';
 
 /** What each operator and keyword means in Elasticsearch's EQL, for hover. */
 export const OPERATOR_DOCS: Record<string, string> = {
@@ -133,12 +133,13 @@ function isCategoryPosition(tokens: Token[], first: number, last: number): boole
   return tokens[last + 1]?.text === 'where' && (first === 0 || before === '[' || before === '![');
 }
 
-export function doHover(doc: ServiceDocument, offset: number, ctx: ServiceContext): Hover | null {
+/** `hint(region)`: the last parse of the region's query, where a large query's window may start (see tokensNear). */
+export function doHover(doc: ServiceDocument, offset: number, ctx: ServiceContext, hint?: (region: QueryRegion) => TokensHint | undefined): Hover | null {
   const region = regionAt(doc, offset);
   if (!region) return null;
   const q = region.toQuery(offset);
   if (q === undefined) return null;
-  const tokens = tokensOf(region.query);
+  const tokens = tokensNear(region.query, q, hint?.(region));
   let i = tokenIndexAt(tokens, q);
   // At the boundary `name|(`, the word before the cursor is what the user points at.
   if (i > 0 && tokens[i].range.start === q && tokens[i].kind === 'punctuation' && tokens[i - 1].range.end === q && tokens[i - 1].kind !== 'punctuation') i--;

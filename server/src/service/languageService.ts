@@ -26,7 +26,8 @@ import { analyze } from '../core/analysis/analyzer';
 import { fieldTypeFor, schemasForRegion, samplesCatalog, type SchemaStatus, type ServiceContext } from './context';
 import { getDiagnostics } from './diagnostics';
 import { getFieldDiagnostics } from './fieldDiagnostics';
-import { regionAt, type LineIndex, type ServiceDocument } from './document';
+import { regionAt, type LineIndex, type QueryRegion, type ServiceDocument } from './document';
+import type { TokensHint } from './queryTokens';
 import { hostFormat, ruleFileOf, toServiceDocument } from './embedded';
 import { getRuleCompletion } from './ruleCompletion';
 import { getRuleDiagnostics } from './ruleDiagnostics';
@@ -61,6 +62,12 @@ export interface LanguageService {
   forget(uri: string): void;
   /** Parse of each region (cached by query text). */
   parsed(doc: ServiceDocument): ParseResult[];
+  /**
+   * Some token starts of each region of `doc` (sparseStarts), parsed elsewhere (the language server's
+   * check worker): where completion, hover and signature help start reading a large query when this
+   * service has no parse of the document.
+   */
+  parsedElsewhere(doc: ServiceDocument, starts: readonly (readonly number[] | undefined)[]): void;
   diagnostics(doc: ServiceDocument): LspDiagnostic[];
   complete(doc: ServiceDocument, offset: number, trigger?: CompletionTrigger): CompletionList;
   hover(doc: ServiceDocument, offset: number): Hover | null;
@@ -123,6 +130,21 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
   // used by one document only can be re-used (and changed) for that document's next version.
   const latest = new Map<string, ServiceDocument>();
   const ownerOf = new WeakMap<ParseResult, string>();
+  const elsewhere = new Map<string, { queries: string[]; starts: readonly (readonly number[] | undefined)[] }>();
+
+  /** Where a large query's window may start: the last parse of this document here, else the one made elsewhere. */
+  const hintFor = (doc: ServiceDocument) => {
+    const last = latest.get(doc.uri);
+    const lastParses = last && parsedOf.get(last);
+    const other = elsewhere.get(doc.uri);
+    return (region: QueryRegion): TokensHint | undefined => {
+      const i = doc.regions.indexOf(region);
+      const p = i >= 0 && last && last.regions.length === doc.regions.length ? lastParses?.[i] : undefined;
+      if (p) return { text: p.text, tokens: p.tokens };
+      const starts = i >= 0 && other && other.queries.length === doc.regions.length ? other.starts[i] : undefined;
+      return starts && other ? { text: other.queries[i], starts } : undefined;
+    };
+  };
 
   const parsed = (doc: ServiceDocument): ParseResult[] => {
     let p = parsedOf.get(doc);
@@ -166,8 +188,12 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
     forget(uri) {
       docs.delete(uri);
       latest.delete(uri);
+      elsewhere.delete(uri);
     },
     parsed,
+    parsedElsewhere(doc, starts) {
+      elsewhere.set(doc.uri, { queries: doc.regions.map((r) => r.query), starts });
+    },
     diagnostics(doc) {
       return getDiagnostics(doc, parsed(doc), {
         analyze: (p, region) => analyze(p, { fieldType: fieldTypeFor(ctx(), region) }),
@@ -197,19 +223,13 @@ export function createLanguageService(host: LanguageServiceHost, initial: Partia
       if (!regionAt(doc, offset) && hostFormat(doc.uri, doc.languageId, doc.text) === 'toml') {
         return getRuleCompletion(doc, offset, trigger) ?? { isIncomplete: false, items: [] };
       }
-      const last = latest.get(doc.uri);
-      const lastParses = last && parsedOf.get(last);
-      return doComplete(doc, offset, ctx(), trigger, (region) => {
-        const i = doc.regions.indexOf(region);
-        const p = i >= 0 && last && last.regions.length === doc.regions.length ? lastParses?.[i] : undefined;
-        return p && { text: p.text, tokens: p.tokens };
-      });
+      return doComplete(doc, offset, ctx(), trigger, hintFor(doc));
     },
     hover(doc, offset) {
-      return doHover(doc, offset, ctx()) ?? getRuleHover(doc, offset);
+      return doHover(doc, offset, ctx(), hintFor(doc)) ?? getRuleHover(doc, offset);
     },
     signatureHelp(doc, offset) {
-      return getSignatureHelp(doc, offset, ctx());
+      return getSignatureHelp(doc, offset, ctx(), hintFor(doc));
     },
     symbols(doc) {
       return getSymbols(doc, parsed(doc));

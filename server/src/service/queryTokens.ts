@@ -23,14 +23,25 @@ const WHOLE = 65_536;
 const BEFORE = 32_768;
 const AFTER = 4_096;
 
-/** An earlier text of the same query and its tokens (the last parse), to start lexing at a known token boundary. */
-export interface TokensHint {
-  text: string;
-  tokens: readonly Token[];
+/**
+ * An earlier text of the same query and its tokens (the last parse), or only some of its token
+ * starts (`starts`, ascending: what the check worker sends back), to start lexing at a known token boundary.
+ */
+export type TokensHint = { text: string; tokens: readonly Token[] } | { text: string; starts: readonly number[] };
+
+/** Every this many tokens, one start in a sparse hint. */
+const SPARSE = 256;
+
+/** Every SPARSE-th token start of a large query (for a TokensHint); undefined for a small one, lexed whole anyway. */
+export function sparseStarts(text: string, tokens: readonly Token[]): number[] | undefined {
+  if (text.length <= WHOLE) return undefined;
+  const starts: number[] = [];
+  for (let i = 0; i < tokens.length; i += SPARSE) starts.push(tokens[i].range.start);
+  return starts;
 }
 
 /**
- * Tokens around query offset `q`, for completion: the whole query's when it is small; for a large
+ * Tokens around query offset `q`, for completion, hover and signature help: the whole query's when it is small; for a large
  * one (a 10 MB document) only the tokens of a window of ~36 KB around the cursor, plus the query's
  * first token (it says event, sequence or sample). The window starts at a token boundary of the
  * last parse (`hint`) when the text before it is unchanged; otherwise at a line start. Either way
@@ -38,22 +49,22 @@ export interface TokensHint {
  */
 export function tokensNear(text: string, q: number, hint?: TokensHint): Token[] {
   if (text.length <= WHOLE) return tokensOf(text);
-  if (hint && hint.text === text) return windowOf(hint.tokens, q);
+  if (hint && 'tokens' in hint && hint.text === text) return windowOf(hint.tokens, q);
   let start = -1;
   if (hint) {
     // The last hint token starting at or before q - BEFORE: a boundary when the text up to it (and its first character) is unchanged.
-    const toks = hint.tokens;
+    const startOf = 'tokens' in hint ? (i: number) => hint.tokens[i]?.range.start : (i: number) => hint.starts[i];
     let lo = 0;
-    let hi = toks.length - 1;
+    let hi = ('tokens' in hint ? hint.tokens.length : hint.starts.length) - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (toks[mid].range.start <= q - BEFORE) lo = mid;
+      if (startOf(mid) <= q - BEFORE) lo = mid;
       else hi = mid - 1;
     }
     // A boundary when the text just before it (and its first character) is unchanged: an edit far
     // above that shifted the text shows there; one that changed how the rest lexes (an unclosed
     // triple quote) and kept the length is not seen — completion then reads a wrong window, never a wrong file.
-    const s = toks[lo]?.range.start ?? 0;
+    const s = startOf(lo) ?? 0;
     const from = Math.max(0, s - 4096);
     if (s <= q && s < hint.text.length && text.slice(from, s + 1) === hint.text.slice(from, s + 1)) start = s;
   }

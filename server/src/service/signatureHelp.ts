@@ -1,22 +1,23 @@
 // Signature help for EQL function calls.
 //
-//   getSignatureHelp(doc: ServiceDocument, offset: number, ctx?: ServiceContext): SignatureHelp | null
+//   getSignatureHelp(doc: ServiceDocument, offset: number, ctx?: ServiceContext, hint?): SignatureHelp | null
 //
 // Finds the innermost open call around the cursor from the tokens (strings are single tokens,
 // so commas inside them do not count; nested calls are skipped by depth) and marks the active
 // parameter; a variadic last parameter stays active for every further argument.
 import type { ParameterInformation, SignatureHelp, SignatureInformation } from 'vscode-languageserver-types';
 import { lookupFunction, signatureOf } from '../core/analysis/functions';
-import { regionAt, type ServiceDocument } from './document';
+import { regionAt, type QueryRegion, type ServiceDocument } from './document';
 import type { ServiceContext } from './context';
-import { tokensOf } from './queryTokens';
+import { tokensNear, type TokensHint } from './queryTokens';
 
-export function getSignatureHelp(doc: ServiceDocument, offset: number, _ctx?: ServiceContext): SignatureHelp | null {
+/** `hint(region)`: the last parse of the region's query, where a large query's window may start (see tokensNear). */
+export function getSignatureHelp(doc: ServiceDocument, offset: number, _ctx?: ServiceContext, hint?: (region: QueryRegion) => TokensHint | undefined): SignatureHelp | null {
   const region = regionAt(doc, offset);
   if (!region) return null;
   const q = region.toQuery(offset);
   if (q === undefined) return null;
-  const tokens = tokensOf(region.query);
+  const tokens = tokensNear(region.query, q, hint?.(region));
   let depth = 0;
   let commas = 0;
   let k = tokens.length - 1;
