@@ -2,7 +2,7 @@
 // the pure functions in render.ts and sends the user's actions back. No network, no eval.
 import './panel.css';
 import type { FromWebview, PersistedState, ToWebview } from '../src/panel/messages';
-import type { EventDto, MatchDto, RunRuleResult } from '../../server/src/protocol';
+import type { EventDto, MatchDto, RunRuleResult, RunRuleRows } from '../../server/src/protocol';
 import { html } from './html';
 import { Group, buildGroups, filterGroups, histogram, matchTimes, sortGroups, tableColumns } from './model';
 import { renderDetail, renderEmptyState, renderExplain, renderHeader, renderProgress, renderSearchResults, renderTable, renderTimeline, renderToolbar, renderWhyNot, Sort } from './render';
@@ -32,6 +32,8 @@ let target = saved.target;
 /** The join-key fields of the shown run (sequences, samples), highlighted in events. */
 let joinFields: string[] = [];
 let running: { source: string; samples: string; message?: string; percentage?: number } | undefined;
+/** Set while the table shows a run's first rows (provisional): the result shown before them, restored on cancel. */
+let provisional: { before: RunRuleResult | undefined; samples: string; selected: number | undefined } | undefined;
 let selected: number | undefined;
 let tab: 'doc' | 'raw' = 'doc';
 let limit = PAGE;
@@ -174,13 +176,30 @@ function handleMessage(message: ToWebview): void {
         if (bar && running.percentage !== undefined) bar.value = running.percentage;
       } else renderProgressOnly();
       break;
+    case 'rows':
+      if (!running) break;
+      if (!provisional) {
+        provisional = { before: result, samples, selected };
+        selected = undefined;
+      }
+      samples = running.samples;
+      result = rowsResult(message.rows);
+      joinFields = [];
+      renderAll();
+      break;
     case 'cancelled':
       running = undefined;
+      if (provisional) {
+        ({ before: result, samples, selected } = provisional);
+        provisional = undefined;
+        if (result) renderAll();
+      }
       if (result) renderProgressOnly();
       else app.innerHTML = html`<p class="placeholder">${message.message}</p>`.value;
       break;
     case 'result':
       running = undefined;
+      provisional = undefined;
       // The filter belongs to the rule it was typed for: another rule's run starts unfiltered.
       if (message.result.source !== filterSource) {
         filter = '';
@@ -218,10 +237,34 @@ function handleMessage(message: ToWebview): void {
     }
     case 'failed':
       running = undefined;
+      if (provisional) {
+        ({ before: result, samples, selected } = provisional);
+        provisional = undefined;
+        if (result) renderAll();
+        else app.innerHTML = '';
+      }
       renderProgressOnly();
       app.insertAdjacentHTML('afterbegin', html`<div class="failed" role="alert">${message.message}</div>`.value);
       break;
   }
+}
+
+/** A run's first rows shown as a result: the counts so far, and a note that the run goes on. */
+function rowsResult(rows: RunRuleRows): RunRuleResult {
+  const more = rows.matched > rows.matches.length ? ` (the first ${rows.matches.length.toLocaleString('en-US')} of ${rows.matched.toLocaleString('en-US')} so far)` : '';
+  return {
+    runId: '',
+    query: rows.query,
+    source: rows.source,
+    kind: rows.kind,
+    matches: rows.matches,
+    stats: { events: rows.events, files: rows.files, matched: rows.matched, ms: rows.ms },
+    errors: [],
+    fields: rows.fields,
+    fieldPresence: [],
+    queryErrors: [],
+    notes: [`First rows${more}: the run is still going; the complete result replaces them.`],
+  };
 }
 
 window.addEventListener('message', (e: MessageEvent<ToWebview>) => handleMessage(e.data));
@@ -249,6 +292,8 @@ document.addEventListener('click', (e) => {
   }
   e.preventDefault();
   const d = target.dataset;
+  // First rows: the run that can explain, search and export them has not finished yet.
+  if (provisional && ['explain', 'export', 'exportAll', 'saveSamples'].includes(d.action ?? '')) return;
   switch (d.action) {
     case 'open':
       post({ type: 'open', file: d.file ?? '', line: Number(d.line ?? 1), column: Number(d.column ?? 1) });
@@ -362,7 +407,7 @@ document.addEventListener('submit', (e) => {
   if (form.id !== 'search-form') return;
   e.preventDefault();
   const text = (document.getElementById('search') as HTMLInputElement).value.trim();
-  if (text) post({ type: 'search', text });
+  if (text && !provisional) post({ type: 'search', text });
 });
 
 app.innerHTML = html`<p class="placeholder">Run a rule (EQL: Run Rule on Samples) to see its matches here.</p>`.value;

@@ -8,7 +8,8 @@
  *   writeCloudTrailFile(path, n, { seed, format, gzip }) — writes `{"Records":[...]}` or NDJSON, streaming
  * CLI: node --import tsx scripts/lib/generate-cloudtrail.ts <out-file> [--count N] [--seed S] [--format records|ndjson] [--gzip]
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -212,4 +213,17 @@ if (require.main === module) {
   const format = opt('--format') === 'ndjson' ? 'ndjson' : 'records';
   writeCloudTrailFile(outPath, count, { seed: Number(opt('--seed') ?? 1), format, gzip: args.includes('--gzip') })
     .then((bytes) => console.log(`wrote ${count} records (${format}, ${(bytes / 1e6).toFixed(1)} MB of JSON) to ${outPath}`));
+}
+
+/**
+ * `n` records in `files` `{"Records":[…]}` files named f000.json… under `dir` (file i from seed i + 1), as the benches
+ * use them; kept when the last file is already there. Returns `dir`.
+ */
+export async function writeRecordsFolder(dir: string, n: number, files: number): Promise<string> {
+  if (!existsSync(join(dir, `f${String(files - 1).padStart(3, '0')}.json`))) {
+    mkdirSync(dir, { recursive: true });
+    const per = Math.ceil(n / files);
+    for (let i = 0; i < files; i++) await writeCloudTrailFile(join(dir, `f${String(i).padStart(3, '0')}.json`), per, { seed: i + 1, format: 'records' });
+  }
+  return dir;
 }

@@ -3,7 +3,7 @@
 // declaration, never the method string, and its params and result are checked against it.
 // Depends only on vscode-languageserver-protocol's environment-neutral entry (no node, no DOM),
 // which both vscode-languageclient and vscode-languageserver are built on.
-import { NotificationType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import { NotificationType, ProgressType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { SchemaStatus } from './service/context';
 import type { EngineOptions } from './core/engine/types';
 import type { ExplainStep } from './core/engine/explain';
@@ -19,7 +19,31 @@ export interface RunRuleParams extends WorkDoneProgressParams {
   samples: string[];
   /** Overrides of the rule's own options. */
   options?: RunOptions;
+  /**
+   * When set, the server sends the first rows while the run goes on: `$/progress` with this token and a
+   * RunRuleRows value (event queries; sequences and samples show progress only). The response is the complete answer.
+   */
+  partialResultToken?: string | number;
 }
+/** `$/progress` value on RunRuleParams.partialResultToken: the matches so far (provisional), at most RUN_ROWS_MAX. */
+export interface RunRuleRows {
+  query: string;
+  /** As RunRuleResult.source. */
+  source: string;
+  /** Fields the query references (the table's columns). */
+  fields: string[];
+  kind: RunRuleResult['kind'];
+  /** The matches found so far (the first rows of the table), at most RUN_ROWS_MAX of them. */
+  matches: MatchDto[];
+  /** Matches so far (may exceed matches.length), and events and files read so far. */
+  matched: number;
+  events: number;
+  files: number;
+  ms: number;
+}
+export const RUN_ROWS_MAX = 500;
+/** `$/progress` values carrying a run's first rows, on RunRuleParams.partialResultToken. */
+export const RunRuleRowsProgress = new ProgressType<RunRuleRows>();
 /** The engine's request options a client may override (the same as the EQL search API's). */
 export type RunOptions = Pick<EngineOptions, 'timestampField' | 'tiebreakerField' | 'eventCategoryField' | 'size' | 'resultPosition' | 'maxSamplesPerKey'>;
 export interface RunRuleResult {

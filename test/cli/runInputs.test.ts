@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { CLI, cli, json } from './helpers';
+import { CLI, cli, json, ROOT } from './helpers';
 import { ensureBuilt } from '../lsp/harness';
 import { formatRunJson } from '../../server/src/cli/runOutput';
 import type { Match } from '../../server/src/core/engine';
@@ -58,6 +58,17 @@ function cliAsUser(...args: string[]) {
 }
 
 describe('eql-rules run: nothing skipped in silence', () => {
+  it('the header counts the files the file list says were read ("from 3 files" with "3 files read, 1 skipped")', () => {
+    for (const events of [join(ROOT, 'test-fixtures/samples/cloudtrail'), join(dir, 'tree')]) {
+      const r = cliAsUser('run', '--query', 'any where true', '--events', events);
+      const header = /events from (\d+) files?/.exec(r.stdout);
+      const list = /sample files: (\d+) files? read, (\d+) skipped/.exec(r.stdout);
+      assert.ok(header && list, r.stdout);
+      assert.ok(Number(list[2]) > 0, 'the folder has a file that gives no events');
+      assert.equal(header[1], list[1], r.stdout);
+    }
+  });
+
   it('says which files were read and which skipped, and why', () => {
     const r = cliAsUser('run', '--query', 'any where true', '--events', join(dir, 'tree'), '--format', 'json');
     assert.equal(r.code, 0, r.stderr);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cli, CLI, cliInProcess, json, ROOT } from './helpers';
+import { cli, CLI, cliProcess, json, ROOT } from './helpers';
 import { formatRunNdjson, matchToJson, type SourceResult } from '../../server/src/cli/runOutput';
 import type { Match } from '../../server/src/core/engine';
 
@@ -33,11 +33,11 @@ const CASES: { name: string; query: string; events: string }[] = [
 describe('eql-rules run --format ndjson: the same values as the JSON format', () => {
   for (const c of CASES) {
     it(`${c.name} (in process and as a process)`, async () => {
-      const j = json<RunJson>(await cliInProcess('run', '--query', c.query, '--events', c.events, '--format', 'json'));
+      const j = json<RunJson>(await cli('run', '--query', c.query, '--events', c.events, '--format', 'json'));
       assert.ok(j.results[0].matches.length > 0, 'the case must match something');
-      const inProcess = both(await cliInProcess('run', '--query', c.query, '--events', c.events, '--format', 'ndjson'), j);
+      const inProcess = both(await cli('run', '--query', c.query, '--events', c.events, '--format', 'ndjson'), j);
       assert.deepEqual(inProcess.lines, inProcess.expected);
-      const proc = both(cli('run', '--query', c.query, '--events', c.events, '--format', 'ndjson'), j);
+      const proc = both(await cliProcess(['run', '--query', c.query, '--events', c.events, '--format', 'ndjson']), j);
       assert.deepEqual(proc.lines, proc.expected);
     });
   }
@@ -52,15 +52,15 @@ describe('eql-rules run --format ndjson: the same values as the JSON format', ()
       }
       const file = join(dir, 'events.ndjson');
       writeFileSync(file, lines.join('\r\n') + '\r\n');
-      const j = json<RunJson>(await cliInProcess('run', '--query', 'process where true', '--events', file, '--format', 'json'));
+      const j = json<RunJson>(await cli('run', '--query', 'process where true', '--events', file, '--format', 'json'));
       assert.equal(j.results[0].matches.length, 3000);
-      cli('--version'); // built
+      await cliProcess(['--version']); // built
       const proc = spawnSync(process.execPath, [CLI, 'run', '--query', 'process where true', '--events', file, '--format', 'ndjson'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
       assert.equal(proc.status, 0, proc.stderr);
       assert.ok(proc.stdout.length > 2 * (1 << 20), 'output larger than two blocks');
       const p = both(proc, j);
       assert.deepEqual(p.lines, p.expected);
-      const inProcess = both(await cliInProcess('run', '--query', 'process where true', '--events', file, '--format', 'ndjson'), j);
+      const inProcess = both(await cli('run', '--query', 'process where true', '--events', file, '--format', 'ndjson'), j);
       assert.deepEqual(inProcess.lines, inProcess.expected);
       // The event is the line as read, spaces included, without its line ending.
       const first = proc.stdout.slice(0, proc.stdout.indexOf('\n'));
@@ -82,9 +82,9 @@ describe('eql-rules run --format ndjson: the same values as the JSON format', ()
       const file = join(dir, 'events.ndjson');
       writeFileSync(file, lines.join('\n') + '\n');
       const q = 'sequence by user.name with maxspan=2h [any where event.action == "b"] [any where event.action == "a"]';
-      const j = json<RunJson>(await cliInProcess('run', '--query', q, '--events', file, '--format', 'json'));
+      const j = json<RunJson>(await cli('run', '--query', q, '--events', file, '--format', 'json'));
       assert.ok(j.results[0].matches.length > 0);
-      const r = cli('run', '--query', q, '--events', file, '--format', 'ndjson');
+      const r = await cliProcess(['run', '--query', q, '--events', file, '--format', 'ndjson']);
       assert.match(r.stderr, /read twice/);
       const p = both(r, j);
       assert.deepEqual(p.lines, p.expected);

@@ -189,6 +189,22 @@ async function main(): Promise<number> {
         await runCommand(page, 'EQL: Show Output (Log)');
         await page.locator('.part.panel .monaco-editor .view-lines').filter({ hasText: 'run aws_rds_db_instance_restored.toml: cancelled' }).first().waitFor({ timeout: 30_000 });
         await runCommand(page, 'View: Hide Panel');
+
+        // A rule that matches 1 event in 7 of them: its first rows show while the run goes on, then the complete result.
+        writeFileSync(join(WS, 'rules', 'first_rows.eql'), 'any where event.action == "Describe3"\n');
+        await runRule(page, 'rules/first_rows.eql');
+        const started = Date.now();
+        await panel.locator('.run-note', { hasText: /^First rows/ }).waitFor({ timeout: 30_000 });
+        const firstRowsMs = Date.now() - started;
+        assert.ok(await panel.locator('#progress').isVisible(), 'the first rows show while the run is still going');
+        assert.ok((await panel.locator('tr.row[data-event]').count()) > 0, 'rows in the table');
+        await page.screenshot({ path: join(RESULTS, 'panel-first-rows-dark.png') });
+        await progress.waitFor({ state: 'detached', timeout: 120_000 });
+        const doneMs = Date.now() - started;
+        await panel.locator('.run-note', { hasText: /^First rows/ }).waitFor({ state: 'detached', timeout: 10_000 });
+        // 57,143 events match; the panel's preview keeps the last 10,000 (eql/runRule's default size).
+        assert.equal((await panel.locator('#count-matched').innerText()).trim(), '10,000');
+        writeFileSync(join(RESULTS, 'panel-first-rows.txt'), `first rows after ${firstRowsMs} ms, complete result after ${doneMs} ms (from the command, 400,000 events, 57,143 matches, the last 10,000 shown)\n`);
       } finally {
         writeFileSync(settings, original);
         await page.waitForTimeout(2_000);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
 import type { LanguageClient, WorkDoneProgressParams } from 'vscode-languageclient/node';
-import { ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SearchEventsRequest } from '../../../server/src/protocol';
+import { ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, RunRuleRowsProgress, SearchEventsRequest } from '../../../server/src/protocol';
 import type { ExportMatchesParams } from '../../../server/src/protocol';
 import type { ExplainEventParams, ExplainEventResult, RunRuleParams, RunRuleResult, SearchEventsParams, SearchEventsResult } from '../../../server/src/protocol';
 import { PanelActions, PanelTarget, ResultsPanel } from '../panel/resultsPanel';
@@ -48,7 +48,9 @@ export class RuleRunner implements PanelActions {
     this.inFlight = cts;
     // The server reports "N events read…" against this token; shown inside the progress notification.
     const workDoneToken = randomUUID();
-    const params: RunRuleParams & WorkDoneProgressParams = { uri: target.uri.toString(), regionIndex: target.regionIndex, samples: samples.paths, workDoneToken };
+    // The server sends the first rows against this one while the run goes on (event queries).
+    const partialResultToken = randomUUID();
+    const params: RunRuleParams & WorkDoneProgressParams = { uri: target.uri.toString(), regionIndex: target.regionIndex, samples: samples.paths, workDoneToken, partialResultToken };
     try {
       // The panel shows the progress bar and Cancel; the status bar a spinner.
       const result = await vscode.window.withProgress(
@@ -59,10 +61,14 @@ export class RuleRunner implements PanelActions {
             if (p.message) progress.report({ message: p.message });
             if (this.inFlight === cts) ResultsPanel.current?.showProgress(p.message ?? '', p.percentage);
           });
+          const rows = this.client.onProgress(RunRuleRowsProgress, partialResultToken, (r) => {
+            if (this.inFlight === cts) ResultsPanel.current?.showRows(r);
+          });
           try {
             return await this.client.sendRequest(RunRuleRequest, params, cts.token);
           } finally {
             listener.dispose();
+            rows.dispose();
           }
         },
       );

@@ -1,6 +1,6 @@
 // The messages between the results panel's host (extension side) and its webview.
 // Types only, imported by both sides: the webview bundle must not pull in `vscode`.
-import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
+import type { EventDto, ExplainEventResult, RunRuleResult, RunRuleRows, SearchEventsResult } from '../../../server/src/protocol';
 
 /** The rule a panel shows: kept in the webview's state so a restored panel (window reload) can run it again. */
 export interface PanelTargetState {
@@ -13,6 +13,8 @@ export type ToWebview =
   | { type: 'running'; source: string; samples: string; target?: PanelTargetState }
   /** While running: the server's progress ("12,000 events · 2 files read"), `percentage` 0–100 when known. */
   | { type: 'progress'; message: string; percentage?: number }
+  /** While running: the first rows (provisional; the 'result' that follows replaces them). */
+  | { type: 'rows'; rows: RunRuleRows }
   | { type: 'result'; result: RunRuleResult; samples: string }
   | { type: 'explain'; result: ExplainEventResult }
   | { type: 'search'; text: string; result: SearchEventsResult }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
-import type { EventDto, ExplainEventResult, RunRuleResult, SearchEventsResult } from '../../../server/src/protocol';
+import type { EventDto, ExplainEventResult, RunRuleResult, RunRuleRows, SearchEventsResult } from '../../../server/src/protocol';
 import { shownMatches, toCsv, toNdjson, toSampleNdjson } from './export';
 import type { FromWebview, PersistedState, ToWebview } from './messages';
 import { makeNonce, panelHtml } from './panelHtml';
@@ -105,6 +105,11 @@ export class ResultsPanel {
 
   showProgress(message: string, percentage?: number): void {
     this.post({ type: 'progress', message, percentage });
+  }
+
+  /** The first rows of the run going on (provisional: explain, search and export wait for the result). */
+  showRows(rows: RunRuleRows): void {
+    this.post({ type: 'rows', rows });
   }
 
   showCancelled(message: string): void {

@@ -10,7 +10,7 @@ import { displayPath } from './check';
 import type { Io } from './io';
 import { formatRunJson, formatRunNdjson, formatRunTable, type RunInputs, type SourceResult } from './runOutput';
 import { spoolStreams, STDIN } from '../io/readSamples';
-import { runNotes, sampleFileDtos } from '../io/runReport';
+import { filesWithEvents, runNotes, sampleFileDtos } from '../io/runReport';
 import { sourceFromQuery, sourcesFromFile, type RunSource } from './runSources';
 import { ruleFieldOptions } from '../service/document';
 import { CLUSTER_RUN_HELP, runSourcesOnCluster } from './cluster';
@@ -186,7 +186,7 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
       source: src.source,
       kind: out.result.kind,
       matches: out.result.matches,
-      stats: { events: out.events, files: out.files, ms: Math.round(out.ms) },
+      stats: { events: out.events, files: filesWithEvents(out.read), ms: Math.round(out.ms) },
       fieldPresence: out.fieldPresence,
       evaluationErrors,
       ...(notes.length ? { notes } : {}),

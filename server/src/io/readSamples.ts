@@ -67,6 +67,8 @@ export interface ReadSamplesOptions {
   chunkBytes?: number;
   /** How events, errors and file infos name a path (a spooled copy of stdin is named `-`). */
   displayName?(path: string): string;
+  /** Called each time a file is opened for reading (also the merge's peek at its first events). */
+  onOpen?(file: string): void;
 }
 
 export interface ReadSamplesResult {
@@ -77,6 +79,8 @@ export interface ReadSamplesResult {
   skipped: { file: string; reason: string }[];
   /** Per file read, in reading order. */
   read?: SampleFileInfo[];
+  /** The files to read (display names), in input order (name order), once listed. */
+  listed?: string[];
   aborted?: boolean;
   /** Records the reader's prefilter skipped unparsed (included in `events`). */
   filtered?: number;
@@ -170,7 +174,7 @@ async function openBytes(file: string, chunkBytes: number, counted: { raw: numbe
 /** The events of one file, a batch per chunk read. Fills `info`; errors go to `onError`. */
 export async function* fileEvents(
   file: string,
-  options: Pick<ReadSamplesOptions, 'onProgress' | 'signal' | 'reader' | 'chunkBytes' | 'displayName'>,
+  options: Pick<ReadSamplesOptions, 'onProgress' | 'signal' | 'reader' | 'chunkBytes' | 'displayName' | 'onOpen'>,
   onError: (e: SampleError) => void,
   info: SampleFileInfo,
   isAborted: () => boolean,
@@ -194,6 +198,7 @@ export async function* fileEvents(
   let opened: Awaited<ReturnType<typeof openBytes>> | undefined;
   try {
     const total = options.onProgress && file !== STDIN ? (await fsp.stat(file)).size : 0; // 0 for pipes
+    options.onOpen?.(file);
     opened = await openBytes(file, options.chunkBytes ?? CHUNK_BYTES, counted);
     info.gzip = opened.gzip;
     const decoder = new StringDecoder('utf8');
@@ -286,6 +291,7 @@ export async function listInto(paths: string[], options: ReadSamplesOptions, res
   result.skipped.push(...listed.skipped);
   for (const s of listed.skipped) options.onNote?.(s.file, s.reason);
   result.read ??= [];
+  result.listed = listed.files.map((f) => options.displayName?.(f) ?? f);
   return { files: listed.files, read: result.read };
 }
 

@@ -3,7 +3,7 @@
 // language server's eql/runRule, so both show the same matches.
 import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
-import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type RunResult } from '../core/engine';
+import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type Match, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
 import type { SampleError, SampleEvent } from '../core/samples/types';
@@ -32,6 +32,16 @@ export interface RunOnSamplesInput {
    * UTF-8 bytes (SampleEvent.bytes), letting go of their parsed documents (parsed again if read) and raw records.
    */
   keepText?: boolean;
+  /** Called each time a sample file is opened for reading (tests count the reads). */
+  onOpen?(file: string): void;
+  /**
+   * The first rows while the run goes on (event queries): called with the matches so far once the run has some and
+   * `firstRowsMs` have passed (default 100), then at most every `rowsEveryMs` (default 1000). The result at the end
+   * is complete; these are provisional.
+   */
+  onRows?(matches: Match[], progress: { events: number; files: number; fields: string[] }): void;
+  firstRowsMs?: number;
+  rowsEveryMs?: number;
 }
 
 export interface RunOnSamplesOutput {
@@ -116,6 +126,16 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const spooled = order && !input.displayName ? await spoolStreams(input.samples) : undefined;
   const displayName = spooled?.displayName ?? input.displayName;
   const samples = spooled?.paths ?? input.samples;
+  // The first rows while the run goes on (checked every 64 events and every chunk read: the prefilter may let few through).
+  const onRows = input.onRows;
+  let nextRows = started + (input.firstRowsMs ?? 100);
+  const maybeRows = (): void => {
+    if (!onRows || performance.now() < nextRows) return;
+    const matches = run.peek?.() ?? [];
+    if (matches.length === 0) return;
+    onRows(matches, { events, files, fields });
+    nextRows = performance.now() + (input.rowsEveryMs ?? 1000);
+  };
   // Records the query cannot match are skipped unparsed (engine/prefilter.ts); the first `keep` are always parsed.
   const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
@@ -125,17 +145,27 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       files++;
       input.onProgress?.({ events, files });
     },
-    onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
+    onProgress:
+      input.onProgress || onRows
+        ? (file, bytesRead, totalBytes) => {
+            input.onProgress?.({ events, files, file, bytesRead, totalBytes });
+            maybeRows();
+          }
+        : undefined,
     onNote: (file, message) => notes.push({ file, message }),
     displayName,
+    onOpen: input.onOpen,
   };
   const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  const inputOrder = order ? new InputOrder(read, keep) : undefined;
+  let exact = false;
   let fatal: string | undefined;
   try {
     const source = order ? mergeByTime(samples, order.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
-    for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
+    for await (const merged of yielding(source, input.signal, () => (read.aborted = true))) {
       events++;
-      if (e.seq < keep) kept.set(e.seq, e);
+      const e = inputOrder ? inputOrder.copy(merged) : merged;
+      if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
       for (const p of presence) {
         const v = p.get(e.doc);
         if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
@@ -147,25 +177,17 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       }
       if (run.push(e) && textOnly) releaseDoc(e, order !== undefined);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+      if ((events & 63) === 0) maybeRows();
     }
     if (order && run.late() > 0 && read.aborted !== true) {
-      const late = run.late();
-      const exact = createRun(compiled, { lateness: 0 });
-      run = exact;
       kept.clear();
-      let spilled = 0;
-      const sorted = await sortByTime(samples, order, (e) => { if (exact.push(e) && textOnly) releaseDoc(e, true); }, {
-        signal: input.signal,
-        budgetBytes: input.sortBudgetBytes,
-        displayName,
-        onEvent: (e) => {
-          if (e.seq < keep) kept.set(e.seq, e);
-        },
-        onSpill: (_runs, bytes) => (spilled = bytes),
+      const rerun = await exactSequences(compiled, order, run.late(), samples, { ...input, displayName, keepText: textOnly }, (e) => {
+        if (e.seq < keep) kept.set(e.seq, e);
       });
-      const how = sorted.runs > 0 ? `sorted on disk (${sorted.runs} runs of about ${Math.round(spilled / 1024 / 1024)} MB)` : 'sorted in memory';
-      notes.push({ file: '', message: `${late.toLocaleString('en-US')} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice and ${how} for exact sequences` });
-      if (sorted.aborted) read.aborted = true;
+      run = rerun.run;
+      exact = true;
+      notes.push(rerun.note);
+      if (rerun.aborted) read.aborted = true;
     }
   } catch (e) {
     if (!(e instanceof SortSpillError)) throw e;
@@ -178,8 +200,10 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     if (n) f.noTimestamp = n;
   }
   const result = run.finish();
+  if (exact) inInputOrder(read);
+  else inputOrder?.finish([result], kept);
   if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && presence.length > 0 && read.aborted !== true && !fatal) {
-    await recountPresence(samples, [presence], displayName, input.signal);
+    await recountPresence(samples, [presence], { displayName, signal: input.signal, onOpen: input.onOpen });
   }
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
   return {
@@ -202,6 +226,91 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     kept,
     ms: performance.now() - started,
   };
+}
+
+const FILE_STRIDE = 2 ** 32;
+
+/**
+ * Events merged by time from several files (timeOrder.ts mergeByTime), given to the runs in input order's terms: each
+ * event is a copy whose seq is its file's place in name order × FILE_STRIDE + its place among the file's events, so
+ * events with equal times are ordered as a read in input order orders them, whatever order the merge opened the files
+ * in and whatever the prefilter let through (both depend on the queries). After the runs, `finish` turns the seq of
+ * the matched copies and of the first `keep` arrivals into input-order positions.
+ */
+class InputOrder {
+  private readonly fileIndex = new Map<string, number>();
+  private readonly perFile: number[] = [];
+  private readonly first: SampleEvent[] = [];
+
+  constructor(
+    private readonly read: ReadSamplesResult,
+    private readonly keep: number,
+  ) {}
+
+  copy(e: SampleEvent): SampleEvent {
+    if (this.fileIndex.size === 0) (this.read.listed ?? []).forEach((f, i) => this.fileIndex.set(f, i));
+    const f = this.fileIndex.get(e.source.file) ?? 0;
+    const n = this.perFile[f] ?? 0;
+    this.perFile[f] = n + 1;
+    const copy = { ...e, seq: f * FILE_STRIDE + n };
+    if (this.first.length < this.keep) this.first.push(copy);
+    return copy;
+  }
+
+  /** Renumbers the copies in `results` (shared copies once) and puts the first `keep` arrivals into `kept`. */
+  finish(results: RunResult[], kept: Map<number, SampleEvent>): void {
+    const offsets: number[] = [];
+    for (let i = 0, at = 0; i < this.perFile.length; i++) {
+      offsets[i] = at;
+      at += this.perFile[i] ?? 0;
+    }
+    const moved = new Set<SampleEvent>();
+    const move = (e: SampleEvent): void => {
+      if (moved.has(e)) return;
+      moved.add(e);
+      e.seq = (offsets[Math.floor(e.seq / FILE_STRIDE)] ?? 0) + (e.seq % FILE_STRIDE);
+    };
+    for (const r of results) for (const m of r.matches) for (const me of m.events) if (me.event) move(me.event);
+    for (const e of this.first) {
+      move(e);
+      kept.set(e.seq, e);
+    }
+    inInputOrder(this.read);
+  }
+}
+
+/**
+ * A sequence run that saw events later than its reorder window (a file out of time order within itself): the
+ * samples read once more and sorted with bounded memory (spilling to disk), for the exact answer. Throws
+ * SortSpillError when the disk cannot be used.
+ */
+async function exactSequences(
+  compiled: CompiledQuery,
+  order: NonNullable<ReturnType<typeof sequenceOrder>>,
+  late: number,
+  samples: string[],
+  input: Pick<RunOnSamplesInput, 'signal' | 'sortBudgetBytes' | 'displayName' | 'onOpen' | 'keepText'>,
+  onEvent: (e: SampleEvent) => void,
+): Promise<{ run: ReturnType<typeof createRun>; note: { file: string; message: string }; aborted: boolean }> {
+  const run = createRun(compiled, { lateness: 0 });
+  let spilled = 0;
+  const sorted = await sortByTime(samples, order, (e) => { if (run.push(e) && input.keepText) releaseDoc(e, true); }, {
+    signal: input.signal,
+    budgetBytes: input.sortBudgetBytes,
+    displayName: input.displayName,
+    onOpen: input.onOpen,
+    onEvent,
+    onSpill: (_runs, bytes) => (spilled = bytes),
+  });
+  const how = sorted.runs > 0 ? `sorted on disk (${sorted.runs} runs of about ${Math.round(spilled / 1024 / 1024)} MB)` : 'sorted in memory';
+  const message = `${late.toLocaleString('en-US')} events arrived more than ${SEQUENCE_LATENESS_MS / 60_000} minutes out of time order; the samples were read twice and ${how} for exact sequences`;
+  return { run, note: { file: '', message }, aborted: sorted.aborted === true };
+}
+
+/** The files read, listed in input (name) order: a merge by time finishes them in another order. */
+function inInputOrder(read: ReadSamplesResult): void {
+  const index = new Map((read.listed ?? []).map((f, i) => [f, i]));
+  read.read?.sort((a, b) => (index.get(a.file) ?? 0) - (index.get(b.file) ?? 0));
 }
 
 const SLAB_BYTES = 1 << 20;
@@ -270,9 +379,9 @@ type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown;
  * Field presence explains a query that matched nothing; the records the prefilter skipped were not looked at, so for
  * such a query presence is counted in one more read of every record.
  */
-async function recountPresence(samples: string[], lists: Presence[], displayName: ((p: string) => string) | undefined, signal: AbortSignal | undefined): Promise<void> {
+async function recountPresence(samples: string[], lists: Presence[], options: Pick<ReadSamplesOptions, 'displayName' | 'signal' | 'onOpen'>): Promise<void> {
   for (const l of lists) for (const p of l) p.present = 0;
-  for await (const e of iterateSampleEvents(samples, { signal, displayName })) {
+  for await (const e of iterateSampleEvents(samples, options)) {
     for (const l of lists) {
       for (const p of l) {
         const v = p.get(e.doc);
@@ -286,90 +395,176 @@ export interface RunManyOnSamplesInput extends Omit<RunOnSamplesInput, 'query' |
   queries: { query: string; options: EngineOptions }[];
 }
 
+/** One query of a shared read: its own run, counts, limits and failure. */
+interface PassQuery {
+  index: number;
+  parsed: ParseResult;
+  compiled: CompiledQuery;
+  options: EngineOptions;
+  /** Set for sequences: the order their run needs. */
+  order?: SequenceOrder;
+  run: PlanRun;
+  presence: Presence;
+  fields: string[];
+  timestampField: string;
+  timestampOf: (d: Record<string, unknown>) => unknown;
+  noTimestamp: Map<string, number>;
+  noTimestampTotal: number;
+  test?: RecordTest;
+  notes: { file: string; message: string }[];
+  /** Why this query's run stopped (the others go on). */
+  fatal?: string;
+  /** Set when the sequence ran again over the samples sorted (its events have input-order seq numbers already). */
+  exact?: boolean;
+}
+
 /**
- * Several queries over the samples (`eql-rules run rules/ --events …`): the event and sample queries share one read,
- * every event going to each of their runs, and a record is parsed only when one of their prefilters may need it.
- * Sequences, which read the files merged by time, run one by one (runOnSamples). Each output is what runOnSamples
- * gives for that query alone.
+ * Several queries over the samples (`eql-rules run rules/ --events …`): one read of the samples, every event going
+ * to each query's run (event, sample and sequence queries alike), and a record is parsed only when one of the
+ * prefilters may need it. Each query keeps its own state, limits and evaluation errors; one that fails stops alone.
+ * With sequences the files are merged by time (timeOrder.ts) for them, and event and sample queries get each event
+ * with its input-order position (file in name order, then place in the file) so their answers do not depend on it.
+ * Sequences on another timestamp field than the most common one run alone, as does a query that cannot compile.
+ * Each output is what runOnSamples gives for that query alone (seq numbers aside: they follow the shared read).
  */
 export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<RunOnSamplesOutput[]> {
   const outs: (RunOnSamplesOutput | undefined)[] = input.queries.map(() => undefined);
-  const shared: { index: number; parsed: ParseResult; compiled: CompiledQuery; options: EngineOptions; run: ReturnType<typeof createRun>; presence: Presence; fields: string[]; timestampOf: (d: Record<string, unknown>) => unknown; noTimestamp: Map<string, number>; noTimestampTotal: number; test?: RecordTest }[] = [];
-  for (const [index, { query, options }] of input.queries.entries()) {
-    const parsed = parse(query);
-    const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
-    const compiled = blocking.length ? undefined : compileQuery(parsed.statement, { ...options, source: query });
-    if (input.queries.length === 1 || !compiled || compiled.errors.length > 0 || sequenceOrder(compiled)) continue; // alone, below
-    const fields: string[] = [];
-    if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
-    shared.push({
-      index, parsed, compiled, options, run: createRun(compiled), fields,
-      presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })),
-      timestampOf: compilePath(options.timestampField ?? '@timestamp'), noTimestamp: new Map(), noTimestampTotal: 0,
-      test: prefilterFor(parsed.statement, { ...options, source: query }),
-    });
-  }
-  if (shared.length > 0) {
-    const started = performance.now();
-    const keep = input.keepEvents ?? 0;
-    const every = input.progressEvery ?? 10_000;
-    const kept = new Map<number, SampleEvent>();
-    const notes: { file: string; message: string }[] = [];
-    let events = 0;
-    let files = 0;
-    const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
-    const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
-    const readOptions: ReadSamplesOptions = {
-      signal: input.signal,
-      reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly },
-      onFile: () => {
-        files++;
-        input.onProgress?.({ events, files });
-      },
-      onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
-      onNote: (file, message) => notes.push({ file, message }),
-      displayName: input.displayName,
-    };
-    for await (const e of yielding(iterateSampleEvents(input.samples, readOptions, read), input.signal, () => (read.aborted = true))) {
-      events++;
-      if (e.seq < keep) kept.set(e.seq, e);
-      let held = false;
-      for (const q of shared) {
-        for (const p of q.presence) {
-          const v = p.get(e.doc);
-          if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-        }
-        const t = q.timestampOf(e.doc);
-        if (t === undefined || t === null) {
-          q.noTimestampTotal++;
-          q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
-        }
-        if (q.run.push(e)) held = true;
-      }
-      if (held && textOnly) releaseDoc(e, false);
-      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+  const pass: PassQuery[] = [];
+  if (input.queries.length > 1) {
+    for (const [index, { query, options }] of input.queries.entries()) {
+      const parsed = parse(query);
+      const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
+      const compiled = blocking.length ? undefined : compileQuery(parsed.statement, { ...options, source: query });
+      if (!compiled || compiled.errors.length > 0) continue; // alone, below: nothing is read
+      const fields: string[] = [];
+      if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+      const timestampField = options.timestampField ?? '@timestamp';
+      const order = sequenceOrder(compiled);
+      pass.push({
+        index, parsed, compiled, options, order, fields, timestampField,
+        run: createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {}),
+        presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })),
+        timestampOf: compilePath(timestampField), noTimestamp: new Map(), noTimestampTotal: 0,
+        test: prefilterFor(parsed.statement, { ...options, source: query }), notes: [],
+      });
     }
-    const results = shared.map((q) => q.run.finish());
-    const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0).map((q) => q.presence);
-    if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true) await recountPresence(input.samples, recount, input.displayName, input.signal);
-    const ms = performance.now() - started;
-    shared.forEach((q, i) => {
-      const result = results[i];
-      const own = new Map(kept);
-      for (const m of result.matches) for (const me of m.events) if (me.event) own.set(me.event.seq, me.event);
-      outs[q.index] = {
-        parsed: q.parsed, compiled: q.compiled, queryErrors: [], result,
-        files: read.files, events: read.events, errors: read.errors, notes: [...notes], aborted: read.aborted === true,
-        noTimestamp: q.noTimestampTotal, timestampField: q.options.timestampField ?? '@timestamp', skipped: read.skipped,
-        read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.noTimestamp.get(f.file) })),
-        fields: q.fields, fieldPresence: q.presence.map((p) => ({ field: p.field, present: p.present })), kept: own, ms,
-      };
-    });
+  }
+  // The files can be merged by one time field: the one most sequences use.
+  const byField = new Map<string, number>();
+  for (const q of pass) if (q.order) byField.set(q.timestampField, (byField.get(q.timestampField) ?? 0) + 1);
+  const mergeField = [...byField.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const shared = pass.filter((q) => !q.order || q.timestampField === mergeField);
+  if (shared.length > 1) {
+    for (const [k, out] of (await sharedRead(shared, input)).entries()) outs[shared[k].index] = out;
   }
   for (const [k, { query, options }] of input.queries.entries()) {
     if (!outs[k]) outs[k] = await runOnSamples({ ...input, query, options });
   }
   return outs as RunOnSamplesOutput[];
+}
+
+/** One read of the samples for all of `shared` (see runManyOnSamples). */
+async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Promise<RunOnSamplesOutput[]> {
+  const started = performance.now();
+  const merge = shared.find((q) => q.order)?.order;
+  const keep = input.keepEvents ?? 0;
+  const every = input.progressEvery ?? 10_000;
+  const notes: { file: string; message: string }[] = [];
+  let events = 0;
+  let files = 0;
+  const spooled = merge && !input.displayName ? await spoolStreams(input.samples) : undefined;
+  const displayName = spooled?.displayName ?? input.displayName;
+  const samples = spooled?.paths ?? input.samples;
+  const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
+  const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
+  const readOptions: ReadSamplesOptions = {
+    signal: input.signal,
+    reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly },
+    onFile: () => {
+      files++;
+      input.onProgress?.({ events, files });
+    },
+    onProgress: input.onProgress ? (file, bytesRead, totalBytes) => input.onProgress?.({ events, files, file, bytesRead, totalBytes }) : undefined,
+    onNote: (file, message) => notes.push({ file, message }),
+    displayName,
+    onOpen: input.onOpen,
+  };
+  const kept = new Map<number, SampleEvent>();
+  const inputOrder = merge ? new InputOrder(read, keep) : undefined;
+  let fatal: string | undefined;
+  try {
+    const source = merge ? mergeByTime(samples, merge.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
+    for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
+      events++;
+      const ordered = inputOrder ? inputOrder.copy(e) : e;
+      if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
+      let held = false;
+      for (const q of shared) {
+        if (q.fatal) continue;
+        try {
+          for (const p of q.presence) {
+            const v = p.get(e.doc);
+            if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+          }
+          const t = q.timestampOf(e.doc);
+          if (t === undefined || t === null) {
+            q.noTimestampTotal++;
+            q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
+          }
+          if (q.run.push(ordered)) held = true;
+        } catch (err) {
+          q.fatal = `the run stopped at ${e.source.file}:${e.source.line}:${e.source.column}: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      if (held && textOnly) releaseDoc(ordered, false);
+      if (input.onProgress && events % every === 0) input.onProgress({ events, files });
+    }
+    // A sequence that saw events later than its window is run again over the samples sorted (rare: a file out of order).
+    for (const q of shared) {
+      if (!q.order || q.fatal || q.run.late() === 0 || read.aborted === true) continue;
+      try {
+        const exact = await exactSequences(q.compiled, q.order, q.run.late(), samples, { ...input, displayName, keepText: false }, () => undefined);
+        q.run = exact.run;
+        q.exact = true;
+        q.notes.push(exact.note);
+        if (exact.aborted) read.aborted = true;
+      } catch (err) {
+        if (!(err instanceof SortSpillError)) throw err;
+        q.fatal = err.message;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof SortSpillError)) throw err;
+    fatal = err.message;
+  } finally {
+    await spooled?.dispose();
+  }
+  const results = shared.map((q) => {
+    try {
+      return q.run.finish();
+    } catch (err) {
+      q.fatal ??= `the run could not finish: ${err instanceof Error ? err.message : String(err)}`;
+      return { kind: q.compiled.kind ?? 'event', matches: [], stats: { events: 0, matched: 0, ms: 0, noTimestamp: 0 } } as RunResult;
+    }
+  });
+  // A sequence re-run over the sorted samples (exact) saw input-order seq numbers already.
+  inputOrder?.finish(results.filter((_, i) => !shared[i].exact), kept);
+  const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0 && !q.fatal).map((q) => q.presence);
+  if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true && !fatal) await recountPresence(samples, recount, { displayName, signal: input.signal, onOpen: input.onOpen });
+  const ms = performance.now() - started;
+  return shared.map((q, i) => {
+    const result = results[i];
+    const own = new Map(kept);
+    for (const m of result.matches) for (const me of m.events) if (me.event) own.set(me.event.seq, me.event);
+    return {
+      parsed: q.parsed, compiled: q.compiled, queryErrors: [], result,
+      files: read.files, events: read.events, errors: read.errors, notes: [...notes, ...q.notes], aborted: read.aborted === true,
+      fatal: fatal ?? q.fatal,
+      noTimestamp: q.noTimestampTotal, timestampField: q.timestampField, skipped: read.skipped,
+      read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.noTimestamp.get(f.file) })),
+      fields: q.fields, fieldPresence: q.presence.map((p) => ({ field: p.field, present: p.present })), kept: own, ms,
+    };
+  });
 }
 
 /**

@@ -37,6 +37,14 @@ export function sampleFileDtos(r: Pick<RunFacts, 'read' | 'skipped'>): SampleFil
   return out;
 }
 
+/**
+ * How many sample files gave events: the run header's "from N files", counted as the file list counts "read"
+ * (a file that gave no events — a digest, an empty file — is listed as skipped, so it is not counted here).
+ */
+export function filesWithEvents(read: readonly Pick<SampleFileInfo, 'events'>[]): number {
+  return read.filter((f) => f.events > 0).length;
+}
+
 /** Notes about the whole run (not about one file). */
 export function runNotes(r: Pick<RunFacts, 'notes' | 'events' | 'noTimestamp' | 'timestampField'>): string[] {
   const out = r.notes.filter((n) => n.file === '').map((n) => n.message);

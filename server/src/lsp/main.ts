@@ -15,7 +15,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
 import { createNodeCatalogRegistry } from '../io/catalogData';
-import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, SampleFilesRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import { ClusterErrorNotification, ClusterRequestRequest, ClusterResultRequest, ExplainEventRequest, ExportMatchesRequest, RunRuleRequest, RunRuleRowsProgress, SampleFilesRequest, SearchEventsRequest, StatusNotification } from '../protocol';
+import type { RunRuleRows } from '../protocol';
 import type { ClusterErrorParams } from '../protocol';
 import { esDiagnostics } from '../service/clusterDiagnostics';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
@@ -305,7 +306,9 @@ connection.onRequest(RunRuleRequest, async (params, token) => {
   reporter?.begin('Running EQL on samples', 0, undefined, true);
   try {
     const started = Date.now();
-    const result = await runs.runRule(doc, params, token, reporter && { report: (m, pct) => (pct === undefined ? reporter.report(m) : reporter.report(pct, m)) });
+    const rowsToken = params.partialResultToken;
+    const rows = rowsToken !== undefined ? (value: RunRuleRows) => void connection.sendProgress(RunRuleRowsProgress, rowsToken, value) : undefined;
+    const result = await runs.runRule(doc, params, token, reporter && { report: (m, pct) => (pct === undefined ? reporter.report(m) : reporter.report(pct, m)) }, rows);
     info(`run ${result.source}: ${result.stats.matched} matched of ${result.stats.events.toLocaleString('en-US')} events in ${result.stats.files} files, ${Date.now() - started} ms${result.queryErrors.length ? ` (query errors: ${result.queryErrors.length})` : ''}`);
     // The events the user runs on now describe "the samples" for completion and field checks.
     const kept = runs.keptEvents();

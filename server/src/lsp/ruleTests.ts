@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { toPath as fileToPath } from './workspace';
 import type { Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { pairFor, pairRuleTests, parseRuleTests, ruleLabel, testFileFor, testRuleFile } from '../core/ruletests';
+import { pairFor, pairRuleTests, parseRuleTests, ruleLabel, testFileFor, testRules, type RuleTestFile } from '../core/ruletests';
 import { parseRuleFile, type RuleInfo } from '../core/rules/ruleFile';
 import type { Range } from '../core/syntax/ast';
 import { walkFiles } from '../io/walkFiles';
@@ -17,6 +17,8 @@ export interface RuleTestsHost {
   /** The live text of an open document, else undefined. */
   openText(uri: string): string | undefined;
   log(message: string): void;
+  /** A file's text from disk (default readFileSync; tests count the reads). */
+  readFile?(path: string): string;
 }
 
 const toPath = (uri: string): string => fileToPath(uri) ?? uri;
@@ -26,7 +28,7 @@ export class RuleTestsService {
   constructor(private readonly host: RuleTestsHost) {}
 
   private read(path: string): string {
-    return this.host.openText(toUri(path)) ?? readFileSync(path, 'utf8');
+    return this.host.openText(toUri(path)) ?? (this.host.readFile ? this.host.readFile(path) : readFileSync(path, 'utf8'));
   }
 
   async list(params: ListRuleTestsParams): Promise<ListRuleTestsResult> {
@@ -51,29 +53,23 @@ export class RuleTestsService {
 
   private describe(ruleFile: string, testFile: string, read: (path: string) => string = (p) => this.read(p)): RuleTestFileDto {
     const ruleText = read(ruleFile);
-    const tests = parseRuleTests(read(testFile), testFile);
-    const doc = TextDocument.create(toUri(ruleFile), 'plaintext', 0, ruleText);
-    const rules = parseRuleFile(ruleText, ruleFile).rules.filter((r) => r.eql && r.query);
-    return {
-      ruleUri: toUri(ruleFile),
-      testUri: toUri(testFile),
-      rules: rules.map((r) => ({ label: ruleLabel(r), ...(r.rule_id ? { ruleId: r.rule_id } : {}), queryRange: hostRange(doc, r.query?.hostRange) })),
-      cases: tests.cases.map((c) => ({ line: c.line, expect: c.expect, ...(c.name ? { name: c.name } : {}), ...(c.group ? { group: c.group } : {}), ...(c.rule ? { rule: c.rule } : {}) })),
-      errors: tests.errors.map((e) => ({ line: e.line, column: e.column, code: e.code, message: e.message })),
-    };
+    return describeTexts(ruleFile, ruleText, parseRuleFile(ruleText, ruleFile).rules, testFile, parseRuleTests(read(testFile), testFile));
   }
 
+  /** Runs the tests of a rule file: the rule file and its test file are each read and parsed once. */
   run(params: RunRuleTestsParams): RunRuleTestsResult {
     const pair = this.pairOf(params.uri);
     if (!pair) throw new Error(`no rule tests for ${params.uri}: expected ${testFileFor(toPath(params.uri))}`);
     const given = new Map(Object.entries(params.texts ?? {}).map(([uri, text]) => [toPath(uri), text]));
     const read = (path: string) => given.get(path) ?? this.read(path);
     const ruleText = read(pair.ruleFile);
-    const result = testRuleFile(ruleText, pair.ruleFile, read(pair.testFile), pair.testFile);
+    const rules = parseRuleFile(ruleText, pair.ruleFile).rules;
+    const tests = parseRuleTests(read(pair.testFile), pair.testFile);
+    const result = testRules(rules, tests, pair.ruleFile, pair.testFile);
     const doc = TextDocument.create(toUri(pair.ruleFile), 'plaintext', 0, ruleText);
     return {
       // Described from the same texts that were run (the editor's, when it sent them).
-      file: this.describe(pair.ruleFile, pair.testFile, read),
+      file: describeTexts(pair.ruleFile, ruleText, rules, pair.testFile, tests),
       rules: result.rules.map(({ rule, label, report }) => ({
         label,
         ...(rule.rule_id ? { ruleId: rule.rule_id } : {}),
@@ -97,6 +93,19 @@ export class RuleTestsService {
       })),
     };
   }
+}
+
+/** The Test Explorer's view of a rule file and its parsed tests. */
+function describeTexts(ruleFile: string, ruleText: string, parsedRules: readonly RuleInfo[], testFile: string, tests: RuleTestFile): RuleTestFileDto {
+  const doc = TextDocument.create(toUri(ruleFile), 'plaintext', 0, ruleText);
+  const rules = parsedRules.filter((r) => r.eql && r.query);
+  return {
+    ruleUri: toUri(ruleFile),
+    testUri: toUri(testFile),
+    rules: rules.map((r) => ({ label: ruleLabel(r), ...(r.rule_id ? { ruleId: r.rule_id } : {}), queryRange: hostRange(doc, r.query?.hostRange) })),
+    cases: tests.cases.map((c) => ({ line: c.line, expect: c.expect, ...(c.name ? { name: c.name } : {}), ...(c.group ? { group: c.group } : {}), ...(c.rule ? { rule: c.rule } : {}) })),
+    errors: tests.errors.map((e) => ({ line: e.line, column: e.column, code: e.code, message: e.message })),
+  };
 }
 
 function hostRange(doc: TextDocument, r: Range | undefined): LspRangeDto | undefined {

@@ -12,7 +12,8 @@ import { progressText, runOnSamples } from '../io/runOnSamples';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Match } from '../core/engine';
-import { matchToJson, runNotes, sampleFileDtos } from '../io/runReport';
+import { filesWithEvents, matchToJson, runNotes, sampleFileDtos } from '../io/runReport';
+import { RUN_ROWS_MAX } from '../protocol';
 import type {
   ExportMatchesParams,
   ExportMatchesResult,
@@ -22,6 +23,7 @@ import type {
   MatchDto,
   RunRuleParams,
   RunRuleResult,
+  RunRuleRows,
   SearchEventsParams,
   SearchEventsResult,
 } from '../protocol';
@@ -94,7 +96,8 @@ export class RunService {
 
   constructor(private readonly limits: { maxResultChars: number } = { maxResultChars: MAX_RESULT_CHARS }) {}
 
-  async runRule(doc: ServiceDocument, params: RunRuleParams, token: CancellationToken, progress?: ProgressSink): Promise<RunRuleResult> {
+  /** `rows` gets the first rows while the run goes on (event queries), the result at the end is complete. */
+  async runRule(doc: ServiceDocument, params: RunRuleParams, token: CancellationToken, progress?: ProgressSink, rows?: (r: RunRuleRows) => void): Promise<RunRuleResult> {
     const index = params.regionIndex ?? 0;
     const region = doc.regions[index];
     if (!region) throw new ResponseError(-32602, `no EQL query #${index} in ${doc.uri}`);
@@ -111,6 +114,9 @@ export class RunService {
     let out;
     try {
       const onProgress = progress ? progressTracker(await sampleSizes(params.samples), progress) : undefined;
+      const started = performance.now();
+      const sourceName = rule?.name ?? decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
+      const timestampOf = compilePath(options.timestampField ?? '@timestamp');
       out = await runOnSamples({
         query: region.query,
         samples: params.samples,
@@ -118,6 +124,20 @@ export class RunService {
         signal: abort.signal,
         keepEvents: KEEP_EVENTS,
         onProgress,
+        onRows: rows
+          ? (matches, p) =>
+              rows({
+                query: region.query,
+                source: sourceName,
+                fields: p.fields,
+                kind: matches[0]?.kind ?? 'event',
+                matches: matches.slice(0, RUN_ROWS_MAX).map((m) => matchDto(m, timestampOf)),
+                matched: matches.length,
+                events: p.events,
+                files: p.files,
+                ms: Math.round(performance.now() - started),
+              })
+          : undefined,
       });
     } finally {
       sub.dispose();
@@ -137,7 +157,7 @@ export class RunService {
     const matches: MatchDto[] = [];
     let chars = 0;
     for (const m of out.result.matches) {
-      const dto: MatchDto = { kind: m.kind, joinKeys: m.joinKeys, events: m.events.map((e) => (e.event ? toDto(e.event, timestamp) : { id: -1, missing: true })) };
+      const dto = matchDto(m, timestamp);
       chars += JSON.stringify(dto).length;
       if (chars > this.limits.maxResultChars && matches.length > 0) break;
       matches.push(dto);
@@ -156,7 +176,7 @@ export class RunService {
       source: rule?.name ?? decodeURIComponent(file),
       kind: out.result.kind,
       matches,
-      stats: { events: out.events, files: out.files, matched: total, ms: Math.round(out.ms) },
+      stats: { events: out.events, files: filesWithEvents(out.read), matched: total, ms: Math.round(out.ms) },
       errors: out.errors.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })),
       evaluationErrors: out.result.stats.errors
         ? { count: out.result.stats.errors, first: (out.result.stats.errorExamples ?? []).map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.message })) }
@@ -314,6 +334,10 @@ export class RunService {
 function dtoOf(run: LastRun, e: SampleEvent): EventDto {
   const w = run.where?.get(e.seq);
   return w ? { ...toDto(e, run.timestamp), file: undefined, line: undefined, column: undefined, index: w.index, esId: w.id } : toDto(e, run.timestamp);
+}
+
+function matchDto(m: Match, timestamp: (doc: Record<string, unknown>) => unknown): MatchDto {
+  return { kind: m.kind, joinKeys: m.joinKeys, events: m.events.map((e) => (e.event ? toDto(e.event, timestamp) : { id: -1, missing: true })) };
 }
 
 function toDto(e: SampleEvent, timestamp: (doc: Record<string, unknown>) => unknown): EventDto {

@@ -76,6 +76,7 @@ export function createRun(compiled: CompiledQuery, options: RunOptions = {}): Pl
     },
     retained: () => inner.retained(),
     late: () => inner.late(),
+    ...(inner.peek ? { peek: inner.peek } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
 //   events go through a reorder buffer and reach the machine as soon as time has moved `lateness`
 //   past them, so memory is the open sequence state plus that buffer; an event arriving after a
 //   later one was already fed is counted as late and left out.
-// - Samples keep, per key and filter, the first few matching events.
+// - Samples keep, per key and filter, the first few matching events (by input order).
 import type { Plan, PipeOp, StepPlan } from './plan';
 import type { KeyTuple } from './keys';
 import { renderKeys } from './keys';
@@ -36,6 +36,11 @@ export interface PlanRun extends Run {
   retained(): number;
   /** Sequence events left out because they arrived more than `lateness` behind (always 0 by default). */
   late(): number;
+  /**
+   * Event queries: the matches so far, as finish() would give them if no more events came (the panel's first rows
+   * while a run goes on). Does not change the run. Absent for sequences and samples.
+   */
+  peek?(): Match[];
 }
 
 /** Applies head/tail pipes then `size` at the configured end. */
@@ -108,6 +113,10 @@ function eventRun(plan: Plan): PlanRun {
       const chosen = applyWindow(buf, plan.pipes, plan.size, plan.position);
       const matches: Match[] = chosen.map((c) => ({ kind: 'event', joinKeys: [], events: [{ missing: false, event: c.ev }] }));
       return { kind: 'event', matches, stats: { events, matched: matches.length, ms: now() - started, noTimestamp: noTs } };
+    },
+    peek(): Match[] {
+      const chosen = applyWindow([...buf].sort(compareCands), plan.pipes, plan.size, plan.position);
+      return chosen.map((c) => ({ kind: 'event', joinKeys: [], events: [{ missing: false, event: c.ev }] }));
     },
     retained: () => buf.length,
     late: () => 0,
@@ -234,8 +243,15 @@ function sampleRun(plan: Plan): PlanRun {
         for (const t of s.keys.tuples(doc)) {
           let g = groups.get(t.id);
           if (!g) groups.set(t.id, (g = { values: t.values, perStep: steps.map(() => []) }));
+          // The first few by input order (seq), whatever order they arrive in (several rules share a read
+          // merged by time): in input order this is a push, exactly as before.
           const list = g.perStep[i];
-          if (list.length < perStepCap) list.push(ev);
+          if (list.length < perStepCap || ev.seq < list[list.length - 1].seq) {
+            let at = list.length;
+            while (at > 0 && list[at - 1].seq > ev.seq) at--;
+            list.splice(at, 0, ev);
+            if (list.length > perStepCap) list.pop();
+          }
         }
       }
       return false; // samples read documents again at the end

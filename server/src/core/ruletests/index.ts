@@ -1,7 +1,7 @@
 // Rule tests over texts (no I/O): a rule file and its test file in, one report per rule out.
 // Shared by `eql-rules test` and the language server's eql/runRuleTests.
 import { parseRuleFile, type RuleInfo } from '../rules/ruleFile';
-import { parseRuleTests, type RuleTestCase, type RuleTestError } from './format';
+import { parseRuleTests, type RuleTestCase, type RuleTestError, type RuleTestFile } from './format';
 import { casesForRule, ruleTestTarget, runRuleTests, type RuleTestReport } from './run';
 
 export * from './format';
@@ -29,14 +29,17 @@ export function ruleLabel(rule: RuleInfo): string {
 }
 
 export function testRuleFile(ruleText: string, ruleFile: string, testText: string, testFile: string): RuleFileTestResult {
-  const parsed = parseRuleFile(ruleText, ruleFile);
-  const tests = parseRuleTests(testText, testFile);
-  const rules: RuleTestResult[] = [];
-  for (const rule of parsed.rules) {
+  return testRules(parseRuleFile(ruleText, ruleFile).rules, parseRuleTests(testText, testFile), ruleFile, testFile);
+}
+
+/** The tests of a parsed test file run for each EQL rule of a parsed rule file (each text parsed once by the caller). */
+export function testRules(rules: readonly RuleInfo[], tests: RuleTestFile, ruleFile: string, testFile: string): RuleFileTestResult {
+  const out: RuleTestResult[] = [];
+  for (const rule of rules) {
     const target = ruleTestTarget(rule);
     if (!target) continue;
     const cases = casesForRule(tests.cases, rule);
-    rules.push({ rule, label: ruleLabel(rule), cases, report: runRuleTests(target, cases) });
+    out.push({ rule, label: ruleLabel(rule), cases, report: runRuleTests(target, cases) });
   }
-  return { ruleFile, testFile, errors: tests.errors, rules };
+  return { ruleFile, testFile, errors: tests.errors, rules: out };
 }
