@@ -2,7 +2,8 @@
 // samples: exactly the expected matches in every output format, rule overrides honoured, and the exit codes.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliProcess, json, ROOT } from './helpers';
 
@@ -34,6 +35,36 @@ describe('eql-rules run', () => {
       assert.ok(result.matches.every((m) => m.kind === 'event' && m.events[0].line > 0 && m.events[0].file.startsWith(SAMPLES)));
     }
     assert.deepEqual(out.errors, []);
+  });
+
+  it('a folder of rules runs every EQL rule under it (the rules as given one by one), naming the files without EQL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eql-run-folder-'));
+    try {
+      mkdirSync(join(dir, 'aws'));
+      copyFileSync(join(ROOT, SEED), join(dir, 'aws', 'rds_restored.toml'));
+      copyFileSync(join(ROOT, 'test-fixtures/rules/sequence_rule.toml'), join(dir, 'sequence_rule.toml'));
+      copyFileSync(join(ROOT, 'test-fixtures/rules/sequence_rule.test.ndjson'), join(dir, 'sequence_rule.test.ndjson'));
+      writeFileSync(join(dir, 'kql.toml'), '[metadata]\ncreation_date = "2024/01/01"\n\n[rule]\nname = "KQL"\ntype = "query"\nlanguage = "kuery"\nquery = "event.action: x"\n');
+      writeFileSync(join(dir, 'notes.md'), '# not a rule');
+      const folder = await cli('run', dir, '--events', SAMPLES, '--format', 'json');
+      assert.equal(folder.code, 0, folder.stderr);
+      const one = await cli('run', join(dir, 'aws', 'rds_restored.toml'), join(dir, 'sequence_rule.toml'), '--events', SAMPLES, '--format', 'json');
+      const got = json<RunJson>(folder).results;
+      assert.deepEqual(got.map((x) => x.source), [join(dir, 'aws', 'rds_restored.toml'), join(dir, 'sequence_rule.toml')]);
+      assert.deepEqual(got.map(ids), json<RunJson>(one).results.map(ids));
+      assert.deepEqual(ids(got[0]), EXPECTED.matches.map((m) => m.eventID));
+      assert.match(folder.stderr, /1 file without an EQL query skipped \(.*kql\.toml\)/);
+      const empty = join(dir, 'empty');
+      mkdirSync(empty);
+      const none = await cli('run', empty, '--events', SAMPLES);
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /no EQL rule or \.eql file under .*empty/);
+      const explicit = await cli('run', join(dir, 'kql.toml'), '--events', SAMPLES);
+      assert.equal(explicit.code, 2, 'a file given by name that cannot run is an error');
+      assert.match(explicit.stderr, /kql\.toml: it holds no EQL query/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--query with a sequence returns sequence matches with join keys', async () => {

@@ -11,14 +11,14 @@ import type { Io } from './io';
 import { formatRunJson, formatRunNdjson, formatRunTable, type RunInputs, type SourceResult } from './runOutput';
 import { spoolStreams, STDIN } from '../io/readSamples';
 import { filesWithEvents, runNotes, sampleFileDtos } from '../io/runReport';
-import { sourceFromQuery, sourcesFromFile, type RunSource } from './runSources';
+import { sourceFromQuery, sourcesFromPaths, type RunSource } from './runSources';
 import { ruleFieldOptions } from '../service/document';
 import { CLUSTER_RUN_HELP, runSourcesOnCluster } from './cluster';
 import { ES_CONNECTION_FLAGS, ES_CONNECTION_HELP, esConnectionFromCli, type Env } from './connection';
 
 export const DEFAULT_SIZE = 10_000;
 
-export const RUN_HELP = `Usage: eql-rules run <rule or .eql files...> [--query EQL] --events <files or folders...> [options]
+export const RUN_HELP = `Usage: eql-rules run <rule or .eql files or folders...> [--query EQL] --events <files or folders...> [options]
 
 Runs each rule's EQL query (detection-rules TOML, Kibana JSON/NDJSON export, .eql file, or
 --query) over sample events: raw CloudTrail (also .json.gz), ECS JSON or NDJSON documents,
@@ -90,8 +90,8 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
   if (events.length > 0 && (flag(args, 'es-url') ?? flag(args, 'cloud-id'))) throw new UsageError('give --events (run on samples) or --es-url (run on a cluster), not both; to compare the two use "eql-rules compare"');
   const cluster = events.length === 0 ? esConnectionFromCli(args, env) : undefined;
   if (cluster) {
-    if (args.positionals.length === 0 && flag(args, 'query') === undefined) throw new UsageError('run needs rule or .eql files, or --query');
-    const sources: RunSource[] = args.positionals.flatMap(sourcesFromFile);
+    if (args.positionals.length === 0 && flag(args, 'query') === undefined) throw new UsageError('run needs rule or .eql files or folders, or --query');
+    const sources: RunSource[] = await sourcesFromPaths(args.positionals, (text) => io.err(`${text}\n`));
     const q = flag(args, 'query');
     if (q !== undefined) sources.push(sourceFromQuery(q));
     return runSourcesOnCluster(sources, args, cluster, format, io);
@@ -100,9 +100,9 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
   if (events.length === 0) throw new UsageError('run needs --events <files or folders> (or --es-url to run on a cluster)');
   for (const e of events) if (e !== STDIN && !existsSync(e)) throw new UsageError(`no such file or folder: ${e}`);
   const query = flag(args, 'query');
-  if (args.positionals.length === 0 && query === undefined) throw new UsageError('run needs rule or .eql files, or --query');
+  if (args.positionals.length === 0 && query === undefined) throw new UsageError('run needs rule or .eql files or folders, or --query');
 
-  const sources: RunSource[] = args.positionals.flatMap(sourcesFromFile);
+  const sources: RunSource[] = await sourcesFromPaths(args.positionals, (text) => io.err(`${text}\n`));
   if (query !== undefined) sources.push(sourceFromQuery(query));
 
   const mappingFile = flag(args, 'mapping');
