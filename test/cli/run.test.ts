@@ -127,7 +127,7 @@ describe('eql-rules run', () => {
   // [args, stderr pattern] — usage and query errors exit 2
   const errors: [string[], RegExp][] = [
     [['run', SEED], /--events/],
-    [['run', '--events', SAMPLES], /rule or \.eql files, or --query/],
+    [['run', '--events', SAMPLES], /rule or \.eql files or folders, or --query/],
     [['run', '--query', 'any where (', '--events', SAMPLES], /^--query:1:12: error EQL\d+ /m],
     [['run', SEED, '--events', 'no/such/dir'], /no such file or folder: no\/such\/dir/],
     [['run', SEED, '--events', SAMPLES, '--size', '-1'], /--size must be an integer >= 0/],
