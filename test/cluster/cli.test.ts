@@ -87,7 +87,8 @@ describe('eql-rules on a cluster', () => {
   for (const [name, argv, env, message] of failures) {
     it(`connection failure: ${name}`, async () => {
       const args = argv.length ? argv : ['--es-url', es.url];
-      const r = await cliWith(['run', SEED_RULE, ...args], env);
+      // No retries: the same message at once, not after the client's 1–6 s of pauses between retries.
+      const r = await cliWith(['run', SEED_RULE, ...args], { ELASTICSEARCH_MAX_RETRIES: '0', ...env });
       assert.equal(r.code, 2);
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -95,6 +96,21 @@ describe('eql-rules on a cluster', () => {
       assert.equal(r.stdout, '');
     });
   }
+
+  it('ELASTICSEARCH_MAX_RETRIES: 0 fails at the first 503, 1 retries it; not a number is a usage error', async () => {
+    const argv = ['run', SEED_RULE, '--es-url', es.url, '--from', SEED_FROM, '--format', 'json'];
+    es.inject({ status: 503, times: 1 });
+    const none = await cliWith(argv, { ELASTICSEARCH_API_KEY: KEY, ELASTICSEARCH_MAX_RETRIES: '0' });
+    assert.equal(none.code, 2, none.stdout);
+    assert.match(none.stderr, /answered 503/);
+    es.inject({ status: 503, times: 1 });
+    const one = await cliWith(argv, { ELASTICSEARCH_API_KEY: KEY, ELASTICSEARCH_MAX_RETRIES: '1' });
+    assert.equal(one.code, 0, one.stderr);
+    assert.ok((JSON.parse(one.stdout) as RunJson).results[0].matches.length > 0);
+    const bad = await cliWith(argv, { ELASTICSEARCH_API_KEY: KEY, ELASTICSEARCH_MAX_RETRIES: 'few' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /ELASTICSEARCH_MAX_RETRIES must be a whole number, 0 or more \(got "few"\)/);
+  });
 
   it('usage errors: bad --from, no index for --query, --events with --es-url', async () => {
     const a = await cliWith(['run', SEED_RULE, '--es-url', es.url, '--from', 'yesterday']);

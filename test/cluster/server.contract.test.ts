@@ -101,7 +101,7 @@ describe('test Elasticsearch: contract', () => {
   });
 
   it('async: submit -> id + is_running, status, get, delete, second delete 404', async () => {
-    const slow = new TestElasticsearch({ searchMs: 1500 });
+    const slow = new TestElasticsearch({ searchMs: 600 });
     slow.index('a', [{ '@timestamp': '2024-10-15T09:00:00Z', event: { category: 'process' } }]);
     await slow.start();
     const c = new Client({ node: slow.url });
@@ -127,7 +127,7 @@ describe('test Elasticsearch: contract', () => {
   });
 
   it('runEqlSearch polls an async search to the end, and a cancel deletes it', async () => {
-    const slow = new TestElasticsearch({ searchMs: 2500 });
+    const slow = new TestElasticsearch({ searchMs: 1000 });
     slow.index('a', [{ '@timestamp': '2024-10-15T09:00:00Z', event: { category: 'process' } }]);
     await slow.start();
     const profile = { name: 'slow', url: slow.url, auth: 'none' as const };
@@ -135,14 +135,14 @@ describe('test Elasticsearch: contract', () => {
     try {
       const progress: number[] = [];
       const req = { index: ['a'], body: { query: 'process where true', filter: { bool: { filter: [{ range: { '@timestamp': { gte: SEED_FROM, lte: 'now' } } }] } }, size: 10, allow_partial_search_results: true as const } };
-      const run = await runEqlSearch(c, req, profile, {}, { waitMs: 1000, pollMs: 1000, onProgress: (p) => progress.push(p.elapsedMs) });
+      const run = await runEqlSearch(c, req, profile, {}, { waitMs: 200, pollMs: 300, onProgress: (p) => progress.push(p.elapsedMs) });
       assert.equal(run.async, true);
       assert.ok(progress.length > 0);
       assert.equal(readEqlResponse(run.body, 'event').matches.length, 1);
 
       const abort = new AbortController();
-      const pending = runEqlSearch(c, req, profile, {}, { waitMs: 1000, pollMs: 1000, signal: abort.signal });
-      setTimeout(() => abort.abort(), 1300);
+      const pending = runEqlSearch(c, req, profile, {}, { waitMs: 200, pollMs: 300, signal: abort.signal });
+      setTimeout(() => abort.abort(), 500);
       await assert.rejects(pending, (e: unknown) => (e as { kind?: string }).kind === 'cancelled');
       await new Promise((r) => setTimeout(r, 100));
       assert.ok(slow.seen.some((s) => s.method === 'DELETE' && s.path.startsWith('/_eql/search/')), 'the async search was deleted');
@@ -202,7 +202,7 @@ describe('test Elasticsearch: contract', () => {
 
   it('a slow answer beyond the request timeout is a timeout message', async () => {
     const c = createClusterClient(PROFILE, KEY, { requestTimeoutMs: 300, maxRetries: 0 });
-    es.inject({ delayMs: 2500 });
+    es.inject({ delayMs: 1000 });
     try {
       await assert.rejects(c.info(), (e: unknown) => /no answer in time/.test(clusterErrorOf(e, PROFILE, KEY).message));
     } finally {

@@ -17,6 +17,8 @@ import { ensureBuilt } from '../lsp/harness';
 import { iterations, LONG } from '../scale';
 
 let dir = '';
+const BUCKET = { accounts: 2, regions: 3, days: iterations(1, 2), filesPerDay: iterations(4, 8), eventsPerFile: 40 };
+const BUCKET_EVENTS = BUCKET.accounts * BUCKET.regions * BUCKET.days * BUCKET.filesPerDay * BUCKET.eventsPerFile;
 const QUERIES = [
   'sequence by user.name with maxspan=30m [iam where event.action == "CreateAccessKey"] [iam where event.action == "AttachUserPolicy"]',
   'sequence by user.name, cloud.account.id with maxspan=2h [any where event.action == "AssumeRole"] [any where event.action == "PutObject"] [any where event.action == "GetObject"]',
@@ -37,9 +39,10 @@ async function sortedCopy(paths: string[], to: string): Promise<void> {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'eql-order-'));
-  await writeBucket(join(dir, 'bucket'), { accounts: 2, regions: 3, days: 2, filesPerDay: 8, eventsPerFile: 40, seed: 3 });
+  // npm test: a quarter of the bucket (1 day, 4 files a day: 960 events) and 1,500 shuffled events; npm run fuzz: the full counts.
+  await writeBucket(join(dir, 'bucket'), { ...BUCKET, seed: 3 });
   await writeBucket(join(dir, 'bucket-gz'), { accounts: 2, regions: 2, days: 1, filesPerDay: 6, eventsPerFile: 30, seed: 5, gzip: true });
-  await writeShuffled(join(dir, 'shuffled.ndjson'), 4000, { seed: 9, spanDays: 1 });
+  await writeShuffled(join(dir, 'shuffled.ndjson'), iterations(1500, 4000), { seed: 9, spanDays: 1 });
   await sortedCopy([join(dir, 'bucket')], join(dir, 'bucket-sorted.ndjson'));
   await sortedCopy([join(dir, 'bucket-gz')], join(dir, 'bucket-gz-sorted.ndjson'));
   await sortedCopy([join(dir, 'shuffled.ndjson')], join(dir, 'shuffled-sorted.ndjson'));
@@ -51,7 +54,7 @@ test('the generator makes a bucket-shaped tree whose folder order jumps back in 
   assert.equal(accounts.length, 2);
   const times: number[] = [];
   await readSampleFiles([join(dir, 'bucket')], { onEvent: (e) => times.push(Date.parse(String(e.doc['@timestamp']))) });
-  assert.equal(times.length, 2 * 3 * 2 * 8 * 40);
+  assert.equal(times.length, BUCKET_EVENTS);
   let jumps = 0;
   for (let i = 1; i < times.length; i++) if (times[i] < times[i - 1] - 60 * 60_000) jumps++;
   assert.ok(jumps >= 5, `folder order goes back in time ${jumps} times`);
@@ -65,7 +68,7 @@ test('the k-way merge hands out a bucket in time order (up to each file\'s own j
     times.push(Date.parse(String(e.doc['@timestamp'])));
     seqs.push(e.seq);
   }
-  assert.equal(times.length, 3840);
+  assert.equal(times.length, BUCKET_EVENTS);
   assert.deepEqual(seqs, times.map((_, i) => i));
   let maxBack = 0;
   let max = -Infinity;

@@ -132,7 +132,7 @@ export function formatClusterRun(results: ClusterSourceResult[], format: 'table'
 /** The connection's client, or undefined after saying on stderr why it cannot be made (a CA file that cannot be read…). */
 export function openClusterClient(conn: CliConnection, io: Io): Client | undefined {
   try {
-    return createClusterClient(conn.profile, conn.secret);
+    return createClusterClient(conn.profile, conn.secret, { maxRetries: conn.maxRetries });
   } catch (e) {
     io.err(`eql-rules: ${e instanceof Error ? e.message : String(e)}\n`);
     return undefined;

@@ -5,6 +5,7 @@
 //   ELASTICSEARCH_API_KEY  or  ELASTICSEARCH_USERNAME + ELASTICSEARCH_PASSWORD
 //   --ca FILE | ELASTICSEARCH_CA_FILE      --ca-fingerprint HEX | ELASTICSEARCH_CA_FINGERPRINT
 //   --insecure (rejectUnauthorized false for this connection only)
+//   ELASTICSEARCH_MAX_RETRIES (retries after a connection error or a 502/503/504; default 2)
 import { flag, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { formatProfileProblem, parseProfile, type ConnectionProfile, type ConnectionSecret } from '../core/connections/profile';
 
@@ -25,11 +26,15 @@ export const ES_CONNECTION_HELP = `Connection (Elasticsearch):
   --insecure                   do not verify the server's certificate (this connection only)
   Secrets come from the environment only: ELASTICSEARCH_API_KEY, or
   ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD.
+  ELASTICSEARCH_MAX_RETRIES=N: retries after a connection error or a 502/503/504
+  (default 2, with a growing pause; 0 fails at the first one).
 `;
 
 export interface CliConnection {
   profile: ConnectionProfile;
   secret: ConnectionSecret;
+  /** ELASTICSEARCH_MAX_RETRIES; absent: the client's default. */
+  maxRetries?: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -72,5 +77,7 @@ export function esConnectionFromCli(args: ParsedArgs, env: Env): CliConnection |
   const parsed = parseProfile(raw);
   if (!parsed.profile) throw new UsageError(parsed.problems.map((p) => formatProfileProblem(p)).join('\n'));
   const secret: ConnectionSecret = apiKey ? { apiKey } : username ? { username, password: password ?? '' } : {};
-  return { profile: parsed.profile, secret };
+  const retries = envValue(env, 'ELASTICSEARCH_MAX_RETRIES');
+  if (retries !== undefined && !/^\d{1,3}$/.test(retries)) throw new UsageError(`ELASTICSEARCH_MAX_RETRIES must be a whole number, 0 or more (got "${retries}")`);
+  return { profile: parsed.profile, secret, ...(retries !== undefined ? { maxRetries: Number(retries) } : {}) };
 }

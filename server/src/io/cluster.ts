@@ -137,8 +137,8 @@ export interface RunEqlOptions {
  */
 export async function runEqlSearch(client: Client, request: EqlSearchRequestDto, profile: ConnectionProfile, secret: ConnectionSecret | undefined, options: RunEqlOptions = {}): Promise<EqlSearchRun> {
   const started = Date.now();
-  const wait = `${Math.max(1, Math.round((options.waitMs ?? 2000) / 1000))}s`;
-  const poll = `${Math.max(1, Math.round((options.pollMs ?? 2000) / 1000))}s`;
+  const wait = `${Math.max(1, Math.round(options.waitMs ?? 2000))}ms`;
+  const poll = `${Math.max(1, Math.round(options.pollMs ?? 2000))}ms`;
   let id: string | undefined;
   const timer = options.onProgress ? setInterval(() => options.onProgress?.({ elapsedMs: Date.now() - started, id }), 500) : undefined;
   try {
