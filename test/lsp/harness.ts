@@ -1,7 +1,8 @@
 // Spawns the real bundled language server (`node dist/server.js --stdio`) and speaks LSP
 // to it, building the bundle first when it is missing or older than the sources.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -61,6 +62,29 @@ export function ensureBuilt(): void {
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/**
+ * The real server over an empty workspace (nothing scanned for the field catalog) and one NDJSON sample file of
+ * `lines`, for tests of runs; `close` stops the server and removes the folder.
+ */
+export async function serverWithSamples(prefix: string, lines: string[]): Promise<{ server: TestServer; samples: string; close(): Promise<void> }> {
+  ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const samples = join(dir, 'events.ndjson');
+  writeFileSync(samples, lines.join('\n') + '\n');
+  const workspace = join(dir, 'workspace');
+  mkdirSync(workspace);
+  const server = new TestServer({ workspaceFolder: workspace });
+  await server.initialize();
+  return {
+    server,
+    samples,
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function fixtureUri(rel: string): string {

@@ -3,12 +3,11 @@
 // in the result (evaluationErrors) for the panel. The real server over stdio.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { RunRuleResult } from '../../server/src/protocol';
-import { ensureBuilt, TestServer } from './harness';
+import { serverWithSamples, type TestServer } from './harness';
 
 const EVENTS = 40_000;
 /** An or-chain no event matches: every event costs every comparison, so the run takes seconds. */
@@ -17,25 +16,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('eql/runRule: responsive while it runs, cancelled within 100 ms', () => {
   let server: TestServer;
-  let dir: string;
   let samples: string;
+  let close: () => Promise<void>;
   before(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'eql-run-responsive-'));
-    samples = join(dir, 'events.ndjson');
     const lines: string[] = [];
     for (let i = 0; i < EVENTS; i++) lines.push(`{"@timestamp":"2024-01-01T00:00:${String(i % 60).padStart(2, '0')}Z","event":{"action":"a${i % 100}"},"user":{"name":"u${i % 7}"}}`);
-    writeFileSync(samples, lines.join('\n') + '\n');
-    // An empty workspace: the samples are not scanned for the field catalog, only run.
-    const workspace = join(dir, 'workspace');
-    mkdirSync(workspace);
-    server = new TestServer({ workspaceFolder: workspace });
-    await server.initialize();
+    ({ server, samples, close } = await serverWithSamples('eql-run-responsive-', lines));
   });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   it('answers hover and completion during a run, and stops the run on $/cancelRequest', async () => {
     const uri = 'file:///virtual/slow.eql';
@@ -84,7 +72,7 @@ describe('eql/runRule: responsive while it runs, cancelled within 100 ms', () =>
   });
 
   it('reports the events the engine could not evaluate', async () => {
-    const big = join(dir, 'big.ndjson');
+    const big = join(dirname(samples), 'big.ndjson');
     const doc = (s: number, name: string) => JSON.stringify({ '@timestamp': `2024-01-01T00:00:0${s}Z`, process: { name } });
     writeFileSync(big, [doc(0, 'a'.repeat(1_100_000)), doc(1, 'b')].join('\n') + '\n');
     const uri = 'file:///virtual/concat.eql';

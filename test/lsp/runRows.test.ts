@@ -3,12 +3,9 @@
 // complete answer. The real server over stdio, on a run long enough to have a "while".
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RunRuleResult, RunRuleRows } from '../../server/src/protocol';
 import { RUN_ROWS_MAX, RunRuleRowsProgress } from '../../server/src/protocol';
-import { ensureBuilt, TestServer } from './harness';
+import { serverWithSamples, type TestServer } from './harness';
 
 const EVENTS = 40_000;
 /** Matches 1 event in 50 (action a0), and every event costs 1,500 comparisons: the run takes a while. */
@@ -16,25 +13,15 @@ const QUERY = `any where event.action == "a0" or ${Array.from({ length: 1_500 },
 
 describe('eql/runRule: the first rows arrive before the run ends', () => {
   let server: TestServer;
-  let dir: string;
   let samples: string;
+  let close: () => Promise<void>;
   before(async () => {
-    ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'eql-run-rows-'));
-    samples = join(dir, 'events.ndjson');
     const lines: string[] = [];
     const start = Date.UTC(2024, 0, 1);
     for (let i = 0; i < EVENTS; i++) lines.push(JSON.stringify({ '@timestamp': new Date(start + i * 1000).toISOString(), event: { action: `a${i % 50}` }, user: { name: `u${i % 7}` }, n: i }));
-    writeFileSync(samples, lines.join('\n') + '\n');
-    const workspace = join(dir, 'workspace');
-    mkdirSync(workspace);
-    server = new TestServer({ workspaceFolder: workspace });
-    await server.initialize();
+    ({ server, samples, close } = await serverWithSamples('eql-run-rows-', lines));
   });
-  after(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   const ns = (ms: { events: { doc?: unknown }[] }[]) => ms.map((m) => (m.events[0].doc as { n: number }).n);
 
