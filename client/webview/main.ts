@@ -189,11 +189,7 @@ function handleMessage(message: ToWebview): void {
       break;
     case 'cancelled':
       running = undefined;
-      if (provisional) {
-        ({ before: result, samples, selected } = provisional);
-        provisional = undefined;
-        if (result) renderAll();
-      }
+      if (restoreProvisional() && result) renderAll();
       if (result) renderProgressOnly();
       else app.innerHTML = html`<p class="placeholder">${message.message}</p>`.value;
       break;
@@ -237,9 +233,7 @@ function handleMessage(message: ToWebview): void {
     }
     case 'failed':
       running = undefined;
-      if (provisional) {
-        ({ before: result, samples, selected } = provisional);
-        provisional = undefined;
+      if (restoreProvisional()) {
         if (result) renderAll();
         else app.innerHTML = '';
       }
@@ -247,6 +241,14 @@ function handleMessage(message: ToWebview): void {
       app.insertAdjacentHTML('afterbegin', html`<div class="failed" role="alert">${message.message}</div>`.value);
       break;
   }
+}
+
+/** Puts back the result shown before a run's first rows (the run was cancelled or failed); false when none were shown. */
+function restoreProvisional(): boolean {
+  if (!provisional) return false;
+  ({ before: result, samples, selected } = provisional);
+  provisional = undefined;
+  return true;
 }
 
 /** A run's first rows shown as a result: the counts so far, and a note that the run goes on. */
