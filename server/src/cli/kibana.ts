@@ -12,6 +12,7 @@ import type { Credentials, KibanaConnection } from '../io/kibana/client';
 import { ES_CONNECTION_FLAGS, ES_CONNECTION_HELP, esConnectionFromCli, type Env } from './connection';
 import { deployRules, previewRules, pullRules, type LocalFile, type RuleSource } from '../io/kibana/rules';
 import { walkFiles } from '../io/walkFiles';
+import { isRuleFile, languageOfFile } from './languages';
 import { flag, oneOf, parseArgs, positiveInt, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { displayPath } from './check';
 import type { Io } from './io';
@@ -107,7 +108,6 @@ export function kibanaConnection(args: ParsedArgs, env: Env = process.env): Kiba
   return { url: url.replace(/\/+$/, ''), space: space || undefined, auth, ...(es ? { es } : {}), ...tls, ...(timeout ? { timeoutMs: timeout } : {}) };
 }
 
-const RULE_EXTENSIONS = ['.toml', '.json', '.ndjson', '.jsonl'];
 
 /** The rule files of the arguments: files as named, folders searched (rule tests left out). */
 async function ruleFiles(paths: string[], io: Io): Promise<{ files: string[]; unreadable: number }> {
@@ -121,7 +121,7 @@ async function ruleFiles(paths: string[], io: Io): Promise<{ files: string[]; un
     }
     const found = await walkFiles(p, { onSkip: (file, reason) => io.err(`eql-rules: cannot read ${file}: ${reason}\n`) });
     if (found.length === 1 && found[0] === p) files.push(p);
-    else files.push(...found.filter((f) => RULE_EXTENSIONS.includes(extname(f).toLowerCase()) && !f.endsWith('.test.ndjson')));
+    else files.push(...found.filter((f) => isRuleFile(f) && languageOfFile(f) !== 'eql')); // a bare .eql is pushed only when named (with --name and the other answers)
   }
   return { files, unreadable };
 }

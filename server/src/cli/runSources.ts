@@ -7,8 +7,7 @@ import type { RuleContext } from '../service/document';
 import { ruleFileOf, toServiceDocument } from '../service/embedded';
 import { hostText, queryRangeToHost } from '../service/lspMapping';
 import { UsageError } from './args';
-import { languageOfFile } from './languages';
-import { isRuleTestFile } from '../core/ruletests';
+import { isRuleFile, languageOfFile } from './languages';
 import { walkFiles } from '../io/walkFiles';
 
 export interface RunSource {
@@ -73,7 +72,7 @@ export async function sourcesFromPaths(paths: string[], note: (text: string) => 
     const noEql: string[] = [];
     let found = 0;
     for (const f of files) {
-      if (!languageOfFile(f) || isRuleTestFile(f)) continue;
+      if (!isRuleFile(f)) continue;
       try {
         const sources = sourcesFromFile(f);
         out.push(...sources);
