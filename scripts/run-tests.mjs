@@ -5,8 +5,9 @@
 // process alone leaves the other cores idle while it waits on servers and child processes.
 // Shards are balanced by each file's duration in the last run (kept in node_modules/.cache), else
 // by scripts/test-times.json (the durations when it was written), else by file size.
-// Usage: node scripts/run-tests.mjs [--typecheck] [--long] [--per-file] [--shards=N] [path-filter...]
-//   --typecheck  the three `tsc --noEmit` passes at the same time as the tests (npm test); fails if any fails
+// Usage: node scripts/run-tests.mjs [--build] [--typecheck] [--long] [--per-file] [--shards=N] [path-filter...]
+//   --build      build the bundles first (npm test)
+//   --typecheck  type-check (scripts/typecheck.mjs) at the same time as the build and the tests (npm test); fails if it fails
 //   --long       the test files that take their counts from test/scale.ts, at their full counts
 //                (npm run fuzz; EQL_LONG_TESTS=1); path filters narrow them further
 //   --per-file   one process per file, as node --test does (to find a test that leaks state)
@@ -83,6 +84,18 @@ function balance(list, n) {
   return shards.filter((s) => s.files.length > 0).map((s) => s.files.sort());
 }
 
+// Each layer type-checks against its own environment (scripts/typecheck.mjs: the whole tree, core alone, the
+// webview alone, in one process, incremental with its build info in node_modules/.cache), from the start,
+// beside the build and then the tests.
+const typecheck = flags.has('--typecheck')
+  ? run(process.execPath, [join(root, 'scripts', 'typecheck.mjs')], 'type-check')
+  : Promise.resolve(0);
+// --build (npm test): the bundles first (the CLI and server tests run them), at the same time as the type-check.
+if (flags.has('--build') && (await run(process.execPath, [join(root, 'scripts', 'build.mjs')], 'build')) !== 0) {
+  await typecheck;
+  process.exit(1);
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'eql-tests-'));
 let tests;
 let shardCount = 0;
@@ -104,22 +117,6 @@ if (flags.has('--per-file')) {
     }),
   ).then((codes) => (codes.some((c) => c !== 0) ? 1 : 0));
 }
-// Each layer type-checks against its own environment: the whole tree (node), core alone (no DOM, no
-// node types), the webview alone (the DOM, no node types). One after another, beside the tests.
-// Incremental: each pass keeps its build info in node_modules/.cache (outside git), so a later run
-// checks again only what changed since (~18 s of CPU for all three on a fresh clone, ~7 s after).
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const typecheck = flags.has('--typecheck')
-  ? (async () => {
-      let failed = 0;
-      mkdirSync(cacheDir, { recursive: true });
-      for (const project of ['.', 'server/src/core', 'client/webview']) {
-        const buildInfo = join(cacheDir, `tsc-${project === '.' ? 'root' : project.replace(/\//g, '-')}.tsbuildinfo`);
-        failed += (await run(process.execPath, [tsc, '--noEmit', '--incremental', '--tsBuildInfoFile', buildInfo, '-p', project], `tsc --noEmit -p ${project}`)) === 0 ? 0 : 1;
-      }
-      return failed;
-    })()
-  : Promise.resolve(0);
 const codes = await Promise.all([tests, typecheck]);
 
 if (shardCount > 0) {
