@@ -6,7 +6,7 @@
 // `node scripts/run-tests.mjs --long` (npm run fuzz, CI), which prints the figures README quotes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompletionList, Hover, SignatureHelp } from 'vscode-languageserver-types';
@@ -25,12 +25,17 @@ let server: TestServer;
 /** The document as the first test leaves it: its lines and version. */
 let lines: string[] = [];
 let version = 1;
+let workspace = '';
 before(async () => {
   ensureBuilt();
-  server = new TestServer({ workspaceFolder: mkdtempSync(join(tmpdir(), 'eql-lsp-large-')) });
+  workspace = mkdtempSync(join(tmpdir(), 'eql-lsp-large-'));
+  server = new TestServer({ workspaceFolder: workspace });
   await server.initialize();
 });
-after(async () => server.close());
+after(async () => {
+  await server.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
 
 /** `any where (process.name == "p0.exe" and event.action == "a0") or ...` up to `size` characters. */
 function largeQuery(size: number): string[] {
