@@ -226,6 +226,7 @@ async function writeAll(io: Io, pieces: Iterable<string | Uint8Array>): Promise<
     else io.out(bytes.toString('utf8'));
     block = Buffer.allocUnsafe(BLOCK); // the written block may still be queued
     at = 0;
+    if (io.drained) await io.drained();
     await new Promise<void>((r) => setImmediate(r));
   };
   for (const p of pieces) {
