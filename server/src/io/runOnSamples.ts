@@ -10,6 +10,7 @@ import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
 import { iterateSampleEvents, spoolStreams, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { holdAsBytes } from './heldEvent';
 import { mergeByTime, sortByTime, SortSpillError } from './timeOrder';
 
 export interface RunOnSamplesInput {
@@ -311,88 +312,6 @@ async function exactSequences(
 function inInputOrder(read: ReadSamplesResult): void {
   const index = new Map((read.listed ?? []).map((f, i) => [f, i]));
   read.read?.sort((a, b) => (index.get(a.file) ?? 0) - (index.get(b.file) ?? 0));
-}
-
-const SLAB_BYTES = 1 << 20;
-let slab = Buffer.allocUnsafe(0);
-let slabAt = 0;
-
-/** UTF-8 bytes of `text`: in a shared 1 MB slab (`shared`), else in memory of their own. */
-function utf8(text: string, shared: boolean): Uint8Array {
-  const most = text.length * 3;
-  if (!shared || most > SLAB_BYTES / 4) {
-    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
-    bytes.write(text, 0, 'utf8');
-    return bytes;
-  }
-  if (slabAt + most > slab.length) {
-    slab = Buffer.allocUnsafe(SLAB_BYTES);
-    slabAt = 0;
-  }
-  const n = slab.write(text, slabAt, 'utf8');
-  slabAt += n;
-  return slab.subarray(slabAt - n, slabAt);
-}
-
-/**
- * An event a run holds for NDJSON output (RunOnSamplesInput.keepText): its JSON text (as read, or its document
- * serialized) as UTF-8 bytes outside the JavaScript heap, where it is, and its order; the parsed document and raw
- * record are let go (the document is parsed again from the bytes if read). Held documents are thousands of objects
- * each for every full garbage collection to walk again; the bytes are printed as they are.
- */
-class HeldEvent implements SampleEvent {
-  private parsed: Record<string, unknown> | undefined = undefined;
-
-  constructor(
-    public bytes: Uint8Array,
-    public source: SampleEvent['source'],
-    public seq: number,
-    /** The bytes are in a shared slab (a result kept to the end), not memory of their own. */
-    public shared: boolean,
-  ) {}
-
-  get doc(): Record<string, unknown> {
-    return (this.parsed ??= JSON.parse(Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).toString('utf8')) as Record<string, unknown>);
-  }
-
-  set doc(doc: Record<string, unknown>) {
-    this.parsed = doc;
-  }
-}
-
-/**
- * The runs' `hold` (engine/run.ts) for NDJSON output: an event becomes a HeldEvent. Results (kept) mostly stay to the
- * end: their bytes go into shared 1 MB slabs (an ArrayBuffer per event would cost more than the copy). Sequence
- * candidates are mostly let go again unprinted: each in memory of its own, so the few that stay do not keep whole
- * slabs alive, moved into a slab once kept; only text already at hand is worth holding instead of the document.
- * Several runs holding the same event (one read for many queries) share one HeldEvent.
- */
-function holdAsBytes(): (e: SampleEvent, kept: boolean) => SampleEvent {
-  let last: SampleEvent | undefined;
-  let held: HeldEvent | undefined;
-  return (e, kept) => {
-    if (e instanceof HeldEvent) {
-      if (kept && !e.shared) {
-        const bytes = e.bytes;
-        if (bytes.length * 3 <= SLAB_BYTES / 4) {
-          if (slabAt + bytes.length > slab.length) {
-            slab = Buffer.allocUnsafe(SLAB_BYTES);
-            slabAt = 0;
-          }
-          slab.set(bytes, slabAt);
-          e.bytes = slab.subarray(slabAt, slabAt + bytes.length);
-          slabAt += bytes.length;
-        }
-        e.shared = true;
-      }
-      return e;
-    }
-    if (e === last && held) return held;
-    if (!kept && e.text === undefined) return e;
-    last = e;
-    held = new HeldEvent(utf8(e.text ?? JSON.stringify(e.doc), kept), e.source, e.seq, kept);
-    return held;
-  };
 }
 
 /** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */

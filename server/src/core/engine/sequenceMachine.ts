@@ -187,7 +187,8 @@ export class SequenceMachine {
     if (this.missing && !this.missingOk(p, st)) return;
     const { limit, side } = this.window;
     const keep = this.window.keep;
-    this.kept.push({ events: p.events.map((c) => (keep ? keep(c.ev) : c.ev)), keyValues: st.values });
+    // A candidate kept twice (the last event of one sequence, the first of the next) is held as returned the first time.
+    this.kept.push({ events: p.events.map((c) => (keep ? (c.ev = keep(c.ev)) : c.ev)), keyValues: st.values });
     if (side === 'head') {
       if (this.kept.length >= limit) this.done = true;
     } else if (this.kept.length > 2 * limit + 64) {
