@@ -81,7 +81,10 @@ export function holdAsBytes(): (e: SampleEvent, kept: boolean) => SampleEvent {
       return e;
     }
     if (e === last && held) return held;
-    if (!kept && e.text === undefined) return e;
+    if (!kept && e.text === undefined) {
+      e.raw = undefined; // printed is the document (normalized), never the raw record
+      return e;
+    }
     last = e;
     held = new HeldEvent(utf8(e.text ?? JSON.stringify(e.doc), kept), e.source, e.seq, kept);
     return held;
