@@ -59,6 +59,16 @@ test(`${MB} document: completion right after each edit answers without a parse`,
   // The first check leaves ~0.5 GB of garbage (10 MB); let the collector run before the typing starts.
   await new Promise((r) => setTimeout(r, 300 * (SIZE / 1_000_000)));
   const line = lines.length - 1;
+  // The same request on a one-line document, asked after each: how long any answer takes on the machine at
+  // that moment (the wall-time bounds below add it; the CPU bound does not depend on the load).
+  const tiny = 'file:///virtual/tiny.eql';
+  await server.open(tiny, 'eql', 'any where event.');
+  const tinyTimes: number[] = [];
+  const askTiny = async () => {
+    const t = process.hrtime.bigint();
+    await server.request<CompletionList>('textDocument/completion', { textDocument: { uri: tiny }, position: { line: 0, character: 16 }, context: { triggerKind: 2, triggerCharacter: '.' } });
+    tinyTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
+  };
   const times: number[] = [];
   const cpu0 = server.cpuMs();
   const typed = 'action';
@@ -75,6 +85,7 @@ test(`${MB} document: completion right after each edit answers without a parse`,
       context: { triggerKind: 3 },
     });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    await askTiny();
     const labels = list.items.map((i) => i.label);
     // The word is complete at the last key: the list closes so Enter is a new line.
     if (k < typed.length - 1) assert.ok(labels.includes('action'), `after "${typed.slice(0, k + 1)}": ${labels.join(' ')}`);
@@ -95,14 +106,17 @@ test(`${MB} document: completion right after each edit answers without a parse`,
   assert.ok(diagnostics.some((d) => d.code === 'EQL010' && d.range.start.line >= line), JSON.stringify(diagnostics));
   const worst = Math.max(...times);
   const median = [...times].sort((a, b) => a - b)[times.length >> 1];
-  console.log(`# ${MB} .eql: first check ${checkMs} ms; completion after an edit ${times.map((x) => x.toFixed(1)).join(', ')} ms (median ${median.toFixed(1)}, worst ${worst.toFixed(1)} ms); server CPU for the 7 edits + completions: ${cpu ?? '?'} ms; server peak RSS ${server.peakRssMb() ?? '?'} MB`);
+  const tinyMedian = [...tinyTimes].sort((a, b) => a - b)[tinyTimes.length >> 1];
+  console.log(`# ${MB} .eql: first check ${checkMs} ms; completion after an edit ${times.map((x) => x.toFixed(1)).join(', ')} ms (median ${median.toFixed(1)}, worst ${worst.toFixed(1)} ms; one-line document median ${tinyMedian.toFixed(1)} ms); server CPU for the 7 edits + completions: ${cpu ?? '?'} ms; server peak RSS ${server.peakRssMb() ?? '?'} MB`);
   // Load-independent: the server's CPU time for all 7 (a whole lex of the document alone took ~1 s each).
   if (cpu !== undefined) assert.ok(cpu < 1000, `the server used ${cpu} ms of CPU for 7 completions`);
   // The work is bounded (a ~36 KB window, ~3 ms); what remains is the server copying the edited
   // 10 MB text once and collecting garbage in a heap that holds the 10 MB parse (~0.5 GB), on 2 busy cores.
-  // Before: ~3 s (the whole document lexed for every completion, or parsed first).
-  assert.ok(median < 250, `median completion ${median.toFixed(1)} ms`);
-  assert.ok(worst < 1000, `worst completion ${worst.toFixed(1)} ms`);
+  // Before: ~3 s (the whole document lexed for every completion, or parsed first). On a machine loaded by other
+  // work every answer waits longer (seen: median 280 ms under 3 test processes at load average 9): the bounds add
+  // three times the one-line document's median.
+  assert.ok(median < 250 + 3 * tinyMedian, `median completion ${median.toFixed(1)} ms (one-line document: ${tinyMedian.toFixed(1)} ms)`);
+  assert.ok(worst < 1000 + 3 * tinyMedian, `worst completion ${worst.toFixed(1)} ms (one-line document: ${tinyMedian.toFixed(1)} ms)`);
   lines[line] = '  event.action and process.';
 });
 
