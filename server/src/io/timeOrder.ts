@@ -34,7 +34,8 @@ const MAX_MERGE_WAYS = 64;
 /** The first event time of a file (undefined: none in its first chunk, or unreadable). */
 async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], options: ReadSamplesOptions): Promise<number | undefined> {
   const info = newFileInfo(file);
-  const gen = fileEvents(file, { reader: options.reader, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
+  // Streamed (not read whole): the peek stops at the first event.
+  const gen = fileEvents(file, { reader: { ...options.reader, wholeRecordsChars: 0 }, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
   try {
     for await (const batch of gen) {
       for (const e of batch) {

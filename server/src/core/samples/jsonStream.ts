@@ -33,6 +33,10 @@ export interface SplitterOptions {
   fastLineChars?: number;
 }
 
+/** The default limits (SplitterOptions). */
+export const DEFAULT_MAX_DEPTH = 256;
+export const DEFAULT_MAX_VALUE_CHARS = 64 * 1024 * 1024;
+
 /** Key paths (from the top-level object) of arrays whose elements are streamed one by one. */
 const STREAMED_PATHS: { path: string[]; where: ValueWhere }[] = [
   { path: ['Records'], where: 'records' },
@@ -134,8 +138,8 @@ export class JsonSplitter {
   private prevLineEndColumn = 0;
 
   constructor(private readonly sink: SplitterSink, options: SplitterOptions = {}) {
-    this.maxDepth = options.maxDepth ?? 256;
-    this.maxValueChars = options.maxValueChars ?? 64 * 1024 * 1024;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxValueChars = options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS;
     this.fastLineChars = options.fastLineChars ?? 4 * 1024 * 1024;
   }
 

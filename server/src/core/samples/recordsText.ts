@@ -1,0 +1,170 @@
+/**
+ * The fast path for a whole `{"Records":[…]}` text (a CloudTrail log file as AWS delivers it): one pass over the text
+ * that finds where each record starts and ends and its 1-based line/column, at the cost of an `indexOf` per string
+ * (strings are skipped whole; only the few characters between strings are looked at one by one). The reader then
+ * parses only the records its prefilter wants, each with one `JSON.parse` of its slice.
+ *
+ * It validates what the JsonSplitter validates of a record it does not parse (brackets and strings) and gives up —
+ * undefined — on anything the splitter would report or treat specially: another shape of file, a line break inside a
+ * string, mismatched brackets, a record deeper or larger than the limits, an element that is not an object, text after
+ * the file's value. The reader then reads the text with the splitter, which reports every problem exactly, so the
+ * events, counts, errors and positions are the same whichever path read the file.
+ */
+
+export interface RecordSpans {
+  /** Offsets in the text of each record's first character and after its last. */
+  starts: number[];
+  ends: number[];
+  /** 1-based line and column (UTF-16 units, as the splitter counts) of each record's first character. */
+  lines: number[];
+  columns: number[];
+  /**
+   * Per record: its text holds one of the `notEventKeys` (in quotes: keys of records that are skipped rather than
+   * counted, reader.ts NOT_EVENT_KEYS), looked for as the streaming reader looks for them: anywhere in the record.
+   */
+  mayNotBeEvent: boolean[];
+}
+
+const OPEN_OBJ = 123, CLOSE_OBJ = 125, OPEN_ARR = 91, CLOSE_ARR = 93, QUOTE = 34, BACKSLASH = 92;
+const NL = 10, CR = 13, SPACE = 32, TAB = 9, COMMA = 44;
+
+/** The file's head up to the array's `[`: an object whose first key is `Records`. */
+const HEAD = /^\s*\{\s*"Records"\s*:\s*\[/y;
+
+
+/** Whether `text` starts like a `{"Records":[…]}` file (whitespace allowed; a byte-order mark is the caller's). */
+export function looksLikeRecordsFile(text: string): boolean {
+  HEAD.lastIndex = 0;
+  return HEAD.test(text);
+}
+
+/**
+ * The records of a whole `{"Records":[…]}` text (without a byte-order mark), or undefined (see the module comment).
+ * `maxDepth` and `maxValueChars` are the splitter's limits; `keys` are searched for (RecordSpans.mayNotBeEvent).
+ */
+export function recordSpans(text: string, maxDepth: number, maxValueChars: number, keys: readonly string[]): RecordSpans | undefined {
+  HEAD.lastIndex = 0;
+  if (!HEAD.test(text)) return undefined;
+  const n = text.length;
+  let i = HEAD.lastIndex;
+  let line = 1;
+  let lineStart = 0;
+  for (let k = text.indexOf('\n'); k >= 0 && k < i; k = text.indexOf('\n', k + 1)) {
+    line++;
+    lineStart = k + 1;
+  }
+  /** The next line break at or after the scan position (-1: none). */
+  let nl = text.indexOf('\n', i);
+  const spans: RecordSpans = { starts: [], ends: [], lines: [], columns: [], mayNotBeEvent: [] };
+  // The splitter's stack holds the file's object and the array: a record's own brackets start at depth 2.
+  const room = maxDepth - 3;
+  const openers: number[] = [];
+  /** keyLength[n] = 1 when a key is n characters long (with its quotes). */
+  const keyLength = new Uint8Array(Math.max(0, ...keys.map((k) => k.length)) + 1);
+  for (const k of keys) keyLength[k.length] = 1;
+  let first = true;
+  for (;;) {
+    // Whitespace, then a record, `]` (only for an empty array) or, after a record, `,`.
+    let c = 0;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c === NL) {
+        line++;
+        lineStart = i + 1;
+        nl = text.indexOf('\n', i + 1);
+      } else if (c !== SPACE && c !== TAB && c !== CR) break;
+      i++;
+    }
+    if (i >= n) return undefined;
+    if (c === CLOSE_ARR && first) break;
+    if (c !== OPEN_OBJ) return undefined;
+    first = false;
+    // One record: brackets matched, strings skipped whole.
+    const start = i;
+    const startLine = line;
+    const startColumn = i - lineStart + 1;
+    let notEvent = false;
+    openers.length = 0;
+    for (;;) {
+      if (i >= n) return undefined;
+      c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        let q = text.indexOf('"', i + 1);
+        let escapedQuote = false;
+        for (;;) {
+          if (q < 0) return undefined;
+          let b = q - 1;
+          while (text.charCodeAt(b) === BACKSLASH) b--;
+          if ((q - 1 - b) % 2 === 0) break;
+          escapedQuote = true;
+          q = text.indexOf('"', q + 1);
+        }
+        if (nl >= 0 && nl < q) return undefined; // a line break inside a string: the splitter reports it
+        if (!notEvent) {
+          const len = q + 1 - i;
+          if (len < keyLength.length && keyLength[len] === 1) for (const k of keys) if (len === k.length && text.startsWith(k, i)) notEvent = true;
+          // A key in quotes may also be written inside a string (`"…\"digestStartTime\"…"`): the streaming reader
+          // looks for it anywhere in the record's text, so does this.
+          if (escapedQuote) {
+            const within = text.slice(i, q + 1);
+            for (const k of keys) if (within.indexOf(k) >= 0) notEvent = true;
+          }
+        }
+        i = q + 1;
+        continue;
+      }
+      if (c === OPEN_OBJ || c === OPEN_ARR) {
+        if (openers.length >= room) return undefined;
+        openers.push(c);
+      } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        const top = openers.pop();
+        if (top === undefined || (top === OPEN_OBJ) !== (c === CLOSE_OBJ)) return undefined;
+        if (openers.length === 0) {
+          i++;
+          break;
+        }
+      } else if (c === NL) {
+        line++;
+        lineStart = i + 1;
+        nl = text.indexOf('\n', i + 1);
+      }
+      i++;
+    }
+    if (i - start > maxValueChars) return undefined;
+    spans.starts.push(start);
+    spans.ends.push(i);
+    spans.lines.push(startLine);
+    spans.columns.push(startColumn);
+    spans.mayNotBeEvent.push(notEvent);
+    // After a record: `,` and the next, or `]`.
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c === NL) {
+        line++;
+        lineStart = i + 1;
+        nl = text.indexOf('\n', i + 1);
+      } else if (c !== SPACE && c !== TAB && c !== CR) break;
+      i++;
+    }
+    if (i >= n) return undefined;
+    if (c === COMMA) {
+      i++;
+      continue;
+    }
+    if (c === CLOSE_ARR) break;
+    return undefined;
+  }
+  // `]` then the file's `}` and nothing but whitespace.
+  i++;
+  let closed = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === SPACE || c === TAB || c === CR || c === NL) continue;
+    if (c === CLOSE_OBJ && !closed) {
+      closed = true;
+      continue;
+    }
+    return undefined;
+  }
+  return closed ? spans : undefined;
+}
