@@ -5,7 +5,8 @@ import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
 import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type Match, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
-import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
+import { fieldsRead, prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
+import { withSeq } from '../core/samples/reader';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
@@ -140,7 +141,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly },
+    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly, ...normalizeFor([fieldsRead(parsed.statement, input.options)]) },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -166,11 +167,12 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       events++;
       const e = inputOrder ? inputOrder.copy(merged) : merged;
       if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
+      const doc = e.view ?? e.doc;
       for (const p of presence) {
-        const v = p.get(e.doc);
+        const v = p.get(doc);
         if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
       }
-      const t = timestampOf(e.doc);
+      const t = timestampOf(doc);
       if (t === undefined || t === null) {
         noTimestampTotal++;
         noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
@@ -252,7 +254,7 @@ class InputOrder {
     const f = this.fileIndex.get(e.source.file) ?? 0;
     const n = this.perFile[f] ?? 0;
     this.perFile[f] = n + 1;
-    const copy = { ...e, seq: f * FILE_STRIDE + n };
+    const copy = withSeq(e, f * FILE_STRIDE + n);
     if (this.first.length < this.keep) this.first.push(copy);
     return copy;
   }
@@ -364,6 +366,12 @@ const DOC_FROM_BYTES: PropertyDescriptor = {
     Object.defineProperty(this, 'doc', { value: doc, writable: true, configurable: true, enumerable: true });
   },
 };
+
+/** The reader option that normalizes raw CloudTrail records only as far as the queries read (see SampleEvent.view). */
+function normalizeFor(fields: (string[] | undefined)[]): Pick<NonNullable<ReadSamplesOptions['reader']>, 'normalizeOptions'> {
+  if (fields.some((f) => f === undefined)) return {};
+  return { normalizeOptions: { fields: [...new Set(fields.flat() as string[])] } };
+}
 
 /** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
 function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadSamplesOptions['reader'] {
@@ -479,7 +487,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly },
+    reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly, ...normalizeFor(shared.map((q) => fieldsRead(q.parsed.statement, q.options))) },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -502,11 +510,12 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       for (const q of shared) {
         if (q.fatal) continue;
         try {
+          const doc = e.view ?? e.doc;
           for (const p of q.presence) {
-            const v = p.get(e.doc);
+            const v = p.get(doc);
             if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
           }
-          const t = q.timestampOf(e.doc);
+          const t = q.timestampOf(doc);
           if (t === undefined || t === null) {
             q.noTimestampTotal++;
             q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);

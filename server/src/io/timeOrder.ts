@@ -39,7 +39,7 @@ async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], op
   try {
     for await (const batch of gen) {
       for (const e of batch) {
-        const t = timestamp(e.doc);
+        const t = timestamp(e.view ?? e.doc);
         if (t !== undefined) return t;
       }
       if (info.bytes >= 4 * PEEK_CHUNK_BYTES) return undefined;
@@ -110,7 +110,7 @@ export async function* mergeByTime(
       c.i = 0;
     }
     const ev = c.batch[c.i];
-    const t = timestamp(ev.doc);
+    const t = timestamp(ev.view ?? ev.doc);
     if (t !== undefined) c.ts = t; // an event without time keeps its place in the file
     ev.seq = c.rank;
     c.ev = ev;

@@ -3,7 +3,7 @@
 // and randomized queries / records built from generated data exercise every kind of clause it reasons about.
 import { parse } from '../../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/core/engine/index';
-import { prefilterFor } from '../../../server/src/core/engine/prefilter';
+import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { readSampleText } from '../../../server/src/core/samples/reader';
 import type { Match } from '../../../server/src/core/engine/types';
 
@@ -30,9 +30,10 @@ function readSummary(r: ReturnType<typeof readSampleText>): string {
 }
 
 /**
- * Runs `query` over `text` read the old way (streaming splitter, every record parsed) and the fast way (a whole
- * `{"Records":[…]}` text split in one pass, the query's prefilter skipping records unparsed); compares the matches
- * (positions and documents included), the counts and the errors.
+ * Runs `query` over `text` read the old way (streaming splitter, every record parsed and normalized) and the fast way
+ * (a whole `{"Records":[…]}` text split in one pass, the query's prefilter skipping records unparsed, raw CloudTrail
+ * records normalized only as far as the query reads); compares the matches (positions and complete documents
+ * included), the counts and the errors.
  */
 export function diffQuery(query: string, text: string, options: EngineOptions = {}): DiffResult {
   const parsed = parse(query);
@@ -42,7 +43,8 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   const test = prefilterFor(parsed.statement, options);
   const plain = readSampleText(text, 'f', { wholeRecordsChars: 0 });
   const a = runQuery(compiled, plain.events);
-  const fast = readSampleText(text, 'f', test ? { prefilter: (t) => test(t) } : {});
+  const fields = fieldsRead(parsed.statement, options);
+  const fast = readSampleText(text, 'f', { ...(test ? { prefilter: (t: string) => test(t) } : {}), ...(fields ? { normalizeOptions: { fields } } : {}) });
   const b = runQuery(compiled, fast.events);
   const sa = summary(a.matches) + '\n' + readSummary(plain);
   const sb = summary(b.matches) + '\n' + readSummary(fast);

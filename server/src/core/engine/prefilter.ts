@@ -17,7 +17,7 @@
 //   a number need not read like the literal.
 // - Sequences and samples: a record is needed when any step, or `until`, may match.
 import type { Category, EventFilter, Expr, Statement } from '../syntax/ast';
-import { unparen } from '../syntax/visit';
+import { fieldsOf, unparen } from '../syntax/visit';
 import { resolveField } from './fields';
 import type { EngineOptions } from './types';
 
@@ -276,4 +276,21 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
     for (const t of list) if (t(text)) return true;
     return false;
   };
+}
+
+/**
+ * Every document path a run of `statement` may read: its fields (and what an alias resolves to), the timestamp,
+ * tiebreaker and event category fields. A raw CloudTrail record is normalized for the run only as far as these reach
+ * (samples/cloudtrail.ts NormalizeOptions.fields); undefined when the statement has no query.
+ */
+export function fieldsRead(statement: Statement, options: EngineOptions = {}): string[] | undefined {
+  if (!statement.query) return undefined;
+  const names = [options.timestampField ?? '@timestamp', options.eventCategoryField ?? 'event.category', ...fieldsOf(statement).map((f) => f.name)];
+  if (options.tiebreakerField) names.push(options.tiebreakerField);
+  const out = new Set<string>();
+  for (const name of names) {
+    out.add(name);
+    out.add(resolveField(name, options.fieldTypes).path);
+  }
+  return [...out];
 }

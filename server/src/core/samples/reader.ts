@@ -336,8 +336,14 @@ export class SampleReader {
     let doc = o;
     let raw: Obj | undefined;
     if (this.normalize && isRawCloudTrail(o)) {
+      const n = this.options.normalizeOptions;
+      if (n?.fields) {
+        this.stats.events++;
+        this.cb.onEvent(new PartlyNormalized(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++));
+        return;
+      }
       raw = o;
-      doc = normalizeCloudTrail(o, this.options.normalizeOptions);
+      doc = normalizeCloudTrail(o, n);
     }
     const event: SampleEvent = { doc, source: { file: this.file, line, column }, seq: this.seq++ };
     if (raw) event.raw = raw;
@@ -345,6 +351,68 @@ export class SampleReader {
     this.stats.events++;
     this.cb.onEvent(event);
   }
+}
+
+/**
+ * A raw CloudTrail record read for a run that reads only some fields (NormalizeOptions.fields): `view` holds what the
+ * run reads (SampleEvent.view); `doc`, the complete document (printed, explained, searched), is normalized the first
+ * time it is read. A sequence holding thousands of candidates holds their small views, not their documents.
+ */
+class PartlyNormalized implements SampleEvent {
+  readonly view: Obj;
+  /**
+   * The record as its JSON text when it is known (then the parsed record is let go: a string is one object for the
+   * garbage collector to walk, a parsed record hundreds), else the parsed record.
+   */
+  private readonly record: string | Obj;
+
+  constructor(
+    raw: Obj,
+    text: string | undefined,
+    private readonly normalizeOptions: NormalizeOptions,
+    public source: SampleEvent['source'],
+    public seq: number,
+  ) {
+    this.view = normalizeCloudTrail(raw, normalizeOptions);
+    // A copy of the text (a slice would keep the whole file's text alive as long as the event is held).
+    this.record = text === undefined ? raw : (' ' + trimEnd(text)).slice(1);
+  }
+
+  get raw(): Obj | undefined {
+    const raw = typeof this.record === 'string' ? (JSON.parse(this.record) as Obj) : this.record;
+    own(this, 'raw', raw);
+    return raw;
+  }
+
+  set raw(raw: Obj | undefined) {
+    own(this, 'raw', raw);
+  }
+
+  get doc(): Obj {
+    const raw = this.raw;
+    const doc = raw ? normalizeCloudTrail(raw, { ...this.normalizeOptions, fields: undefined }) : this.view;
+    own(this, 'doc', doc);
+    return doc;
+  }
+
+  set doc(doc: Obj) {
+    own(this, 'doc', doc);
+  }
+}
+
+/** Replaces a computed property of `o` by a plain one holding `value`. */
+function own(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, writable: true, configurable: true, enumerable: true });
+}
+
+/**
+ * `e` with another seq: a copy that keeps what `e` computes when read (a PartlyNormalized event's complete document),
+ * where an object spread would lose it.
+ */
+export function withSeq(e: SampleEvent, seq: number): SampleEvent {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(e) as object) as SampleEvent, e);
+  copy.seq = seq;
+  return copy;
 }
 
 /** Reads a whole text at once (tests, small in-memory samples). */
