@@ -141,7 +141,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly, ...normalizeFor([fieldsRead(parsed.statement, input.options)]) },
+    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly, ...normalizeFor([{ compiled, fields: fieldsRead(parsed.statement, input.options) }]) },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -367,10 +367,14 @@ const DOC_FROM_BYTES: PropertyDescriptor = {
   },
 };
 
-/** The reader option that normalizes raw CloudTrail records only as far as the queries read (see SampleEvent.view). */
-function normalizeFor(fields: (string[] | undefined)[]): Pick<NonNullable<ReadSamplesOptions['reader']>, 'normalizeOptions'> {
-  if (fields.some((f) => f === undefined)) return {};
-  return { normalizeOptions: { fields: [...new Set(fields.flat() as string[])] } };
+/**
+ * The reader option that normalizes raw CloudTrail records only as far as the queries read (see SampleEvent.view):
+ * for sequences and samples, whose candidates are many more than the events printed. An event query prints most
+ * events that pass its prefilter, each then normalized completely anyway: there it would only add work.
+ */
+function normalizeFor(queries: { compiled: CompiledQuery; fields: string[] | undefined }[]): Pick<NonNullable<ReadSamplesOptions['reader']>, 'normalizeOptions'> {
+  if (queries.some((q) => q.fields === undefined || (q.compiled.kind !== 'sequence' && q.compiled.kind !== 'sample'))) return {};
+  return { normalizeOptions: { fields: [...new Set(queries.flatMap((q) => q.fields!))] } };
 }
 
 /** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
@@ -487,7 +491,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly, ...normalizeFor(shared.map((q) => fieldsRead(q.parsed.statement, q.options))) },
+    reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly, ...normalizeFor(shared.map((q) => ({ compiled: q.compiled, fields: fieldsRead(q.parsed.statement, q.options) }))) },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });

@@ -47,11 +47,12 @@ function reads(fields: readonly string[] | undefined, outputs: readonly string[]
   return false;
 }
 
-/** What each costly part of the normalization writes (the entity script also replaces user.target). */
+/** What each costly part of the normalization writes (the entity script also replaces user.target; source.ip also goes to related.ip). */
 const ENTITY_OUTPUTS = ['actor', 'target', 'user.entity', 'user.target', 'host', 'service', 'entity', 'related.entity'];
 const FLATTENED_OUTPUTS = ['aws.cloudtrail.request_parameters', 'aws.cloudtrail.response_elements', 'aws.cloudtrail.additional_eventdata', 'aws.cloudtrail.service_event_details', 'aws.cloudtrail.flattened'];
 const USER_AGENT_OUTPUTS = ['user_agent'];
 const RESOURCES_OUTPUTS = ['aws.cloudtrail.resources'];
+const SOURCE_OUTPUTS = ['source', 'related.ip'];
 
 const ECS_VERSION = '8.11.0';
 
@@ -303,7 +304,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   }
   put(cloud, 'region', json.awsRegion);
   let source: Obj | undefined;
-  if (json.sourceIPAddress !== undefined) {
+  if (json.sourceIPAddress !== undefined && reads(fields, SOURCE_OUTPUTS)) {
     source = { address: json.sourceIPAddress };
     if (typeof json.sourceIPAddress === 'string' && isIpAddress(json.sourceIPAddress)) source.ip = json.sourceIPAddress;
   }

@@ -57,8 +57,10 @@ export function recordSpans(text: string, maxDepth: number, maxValueChars: numbe
   let nl = text.indexOf('\n', i);
   const spans: RecordSpans = { starts: [], ends: [], lines: [], columns: [], mayNotBeEvent: [] };
   // The splitter's stack holds the file's object and the array: a record's own brackets start at depth 2.
-  const room = maxDepth - 3;
-  const openers: number[] = [];
+  const room = Math.max(0, maxDepth - 3);
+  /** The record's open brackets (1: object, 2: array), `depth` of them. */
+  const openers = new Uint8Array(room + 1);
+  let depth = 0;
   /** keyLength[n] = 1 when a key is n characters long (with its quotes). */
   const keyLength = new Uint8Array(Math.max(0, ...keys.map((k) => k.length)) + 1);
   for (const k of keys) keyLength[k.length] = 1;
@@ -84,7 +86,7 @@ export function recordSpans(text: string, maxDepth: number, maxValueChars: numbe
     const startLine = line;
     const startColumn = i - lineStart + 1;
     let notEvent = false;
-    openers.length = 0;
+    depth = 0;
     for (;;) {
       if (i >= n) return undefined;
       c = text.charCodeAt(i);
@@ -113,13 +115,15 @@ export function recordSpans(text: string, maxDepth: number, maxValueChars: numbe
         i = q + 1;
         continue;
       }
-      if (c === OPEN_OBJ || c === OPEN_ARR) {
-        if (openers.length >= room) return undefined;
-        openers.push(c);
+      if (c === OPEN_OBJ) {
+        if (depth >= room) return undefined;
+        openers[depth++] = 1;
+      } else if (c === OPEN_ARR) {
+        if (depth >= room) return undefined;
+        openers[depth++] = 2;
       } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
-        const top = openers.pop();
-        if (top === undefined || (top === OPEN_OBJ) !== (c === CLOSE_OBJ)) return undefined;
-        if (openers.length === 0) {
+        if (depth === 0 || openers[--depth] !== (c === CLOSE_OBJ ? 1 : 2)) return undefined;
+        if (depth === 0) {
           i++;
           break;
         }
