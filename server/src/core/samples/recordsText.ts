@@ -38,6 +38,104 @@ export function looksLikeRecordsFile(text: string): boolean {
   return HEAD.test(text);
 }
 
+/** Where a scan is: offset, line, where that line starts, the next line break at or after the offset (-1: none). */
+interface Position {
+  i: number;
+  line: number;
+  lineStart: number;
+  nl: number;
+}
+
+/** Skips whitespace from `at.i` (counting lines): the character there, or -1 at the end of the text. */
+function skipSpace(text: string, at: Position): number {
+  for (; at.i < text.length; at.i++) {
+    const c = text.charCodeAt(at.i);
+    if (c === NL) {
+      at.line++;
+      at.lineStart = at.i + 1;
+      at.nl = text.indexOf('\n', at.i + 1);
+    } else if (c !== SPACE && c !== TAB && c !== CR) return c;
+  }
+  return -1;
+}
+
+/** What a scan of records needs besides the position: the limits, the keys looked for, the bracket stack. */
+interface Scan {
+  text: string;
+  /** Most brackets open inside one record. */
+  room: number;
+  keys: readonly string[];
+  /** keyLength[n] = 1 when a key is n characters long (with its quotes). */
+  keyLength: Uint8Array;
+  /** The record's open brackets (1: object, 2: array). */
+  openers: Uint8Array;
+}
+
+/**
+ * One record from its `{` at `at.i` to after its `}` (the position moves there): -1 when the fast path gives up, else
+ * 1 when the record holds one of the keys, 0 when not. Locals in the loop: strings are most of the text.
+ */
+function scanRecord(s: Scan, at: Position): number {
+  const { text, room, keys, keyLength, openers } = s;
+  const n = text.length;
+  let i = at.i;
+  let line = at.line;
+  let lineStart = at.lineStart;
+  let nl = at.nl;
+  let notEvent = 0;
+  let depth = 0;
+  for (;;) {
+    if (i >= n) return -1;
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let q = text.indexOf('"', i + 1);
+      let escapedQuote = false;
+      for (;;) {
+        if (q < 0) return -1;
+        let b = q - 1;
+        while (text.charCodeAt(b) === BACKSLASH) b--;
+        if ((q - 1 - b) % 2 === 0) break;
+        escapedQuote = true;
+        q = text.indexOf('"', q + 1);
+      }
+      if (nl >= 0 && nl < q) return -1; // a line break inside a string: the splitter reports it
+      if (notEvent === 0) {
+        const len = q + 1 - i;
+        if (len < keyLength.length && keyLength[len] === 1) for (const k of keys) if (len === k.length && text.startsWith(k, i)) notEvent = 1;
+        // A key in quotes may also be written inside a string (`"…\"digestStartTime\"…"`): the streaming reader
+        // looks for it anywhere in the record's text, so does this.
+        if (escapedQuote) {
+          const within = text.slice(i, q + 1);
+          for (const k of keys) if (within.indexOf(k) >= 0) notEvent = 1;
+        }
+      }
+      i = q + 1;
+      continue;
+    }
+    if (c === OPEN_OBJ) {
+      if (depth >= room) return -1;
+      openers[depth++] = 1;
+    } else if (c === OPEN_ARR) {
+      if (depth >= room) return -1;
+      openers[depth++] = 2;
+    } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+      if (depth === 0 || openers[--depth] !== (c === CLOSE_OBJ ? 1 : 2)) return -1;
+      if (depth === 0) {
+        at.i = i + 1;
+        at.line = line;
+        at.lineStart = lineStart;
+        at.nl = nl;
+        return notEvent;
+      }
+    } else if (c === NL) {
+      line++;
+      lineStart = i + 1;
+      nl = text.indexOf('\n', i + 1);
+    }
+    i++;
+  }
+}
+
 /**
  * The records of a whole `{"Records":[…]}` text (without a byte-order mark), or undefined (see the module comment).
  * `maxDepth` and `maxValueChars` are the splitter's limits; `keys` are searched for (RecordSpans.mayNotBeEvent).
@@ -45,130 +143,44 @@ export function looksLikeRecordsFile(text: string): boolean {
 export function recordSpans(text: string, maxDepth: number, maxValueChars: number, keys: readonly string[]): RecordSpans | undefined {
   HEAD.lastIndex = 0;
   if (!HEAD.test(text)) return undefined;
-  const n = text.length;
-  let i = HEAD.lastIndex;
-  let line = 1;
-  let lineStart = 0;
-  for (let k = text.indexOf('\n'); k >= 0 && k < i; k = text.indexOf('\n', k + 1)) {
-    line++;
-    lineStart = k + 1;
+  const at: Position = { i: HEAD.lastIndex, line: 1, lineStart: 0, nl: 0 };
+  for (let k = text.indexOf('\n'); k >= 0 && k < at.i; k = text.indexOf('\n', k + 1)) {
+    at.line++;
+    at.lineStart = k + 1;
   }
-  /** The next line break at or after the scan position (-1: none). */
-  let nl = text.indexOf('\n', i);
-  const spans: RecordSpans = { starts: [], ends: [], lines: [], columns: [], mayNotBeEvent: [] };
+  at.nl = text.indexOf('\n', at.i);
   // The splitter's stack holds the file's object and the array: a record's own brackets start at depth 2.
   const room = Math.max(0, maxDepth - 3);
-  /** The record's open brackets (1: object, 2: array), `depth` of them. */
-  const openers = new Uint8Array(room + 1);
-  let depth = 0;
-  /** keyLength[n] = 1 when a key is n characters long (with its quotes). */
   const keyLength = new Uint8Array(Math.max(0, ...keys.map((k) => k.length)) + 1);
   for (const k of keys) keyLength[k.length] = 1;
-  let first = true;
-  for (;;) {
-    // Whitespace, then a record, `]` (only for an empty array) or, after a record, `,`.
-    let c = 0;
-    while (i < n) {
-      c = text.charCodeAt(i);
-      if (c === NL) {
-        line++;
-        lineStart = i + 1;
-        nl = text.indexOf('\n', i + 1);
-      } else if (c !== SPACE && c !== TAB && c !== CR) break;
-      i++;
-    }
-    if (i >= n) return undefined;
-    if (c === CLOSE_ARR && first) break;
-    if (c !== OPEN_OBJ) return undefined;
-    first = false;
-    // One record: brackets matched, strings skipped whole.
-    const start = i;
-    const startLine = line;
-    const startColumn = i - lineStart + 1;
-    let notEvent = false;
-    depth = 0;
+  const scan: Scan = { text, room, keys, keyLength, openers: new Uint8Array(room + 1) };
+  const spans: RecordSpans = { starts: [], ends: [], lines: [], columns: [], mayNotBeEvent: [] };
+  // Whitespace, then a record, or `]` for an empty array.
+  let c = skipSpace(text, at);
+  if (c !== CLOSE_ARR) {
     for (;;) {
-      if (i >= n) return undefined;
-      c = text.charCodeAt(i);
-      if (c === QUOTE) {
-        let q = text.indexOf('"', i + 1);
-        let escapedQuote = false;
-        for (;;) {
-          if (q < 0) return undefined;
-          let b = q - 1;
-          while (text.charCodeAt(b) === BACKSLASH) b--;
-          if ((q - 1 - b) % 2 === 0) break;
-          escapedQuote = true;
-          q = text.indexOf('"', q + 1);
-        }
-        if (nl >= 0 && nl < q) return undefined; // a line break inside a string: the splitter reports it
-        if (!notEvent) {
-          const len = q + 1 - i;
-          if (len < keyLength.length && keyLength[len] === 1) for (const k of keys) if (len === k.length && text.startsWith(k, i)) notEvent = true;
-          // A key in quotes may also be written inside a string (`"…\"digestStartTime\"…"`): the streaming reader
-          // looks for it anywhere in the record's text, so does this.
-          if (escapedQuote) {
-            const within = text.slice(i, q + 1);
-            for (const k of keys) if (within.indexOf(k) >= 0) notEvent = true;
-          }
-        }
-        i = q + 1;
-        continue;
-      }
-      if (c === OPEN_OBJ) {
-        if (depth >= room) return undefined;
-        openers[depth++] = 1;
-      } else if (c === OPEN_ARR) {
-        if (depth >= room) return undefined;
-        openers[depth++] = 2;
-      } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
-        if (depth === 0 || openers[--depth] !== (c === CLOSE_OBJ ? 1 : 2)) return undefined;
-        if (depth === 0) {
-          i++;
-          break;
-        }
-      } else if (c === NL) {
-        line++;
-        lineStart = i + 1;
-        nl = text.indexOf('\n', i + 1);
-      }
-      i++;
+      if (c !== OPEN_OBJ) return undefined;
+      const start = at.i;
+      const startLine = at.line;
+      const startColumn = at.i - at.lineStart + 1;
+      const keyed = scanRecord(scan, at);
+      if (keyed < 0 || at.i - start > maxValueChars) return undefined;
+      spans.starts.push(start);
+      spans.ends.push(at.i);
+      spans.lines.push(startLine);
+      spans.columns.push(startColumn);
+      spans.mayNotBeEvent.push(keyed === 1);
+      // After a record: `,` and the next, or `]`.
+      c = skipSpace(text, at);
+      if (c === CLOSE_ARR) break;
+      if (c !== COMMA) return undefined;
+      at.i++;
+      c = skipSpace(text, at);
     }
-    if (i - start > maxValueChars) return undefined;
-    spans.starts.push(start);
-    spans.ends.push(i);
-    spans.lines.push(startLine);
-    spans.columns.push(startColumn);
-    spans.mayNotBeEvent.push(notEvent);
-    // After a record: `,` and the next, or `]`.
-    while (i < n) {
-      c = text.charCodeAt(i);
-      if (c === NL) {
-        line++;
-        lineStart = i + 1;
-        nl = text.indexOf('\n', i + 1);
-      } else if (c !== SPACE && c !== TAB && c !== CR) break;
-      i++;
-    }
-    if (i >= n) return undefined;
-    if (c === COMMA) {
-      i++;
-      continue;
-    }
-    if (c === CLOSE_ARR) break;
-    return undefined;
   }
   // `]` then the file's `}` and nothing but whitespace.
-  i++;
-  let closed = false;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === SPACE || c === TAB || c === CR || c === NL) continue;
-    if (c === CLOSE_OBJ && !closed) {
-      closed = true;
-      continue;
-    }
-    return undefined;
-  }
-  return closed ? spans : undefined;
+  at.i++;
+  if (skipSpace(text, at) !== CLOSE_OBJ) return undefined;
+  at.i++;
+  return skipSpace(text, at) < 0 ? spans : undefined;
 }
