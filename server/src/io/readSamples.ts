@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodeBuffer from 'node:buffer';
-import { SampleReader, WHOLE_RECORDS_CHARS, type SampleReaderOptions } from '../core/samples/reader';
+import { SampleReader, wholeRecordsChars, type SampleReaderOptions } from '../core/samples/reader';
 import { looksLikeRecordsFile } from '../core/samples/recordsText';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
@@ -172,6 +172,8 @@ async function openBytes(file: string, chunkBytes: number, counted: { raw: numbe
   };
 }
 
+/** Events handed over at a time from a file read whole. */
+const WHOLE_BATCH_EVENTS = 256;
 /** Bytes of a file's start looked at to tell a `{"Records":[…]}` file (a byte-order mark, whitespace, the head). */
 const RECORDS_HEAD_BYTES = 256;
 
@@ -229,7 +231,7 @@ export async function* fileEvents(
     const total = options.onProgress && file !== STDIN ? (await fsp.stat(file)).size : 0; // 0 for pipes
     options.onOpen?.(file);
     const decoder = new StringDecoder('utf8');
-    const cap = options.reader?.wholeRecordsChars ?? WHOLE_RECORDS_CHARS;
+    const cap = wholeRecordsChars(options.reader);
     const whole = file !== STDIN && cap > 0 ? await wholeRecordsBytes(file, cap) : undefined;
     if (whole) {
       info.bytes = counted.raw = whole.length;
@@ -260,6 +262,14 @@ export async function* fileEvents(
     onError({ file: name, line: 1, column: 1, message: `${info.gzip ? 'cannot decompress' : 'cannot read'} ${basename(name)}: ${why}` });
   } finally {
     opened?.close();
+  }
+  // A `{"Records":[…]}` file read whole gives its events a batch at a time (a merge keeps many files open).
+  while (reader.endInBatches(WHOLE_BATCH_EVENTS)) {
+    if (pending.length) {
+      const batch = pending;
+      pending = [];
+      yield batch;
+    }
   }
   const stats = reader.end();
   info.events = stats.events;

@@ -34,8 +34,7 @@ const MAX_MERGE_WAYS = 64;
 /** The first event time of a file (undefined: none in its first chunk, or unreadable). */
 async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], options: ReadSamplesOptions): Promise<number | undefined> {
   const info = newFileInfo(file);
-  // Streamed (not read whole): the peek stops at the first event.
-  const gen = fileEvents(file, { reader: { ...options.reader, wholeRecordsChars: 0 }, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
+  const gen = fileEvents(file, { reader: options.reader, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
   try {
     for await (const batch of gen) {
       for (const e of batch) {
@@ -71,6 +70,9 @@ export async function* mergeByTime(
   options: ReadSamplesOptions = {},
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
 ): AsyncGenerator<SampleEvent, ReadSamplesResult> {
+  // Files streamed, not read whole (SampleReaderOptions.wholeRecordsChars): the peek stops at the first event, and
+  // the many files open at once hold a piece each, not their whole text (measured: 8 rules over 200 files, 40 % more CPU).
+  options = { ...options, reader: { ...options.reader, wholeRecordsChars: 0 } };
   const { files } = await listInto(paths, options, result);
   const starts: { file: string; t: number; index: number }[] = [];
   for (let index = 0; index < files.length; index++) {

@@ -82,6 +82,16 @@ function deeperThan(v: unknown, limit: number): boolean {
   return false;
 }
 
+/** Where and why `text`, a value starting at `line`:`column` that JSON.parse rejected, is not valid JSON. */
+export function invalidJson(text: string, line: number, column: number): { line: number; column: number; message: string } {
+  const { offset, message } = jsonSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
+  let l = line, c = column;
+  for (let k = 0; k < offset && k < text.length; k++) {
+    if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;
+  }
+  return { line: l, column: c, message: `invalid JSON: ${message}` };
+}
+
 export class JsonSplitter {
   private readonly maxDepth: number;
   private readonly maxValueChars: number;
@@ -244,12 +254,8 @@ export class JsonSplitter {
     try {
       value = JSON.parse(text);
     } catch {
-      const { offset, message } = jsonSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
-      let l = line, c = column;
-      for (let k = 0; k < offset && k < text.length; k++) {
-        if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;
-      }
-      this.sink.error(l, c, `invalid JSON: ${message}`);
+      const e = invalidJson(text, line, column);
+      this.sink.error(e.line, e.column, e.message);
       return;
     }
     this.valuesSeen++;
