@@ -81,19 +81,28 @@ const ECHO_WORST_MS = 1500;
 // worker (5–9 s here at load); never "never".
 const DIAGNOSTIC_MS = 60_000;
 
-/** The language server of this run: node running dist/server.js from this run's extensions folder. */
+/**
+ * The language server of this session: node running dist/server.js from this run's extensions
+ * folder, the one started last (code-server keeps the extension hosts of earlier sessions, each
+ * with its server, for a while after their page closed).
+ */
 function serverPid(): number {
   const ext = join(RUN, 'extensions');
+  let newest: { pid: number; started: number } | undefined;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmd.some((a) => a.startsWith(ext) && a.endsWith(join('dist', 'server.js')))) return Number(entry);
+      if (!cmd.some((a) => a.startsWith(ext) && a.endsWith(join('dist', 'server.js')))) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const started = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+      if (!newest || started > newest.started) newest = { pid: Number(entry), started };
     } catch {
       // gone meanwhile
     }
   }
-  throw new Error(`no language server process under ${ext}`);
+  if (!newest) throw new Error(`no language server process under ${ext}`);
+  return newest.pid;
 }
 
 /** CPU time (ms) of the server's main thread and of all its other threads (the check worker, GC helpers). */
@@ -225,6 +234,8 @@ async function typeAtEnd(page: Page, file: string, text: string, lines: number, 
   });
   const cpuEnd = serverCpu(pid);
   assert.equal(trigger, TRIGGERS.length, 'every `.` was typed');
+  // This server answered every key (~1 ms of CPU each at least): not an idle one of an earlier session.
+  assert.ok(cpuEnd.main - cpuStart.main >= 50, `process ${pid} used ${cpuEnd.main - cpuStart.main} ms of CPU: not the server of this session`);
   await onScreen(page, problemRow(ERROR_TEXT, `[Ln ${lines + 2}, Col `), DIAGNOSTIC_MS);
   const diagnosticMs = Date.now() - lastKeyAt;
   await page.screenshot({ path: join(RESULTS, `${file.replace(/\W+/g, '-')}.png`) });
