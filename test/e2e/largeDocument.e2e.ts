@@ -1,6 +1,6 @@
 // End-to-end: a 10 MB `.eql` document in the real workbench, edited at a person's speed while it
 // is re-checked (issue 15, point 15). The document is generated here, at run time, in the
-// workspace (one query of ~45,000 three-line conditions, ~136,000 lines) and removed afterwards.
+// workspace (one query of ~44,000 three-line conditions, ~132,000 lines) and removed afterwards.
 // Once its first diagnostics are in the Problems panel, the cursor goes to its end (Ctrl+End) and
 // two lines of EQL are typed key by key, 50–100 ms a key, Enter at the line end, never Escape:
 //  - after a pause long enough for the re-check of the edited document to start in the check
@@ -9,8 +9,12 @@
 //    the key to the list on screen: the figures README quotes);
 //  - the last key completes a type error, whose diagnostic must reach the Problems panel, at the
 //    new line, within a bound (timed from the last key);
+//  - each key shows on screen within a bound (the editor never freezes);
 //  - the saved file is the document plus exactly what was typed.
-// The server's threads' CPU (from /proc) shows the worker busy at the first trigger.
+// The server's threads' CPU (from /proc) shows the worker busy at the first trigger. The same
+// typing into a 4 KB document in the same session first gives the baseline the figures are read
+// against (and raises the worst-case bounds when the machine is so loaded that it is slow too).
+// Every time is read at animation frames. `npm run test:e2e -- test/e2e/largeDocument.e2e.ts`.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -77,6 +81,9 @@ const COMPLETION_MEDIAN_MS = 1000;
 const COMPLETION_WORST_MS = 2500;
 // A key shows at once whatever the server does (another process); a frozen editor would take seconds.
 const ECHO_WORST_MS = 1500;
+// On a machine so loaded that the 4 KB baseline itself is slow, a worst case may reach this many
+// times the baseline's worst instead (a freeze behind a 10 MB check or parse is still seconds more).
+const BASELINE_FACTOR = 3;
 // The new diagnostic: the server's pause (1.15 s for 10 MB) + semantic tokens and the check in the
 // worker (5–9 s here at load); never "never".
 const DIAGNOSTIC_MS = 60_000;
@@ -313,9 +320,12 @@ async function main(): Promise<number> {
         // The worker was checking (or parsing, for semantic tokens) the paused version when `.` was typed:
         // an idle server's other threads use next to nothing; at load average 10 on 2 cores the worker gets ~20% of a core.
         assert.ok(t.first.otherThreadsCpuMs >= 150, `the server's other threads used ${t.first.otherThreadsCpuMs} ms of CPU before the first trigger: no re-check was running`);
-        assert.ok(Math.max(...t.echoes) < ECHO_WORST_MS, `a key took ${Math.max(...t.echoes)} ms to show`);
+        const bound = (fixed: number, base: number[] | undefined) => Math.max(fixed, BASELINE_FACTOR * (base ? Math.max(...base) : 0));
+        const echoBound = bound(ECHO_WORST_MS, baseline?.echoes);
+        const completionBound = bound(COMPLETION_WORST_MS, baseline?.completion);
+        assert.ok(Math.max(...t.echoes) < echoBound, `a key took ${Math.max(...t.echoes)} ms to show (bound ${echoBound} ms)`);
         assert.ok(median(t.completion) < COMPLETION_MEDIAN_MS, `median completion ${median(t.completion)} ms`);
-        assert.ok(Math.max(...t.completion) < COMPLETION_WORST_MS, `worst completion ${Math.max(...t.completion)} ms`);
+        assert.ok(Math.max(...t.completion) < completionBound, `worst completion ${Math.max(...t.completion)} ms (bound ${completionBound} ms)`);
         assert.ok(t.diagnosticMs < DIAGNOSTIC_MS, `diagnostic after ${t.diagnosticMs} ms`);
       });
     }
