@@ -33,7 +33,7 @@ export interface SampleReaderOptions {
   prefilter?: (text: string, seq: number) => boolean;
   /**
    * Keep each pass-through event's JSON text in `SampleEvent.text` (output prints it instead of re-serializing). The
-   * text is a slice of the chunk read: an event held long should have it copied (io/runOnSamples releaseDoc).
+   * text is a slice of the chunk read: an event held long should have it copied (io/heldEvent.ts).
    */
   keepText?: boolean;
 }
