@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { cli, CLI, cliProcess, json, ROOT } from './helpers';
+import { main } from '../../server/src/cli/main';
 import { formatRunNdjson, matchToJson, type SourceResult } from '../../server/src/cli/runOutput';
 import type { Match } from '../../server/src/core/engine';
 
@@ -27,6 +28,8 @@ const CASES: { name: string; query: string; events: string }[] = [
   { name: 'ECS NDJSON, every event', query: 'any where true', events: 'test-fixtures/samples/ecs' },
   { name: 'raw CloudTrail (normalized documents)', query: 'any where true', events: 'test-fixtures/samples/cloudtrail' },
   { name: 'a sequence', query: 'sequence by user.name [any where true] [any where true]', events: 'test-fixtures/samples/ecs/normalized-cloudtrail.ndjson' },
+  // Kept sequence events serialized from their normalized documents, and only the last of them returned.
+  { name: 'a sequence over raw CloudTrail, with tail', query: 'sequence by user.name [any where true] [any where true] | tail 3', events: 'test-fixtures/samples/cloudtrail' },
   { name: 'a sample query', query: 'sample by user.name [any where true] [any where true]', events: 'test-fixtures/samples/ecs/normalized-cloudtrail.ndjson' },
 ];
 
@@ -87,6 +90,41 @@ describe('eql-rules run --format ndjson: the same values as the JSON format', ()
       const r = await cliProcess(['run', '--query', q, '--events', file, '--format', 'ndjson']);
       assert.match(r.stderr, /read twice/);
       const p = both(r, j);
+      assert.deepEqual(p.lines, p.expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a block once the one before is out: a slow reader holds the run back (at most two blocks of output in memory)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eql-ndjson-'));
+    try {
+      const lines: string[] = [];
+      for (let i = 0; i < 1200; i++) lines.push(JSON.stringify({ '@timestamp': new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(), event: { category: 'process' }, pad: 'p'.repeat(2000), i }));
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const j = json<RunJson>(await cli('run', '--query', 'process where true', '--events', file, '--format', 'json'));
+      const chunks: Buffer[] = [];
+      let inFlight = 0;
+      let most = 0;
+      let err = '';
+      const code = await main(['run', '--query', 'process where true', '--events', file, '--format', 'ndjson'], {
+        out: () => assert.fail('bytes go to outBytes'),
+        outBytes: (bytes, written) => {
+          // Copied now: the block is filled again once written.
+          chunks.push(Buffer.from(bytes));
+          most = Math.max(most, ++inFlight);
+          setTimeout(() => {
+            inFlight--;
+            written();
+          }, 5);
+        },
+        err: (t) => void (err += t),
+      });
+      assert.equal(code, 0, err);
+      assert.ok(chunks.length > 2, `${chunks.length} blocks`);
+      assert.equal(most, 1, 'one block written at a time');
+      const p = both({ stdout: Buffer.concat(chunks).toString('utf8') }, j);
       assert.deepEqual(p.lines, p.expected);
     } finally {
       rmSync(dir, { recursive: true, force: true });

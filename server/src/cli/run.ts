@@ -212,19 +212,30 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
 
 /**
  * Writes output a piece at a time, in blocks of about 1 MB built in a buffer (text and the bytes of events printed as
- * read), giving the event loop a turn after each block: a closed pipe (`| head -1`) ends the program there (main's
- * EPIPE handler) instead of after all the output.
+ * read). Two blocks take turns: one is filled while the other is written, and a block is written only once the one
+ * before is out, so a reader slower than the run (a pipe) holds the run back instead of the output queueing in memory.
+ * Each block also gives the event loop a turn: a closed pipe (`| head -1`) ends the program there (main's EPIPE
+ * handler) instead of after all the output.
  */
 async function writeAll(io: Io, pieces: Iterable<string | Uint8Array>): Promise<void> {
   const BLOCK = 1 << 20;
-  let block = Buffer.allocUnsafe(BLOCK);
+  let block: Buffer = Buffer.allocUnsafe(BLOCK);
+  /** The other block: free, or being written (then out once `inFlight` resolves). */
+  let spare: Buffer | undefined;
   let at = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const write = async (bytes: Uint8Array): Promise<void> => {
+    await inFlight;
+    const outBytes = io.outBytes;
+    if (outBytes) inFlight = new Promise<void>((written) => outBytes(bytes, written));
+    else io.out(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+  };
   const flush = async () => {
     if (at === 0) return;
-    const bytes = block.subarray(0, at);
-    if (io.outBytes) io.outBytes(bytes);
-    else io.out(bytes.toString('utf8'));
-    block = Buffer.allocUnsafe(BLOCK); // the written block may still be queued
+    await write(block.subarray(0, at));
+    const next = spare ?? Buffer.allocUnsafe(BLOCK);
+    spare = block;
+    block = next;
     at = 0;
     await new Promise<void>((r) => setImmediate(r));
   };
@@ -234,8 +245,7 @@ async function writeAll(io: Io, pieces: Iterable<string | Uint8Array>): Promise<
       if (at + p.length * 3 > BLOCK) {
         await flush();
         if (p.length * 3 > BLOCK) {
-          if (io.outBytes) io.outBytes(Buffer.from(p, 'utf8'));
-          else io.out(p);
+          await write(Buffer.from(p, 'utf8'));
           continue;
         }
       }
@@ -244,8 +254,7 @@ async function writeAll(io: Io, pieces: Iterable<string | Uint8Array>): Promise<
       if (at + p.length > BLOCK) {
         await flush();
         if (p.length > BLOCK) {
-          if (io.outBytes) io.outBytes(p);
-          else io.out(Buffer.from(p.buffer, p.byteOffset, p.length).toString('utf8'));
+          await write(p);
           continue;
         }
       }
@@ -254,6 +263,7 @@ async function writeAll(io: Io, pieces: Iterable<string | Uint8Array>): Promise<
     }
   }
   await flush();
+  await inFlight;
 }
 
 /** Progress on stderr, only for runs longer than a second and only on a terminal. */

@@ -11,6 +11,7 @@ import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
 import { iterateSampleEvents, spoolStreams, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { holdAsBytes } from './heldEvent';
 import { mergeByTime, sortByTime, SortSpillError } from './timeOrder';
 
 export interface RunOnSamplesInput {
@@ -118,7 +119,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const order = sequenceOrder(compiled);
   // An event query's printed matches are their text: the parsed documents are let go once the run has taken them.
   const textOnly = input.keepText === true && (compiled.kind === 'event' || compiled.kind === 'sequence') && !(input.keepEvents ?? 0);
-  let run = createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {});
+  let run = createRun(compiled, { ...(order ? { lateness: SEQUENCE_LATENESS_MS } : {}), ...(textOnly ? { hold: holdAsBytes() } : {}) });
   const keep = input.keepEvents ?? 0;
   const every = input.progressEvery ?? 10_000;
   let events = 0;
@@ -177,7 +178,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
         noTimestampTotal++;
         noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
       }
-      if (run.push(e) && textOnly) releaseDoc(e, order !== undefined);
+      run.push(e);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
       if ((events & 63) === 0) maybeRows();
     }
@@ -294,9 +295,9 @@ async function exactSequences(
   input: Pick<RunOnSamplesInput, 'signal' | 'sortBudgetBytes' | 'displayName' | 'onOpen' | 'keepText'>,
   onEvent: (e: SampleEvent) => void,
 ): Promise<{ run: ReturnType<typeof createRun>; note: { file: string; message: string }; aborted: boolean }> {
-  const run = createRun(compiled, { lateness: 0 });
+  const run = createRun(compiled, { lateness: 0, ...(input.keepText ? { hold: holdAsBytes() } : {}) });
   let spilled = 0;
-  const sorted = await sortByTime(samples, order, (e) => { if (run.push(e) && input.keepText) releaseDoc(e, true); }, {
+  const sorted = await sortByTime(samples, order, (e) => run.push(e), {
     signal: input.signal,
     budgetBytes: input.sortBudgetBytes,
     displayName: input.displayName,
@@ -314,58 +315,6 @@ function inInputOrder(read: ReadSamplesResult): void {
   const index = new Map((read.listed ?? []).map((f, i) => [f, i]));
   read.read?.sort((a, b) => (index.get(a.file) ?? 0) - (index.get(b.file) ?? 0));
 }
-
-const SLAB_BYTES = 1 << 20;
-let slab = Buffer.allocUnsafe(0);
-let slabAt = 0;
-
-/**
- * For an event the run holds until the end (an event query's match, to be printed): its JSON text (as read, or its
- * document serialized) becomes UTF-8 bytes outside the JavaScript heap, and its parsed document and raw record are let
- * go (the document is parsed again from the bytes if it is read). Held documents are thousands of objects each for
- * every full garbage collection to walk again; the bytes are printed as they are.
- */
-function releaseDoc(e: SampleEvent, own: boolean): void {
-  // Most sequence candidates are let go again unprinted: only text already at hand is worth keeping instead.
-  if (own && e.text === undefined) return;
-  const text = e.text ?? JSON.stringify(e.doc);
-  // An event query's matches mostly stay to the end: copied into shared 1 MB slabs (an ArrayBuffer per event would
-  // cost more than the copy). A sequence lets most candidates go again: each in its own memory, so the few that stay
-  // do not keep whole slabs alive.
-  const most = text.length * 3;
-  let bytes: Buffer;
-  if (own || most > SLAB_BYTES / 4) {
-    const n = Buffer.byteLength(text, 'utf8');
-    bytes = Buffer.allocUnsafeSlow(n);
-    bytes.write(text, 0, 'utf8');
-  } else {
-    if (slabAt + most > slab.length) {
-      slab = Buffer.allocUnsafe(SLAB_BYTES);
-      slabAt = 0;
-    }
-    const n = slab.write(text, slabAt, 'utf8');
-    bytes = slab.subarray(slabAt, slabAt + n);
-    slabAt += n;
-  }
-  e.bytes = bytes;
-  e.text = undefined;
-  e.raw = undefined;
-  Object.defineProperty(e, 'doc', DOC_FROM_BYTES);
-}
-
-/** `doc` parsed again from `bytes` when read, then kept as a plain property. */
-const DOC_FROM_BYTES: PropertyDescriptor = {
-  configurable: true,
-  enumerable: true,
-  get(this: SampleEvent): Record<string, unknown> {
-    const doc = JSON.parse(Buffer.from(this.bytes!.buffer, this.bytes!.byteOffset, this.bytes!.length).toString('utf8')) as Record<string, unknown>;
-    Object.defineProperty(this, 'doc', { value: doc, writable: true, configurable: true, enumerable: true });
-    return doc;
-  },
-  set(this: SampleEvent, doc: Record<string, unknown>) {
-    Object.defineProperty(this, 'doc', { value: doc, writable: true, configurable: true, enumerable: true });
-  },
-};
 
 /**
  * The reader option that normalizes raw CloudTrail records only as far as the queries read (see SampleEvent.view):
@@ -489,6 +438,11 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   const samples = spooled?.paths ?? input.samples;
   const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
   const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
+  if (textOnly) {
+    // Nothing pushed yet: the runs start again holding their matches as bytes, one HeldEvent per event for all.
+    const hold = holdAsBytes();
+    for (const q of shared) q.run = createRun(q.compiled, { hold });
+  }
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
     reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly, ...normalizeFor(shared.map((q) => ({ compiled: q.compiled, fields: fieldsRead(q.parsed.statement, q.options) }))) },
@@ -510,7 +464,6 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       events++;
       const ordered = inputOrder ? inputOrder.copy(e) : e;
       if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
-      let held = false;
       for (const q of shared) {
         if (q.fatal) continue;
         try {
@@ -524,12 +477,11 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
             q.noTimestampTotal++;
             q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
           }
-          if (q.run.push(ordered)) held = true;
+          q.run.push(ordered);
         } catch (err) {
           q.fatal = `the run stopped at ${e.source.file}:${e.source.line}:${e.source.column}: ${err instanceof Error ? err.message : String(err)}`;
         }
       }
-      if (held && textOnly) releaseDoc(ordered, false);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     }
     // A sequence that saw events later than its window is run again over the samples sorted (rare: a file out of order).

@@ -24,7 +24,6 @@ import { fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
 export const MAX_OPEN_FILES = 64;
-const MERGE_CHUNK_BYTES = 256 * 1024;
 const PEEK_CHUNK_BYTES = 64 * 1024;
 /** Default memory for sorting out-of-order events before spilling a sorted run to disk. */
 export const SORT_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -130,7 +129,8 @@ export async function* mergeByTime(
         next++;
         const info = newFileInfo(waiting.file, options);
         const c: Cursor = {
-          gen: fileEvents(waiting.file, { ...options, chunkBytes: options.chunkBytes ?? MERGE_CHUNK_BYTES }, onError, info, isAborted),
+          // Read in the reader's usual pieces (120 KB): with up to MAX_OPEN_FILES open, each holds one piece's events.
+          gen: fileEvents(waiting.file, options, onError, info, isAborted),
           batch: [],
           i: 0,
           info,

@@ -162,6 +162,48 @@ describe('streaming sequences: generated stream in every input order', () => {
   });
 });
 
+describe('hold: a run keeps what its hold hook returns, in place of the event (io/runOnSamples stores it as bytes)', () => {
+  const evs = generated(2_500, 7);
+  type Held = SampleEvent & { held: true; kept: boolean };
+  const run = (p: Plan, lateness: number | undefined): { result: RunResult; calls: number } => {
+    let calls = 0;
+    const hold = (ev: SampleEvent, kept: boolean): SampleEvent => {
+      calls++;
+      if ('held' in ev) {
+        assert.ok(kept, 'only a kept event is passed again');
+        (ev as Held).kept = true;
+        return ev;
+      }
+      return { ...ev, held: true, kept } as Held;
+    };
+    const r = createPlanRun(p, { ...(lateness === undefined ? {} : { lateness, sweepInterval: 1 }), hold });
+    for (const e of evs) r.push(e);
+    return { result: r.finish(), calls };
+  };
+  const queries: [string, EngineOptions?][] = [
+    ...GENERATED,
+    ['any where action == "A"'],
+    ['any where action != "B" | tail 7', { size: 5 }],
+  ];
+  queries.forEach(([query, options]) => {
+    test(`${query} ${options ? JSON.stringify(options) : ''}`, () => {
+      const p = plan(query, options);
+      const plain = runAll(p, evs);
+      for (const lateness of [undefined, 0]) {
+        const { result, calls } = run(p, lateness);
+        assert.deepEqual(shape(result), shape(plain.result), `lateness ${lateness}`);
+        assert.ok(calls > 0);
+        for (const m of result.matches) {
+          for (const e of m.events) {
+            if (e.missing) continue;
+            assert.ok(e.event && 'held' in e.event && (e.event as Held).kept, `a returned event is the held one, marked kept (lateness ${lateness})`);
+          }
+        }
+      }
+    });
+  });
+});
+
 describe('streaming sequences: memory and late events', () => {
   const query = 'sequence by user.name with maxspan=10s [any where action == "A"] [any where action == "B"] [any where action == "C"]';
 

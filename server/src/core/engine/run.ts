@@ -23,14 +23,17 @@ export interface PlanRunOptions {
   lateness?: number;
   /** Sequences only: fewest events between sweeps of expired open state (tests set 1). */
   sweepInterval?: number;
+  /**
+   * Called when the run starts holding an event, with what it is held for: `kept` for a result (an event query's
+   * match, an event of a sequence kept for the result), else a sequence candidate it may let go again. Returns the
+   * object to hold in its place (the caller may store it more compactly: io/runOnSamples); a kept candidate is passed
+   * again, as returned before. The run reads an event's document only during its push.
+   */
+  hold?(ev: SampleEvent, kept: boolean): SampleEvent;
 }
 
 export interface PlanRun extends Run {
-  /**
-   * True when the run holds the event after this push (a match kept for the results, a sequence candidate): the
-   * caller may then store it more compactly (io/runOnSamples). Event and sequence queries read an event's document
-   * only during its push.
-   */
+  /** True when the run holds the event after this push (a match kept for the results, a sequence candidate). */
   push(event: SampleEvent): boolean;
   /** Matching events the run currently holds (reorder buffer, open sequences, kept results). */
   retained(): number;
@@ -58,9 +61,9 @@ export function now(): number {
 export function createPlanRun(plan: Plan, options: PlanRunOptions = {}): PlanRun {
   switch (plan.kind) {
     case 'event':
-      return eventRun(plan);
+      return eventRun(plan, options.hold);
     case 'sequence':
-      return sequenceRun(plan, lateness(options.lateness), options.sweepInterval);
+      return sequenceRun(plan, lateness(options.lateness), options.sweepInterval, options.hold);
     case 'sample':
       return sampleRun(plan);
   }
@@ -71,7 +74,7 @@ function lateness(l: number | undefined): number {
   return l === undefined || Number.isNaN(l) ? Infinity : Math.max(0, l);
 }
 
-function eventRun(plan: Plan): PlanRun {
+function eventRun(plan: Plan, hold: PlanRunOptions['hold']): PlanRun {
   const started = now();
   const filter = plan.filter ?? (() => false);
   // The first pipe (or size without pipes) bounds how many matches from which end can matter.
@@ -104,6 +107,7 @@ function eventRun(plan: Plan): PlanRun {
         const cmp = compareCands(c, lastTrimmed);
         if (side === 'head' ? cmp > 0 : cmp < 0) return false;
       }
+      if (hold) c.ev = hold(ev, true);
       buf.push(c);
       if (buf.length > 2 * limit + 1024) trim();
       return true;
@@ -126,7 +130,7 @@ function eventRun(plan: Plan): PlanRun {
 // ------------------------------------------------------------------------------------------------
 // Sequences
 
-function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undefined): PlanRun {
+function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undefined, hold: PlanRunOptions['hold']): PlanRun {
   const started = now();
   const steps = plan.steps;
   let events = 0;
@@ -136,7 +140,12 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
   const distinct: StepPlan[] = [...new Set(steps)];
   const slotOf = steps.map((s) => distinct.indexOf(s));
   const first = plan.pipes[0];
-  const machine = new SequenceMachine(plan, { limit: Math.max(first ? first.n : plan.size, 0), side: first ? first.name : plan.position, sweepInterval });
+  const machine = new SequenceMachine(plan, {
+    limit: Math.max(first ? first.n : plan.size, 0),
+    side: first ? first.name : plan.position,
+    sweepInterval,
+    ...(hold ? { keep: (ev: SampleEvent) => hold(ev, true) } : {}),
+  });
   // Exact for any input order: hold every candidate until finish (lateness = Infinity), else a
   // reorder buffer that feeds the machine once time has moved `lateness` past a candidate.
   const held: SeqCand[] = [];
@@ -182,13 +191,14 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
       }
       const h = hits;
       const c: SeqCand = { ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null, steps: h ? slotOf.map((k) => h[k]) : [], until, order: 0 };
+      if (lastFed && lateness !== Infinity && compareCands(c, lastFed) < 0) {
+        late++;
+        return false;
+      }
+      if (hold) c.ev = hold(ev, false);
       if (lateness === Infinity) {
         held.push(c);
         return true;
-      }
-      if (lastFed && compareCands(c, lastFed) < 0) {
-        late++;
-        return false;
       }
       heap.push(c);
       if (ts > maxTs) maxTs = ts;
@@ -208,7 +218,7 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
         let k = 0;
         for (const s of steps) {
           if (s.missing) out.push({ missing: true });
-          else out.push({ missing: false, event: c.events[k++].ev });
+          else out.push({ missing: false, event: c.events[k++] });
         }
         return { kind: 'sequence', joinKeys: renderKeys(c.keyValues, kinds, 'iso'), events: out };
       });

@@ -11,6 +11,7 @@
 import type { Plan } from './plan';
 import type { KeyTuple } from './keys';
 import type { Cand } from './ordering';
+import type { SampleEvent } from './types';
 import type { Scalar } from './values';
 
 export interface SeqCand extends Cand {
@@ -32,8 +33,9 @@ interface KeyState {
   values: (Scalar | null)[];
 }
 
+/** A kept sequence: its events only (a candidate's key tuples and order are not needed once it is kept). */
 export interface Completed {
-  events: SeqCand[];
+  events: SampleEvent[];
   keyValues: (Scalar | null)[];
 }
 
@@ -43,6 +45,8 @@ export interface MachineWindow {
   side: 'head' | 'tail';
   /** Fewest events fed between two sweeps of the open state (tests lower it to sweep after every event). */
   sweepInterval?: number;
+  /** Called for each event of a sequence as it is kept for the result: returns what to keep (run.ts's `hold`). */
+  keep?(ev: SampleEvent): SampleEvent;
 }
 
 /** Below this many fed events between sweeps, a sweep is not worth its cost. */
@@ -182,7 +186,9 @@ export class SequenceMachine {
     if (this.done) return;
     if (this.missing && !this.missingOk(p, st)) return;
     const { limit, side } = this.window;
-    this.kept.push({ events: p.events, keyValues: st.values });
+    const keep = this.window.keep;
+    // A candidate kept twice (the last event of one sequence, the first of the next) is held as returned the first time.
+    this.kept.push({ events: p.events.map((c) => (keep ? (c.ev = keep(c.ev)) : c.ev)), keyValues: st.values });
     if (side === 'head') {
       if (this.kept.length >= limit) this.done = true;
     } else if (this.kept.length > 2 * limit + 64) {

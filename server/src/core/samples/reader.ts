@@ -34,7 +34,7 @@ export interface SampleReaderOptions {
   prefilter?: (text: string, seq: number) => boolean;
   /**
    * Keep each pass-through event's JSON text in `SampleEvent.text` (output prints it instead of re-serializing). The
-   * text is a slice of the chunk read: an event held long should have it copied (io/runOnSamples releaseDoc).
+   * text is a slice of the chunk read: an event held long should have it copied (io/heldEvent.ts).
    */
   keepText?: boolean;
   /**
@@ -396,8 +396,9 @@ class PartlyNormalized implements SampleEvent {
     this.record = text === undefined ? raw : (' ' + trimEnd(text)).slice(1);
   }
 
+  /** The parsed record (parsed again from its text). Setting it (a holder letting go of it) leaves `doc` computable. */
   get raw(): Obj | undefined {
-    const raw = typeof this.record === 'string' ? (JSON.parse(this.record) as Obj) : this.record;
+    const raw = this.parsedRecord();
     own(this, 'raw', raw);
     return raw;
   }
@@ -407,10 +408,13 @@ class PartlyNormalized implements SampleEvent {
   }
 
   get doc(): Obj {
-    const raw = this.raw;
-    const doc = raw ? normalizeCloudTrail(raw, { ...this.normalizeOptions, fields: undefined }) : this.view;
+    const doc = normalizeCloudTrail(this.parsedRecord(), { ...this.normalizeOptions, fields: undefined });
     own(this, 'doc', doc);
     return doc;
+  }
+
+  private parsedRecord(): Obj {
+    return typeof this.record === 'string' ? (JSON.parse(this.record) as Obj) : this.record;
   }
 
   set doc(doc: Obj) {

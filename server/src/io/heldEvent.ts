@@ -1,0 +1,92 @@
+// How a run over sample files holds the events it keeps when its matches are only printed as JSON (the CLI's NDJSON,
+// io/runOnSamples keepText): as UTF-8 bytes outside the JavaScript heap instead of parsed documents.
+import type { SampleEvent } from '../core/samples/types';
+
+const SLAB_BYTES = 1 << 20;
+/** Bytes up to this size go into a slab; larger ones have memory of their own. */
+const SLAB_MOST = SLAB_BYTES / 4;
+let slab = Buffer.allocUnsafe(0);
+let slabAt = 0;
+
+/** The current slab with room for `most` more bytes (a new one when it has not). */
+function slabFor(most: number): Buffer {
+  if (slabAt + most > slab.length) {
+    slab = Buffer.allocUnsafe(SLAB_BYTES);
+    slabAt = 0;
+  }
+  return slab;
+}
+
+/** UTF-8 bytes of `text`: in a shared 1 MB slab (`shared`), else in memory of their own. */
+function utf8(text: string, shared: boolean): Uint8Array {
+  const most = text.length * 3;
+  if (!shared || most > SLAB_MOST) {
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+    bytes.write(text, 0, 'utf8');
+    return bytes;
+  }
+  const n = slabFor(most).write(text, slabAt, 'utf8');
+  slabAt += n;
+  return slab.subarray(slabAt - n, slabAt);
+}
+
+/**
+ * An event a run holds for printing: its JSON text (as read, or its document serialized) as UTF-8 bytes outside the
+ * JavaScript heap, where it was read and its order, nothing else; the parsed document and raw record are let go (the
+ * document is parsed again from the bytes if read). Held documents are thousands of objects each for every full
+ * garbage collection to walk again, and an object of a class keeps its fields inline; the bytes are printed as they are.
+ */
+class HeldEvent implements SampleEvent {
+  private parsed: Record<string, unknown> | undefined = undefined;
+
+  constructor(
+    public bytes: Uint8Array,
+    public source: SampleEvent['source'],
+    public seq: number,
+    /** The bytes are in a shared slab (a result kept to the end), not memory of their own. */
+    public shared: boolean,
+  ) {}
+
+  get doc(): Record<string, unknown> {
+    return (this.parsed ??= JSON.parse(Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).toString('utf8')) as Record<string, unknown>);
+  }
+
+  set doc(doc: Record<string, unknown>) {
+    this.parsed = doc;
+  }
+}
+
+/**
+ * A run's `hold` (engine/run.ts PlanRunOptions) that makes each event it holds a HeldEvent. Results (kept) mostly stay
+ * to the end: their bytes go into shared 1 MB slabs (an ArrayBuffer per event would cost more than the copy).
+ * Sequence candidates are mostly let go again unprinted: each in memory of its own, so the few that stay do not keep
+ * whole slabs alive, and moved into a slab once kept; a candidate is held as bytes only when its text is at hand (an
+ * ECS NDJSON line), else as it is. Several runs holding the same event in turn (one read for many queries) share one
+ * HeldEvent.
+ */
+export function holdAsBytes(): (e: SampleEvent, kept: boolean) => SampleEvent {
+  let last: SampleEvent | undefined;
+  let held: HeldEvent | undefined;
+  return (e, kept) => {
+    if (e instanceof HeldEvent) {
+      if (kept && !e.shared) {
+        const bytes = e.bytes;
+        if (bytes.length <= SLAB_MOST) {
+          slabFor(bytes.length).set(bytes, slabAt);
+          e.bytes = slab.subarray(slabAt, slabAt + bytes.length);
+          slabAt += bytes.length;
+        }
+        e.shared = true;
+      }
+      return e;
+    }
+    if (e === last && held) return held;
+    if (!kept && e.text === undefined) {
+      e.raw = undefined; // printed is the document (normalized), never the raw record
+      return e;
+    }
+    last = e;
+    held = new HeldEvent(utf8(e.text ?? JSON.stringify(e.doc), kept), e.source, e.seq, kept);
+    return held;
+  };
+}

@@ -1,0 +1,47 @@
+// How a run printing NDJSON holds the events it keeps (io/heldEvent.ts, given to the engine's runs as `hold`): the
+// JSON text as UTF-8 bytes, the document parsed again only when read, results packed into shared slabs, sequence
+// candidates in memory of their own until kept.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { holdAsBytes } from '../../server/src/io/heldEvent';
+import type { SampleEvent } from '../../server/src/core/samples/types';
+
+const SLAB = 1 << 20;
+const text = (i: number) => JSON.stringify({ '@timestamp': '2024-01-01T00:00:00Z', message: `naïve — 日本 ${i}`, n: i });
+const read = (i: number): SampleEvent => ({ doc: JSON.parse(text(i)) as Record<string, unknown>, text: text(i), source: { file: 'a.ndjson', line: i + 1, column: 1 }, seq: i });
+
+test('a kept event: its text as bytes in a shared slab, the document parsed again from them, where and when kept', () => {
+  const hold = holdAsBytes();
+  const e = read(1);
+  const h = hold(e, true);
+  assert.notEqual(h, e);
+  assert.equal(Buffer.from(h.bytes!).toString('utf8'), text(1));
+  assert.equal(h.bytes!.buffer.byteLength, SLAB, 'in a slab');
+  assert.equal(h.text, undefined);
+  assert.deepEqual(h.source, e.source);
+  assert.equal(h.seq, 1);
+  assert.deepEqual(h.doc, JSON.parse(text(1)));
+  assert.equal(h.doc, h.doc, 'parsed once');
+  h.seq = 7; // input order renumbers what the runs hold
+  assert.equal(h.seq, 7);
+  // The same event held again (several runs, one read) is the same object; the next one shares the slab.
+  assert.equal(hold(e, true), h);
+  const next = hold(read(2), true);
+  assert.equal(next.bytes!.buffer, h.bytes!.buffer);
+});
+
+test('a sequence candidate: bytes of its own, moved into a slab once kept; without text it stays as read, minus the raw record', () => {
+  const hold = holdAsBytes();
+  const c = hold(read(3), false);
+  assert.equal(c.bytes!.buffer.byteLength, Buffer.byteLength(text(3)), 'memory of its own');
+  const own = c.bytes!;
+  assert.equal(hold(c, true), c, 'kept: the same object');
+  assert.notEqual(c.bytes!.buffer, own.buffer);
+  assert.equal(c.bytes!.buffer.byteLength, SLAB, 'moved into a slab');
+  assert.equal(Buffer.from(c.bytes!).toString('utf8'), text(3));
+  const raw: SampleEvent = { doc: { a: 1 }, raw: { eventName: 'x' }, source: { file: 'r.json', line: 1, column: 3 }, seq: 4 };
+  assert.equal(hold(raw, false), raw, 'no text at hand: held as it is');
+  assert.equal(raw.raw, undefined, 'the raw record is never printed');
+  const kept = hold(raw, true);
+  assert.equal(Buffer.from(kept.bytes!).toString('utf8'), '{"a":1}', 'kept: its document serialized');
+});
