@@ -2,6 +2,7 @@
 # npm run test:e2e — the extension in the real VS Code workbench (code-server), driven by
 # playwright-core with Debian's Chromium. Installs what is missing (setup.sh), packages the .vsix,
 # runs the tests against a temporary copy of test-fixtures/, and always stops the server.
+# With arguments, runs only those test/e2e/*.e2e.ts scripts (e.g. `npm run test:e2e -- test/e2e/largeDocument.e2e.ts`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 export E2E_HOME="${E2E_HOME:-${TMPDIR:-/tmp}/eql-e2e}"
@@ -35,9 +36,13 @@ rc=0
 set +o pipefail   # the status we want is each test script's, read from PIPESTATUS
 # The editor tests first (their smoke test says whether the language server runs at all), then any
 # other test/e2e/*.e2e.ts in name order, then the test/vscode suite inside the extension host.
-scripts=(test/e2e/editor.e2e.ts)
-for f in test/e2e/*.e2e.ts; do [ "$f" = test/e2e/editor.e2e.ts ] || scripts+=("$f"); done
-scripts+=(test/e2e/extensionHost.ts)
+if [ $# -gt 0 ]; then
+  scripts=("$@")
+else
+  scripts=(test/e2e/editor.e2e.ts)
+  for f in test/e2e/*.e2e.ts; do [ "$f" = test/e2e/editor.e2e.ts ] || scripts+=("$f"); done
+  scripts+=(test/e2e/extensionHost.ts)
+fi
 outs=()
 for f in "${scripts[@]}"; do
   say "$f"

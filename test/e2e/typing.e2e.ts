@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { HELP_RULE, TYPED_EVENT, TYPED_FIELDS, TYPED_RULE, TYPED_SEQUENCE } from './prepareWorkspace';
 import { activeEditor, openFile, openWorkbench } from './workbench';
 import { BASE_URL, Checks, exitWith, RESULTS_DIR, waitFor } from './checks';
+import { Person } from './person';
 
 const BASE = BASE_URL;
 const WS = process.env.E2E_WORKSPACE ?? '';
@@ -49,38 +50,9 @@ sequence by user.name with maxspan=10m
 '''
 `;
 
-// A repeatable "person": delays from a fixed pseudo-random sequence between 30 and 200 ms.
-let seed = 13;
-function keyDelay(): number {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return 30 + (seed % 171);
-}
-
-const indentOf = (line: string) => line.length - line.trimStart().length;
-
-/**
- * Types `text` key by key. After Enter the editor keeps the line's indentation, so a person types
- * only the extra spaces of a deeper line (the texts never indent less, except to an empty line).
- */
-async function typeLikeAPerson(page: Page, text: string): Promise<void> {
-  const lines = text.split('\n');
-  let kept = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const indent = indentOf(line);
-    if (line.trim() !== '' && indent < kept) throw new Error(`line ${i + 1} indents less than the one before it`);
-    const keys = line.trim() === '' ? '' : ' '.repeat(indent - kept) + line.trimStart();
-    for (const ch of keys) {
-      await page.keyboard.type(ch);
-      await page.waitForTimeout(keyDelay());
-    }
-    if (line.trim() !== '') kept = indent;
-    if (i < lines.length - 1) {
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(keyDelay());
-    }
-  }
-}
+// A repeatable "person": 30–200 ms a key.
+const person = new Person(13, 30, 200);
+const typeLikeAPerson = (page: Page, text: string) => person.type(page, text);
 
 async function typeAndSave(page: Page, file: string, text: string): Promise<string> {
   await openFile(page, file);

@@ -4,7 +4,8 @@
 // one message per failure that names the connection and what to fix — never a stack trace,
 // never a secret. Shared by the CLI and the VS Code client.
 import { readFileSync } from 'node:fs';
-import { Client, errors, type ClientOptions } from '@elastic/elasticsearch';
+import type * as Elastic from '@elastic/elasticsearch';
+import type { Client, ClientOptions } from '@elastic/elasticsearch';
 import type { ConnectionProfile, ConnectionSecret } from '../core/connections/profile';
 import { describeProfile } from '../core/connections/profile';
 import { esErrorOf, type EsErrorInfo } from '../core/cluster/errors';
@@ -29,6 +30,13 @@ export class ClusterError extends Error {
   }
 }
 
+// Loaded on first use: the client and its HTTP stack add ~80 ms of CPU to every start of the CLI and
+// the server, and a run on local samples, a check or a completion never needs them.
+let loaded: typeof Elastic | undefined;
+function elastic(): typeof Elastic {
+  return (loaded ??= require('@elastic/elasticsearch') as typeof Elastic);
+}
+
 export function createClusterClient(profile: ConnectionProfile, secret: ConnectionSecret | undefined, options: ClusterClientOptions = {}): Client {
   const o: ClientOptions = {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
@@ -51,7 +59,7 @@ export function createClusterClient(profile: ConnectionProfile, secret: Connecti
   if (Object.keys(tls).length) o.tls = tls;
   if (profile.caFingerprint) o.caFingerprint = profile.caFingerprint;
   try {
-    return new Client(o);
+    return new (elastic().Client)(o);
   } catch (e) {
     throw new ClusterError(`Connection "${profile.name}": ${e instanceof Error ? e.message : String(e)}`, 'connection');
   }
@@ -60,6 +68,7 @@ export function createClusterClient(profile: ConnectionProfile, secret: Connecti
 /** The one message for a failed call; `secret` values are scrubbed from anything quoted. */
 export function clusterErrorOf(e: unknown, profile: ConnectionProfile, secret?: ConnectionSecret): ClusterError {
   if (e instanceof ClusterError) return e;
+  const { errors } = elastic();
   const where = profile.name === describeProfile(profile) ? `Connection ${profile.name}` : `Connection "${profile.name}" (${describeProfile(profile)})`;
   const scrub = (text: string): string => {
     let t = text;
@@ -136,6 +145,7 @@ export interface RunEqlOptions {
  * `GET _eql/search/<id>` until done. Cancelling (signal) deletes the async search.
  */
 export async function runEqlSearch(client: Client, request: EqlSearchRequestDto, profile: ConnectionProfile, secret: ConnectionSecret | undefined, options: RunEqlOptions = {}): Promise<EqlSearchRun> {
+  const { errors } = elastic();
   const started = Date.now();
   const wait = `${Math.max(1, Math.round(options.waitMs ?? 2000))}ms`;
   const poll = `${Math.max(1, Math.round(options.pollMs ?? 2000))}ms`;

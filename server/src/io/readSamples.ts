@@ -12,7 +12,8 @@ import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodeBuffer from 'node:buffer';
-import { SampleReader, type SampleReaderOptions } from '../core/samples/reader';
+import { SampleReader, wholeRecordsChars, type SampleReaderOptions } from '../core/samples/reader';
+import { looksLikeRecordsFile } from '../core/samples/recordsText';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
 import { walkFiles } from './walkFiles';
@@ -171,6 +172,36 @@ async function openBytes(file: string, chunkBytes: number, counted: { raw: numbe
   };
 }
 
+/** Events handed over at a time from a file read whole. */
+const WHOLE_BATCH_EVENTS = 256;
+/** Bytes of a file's start looked at to tell a `{"Records":[…]}` file (a byte-order mark, whitespace, the head). */
+const RECORDS_HEAD_BYTES = 256;
+
+/**
+ * The bytes of a regular file of at most `cap` bytes that starts like a `{"Records":[…]}` file (a CloudTrail log file
+ * as delivered, not gzipped), read with one call: the reader takes such a text whole (SampleReaderOptions
+ * wholeRecordsChars), so reading it in pieces would only cost. undefined for anything else (then it is streamed).
+ */
+async function wholeRecordsBytes(file: string, cap: number): Promise<Buffer | undefined> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.size === 0 || st.size > cap) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = (await fh.read(buf, 0, Math.min(RECORDS_HEAD_BYTES, st.size), 0)).bytesRead;
+    const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    if (!looksLikeRecordsFile(buf.toString('latin1', bom, n))) return undefined;
+    while (n < st.size) {
+      const r = await fh.read(buf, n, st.size - n, n);
+      if (r.bytesRead === 0) break;
+      n += r.bytesRead;
+    }
+    return n === st.size ? buf : buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** The events of one file, a batch per chunk read. Fills `info`; errors go to `onError`. */
 export async function* fileEvents(
   file: string,
@@ -199,20 +230,28 @@ export async function* fileEvents(
   try {
     const total = options.onProgress && file !== STDIN ? (await fsp.stat(file)).size : 0; // 0 for pipes
     options.onOpen?.(file);
-    opened = await openBytes(file, options.chunkBytes ?? CHUNK_BYTES, counted);
-    info.gzip = opened.gzip;
     const decoder = new StringDecoder('utf8');
-    for await (const chunk of opened.chunks) {
-      info.bytes += chunk.length;
-      reader.push(decode(decoder, chunk));
+    const cap = wholeRecordsChars(options.reader);
+    const whole = file !== STDIN && cap > 0 ? await wholeRecordsBytes(file, cap) : undefined;
+    if (whole) {
+      info.bytes = counted.raw = whole.length;
+      reader.push(decode(decoder, whole));
       options.onProgress?.(name, counted.raw, total);
-      if (pending.length) {
-        const batch = pending;
-        pending = [];
-        yield batch;
+    } else {
+      opened = await openBytes(file, options.chunkBytes ?? CHUNK_BYTES, counted);
+      info.gzip = opened.gzip;
+      for await (const chunk of opened.chunks) {
+        info.bytes += chunk.length;
+        reader.push(decode(decoder, chunk));
+        options.onProgress?.(name, counted.raw, total);
+        if (pending.length) {
+          const batch = pending;
+          pending = [];
+          yield batch;
+        }
+        if (options.signal?.aborted || isAborted()) break;
+        if (reader.abandoned) break; // not JSON, or too many errors: the rest of the file is not read
       }
-      if (options.signal?.aborted || isAborted()) break;
-      if (reader.abandoned) break; // not JSON, or too many errors: the rest of the file is not read
     }
     reader.push(decoder.end());
   } catch (e) {
@@ -223,6 +262,14 @@ export async function* fileEvents(
     onError({ file: name, line: 1, column: 1, message: `${info.gzip ? 'cannot decompress' : 'cannot read'} ${basename(name)}: ${why}` });
   } finally {
     opened?.close();
+  }
+  // A `{"Records":[…]}` file read whole gives its events a batch at a time (a merge keeps many files open).
+  while (reader.endInBatches(WHOLE_BATCH_EVENTS)) {
+    if (pending.length) {
+      const batch = pending;
+      pending = [];
+      yield batch;
+    }
   }
   const stats = reader.end();
   info.events = stats.events;

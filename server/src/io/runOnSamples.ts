@@ -5,7 +5,8 @@ import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
 import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type Match, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
-import { prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
+import { fieldsRead, prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
+import { withSeq } from '../core/samples/reader';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
@@ -141,7 +142,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const test = prefilterFor(parsed.statement, { ...input.options, source: input.query });
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly },
+    reader: { ...readerPrefilter(test ? [test] : [undefined], keep), keepText: textOnly, ...normalizeFor([{ compiled, fields: fieldsRead(parsed.statement, input.options) }]) },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -167,11 +168,12 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       events++;
       const e = inputOrder ? inputOrder.copy(merged) : merged;
       if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
+      const doc = e.view ?? e.doc;
       for (const p of presence) {
-        const v = p.get(e.doc);
+        const v = p.get(doc);
         if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
       }
-      const t = timestampOf(e.doc);
+      const t = timestampOf(doc);
       if (t === undefined || t === null) {
         noTimestampTotal++;
         noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
@@ -253,7 +255,7 @@ class InputOrder {
     const f = this.fileIndex.get(e.source.file) ?? 0;
     const n = this.perFile[f] ?? 0;
     this.perFile[f] = n + 1;
-    const copy = { ...e, seq: f * FILE_STRIDE + n };
+    const copy = withSeq(e, f * FILE_STRIDE + n);
     if (this.first.length < this.keep) this.first.push(copy);
     return copy;
   }
@@ -312,6 +314,16 @@ async function exactSequences(
 function inInputOrder(read: ReadSamplesResult): void {
   const index = new Map((read.listed ?? []).map((f, i) => [f, i]));
   read.read?.sort((a, b) => (index.get(a.file) ?? 0) - (index.get(b.file) ?? 0));
+}
+
+/**
+ * The reader option that normalizes raw CloudTrail records only as far as the queries read (see SampleEvent.view):
+ * for sequences and samples, whose candidates are many more than the events printed. An event query prints most
+ * events that pass its prefilter, each then normalized completely anyway: there it would only add work.
+ */
+function normalizeFor(queries: { compiled: CompiledQuery; fields: string[] | undefined }[]): Pick<NonNullable<ReadSamplesOptions['reader']>, 'normalizeOptions'> {
+  if (queries.some((q) => q.fields === undefined || (q.compiled.kind !== 'sequence' && q.compiled.kind !== 'sample'))) return {};
+  return { normalizeOptions: { fields: [...new Set(queries.flatMap((q) => q.fields!))] } };
 }
 
 /** The reader option that skips records none of the queries can match, parsing the first `keep` records anyway. */
@@ -433,7 +445,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   }
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
-    reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly },
+    reader: { ...readerPrefilter(shared.map((q) => q.test), keep), keepText: textOnly, ...normalizeFor(shared.map((q) => ({ compiled: q.compiled, fields: fieldsRead(q.parsed.statement, q.options) }))) },
     onFile: () => {
       files++;
       input.onProgress?.({ events, files });
@@ -455,11 +467,12 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       for (const q of shared) {
         if (q.fatal) continue;
         try {
+          const doc = e.view ?? e.doc;
           for (const p of q.presence) {
-            const v = p.get(e.doc);
+            const v = p.get(doc);
             if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
           }
-          const t = q.timestampOf(e.doc);
+          const t = q.timestampOf(doc);
           if (t === undefined || t === null) {
             q.noTimestampTotal++;
             q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);

@@ -37,7 +37,7 @@ async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], op
   try {
     for await (const batch of gen) {
       for (const e of batch) {
-        const t = timestamp(e.doc);
+        const t = timestamp(e.view ?? e.doc);
         if (t !== undefined) return t;
       }
       if (info.bytes >= 4 * PEEK_CHUNK_BYTES) return undefined;
@@ -69,6 +69,9 @@ export async function* mergeByTime(
   options: ReadSamplesOptions = {},
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
 ): AsyncGenerator<SampleEvent, ReadSamplesResult> {
+  // Files streamed, not read whole (SampleReaderOptions.wholeRecordsChars): the peek stops at the first event, and
+  // the many files open at once hold a piece each, not their whole text (measured: 8 rules over 200 files, 40 % more CPU).
+  options = { ...options, reader: { ...options.reader, wholeRecordsChars: 0 } };
   const { files } = await listInto(paths, options, result);
   const starts: { file: string; t: number; index: number }[] = [];
   for (let index = 0; index < files.length; index++) {
@@ -108,7 +111,7 @@ export async function* mergeByTime(
       c.i = 0;
     }
     const ev = c.batch[c.i];
-    const t = timestamp(ev.doc);
+    const t = timestamp(ev.view ?? ev.doc);
     if (t !== undefined) c.ts = t; // an event without time keeps its place in the file
     ev.seq = c.rank;
     c.ev = ev;

@@ -324,11 +324,25 @@ export function wordList(items: CompletionItem[], typed: string, atWordEnd: bool
   // A complete name closes the list — except a field group (`event`): its list stays open, so the
   // `.` that follows continues it and the group's fields come next.
   const exact = items.find((i) => i.label === typed || i.filterText === typed);
-  const group = exact?.textEdit && 'newText' in exact.textEdit && exact.kind === CompletionItemKind.Module && exact.textEdit.newText.endsWith('.');
-  if (atWordEnd && exact && !group) return NOTHING_YET;
+  if (atWordEnd && exact && !isFieldGroup(exact)) return NOTHING_YET;
   const low = typed.toLowerCase();
   const kept = items.filter((i) => (i.filterText ?? i.label).toLowerCase().startsWith(low));
   return { isIncomplete: true, items: kept };
+}
+
+/** A field group's item (`event`, inserting `event.`): its fields are another list. */
+function isFieldGroup(item: CompletionItem): boolean {
+  return !!item.textEdit && 'newText' in item.textEdit && item.kind === CompletionItemKind.Module && item.textEdit.newText.endsWith('.');
+}
+
+/**
+ * A list opened where no word is typed yet (after `(`, `[`, `,`, `?` or by Ctrl+Space). One that
+ * holds field groups is incomplete: the editor counts the `.` after a group's name as part of the
+ * word (language-configuration.json's wordPattern), so with a complete list it filters `event.`
+ * itself, finds nothing and closes, without asking for the group's fields.
+ */
+function openingList(items: CompletionItem[]): CompletionList {
+  return { isIncomplete: items.some(isFieldGroup), items };
 }
 
 /** Spaces open a list only where a value follows an operator (`==`, `in`, `:`) — never at a line's end. */
@@ -408,6 +422,6 @@ export function doComplete(
     return wordList(byContext(c, wi - 1), typed, q === w.range.end);
   }
   if (!triggerAllowed(trigger, last)) return EMPTY;
-  if (last?.text === '?') return { isIncomplete: false, items: fieldItems(c, []) };
-  return { isIncomplete: false, items: byContext(c, ending) };
+  if (last?.text === '?') return openingList(fieldItems(c, []));
+  return openingList(byContext(c, ending));
 }

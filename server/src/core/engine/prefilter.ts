@@ -17,7 +17,7 @@
 //   a number need not read like the literal.
 // - Sequences and samples: a record is needed when any step, or `until`, may match.
 import type { Category, EventFilter, Expr, Statement } from '../syntax/ast';
-import { unparen } from '../syntax/visit';
+import { fieldsOf, unparen } from '../syntax/visit';
 import { resolveField } from './fields';
 import type { EngineOptions } from './types';
 
@@ -183,14 +183,38 @@ function statementReq(statement: Statement, ctx: Ctx): Req {
   return or(steps);
 }
 
-function evaluate(r: Req, text: string, lower: () => string): boolean {
+/** A requirement with each distinct literal numbered, so a record's text is searched for it at most once. */
+type Numbered = true | { at: number } | { and: Numbered[] } | { or: Numbered[] };
+
+function numbered(r: Req, lits: { lit: string; fold: boolean }[]): Numbered {
   if (r === true) return true;
-  if ('lit' in r) return (r.fold ? lower() : text).indexOf(r.lit) >= 0;
+  if ('lit' in r) {
+    let at = lits.findIndex((l) => l.lit === r.lit && l.fold === r.fold);
+    if (at < 0) at = lits.push({ lit: r.lit, fold: r.fold }) - 1;
+    return { at };
+  }
+  if ('and' in r) return { and: r.and.map((p) => numbered(p, lits)) };
+  return { or: r.or.map((p) => numbered(p, lits)) };
+}
+
+/** Whether a record's text meets `r`; `found(at)` searches the text for literal `at` (once per record). */
+function evaluate(r: Numbered, found: (at: number) => boolean): boolean {
+  if (r === true) return true;
+  if ('at' in r) return found(r.at);
   if ('and' in r) {
-    for (const p of r.and) if (!evaluate(p, text, lower)) return false;
+    for (const p of r.and) if (!evaluate(p, found)) return false;
     return true;
   }
-  for (const p of r.or) if (evaluate(p, text, lower)) return true;
+  for (const p of r.or) if (evaluate(p, found)) return true;
+  return false;
+}
+
+/** Whether `text` holds a `\u` or `\/` escape (one search for backslashes; records seldom have any). */
+function hasHidingEscape(text: string): boolean {
+  for (let b = text.indexOf('\\'); b >= 0; b = text.indexOf('\\', b + 2)) {
+    const c = text.charCodeAt(b + 1);
+    if (c === 117 || c === 47) return true;
+  }
   return false;
 }
 
@@ -216,13 +240,30 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
   if (asWritten === true && cloudTrail === true) return undefined;
   // Each literal is one search through the record: past a few dozen (a long `or` chain), parsing is cheaper.
   if (atoms(asWritten) > MAX_LITERALS || atoms(cloudTrail) > MAX_LITERALS) return undefined;
-  return (text: string): boolean => {
-    if (text.indexOf('\\u') >= 0 || text.indexOf('\\/') >= 0) return true;
-    let lowered: string | undefined;
-    const lower = (): string => (lowered ??= text.toLowerCase());
+  const lits: { lit: string; fold: boolean }[] = [];
+  const cloudTrailN = numbered(cloudTrail, lits);
+  const asWrittenN = numbered(asWritten, lits);
+  // Per record: 0 not searched yet, 1 found, 2 not found.
+  const state = new Uint8Array(lits.length);
+  let text = '';
+  let lowered: string | undefined;
+  const found = (at: number): boolean => {
+    if (state[at] === 0) {
+      const l = lits[at];
+      state[at] = (l.fold ? (lowered ??= text.toLowerCase()) : text).indexOf(l.lit) >= 0 ? 1 : 2;
+    }
+    return state[at] === 1;
+  };
+  return (record: string): boolean => {
+    if (hasHidingEscape(record)) return true;
+    text = record;
+    lowered = undefined;
+    state.fill(0);
     // A record with CloudTrail's keys may be normalized (or hold a hit whose source is): its derived fields are unknown.
-    const maybeCloudTrail = text.indexOf('"eventSource"') >= 0 || text.indexOf('"eventVersion"') >= 0;
-    return evaluate(maybeCloudTrail ? cloudTrail : asWritten, text, lower);
+    const maybeCloudTrail = record.indexOf('"eventSource"') >= 0 || record.indexOf('"eventVersion"') >= 0;
+    const wanted = evaluate(maybeCloudTrail ? cloudTrailN : asWrittenN, found);
+    text = '';
+    return wanted;
   };
 }
 
@@ -235,4 +276,21 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
     for (const t of list) if (t(text)) return true;
     return false;
   };
+}
+
+/**
+ * Every document path a run of `statement` may read: its fields (and what an alias resolves to), the timestamp,
+ * tiebreaker and event category fields. A raw CloudTrail record is normalized for the run only as far as these reach
+ * (samples/cloudtrail.ts NormalizeOptions.fields); undefined when the statement has no query.
+ */
+export function fieldsRead(statement: Statement, options: EngineOptions = {}): string[] | undefined {
+  if (!statement.query) return undefined;
+  const names = [options.timestampField ?? '@timestamp', options.eventCategoryField ?? 'event.category', ...fieldsOf(statement).map((f) => f.name)];
+  if (options.tiebreakerField) names.push(options.tiebreakerField);
+  const out = new Set<string>();
+  for (const name of names) {
+    out.add(name);
+    out.add(resolveField(name, options.fieldTypes).path);
+  }
+  return [...out];
 }

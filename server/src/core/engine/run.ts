@@ -94,7 +94,7 @@ function eventRun(plan: Plan, hold: PlanRunOptions['hold']): PlanRun {
   return {
     push(ev) {
       events++;
-      const doc = ev.doc;
+      const doc = ev.view ?? ev.doc;
       if (!filter(doc)) return false;
       const ts = plan.timestamp(doc);
       if (ts === undefined) {
@@ -160,7 +160,7 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
   return {
     push(ev) {
       events++;
-      const doc = ev.doc;
+      const doc = ev.view ?? ev.doc;
       let any = false;
       // Most events match no step: allocate only for those that do.
       let hits: (KeyTuple[] | undefined)[] | undefined;
@@ -246,7 +246,7 @@ function sampleRun(plan: Plan): PlanRun {
   return {
     push(ev) {
       events++;
-      const doc = ev.doc;
+      const doc = ev.view ?? ev.doc;
       for (let i = 0; i < steps.length; i++) {
         const s = steps[i];
         if (!s.filter(doc)) continue;

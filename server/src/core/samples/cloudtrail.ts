@@ -28,7 +28,31 @@ export interface NormalizeOptions {
    * Default true.
    */
   actorTargetMapping?: boolean;
+  /**
+   * Only these ECS paths will be read (a run's query: engine/prefilter.ts fieldsRead): the costly parts of the
+   * document that none of them can reach (the Java map texts, the actor/target entities, user_agent parsing, the
+   * resources) are left out. Every path listed has the value the complete document has. Default: the whole document.
+   */
+  fields?: readonly string[];
 }
+
+/** Whether a path of `fields` (undefined: all) reaches one of `outputs` (a path read, one inside it, or one around it). */
+function reads(fields: readonly string[] | undefined, outputs: readonly string[]): boolean {
+  if (!fields) return true;
+  for (const f of fields) {
+    for (const o of outputs) {
+      if (f === o || (f.startsWith(o) && f.charCodeAt(o.length) === 46) || (o.startsWith(f) && o.charCodeAt(f.length) === 46)) return true;
+    }
+  }
+  return false;
+}
+
+/** What each costly part of the normalization writes (the entity script also replaces user.target; source.ip also goes to related.ip). */
+const ENTITY_OUTPUTS = ['actor', 'target', 'user.entity', 'user.target', 'host', 'service', 'entity', 'related.entity'];
+const FLATTENED_OUTPUTS = ['aws.cloudtrail.request_parameters', 'aws.cloudtrail.response_elements', 'aws.cloudtrail.additional_eventdata', 'aws.cloudtrail.service_event_details', 'aws.cloudtrail.flattened'];
+const USER_AGENT_OUTPUTS = ['user_agent'];
+const RESOURCES_OUTPUTS = ['aws.cloudtrail.resources'];
+const SOURCE_OUTPUTS = ['source', 'related.ip'];
 
 const ECS_VERSION = '8.11.0';
 
@@ -219,7 +243,8 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   let json = prune(record) as Obj | undefined;
   if (!isObj(json)) json = {};
   // The entity script runs on the cleaned record, before the renames (cloudtrailEntities.ts).
-  const entities = options.actorTargetMapping === false ? undefined : actorTargetEntities(json);
+  const fields = options.fields;
+  const entities = options.actorTargetMapping === false || !reads(fields, ENTITY_OUTPUTS) ? undefined : actorTargetEntities(json);
   // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
   const event: Obj = {};
   const ct: Obj = {}; // aws.cloudtrail
@@ -279,19 +304,20 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   }
   put(cloud, 'region', json.awsRegion);
   let source: Obj | undefined;
-  if (json.sourceIPAddress !== undefined) {
+  if (json.sourceIPAddress !== undefined && reads(fields, SOURCE_OUTPUTS)) {
     source = { address: json.sourceIPAddress };
     if (typeof json.sourceIPAddress === 'string' && isIpAddress(json.sourceIPAddress)) source.ip = json.sourceIPAddress;
   }
   let userAgent: Obj | undefined;
-  if (typeof json.userAgent === 'string') userAgent = userAgentFields(json.userAgent);
+  if (!reads(fields, USER_AGENT_OUTPUTS)) userAgent = undefined;
+  else if (typeof json.userAgent === 'string') userAgent = userAgentFields(json.userAgent);
   else if (json.userAgent !== undefined) userAgent = { original: json.userAgent };
   put(ct, 'error_code', json.errorCode);
   put(ct, 'error_message', json.errorMessage);
 
   // The keyword string form (Java toString) and the flattened object, as the pipeline's duplicate_rules_fields script.
   const flattened: Obj = {};
-  for (const [from, to] of FLATTENED_SOURCES) {
+  for (const [from, to] of reads(fields, FLATTENED_OUTPUTS) ? FLATTENED_SOURCES : []) {
     const v = from === 'additionalEventData' ? additional : json[from];
     if (v === undefined || v === null) continue;
     const text = javaToString(v, record[from]);
@@ -304,7 +330,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   put(ct, 'api_version', json.apiVersion);
   put(ct, 'management_event', json.managementEvent);
   put(ct, 'read_only', json.readOnly);
-  const resources = Array.isArray(json.resources) ? dedupeResources(json.resources) : json.resources;
+  const resources = !reads(fields, RESOURCES_OUTPUTS) ? undefined : Array.isArray(json.resources) ? dedupeResources(json.resources) : json.resources;
   if (!(Array.isArray(resources) && resources.length === 0)) put(ct, 'resources', resources);
   put(ct, 'recipient_account_id', json.recipientAccountId);
   put(account, 'id', ct.recipient_account_id);

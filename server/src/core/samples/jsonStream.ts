@@ -33,6 +33,10 @@ export interface SplitterOptions {
   fastLineChars?: number;
 }
 
+/** The default limits (SplitterOptions). */
+export const DEFAULT_MAX_DEPTH = 256;
+export const DEFAULT_MAX_VALUE_CHARS = 64 * 1024 * 1024;
+
 /** Key paths (from the top-level object) of arrays whose elements are streamed one by one. */
 const STREAMED_PATHS: { path: string[]; where: ValueWhere }[] = [
   { path: ['Records'], where: 'records' },
@@ -76,6 +80,16 @@ function deeperThan(v: unknown, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** Where and why `text`, a value starting at `line`:`column` that JSON.parse rejected, is not valid JSON. */
+export function invalidJson(text: string, line: number, column: number): { line: number; column: number; message: string } {
+  const { offset, message } = jsonSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
+  let l = line, c = column;
+  for (let k = 0; k < offset && k < text.length; k++) {
+    if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;
+  }
+  return { line: l, column: c, message: `invalid JSON: ${message}` };
 }
 
 export class JsonSplitter {
@@ -134,8 +148,8 @@ export class JsonSplitter {
   private prevLineEndColumn = 0;
 
   constructor(private readonly sink: SplitterSink, options: SplitterOptions = {}) {
-    this.maxDepth = options.maxDepth ?? 256;
-    this.maxValueChars = options.maxValueChars ?? 64 * 1024 * 1024;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxValueChars = options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS;
     this.fastLineChars = options.fastLineChars ?? 4 * 1024 * 1024;
   }
 
@@ -240,12 +254,8 @@ export class JsonSplitter {
     try {
       value = JSON.parse(text);
     } catch {
-      const { offset, message } = jsonSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
-      let l = line, c = column;
-      for (let k = 0; k < offset && k < text.length; k++) {
-        if (text.charCodeAt(k) === NL) { l++; c = 1; } else c++;
-      }
-      this.sink.error(l, c, `invalid JSON: ${message}`);
+      const e = invalidJson(text, line, column);
+      this.sink.error(e.line, e.column, e.message);
       return;
     }
     this.valuesSeen++;

@@ -2,6 +2,12 @@
 export interface SampleEvent {
   /** The document the engine queries: the normalized ECS document for raw CloudTrail, else the input object. */
   doc: Record<string, unknown>;
+  /**
+   * What a run evaluates when set: a raw CloudTrail record normalized only as far as the run's query reads
+   * (NormalizeOptions.fields), where `doc`, the complete document, is normalized when first read. The same values as
+   * `doc` for every field the query reads.
+   */
+  view?: Record<string, unknown>;
   /** The original record when `doc` was produced by normalization (raw CloudTrail). */
   raw?: Record<string, unknown>;
   /**
