@@ -5,14 +5,15 @@
 // process alone leaves the other cores idle while it waits on servers and child processes.
 // Shards are balanced by each file's duration in the last run (kept in node_modules/.cache), else
 // by scripts/test-times.json (the durations when it was written), else by file size.
-// Usage: node scripts/run-tests.mjs [--typecheck] [--long] [--per-file] [--shards=N] [path-filter...]
-//   --typecheck  the three `tsc --noEmit` passes at the same time as the tests (npm test); fails if any fails
+// Usage: node scripts/run-tests.mjs [--build] [--typecheck] [--long] [--per-file] [--shards=N] [path-filter...]
+//   --build      build the bundles first (npm test)
+//   --typecheck  type-check (scripts/typecheck.mjs) at the same time as the build and the tests (npm test); fails if it fails
 //   --long       the test files that take their counts from test/scale.ts, at their full counts
 //                (npm run fuzz; EQL_LONG_TESTS=1); path filters narrow them further
 //   --per-file   one process per file, as node --test does (to find a test that leaks state)
-//   --shards=N   test processes (default: the number of cores, at least 2; 1 = all files in one process)
+//   --shards=N   test processes (default: one more than the cores, at least 3; 1 = all files in one process)
 //   --save-times also write the durations to scripts/test-times.json (the balance of a fresh clone)
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -83,13 +84,41 @@ function balance(list, n) {
   return shards.filter((s) => s.files.length > 0).map((s) => s.files.sort());
 }
 
+// Each layer type-checks against its own environment (scripts/typecheck.mjs: the whole tree, core alone, the
+// webview alone, in one process, incremental with its build info in node_modules/.cache), from the start,
+// beside the build and then the tests.
+const typecheck = flags.has('--typecheck')
+  ? run(process.execPath, [join(root, 'scripts', 'typecheck.mjs')], 'type-check')
+  : Promise.resolve(0);
+// --build (npm test): the bundles first (the CLI and server tests run them), at the same time as the type-check.
+if (flags.has('--build') && (await run(process.execPath, [join(root, 'scripts', 'build.mjs')], 'build')) !== 0) {
+  await typecheck;
+  process.exit(1);
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'eql-tests-'));
+// The tests' temp folder (TMPDIR of the test processes and what they start): whatever is left in it after the
+// tests is a test that does not clean up, reported (and the run fails). tsx's compile cache stays where it was.
+// Open to every user as /tmp is (a test runs the CLI as another user).
+const testTmp = join(tmp, 'tmp');
+mkdirSync(testTmp);
+chmodSync(tmp, 0o755);
+chmodSync(testTmp, 0o1777);
+const tsxCache = `tsx-${process.geteuid?.() ?? 'user'}`;
+try {
+  mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+  symlinkSync(join(tmpdir(), tsxCache), join(testTmp, tsxCache));
+} catch {
+  // no cache shared: tsx compiles again
+}
 let tests;
 let shardCount = 0;
 if (flags.has('--per-file')) {
-  tests = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], 'tests');
+  tests = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], 'tests', { TMPDIR: testTmp });
 } else {
-  const n = Math.max(1, Number(option('--shards') ?? Math.max(2, availableParallelism())));
+  // One more process than cores: a shard waiting on a server or child process leaves its core to another
+  // (2 cores, quiet machine, last session: 3 shards 33-35 s wall vs 44 s with 2; the third costs ~4 s more CPU).
+  const n = Math.max(1, Number(option('--shards') ?? Math.max(3, availableParallelism() + 1)));
   const shards = balance(files, Math.min(n, files.length));
   shardCount = shards.length;
   const reporter = pathToFileURL(join(root, 'scripts', 'test-reporter.mjs')).href;
@@ -100,26 +129,11 @@ if (flags.has('--per-file')) {
       // A larger young generation: fewer scavenges for the tests' many short-lived objects (~7% less CPU, measured).
       return run(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', `--test-reporter=${reporter}`, entry], `test shard ${i + 1}/${shards.length}`, {
         EQL_TEST_TIMES: join(tmp, `shard-${i}.json`),
+        TMPDIR: testTmp,
       }, ['inherit', 'inherit', 'pipe']); // stderr not a terminal: the in-process CLI shows no progress lines
     }),
   ).then((codes) => (codes.some((c) => c !== 0) ? 1 : 0));
 }
-// Each layer type-checks against its own environment: the whole tree (node), core alone (no DOM, no
-// node types), the webview alone (the DOM, no node types). One after another, beside the tests.
-// Incremental: each pass keeps its build info in node_modules/.cache (outside git), so a later run
-// checks again only what changed since (~18 s of CPU for all three on a fresh clone, ~7 s after).
-const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const typecheck = flags.has('--typecheck')
-  ? (async () => {
-      let failed = 0;
-      mkdirSync(cacheDir, { recursive: true });
-      for (const project of ['.', 'server/src/core', 'client/webview']) {
-        const buildInfo = join(cacheDir, `tsc-${project === '.' ? 'root' : project.replace(/\//g, '-')}.tsbuildinfo`);
-        failed += (await run(process.execPath, [tsc, '--noEmit', '--incremental', '--tsBuildInfoFile', buildInfo, '-p', project], `tsc --noEmit -p ${project}`)) === 0 ? 0 : 1;
-      }
-      return failed;
-    })()
-  : Promise.resolve(0);
 const codes = await Promise.all([tests, typecheck]);
 
 if (shardCount > 0) {
@@ -142,6 +156,11 @@ if (shardCount > 0) {
     if (!long) writeFileSync(cacheFile, merged(cacheFile));
     if (flags.has('--save-times')) writeFileSync(snapshotFile, merged(snapshotFile));
   }
+}
+const left = readdirSync(testTmp).filter((name) => !name.startsWith('tsx'));
+if (left.length > 0) {
+  console.error(`\nthe tests left ${left.length} file${left.length === 1 ? '' : 's'} in the temp folder (remove them in an after hook): ${left.join(', ')}`);
+  codes.push(1);
 }
 rmSync(tmp, { recursive: true, force: true });
 process.exit(codes.some((c) => c !== 0) ? 1 : 0);

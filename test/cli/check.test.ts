@@ -2,7 +2,7 @@
 // formats, and the same verdicts as the editor (the protocol tests check the same fixtures over LSP).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, cliProcess, json, ROOT } from './helpers';
@@ -43,8 +43,10 @@ describe('eql-rules check', () => {
     assert.ok(paths.every((p) => /\.(toml|eql|json|ndjson)$/.test(p)));
   });
 
-  it('--schema-file adds fields: an unknown field becomes known', async () => {
-    const q = join(mkdtempSync(join(tmpdir(), 'eql-check-')), 'q.eql');
+  it('--schema-file adds fields: an unknown field becomes known', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'eql-check-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const q = join(dir, 'q.eql');
     writeFileSync(q, 'any where acme.flat.count > 1\n');
     const without = json<CheckJson>(await cli('check', q, '--format', 'json'));
     assert.deepEqual(without.files[0].diagnostics.map((d) => d.code), ['EQL201']);
@@ -52,8 +54,9 @@ describe('eql-rules check', () => {
     assert.deepEqual(withFile.files[0].diagnostics, []);
   });
 
-  it('the same rule_id in two files is reported in the second', async () => {
+  it('the same rule_id in two files is reported in the second', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'eql-check-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     copyFileSync(join(ROOT, 'test-fixtures/rules/aws_rds_db_instance_restored.toml'), join(dir, 'a.toml'));
     copyFileSync(join(ROOT, 'test-fixtures/rules/aws_rds_db_instance_restored.toml'), join(dir, 'b.toml'));
     const r = await cli('check', dir, '--format', 'json');

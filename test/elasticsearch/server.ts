@@ -220,7 +220,19 @@ export class TestElasticsearch {
       }
     }
     this.seen.push({ method, path, query, body: isBulk ? raw : body, auth: authHeader.startsWith('ApiKey ') ? 'apiKey' : authHeader.startsWith('Basic ') ? 'basic' : undefined });
-    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    // The delay ends early when the client gives up (its socket closes): nothing keeps waiting for an answer no one reads.
+    if (fault?.delayMs) {
+      const delayMs = fault.delayMs;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          req.socket.off('close', done);
+          resolve();
+        };
+        const timer = setTimeout(done, delayMs);
+        req.socket.once('close', done);
+      });
+    }
     if (fault?.drop) {
       req.socket.destroy();
       return;

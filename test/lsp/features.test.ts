@@ -3,7 +3,7 @@
 // lenses, and the run requests on the bundled CloudTrail samples.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeLens, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, SemanticTokens, SignatureHelp, TextEdit } from 'vscode-languageserver-types';
@@ -23,13 +23,18 @@ const EXPECTED = JSON.parse(readFixture('test-fixtures/samples/cloudtrail-expect
 
 let server: TestServer;
 let n = 0;
+let workspace = '';
 before(async () => {
   ensureBuilt();
   // An empty workspace folder: no other rule files (no duplicate rule_id), no sample files.
-  server = new TestServer({ workspaceFolder: mkdtempSync(join(tmpdir(), 'eql-lsp-ws-')) });
+  workspace = mkdtempSync(join(tmpdir(), 'eql-lsp-ws-'));
+  server = new TestServer({ workspaceFolder: workspace });
   await server.initialize();
 });
-after(async () => server.close());
+after(async () => {
+  await server.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
 
 async function openAt(languageId: string, textWithBar: string, ext = languageId === 'eql' ? 'eql' : 'toml') {
   const { text, position } = cursor(textWithBar);

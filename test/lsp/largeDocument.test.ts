@@ -6,7 +6,7 @@
 // `node scripts/run-tests.mjs --long` (npm run fuzz, CI), which prints the figures README quotes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CompletionList, Hover, SignatureHelp } from 'vscode-languageserver-types';
@@ -18,19 +18,22 @@ const SIZE = LONG ? 10_000_000 : 2_000_000;
 const MB = `${SIZE / 1_000_000} MB`;
 /** The server's pause before re-checking a document of this size (scheduleDiagnostics in lsp/main.ts). */
 const PAUSE_MS = 150 + Math.min(1500, Math.floor(SIZE / 10_000));
-/** The first check's duration (the first test measures it): the second test edits again halfway through a re-check. */
-let firstCheckMs = 2000;
 const uri = 'file:///virtual/large.eql';
 let server: TestServer;
 /** The document as the first test leaves it: its lines and version. */
 let lines: string[] = [];
 let version = 1;
+let workspace = '';
 before(async () => {
   ensureBuilt();
-  server = new TestServer({ workspaceFolder: mkdtempSync(join(tmpdir(), 'eql-lsp-large-')) });
+  workspace = mkdtempSync(join(tmpdir(), 'eql-lsp-large-'));
+  server = new TestServer({ workspaceFolder: workspace });
   await server.initialize();
 });
-after(async () => server.close());
+after(async () => {
+  await server.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
 
 /** `any where (process.name == "p0.exe" and event.action == "a0") or ...` up to `size` characters. */
 function largeQuery(size: number): string[] {
@@ -53,10 +56,19 @@ test(`${MB} document: completion right after each edit answers without a parse`,
   await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'eql', version: 1, text: lines.join('\n') + '\n' } });
   await opened;
   const checkMs = Date.now() - t0;
-  firstCheckMs = checkMs;
   // The first check leaves ~0.5 GB of garbage (10 MB); let the collector run before the typing starts.
   await new Promise((r) => setTimeout(r, 300 * (SIZE / 1_000_000)));
   const line = lines.length - 1;
+  // The same request on a one-line document, asked after each: how long any answer takes on the machine at
+  // that moment (the wall-time bounds below add it; the CPU bound does not depend on the load).
+  const tiny = 'file:///virtual/tiny.eql';
+  await server.open(tiny, 'eql', 'any where event.');
+  const tinyTimes: number[] = [];
+  const askTiny = async () => {
+    const t = process.hrtime.bigint();
+    await server.request<CompletionList>('textDocument/completion', { textDocument: { uri: tiny }, position: { line: 0, character: 16 }, context: { triggerKind: 2, triggerCharacter: '.' } });
+    tinyTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
+  };
   const times: number[] = [];
   const cpu0 = server.cpuMs();
   const typed = 'action';
@@ -73,6 +85,7 @@ test(`${MB} document: completion right after each edit answers without a parse`,
       context: { triggerKind: 3 },
     });
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    await askTiny();
     const labels = list.items.map((i) => i.label);
     // The word is complete at the last key: the list closes so Enter is a new line.
     if (k < typed.length - 1) assert.ok(labels.includes('action'), `after "${typed.slice(0, k + 1)}": ${labels.join(' ')}`);
@@ -93,14 +106,17 @@ test(`${MB} document: completion right after each edit answers without a parse`,
   assert.ok(diagnostics.some((d) => d.code === 'EQL010' && d.range.start.line >= line), JSON.stringify(diagnostics));
   const worst = Math.max(...times);
   const median = [...times].sort((a, b) => a - b)[times.length >> 1];
-  console.log(`# ${MB} .eql: first check ${checkMs} ms; completion after an edit ${times.map((x) => x.toFixed(1)).join(', ')} ms (median ${median.toFixed(1)}, worst ${worst.toFixed(1)} ms); server CPU for the 7 edits + completions: ${cpu ?? '?'} ms; server peak RSS ${server.peakRssMb() ?? '?'} MB`);
+  const tinyMedian = [...tinyTimes].sort((a, b) => a - b)[tinyTimes.length >> 1];
+  console.log(`# ${MB} .eql: first check ${checkMs} ms; completion after an edit ${times.map((x) => x.toFixed(1)).join(', ')} ms (median ${median.toFixed(1)}, worst ${worst.toFixed(1)} ms; one-line document median ${tinyMedian.toFixed(1)} ms); server CPU for the 7 edits + completions: ${cpu ?? '?'} ms; server peak RSS ${server.peakRssMb() ?? '?'} MB`);
   // Load-independent: the server's CPU time for all 7 (a whole lex of the document alone took ~1 s each).
   if (cpu !== undefined) assert.ok(cpu < 1000, `the server used ${cpu} ms of CPU for 7 completions`);
   // The work is bounded (a ~36 KB window, ~3 ms); what remains is the server copying the edited
   // 10 MB text once and collecting garbage in a heap that holds the 10 MB parse (~0.5 GB), on 2 busy cores.
-  // Before: ~3 s (the whole document lexed for every completion, or parsed first).
-  assert.ok(median < 250, `median completion ${median.toFixed(1)} ms`);
-  assert.ok(worst < 1000, `worst completion ${worst.toFixed(1)} ms`);
+  // Before: ~3 s (the whole document lexed for every completion, or parsed first). On a machine loaded by other
+  // work every answer waits longer (seen: median 280 ms under 3 test processes at load average 9): the bounds add
+  // three times the one-line document's median.
+  assert.ok(median < 250 + 3 * tinyMedian, `median completion ${median.toFixed(1)} ms (one-line document: ${tinyMedian.toFixed(1)} ms)`);
+  assert.ok(worst < 1000 + 3 * tinyMedian, `worst completion ${worst.toFixed(1)} ms (one-line document: ${tinyMedian.toFixed(1)} ms)`);
   lines[line] = '  event.action and process.';
 });
 
@@ -118,11 +134,12 @@ test(`${MB} document: completion, hover and signature help answer while the docu
   });
   const first = version;
   const from = server.published.length;
-  // The re-check starts PAUSE_MS after the edit (~1.2 s for 10 MB, 0.35 s for 2 MB) and takes a little
-  // less than the first check (which also sent the text). Ask, one request after another, until the newest
-  // version's diagnostics arrive; a quarter of the way into the check an edit far above the cursor makes a
-  // newer version (the check starts again).
-  const newerAt = PAUSE_MS + Math.max(100, firstCheckMs / 4);
+  // The re-check starts PAUSE_MS after the edit (~1.2 s for 10 MB, 0.35 s for 2 MB) and takes about as long
+  // as the first check (0.5-3 s for 2 MB). Ask, one request after another, until the newest version's
+  // diagnostics arrive; 100 ms into the check an edit far above the cursor makes a newer version (the check
+  // starts again). Not later: a point derived from the first check's duration (which varies with the load of the
+  // moment) came after the end of a fast re-check under 4 test processes, and that version was published.
+  const newerAt = PAUSE_MS + 100;
   const times: { at: number; ms: number; kind: string }[] = [];
   let newer: Promise<unknown> | undefined;
   let done = false;

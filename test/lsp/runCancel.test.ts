@@ -2,7 +2,7 @@
 // token, and cancelling the request stops the run (RequestCancelled), leaving the server usable.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancellationTokenSource, ProgressType } from 'vscode-jsonrpc/node';
@@ -14,9 +14,10 @@ const EVENTS = 150_000;
 describe('eql/runRule progress and cancellation', () => {
   let server: TestServer;
   let samples: string;
+  let dir = '';
   before(async () => {
     ensureBuilt();
-    const dir = mkdtempSync(join(tmpdir(), 'eql-run-cancel-'));
+    dir = mkdtempSync(join(tmpdir(), 'eql-run-cancel-'));
     samples = join(dir, 'big.ndjson');
     const lines: string[] = [];
     for (let i = 0; i < EVENTS; i++) lines.push(`{"@timestamp":"2024-01-01T00:00:${String(i % 60).padStart(2, '0')}Z","event":{"action":"a${i % 100}","category":"iam"},"user":{"name":"u${i % 7}"}}`);
@@ -24,7 +25,10 @@ describe('eql/runRule progress and cancellation', () => {
     server = new TestServer({ workspaceFolder: dir });
     await server.initialize();
   });
-  after(async () => server.close());
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('reports progress on the token and stops when cancelled', async () => {
     const uri = 'file:///virtual/cancel.eql';

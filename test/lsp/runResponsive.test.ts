@@ -46,19 +46,24 @@ describe('eql/runRule: responsive while it runs, cancelled within 100 ms', () =>
     await sleep(400);
     assert.equal(settled, 0, 'the run is still going (else this test proves nothing)');
 
-    // hover on `event.action`, then completion after `event.`
-    t = performance.now();
-    const hover = await server.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: other }, position: { line: 0, character: 12 } });
-    const hoverMs = performance.now() - t;
-    assert.ok(hover, 'hover answered');
-    t = performance.now();
-    const completion = await server.request<{ items: unknown[] } | unknown[]>('textDocument/completion', { textDocument: { uri: other }, position: { line: 0, character: 40 } });
-    const completionMs = performance.now() - t;
-    assert.ok(Array.isArray(completion) ? completion.length : completion.items.length, 'completion answered');
-    assert.equal(settled, 0, `the run was still going while hover (${hoverMs.toFixed(0)} ms) and completion (${completionMs.toFixed(0)} ms) were answered`);
-    // A blocked server answers only after the run (the check above); the bound allows a loaded machine, where
-    // the same two requests took idleMs without a run.
+    // hover on `event.action`, then completion after `event.`; again (up to 3 times) when one took longer than the
+    // bound: a blocked server answers only after the run (checked below each time), and on a machine loaded by
+    // other work one answer can wait for the scheduler, not for the server (seen: 853 ms under 4 test processes).
+    // The bound allows a loaded machine, where the same two requests took idleMs without a run.
     const bound = Math.max(500, 3 * idleMs);
+    let hoverMs = Infinity;
+    let completionMs = Infinity;
+    for (let attempt = 0; attempt < 3 && (hoverMs >= bound || completionMs >= bound); attempt++) {
+      t = performance.now();
+      const hover = await server.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: other }, position: { line: 0, character: 12 } });
+      hoverMs = Math.min(hoverMs, performance.now() - t);
+      assert.ok(hover, 'hover answered');
+      t = performance.now();
+      const completion = await server.request<{ items: unknown[] } | unknown[]>('textDocument/completion', { textDocument: { uri: other }, position: { line: 0, character: 40 } });
+      completionMs = Math.min(completionMs, performance.now() - t);
+      assert.ok(Array.isArray(completion) ? completion.length : completion.items.length, 'completion answered');
+      assert.equal(settled, 0, `the run was still going while hover (${hoverMs.toFixed(0)} ms) and completion (${completionMs.toFixed(0)} ms) were answered`);
+    }
     assert.ok(hoverMs < bound && completionMs < bound, `hover ${hoverMs.toFixed(0)} ms, completion ${completionMs.toFixed(0)} ms (both ${idleMs.toFixed(0)} ms without a run)`);
 
     const cancelledAt = performance.now();

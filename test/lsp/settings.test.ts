@@ -3,7 +3,7 @@
 // used by another file of the workspace is reported.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,7 +27,10 @@ describe('workspace settings and files', () => {
     server = new TestServer({ workspaceFolder: ws, settings: { schemaFiles: ['acme-fields.json'], samples: ['logs/*.ndjson'], schemas: ['ecs'] } });
     await server.initialize();
   });
-  after(async () => server.close());
+  after(async () => {
+    await server.close();
+    rmSync(ws, { recursive: true, force: true });
+  });
 
   it('a field from eqlRuleStudio.schemaFiles is known; a made-up one is not', async () => {
     // The schema files load just after start-up; poll until the re-check has them.

@@ -11,7 +11,7 @@ import { ClusterError, createClusterClient, runEqlSearch } from '../io/cluster';
 import { flag, UsageError, type ParsedArgs } from './args';
 import type { CliConnection } from './connection';
 import type { Io } from './io';
-import { cell, COLUMNS, plural, table } from './runOutput';
+import { matchRows, plural, table } from './runOutput';
 import type { RunSource } from './runSources';
 
 export const CLUSTER_RUN_HELP = `Run on a cluster (instead of --events):
@@ -115,15 +115,7 @@ export function formatClusterRun(results: ClusterSourceResult[], format: 'table'
       out.push('');
       continue;
     }
-    const header = [...(r.kind === 'event' ? [] : ['#']), ...COLUMNS.map((c) => c.title), 'index/_id'];
-    const rows: string[][] = [];
-    r.matches.forEach((m, i) => {
-      for (const e of m.events) {
-        const lead = r.kind === 'event' ? [] : [`${i + 1}${m.joinKeys.length ? ` ${cell(m.joinKeys, 30)}` : ''}`];
-        if (e.missing || !e.source) rows.push([...lead, ...COLUMNS.map(() => ''), '(missing event)']);
-        else rows.push([...lead, ...COLUMNS.map((c) => cell(c.value(e.source as Record<string, unknown>))), `${e.index}/${e.id}`]);
-      }
-    });
+    const { header, rows } = matchRows(r.kind, r.matches, 'index/_id', (e) => (e.missing || !e.source ? undefined : { doc: e.source as Record<string, unknown>, place: `${e.index}/${e.id}` }));
     out.push(...table(header, rows).map((l) => `  ${l}`), '');
   }
   return out.join('\n').replace(/\n*$/, '\n');

@@ -121,6 +121,29 @@ export function table(header: string[], rows: string[][]): string[] {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
+/**
+ * The rows of a result's table, the same for a local run and a cluster run: for sequences and samples a `#`
+ * column (the match's number and its join keys), then COLUMNS, then where the event is (`placeTitle`);
+ * `located` gives an event's document and place, or undefined for a missing event.
+ */
+export function matchRows<E>(
+  kind: string,
+  matches: readonly { joinKeys: unknown[]; events: readonly E[] }[],
+  placeTitle: string,
+  located: (e: E) => { doc: Record<string, unknown>; place: string } | undefined,
+): { header: string[]; rows: string[][] } {
+  const header = [...(kind === 'event' ? [] : ['#']), ...COLUMNS.map((c) => c.title), placeTitle];
+  const rows: string[][] = [];
+  matches.forEach((m, i) => {
+    const lead = kind === 'event' ? [] : [`${i + 1}${m.joinKeys.length ? ` ${cell(m.joinKeys, 30)}` : ''}`];
+    for (const e of m.events) {
+      const at = located(e);
+      rows.push(at ? [...lead, ...COLUMNS.map((c) => cell(c.value(at.doc))), at.place] : [...lead, ...COLUMNS.map(() => ''), '(missing event)']);
+    }
+  });
+  return { header, rows };
+}
+
 export const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${n === 1 ? word : word.endsWith('ch') ? `${word}es` : `${word}s`}`;
 
 /** The table in pieces (a line or a result at a time). */
@@ -148,20 +171,8 @@ export function* formatRunTable(
       out.push('');
       continue;
     }
-    const header = [...(r.kind === 'event' ? [] : ['#']), ...COLUMNS.map((c) => c.title), 'file:line'];
-    const rows: string[][] = [];
-    r.matches.forEach((m, i) => {
-      for (const e of m.events) {
-        const lead = r.kind === 'event' ? [] : [`${i + 1}${m.joinKeys.length ? ` ${cell(m.joinKeys, 30)}` : ''}`];
-        if (!e.event) {
-          rows.push([...lead, ...COLUMNS.map(() => ''), '(missing event)']);
-          continue;
-        }
-        const doc = e.event.doc;
-        rows.push([...lead, ...COLUMNS.map((c) => cell(c.value(doc))), `${short(e.event.source.file)}:${e.event.source.line}`]);
-      }
-    });
-    for (const l of table(header, rows)) {
+    const rows = matchRows(r.kind, r.matches, 'file:line', (e) => (e.event ? { doc: e.event.doc, place: `${short(e.event.source.file)}:${e.event.source.line}` } : undefined));
+    for (const l of table(rows.header, rows.rows)) {
       out.push(`  ${l}`);
       if (out.length >= 10_000) {
         yield out.join('\n') + '\n';
