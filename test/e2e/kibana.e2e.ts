@@ -77,7 +77,15 @@ async function main(): Promise<number> {
       const widget = page.locator('.quick-input-widget', { hasText: 'Import rules from Kibana' });
       await widget.waitFor();
       await page.locator('.quick-input-widget input').fill('RDS');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'AWS RDS DB Instance Restored' }).first().click();
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'AWS RDS DB Instance Restored' }).first();
+      const picked = page.locator('.quick-input-widget .quick-input-count .monaco-count-badge', { hasText: /^1\b/ });
+      // A click that lands while the filtered list is drawn again checks nothing, and Enter then imports
+      // nothing (seen once in CI): click again until the count says one rule is picked.
+      for (let i = 0; i < 3 && !(await picked.isVisible()); i++) {
+        await row.click();
+        await picked.waitFor({ timeout: 2_000 }).catch(() => undefined);
+      }
+      await picked.waitFor({ timeout: 1_000 });
       await page.keyboard.press('Enter');
     };
 
