@@ -7,7 +7,7 @@ import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type Engine
 import { compilePath } from '../core/engine/fields';
 import { fieldsRead, prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
 import { withSeq } from '../core/samples/reader';
-import type { SampleError, SampleEvent } from '../core/samples/types';
+import { queriedDoc, type SampleError, type SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
 import { iterateSampleEvents, spoolStreams, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
@@ -168,7 +168,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       events++;
       const e = inputOrder ? inputOrder.copy(merged) : merged;
       if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
-      const doc = e.view ?? e.doc;
+      const doc = queriedDoc(e);
       for (const p of presence) {
         const v = p.get(doc);
         if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
@@ -467,7 +467,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       for (const q of shared) {
         if (q.fatal) continue;
         try {
-          const doc = e.view ?? e.doc;
+          const doc = queriedDoc(e);
           for (const p of q.presence) {
             const v = p.get(doc);
             if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;

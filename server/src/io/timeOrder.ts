@@ -19,7 +19,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { SequenceOrder } from '../core/engine';
 import { CandHeap, compareCands, type Cand } from '../core/engine/ordering';
 import type { Value } from '../core/engine/values';
-import type { SampleError, SampleEvent } from '../core/samples/types';
+import { queriedDoc, type SampleError, type SampleEvent } from '../core/samples/types';
 import { fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
@@ -37,7 +37,7 @@ async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], op
   try {
     for await (const batch of gen) {
       for (const e of batch) {
-        const t = timestamp(e.view ?? e.doc);
+        const t = timestamp(queriedDoc(e));
         if (t !== undefined) return t;
       }
       if (info.bytes >= 4 * PEEK_CHUNK_BYTES) return undefined;
@@ -111,7 +111,7 @@ export async function* mergeByTime(
       c.i = 0;
     }
     const ev = c.batch[c.i];
-    const t = timestamp(ev.view ?? ev.doc);
+    const t = timestamp(queriedDoc(ev));
     if (t !== undefined) c.ts = t; // an event without time keeps its place in the file
     ev.seq = c.rank;
     c.ev = ev;

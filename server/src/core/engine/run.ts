@@ -13,6 +13,7 @@ import { renderKeys } from './keys';
 import { Cand, CandHeap, compareCands } from './ordering';
 import { SeqCand, SequenceMachine } from './sequenceMachine';
 import type { Match, Run, RunResult, SampleEvent, MatchEvent } from './types';
+import { queriedDoc } from '../samples/types';
 import { compareScalars, Scalar } from './values';
 
 export interface PlanRunOptions {
@@ -94,7 +95,7 @@ function eventRun(plan: Plan, hold: PlanRunOptions['hold']): PlanRun {
   return {
     push(ev) {
       events++;
-      const doc = ev.view ?? ev.doc;
+      const doc = queriedDoc(ev);
       if (!filter(doc)) return false;
       const ts = plan.timestamp(doc);
       if (ts === undefined) {
@@ -160,7 +161,7 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
   return {
     push(ev) {
       events++;
-      const doc = ev.view ?? ev.doc;
+      const doc = queriedDoc(ev);
       let any = false;
       // Most events match no step: allocate only for those that do.
       let hits: (KeyTuple[] | undefined)[] | undefined;
@@ -246,7 +247,7 @@ function sampleRun(plan: Plan): PlanRun {
   return {
     push(ev) {
       events++;
-      const doc = ev.view ?? ev.doc;
+      const doc = queriedDoc(ev);
       for (let i = 0; i < steps.length; i++) {
         const s = steps[i];
         if (!s.filter(doc)) continue;

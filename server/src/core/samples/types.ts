@@ -23,6 +23,11 @@ export interface SampleEvent {
   seq: number;
 }
 
+/** The document a run evaluates: the event's `view` when it has one (the fields its query reads), else `doc`. */
+export function queriedDoc(e: SampleEvent): Record<string, unknown> {
+  return e.view ?? e.doc;
+}
+
 /** A problem in sample input; reading continues after it. Positions are 1-based. */
 export interface SampleError {
   file: string;
