@@ -57,17 +57,10 @@ export function wholeRecordsChars(options: SampleReaderOptions | undefined): num
 }
 /** Characters of a file's start that decide whether it is collected whole (enough for any `{ "Records": [` head). */
 const HEAD_CHARS = 256;
-const BULK_ACTION = /\{\s*"(index|create|update|delete)"/y;
 
-/** `text` without trailing whitespace (a line's text may end in `\r`). */
-function trimEnd(text: string): string {
-  let end = text.length;
-  while (end > 0) {
-    const c = text.charCodeAt(end - 1);
-    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
-    end--;
-  }
-  return end === text.length ? text : text.slice(0, end);
+/** `text` without a byte-order mark (not part of the first column: the splitter drops it too). */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export interface SampleReaderStats {
@@ -117,6 +110,14 @@ function documentFromFields(fields: Obj): Obj {
 }
 
 const BULK_ACTIONS = new Set(['index', 'create', 'update', 'delete']);
+/** The start of a bulk action line's text: `{`, then one of BULK_ACTIONS as the first key. */
+const BULK_ACTION = new RegExp(`\\{\\s*"(${[...BULK_ACTIONS].join('|')})"`, 'y');
+
+/** Whether `text` at `at` starts like a bulk action line (notAnEvent tells once it is parsed). */
+function bulkActionAt(text: string, at: number): boolean {
+  BULK_ACTION.lastIndex = at;
+  return BULK_ACTION.test(text);
+}
 
 /** Lines of export/import formats that describe the file, not an event (why they are skipped), else undefined. */
 function notAnEvent(o: Obj): string | undefined {
@@ -138,7 +139,7 @@ function notAnEvent(o: Obj): string | undefined {
  * Kibana export summary): such records are always parsed, so the prefilter never changes the counts.
  */
 function mayNotBeAnEvent(text: string, keysInFile: boolean): boolean {
-  if (/^\{\s*"(index|create|update|delete)"/.test(text)) return true;
+  if (bulkActionAt(text, 0)) return true;
   return keysInFile && NOT_EVENT_KEYS.some((k) => text.indexOf(k) >= 0);
 }
 
@@ -171,11 +172,7 @@ export class SampleReader {
         error: (line, column, message) => this.onError(line, column, message),
         skipped: () => { this.stats.skippedValues++; },
         wanted: options.prefilter ? (text, where) => where === 'events' || mayNotBeAnEvent(text, this.keysInFile) || options.prefilter!(text, this.seq) : undefined,
-        filtered: () => {
-          this.seq++;
-          this.stats.events++;
-          this.stats.filtered++;
-        },
+        filtered: () => this.countFiltered(),
       },
       { maxDepth: options.maxDepth, maxValueChars: options.maxValueChars },
     );
@@ -197,8 +194,7 @@ export class SampleReader {
       this.wholeChars += chunk.length;
       if (!this.headSeen && this.wholeChars >= HEAD_CHARS) {
         this.headSeen = true;
-        const head = (this.whole.length === 1 ? this.whole[0] : this.whole.join('')).slice(0, HEAD_CHARS);
-        if (!looksLikeRecordsFile(head.charCodeAt(0) === 0xfeff ? head.slice(1) : head)) this.stream();
+        if (!looksLikeRecordsFile(withoutBom(this.whole.join('').slice(0, HEAD_CHARS)))) this.stream();
       }
       if (this.whole && this.wholeChars > wholeRecordsChars(this.options)) this.stream();
       return;
@@ -234,10 +230,9 @@ export class SampleReader {
    */
   endInBatches(max: number): boolean {
     if (this.whole) {
-      const whole = this.whole.length === 1 ? this.whole[0] : this.whole.join('');
+      const whole = this.whole.join('');
       this.whole = undefined;
-      // A byte-order mark is not part of the first column (the splitter drops it too).
-      const text = whole.charCodeAt(0) === 0xfeff ? whole.slice(1) : whole;
+      const text = withoutBom(whole);
       const spans = recordSpans(text, this.options.maxDepth ?? DEFAULT_MAX_DEPTH, this.options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS, NOT_EVENT_KEYS);
       if (spans) this.records = { text, spans, next: 0 };
       else this.feed(whole);
@@ -271,11 +266,8 @@ export class SampleReader {
     for (let emitted = 0; r.next < n && emitted < max && !this.splitter.isAbandoned; r.next++) {
       const k = r.next;
       const recordText = text.slice(spans.starts[k], spans.ends[k]);
-      BULK_ACTION.lastIndex = spans.starts[k];
-      if (prefilter && !spans.mayNotBeEvent[k] && !BULK_ACTION.test(text) && !prefilter(recordText, this.seq)) {
-        this.seq++;
-        this.stats.events++;
-        this.stats.filtered++;
+      if (prefilter && !spans.mayNotBeEvent[k] && !bulkActionAt(text, spans.starts[k]) && !prefilter(recordText, this.seq)) {
+        this.countFiltered();
         continue;
       }
       let value: unknown;
@@ -290,6 +282,13 @@ export class SampleReader {
       this.onValue(value, spans.lines[k], spans.columns[k], 'records', recordText);
       emitted += this.stats.events - before;
     }
+  }
+
+  /** A record the prefilter skipped unparsed: counted as an event, and it takes its seq. */
+  private countFiltered(): void {
+    this.seq++;
+    this.stats.events++;
+    this.stats.filtered++;
   }
 
   private note(message: string): void {
@@ -365,7 +364,7 @@ export class SampleReader {
     }
     const event: SampleEvent = { doc, source: { file: this.file, line, column }, seq: this.seq++ };
     if (raw) event.raw = raw;
-    else if (this.options.keepText && doc === v) event.text = trimEnd(text);
+    else if (this.options.keepText && doc === v) event.text = text.trimEnd(); // parsed JSON: only JSON whitespace (a line's `\r`) can follow it
     this.stats.events++;
     this.cb.onEvent(event);
   }
@@ -393,7 +392,7 @@ class PartlyNormalized implements SampleEvent {
   ) {
     this.view = normalizeCloudTrail(raw, normalizeOptions);
     // A copy of the text (a slice would keep the whole file's text alive as long as the event is held).
-    this.record = text === undefined ? raw : (' ' + trimEnd(text)).slice(1);
+    this.record = text === undefined ? raw : (' ' + text.trimEnd()).slice(1);
   }
 
   /** The parsed record (parsed again from its text). Setting it (a holder letting go of it) leaves `doc` computable. */
