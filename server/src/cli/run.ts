@@ -240,24 +240,17 @@ async function writeAll(io: Io, pieces: Iterable<string | Uint8Array>): Promise<
     await new Promise<void>((r) => setImmediate(r));
   };
   for (const p of pieces) {
-    if (typeof p === 'string') {
-      // At most 3 bytes per UTF-16 unit: when that may not fit, flush first; a piece larger than a block goes alone.
-      if (at + p.length * 3 > BLOCK) {
-        await flush();
-        if (p.length * 3 > BLOCK) {
-          await write(Buffer.from(p, 'utf8'));
-          continue;
-        }
+    // Text takes at most 3 bytes per UTF-16 unit: when that may not fit, flush first; a piece larger than a block goes alone.
+    const most = typeof p === 'string' ? p.length * 3 : p.length;
+    if (at + most > BLOCK) {
+      await flush();
+      if (most > BLOCK) {
+        await write(typeof p === 'string' ? Buffer.from(p, 'utf8') : p);
+        continue;
       }
-      at += block.write(p, at, 'utf8');
-    } else {
-      if (at + p.length > BLOCK) {
-        await flush();
-        if (p.length > BLOCK) {
-          await write(p);
-          continue;
-        }
-      }
+    }
+    if (typeof p === 'string') at += block.write(p, at, 'utf8');
+    else {
       block.set(p, at);
       at += p.length;
     }
