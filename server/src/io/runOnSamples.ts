@@ -29,9 +29,10 @@ export interface RunOnSamplesInput {
   /** Memory for sorting sequence input that is out of time order before spilling to disk (tests set it small). */
   sortBudgetBytes?: number;
   /**
-   * The matches are printed as JSON (the CLI's NDJSON), nothing else reads them: an event query keeps the JSON text of
-   * events read as they are (SampleEvent.text), and holds its matches as that text (or their documents serialized) in
-   * UTF-8 bytes (SampleEvent.bytes), letting go of their parsed documents (parsed again if read) and raw records.
+   * The matches are printed as JSON (the CLI's NDJSON), nothing else reads them: an event query or a sequence keeps the
+   * JSON text of events read as they are (SampleEvent.text), and holds its matches as that text (or their documents
+   * serialized) in UTF-8 bytes (io/heldEvent.ts), letting go of their parsed documents (parsed again if read) and raw
+   * records.
    */
   keepText?: boolean;
   /** Called each time a sample file is opened for reading (tests count the reads). */
@@ -117,10 +118,10 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   // in time order. If some event still came later than the window (a file out of order within
   // itself), the files are read once more and sorted with bounded memory (spilling to disk).
   const order = sequenceOrder(compiled);
-  // An event query's printed matches are their text: the parsed documents are let go once the run has taken them.
-  const textOnly = input.keepText === true && (compiled.kind === 'event' || compiled.kind === 'sequence') && !(input.keepEvents ?? 0);
-  let run = createRun(compiled, { ...(order ? { lateness: SEQUENCE_LATENESS_MS } : {}), ...(textOnly ? { hold: holdAsBytes() } : {}) });
   const keep = input.keepEvents ?? 0;
+  // An event query's or a sequence's printed matches are their text: the parsed documents are let go once the run has taken them.
+  const textOnly = input.keepText === true && (compiled.kind === 'event' || compiled.kind === 'sequence') && keep === 0;
+  let run = createRun(compiled, { ...(order ? { lateness: SEQUENCE_LATENESS_MS } : {}), ...(textOnly ? { hold: holdAsBytes() } : {}) });
   const every = input.progressEvery ?? 10_000;
   let events = 0;
   let files = 0;
