@@ -133,11 +133,7 @@ export class DocumentChecks {
    * was asked for before this one finished (its answer would be stale).
    */
   check(request: CheckRequest): Promise<CheckOutcome | undefined> {
-    const superseded = this.pending.get(request.uri);
-    if (superseded) {
-      this.pending.delete(request.uri);
-      superseded.resolve(undefined);
-    }
+    this.dropPending(request.uri);
     this.seen(request);
     // A small document: at once, here.
     if (!this.inWorker(request.text)) return Promise.resolve(this.options.inProcess(request));
@@ -194,9 +190,22 @@ export class DocumentChecks {
   /** A version of a document exists: what the worker does for an older one is stale. */
   private seen(request: CheckRequest): void {
     this.newest.set(request.uri, Math.max(request.version, this.newest.get(request.uri) ?? request.version));
-    for (let i = this.asked.length - 1; i >= 0; i--) if (this.stale(this.asked[i])) this.asked.splice(i, 1)[0].resolve(undefined);
+    this.dropAsked((job) => this.stale(job));
     // The worker is busy with an older version of this document: stop it (it cannot be interrupted) and start afresh.
     if (this.running && this.stale(this.running)) this.restart();
+  }
+
+  /** The document's pending check is dropped: its caller gets undefined. */
+  private dropPending(uri: string): void {
+    const job = this.pending.get(uri);
+    if (!job) return;
+    this.pending.delete(uri);
+    job.resolve(undefined);
+  }
+
+  /** The questions `which` picks are dropped: their askers get undefined. */
+  private dropAsked(which: (job: Job) => boolean): void {
+    for (let i = this.asked.length - 1; i >= 0; i--) if (which(this.asked[i])) this.asked.splice(i, 1)[0].resolve(undefined);
   }
 
   private stale(job: Job): boolean {
@@ -210,12 +219,8 @@ export class DocumentChecks {
 
   /** A closed document: its pending work is dropped, the worker frees its parse. */
   forget(uri: string): void {
-    const job = this.pending.get(uri);
-    if (job) {
-      this.pending.delete(uri);
-      job.resolve(undefined);
-    }
-    for (let i = this.asked.length - 1; i >= 0; i--) if (this.asked[i].request.uri === uri) this.asked.splice(i, 1)[0].resolve(undefined);
+    this.dropPending(uri);
+    this.dropAsked((job) => job.request.uri === uri);
     this.newest.delete(uri);
     this.done.delete(uri);
     if (this.running?.request.uri === uri) this.restart();
