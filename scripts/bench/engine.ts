@@ -14,6 +14,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloudTrailRecords, writeCloudTrailFile } from '../lib/generate-cloudtrail';
+import { median } from '../lib/stats';
 import { normalizeCloudTrail } from '../../server/src/core/samples/cloudtrail';
 import { parse } from '../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, type SampleEvent } from '../../server/src/core/engine/index';
@@ -125,7 +126,6 @@ function timed(args: string[], stdoutToFile = true): Sample {
   return { wall: wall * 1000, cpu: (user + sys) * 1000, rssMb: rss / 1024, out };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Case {
   label: string;

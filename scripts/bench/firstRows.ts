@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import type { RunRuleResult } from '../../server/src/protocol';
 import { RunRuleRowsProgress } from '../../server/src/protocol';
 import { writeRecordsFolder } from '../lib/generate-cloudtrail';
+import { median } from '../lib/stats';
 import { TestServer } from '../../test/lsp/harness';
 
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -23,7 +24,6 @@ function prepare(): Promise<string> {
   return writeRecordsFolder(join(work, 'records'), N, FILES);
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const records = await prepare();

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecordsFolder } from '../lib/generate-cloudtrail';
+import { median } from '../lib/stats';
 
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -71,7 +72,6 @@ function timed(args: string[]): Sample {
   return { wall: wall * 1000, cpu: (user + sys) * 1000, rssMb: rss / 1024, out: String(r.stdout) };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   if (!existsSync(cli)) throw new Error('dist/cli.js missing: npm run build');

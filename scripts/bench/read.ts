@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { writeCloudTrailFile } from '../lib/generate-cloudtrail';
+import { median } from '../lib/stats';
 import { readSampleFiles } from '../../server/src/io/readSamples';
 
 const args = process.argv.slice(2);
@@ -71,11 +72,6 @@ async function reader(path: string, normalize: boolean): Promise<number> {
   let n = 0;
   await readSampleFiles([path], { onEvent: () => { n++; }, reader: { normalize } });
   return n;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 async function main(): Promise<void> {

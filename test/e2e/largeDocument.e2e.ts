@@ -23,6 +23,8 @@ import type { Page } from 'playwright-core';
 import { activeEditor, openFile, openWorkbench } from './workbench';
 import { BASE_URL, Checks, exitWith, requiredEnv, RESULTS_DIR, waitFor } from './checks';
 import { Person } from './person';
+import { median } from '../../scripts/lib/stats';
+import { statCpuMs } from '../procStat';
 
 const WS = requiredEnv('E2E_WORKSPACE');
 const RUN = requiredEnv('E2E_RUN');
@@ -114,15 +116,11 @@ function serverPid(): number {
 
 /** CPU time (ms) of the server's main thread and of all its other threads (the check worker, GC helpers). */
 function serverCpu(pid: number): { main: number; others: number } {
-  const ticks = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, 100 ticks a second
-  };
   let main = 0;
   let others = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const ms = ticks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      const ms = statCpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
       if (Number(tid) === pid) main = ms;
       else others += ms;
     } catch {
@@ -132,7 +130,6 @@ function serverCpu(pid: number): { main: number; others: number } {
   return { main, others };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /**
  * Resolves when `condition` (a JavaScript expression over the page's DOM) holds, checked at every

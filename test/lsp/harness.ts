@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Position } from 'vscode-languageserver-types';
+import { statCpuMs } from '../procStat';
 
 interface PublishDiagnosticsParams {
   uri: string;
@@ -206,9 +207,7 @@ export class TestServer {
   /** CPU time the server process has used so far, in ms (Linux /proc; undefined elsewhere). */
   cpuMs(): number | undefined {
     try {
-      const stat = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+      return statCpuMs(readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8'));
     } catch {
       return undefined;
     }

@@ -13,6 +13,7 @@ import type { CompletionList, Hover, SignatureHelp } from 'vscode-languageserver
 import { ensureBuilt, TestServer } from './harness';
 import { LONG } from '../scale';
 import { WORKER_THRESHOLD } from '../../server/src/lsp/checks';
+import { median } from '../../scripts/lib/stats';
 
 const SIZE = LONG ? 10_000_000 : 2_000_000;
 const MB = `${SIZE / 1_000_000} MB`;
@@ -105,9 +106,9 @@ test(`${MB} document: completion right after each edit answers without a parse`,
   const diagnostics = await server.waitDiagnostics(uri, version, 60_000);
   assert.ok(diagnostics.some((d) => d.code === 'EQL010' && d.range.start.line >= line), JSON.stringify(diagnostics));
   const worst = Math.max(...times);
-  const median = [...times].sort((a, b) => a - b)[times.length >> 1];
-  const tinyMedian = [...tinyTimes].sort((a, b) => a - b)[tinyTimes.length >> 1];
-  console.log(`# ${MB} .eql: first check ${checkMs} ms; completion after an edit ${times.map((x) => x.toFixed(1)).join(', ')} ms (median ${median.toFixed(1)}, worst ${worst.toFixed(1)} ms; one-line document median ${tinyMedian.toFixed(1)} ms); server CPU for the 7 edits + completions: ${cpu ?? '?'} ms; server peak RSS ${server.peakRssMb() ?? '?'} MB`);
+  const medianMs = median(times);
+  const tinyMedian = median(tinyTimes);
+  console.log(`# ${MB} .eql: first check ${checkMs} ms; completion after an edit ${times.map((x) => x.toFixed(1)).join(', ')} ms (median ${medianMs.toFixed(1)}, worst ${worst.toFixed(1)} ms; one-line document median ${tinyMedian.toFixed(1)} ms); server CPU for the 7 edits + completions: ${cpu ?? '?'} ms; server peak RSS ${server.peakRssMb() ?? '?'} MB`);
   // Load-independent: the server's CPU time for all 7 (a whole lex of the document alone took ~1 s each).
   if (cpu !== undefined) assert.ok(cpu < 1000, `the server used ${cpu} ms of CPU for 7 completions`);
   // The work is bounded (a ~36 KB window, ~3 ms); what remains is the server copying the edited
@@ -115,12 +116,10 @@ test(`${MB} document: completion right after each edit answers without a parse`,
   // Before: ~3 s (the whole document lexed for every completion, or parsed first). On a machine loaded by other
   // work every answer waits longer (seen: median 280 ms under 3 test processes at load average 9): the bounds add
   // three times the one-line document's median.
-  assert.ok(median < 250 + 3 * tinyMedian, `median completion ${median.toFixed(1)} ms (one-line document: ${tinyMedian.toFixed(1)} ms)`);
+  assert.ok(medianMs < 250 + 3 * tinyMedian, `median completion ${medianMs.toFixed(1)} ms (one-line document: ${tinyMedian.toFixed(1)} ms)`);
   assert.ok(worst < 1000 + 3 * tinyMedian, `worst completion ${worst.toFixed(1)} ms (one-line document: ${tinyMedian.toFixed(1)} ms)`);
   lines[line] = '  event.action and process.';
 });
-
-const medianOf = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[xs.length >> 1] : NaN);
 
 test(`${MB} document: completion, hover and signature help answer while the document is re-checked`, { timeout: 300_000 }, async () => {
   assert.equal(lines.length > 0, true, 'runs after the test above');
@@ -192,8 +191,8 @@ test(`${MB} document: completion, hover and signature help answer while the docu
   const byKind = (kind: string) => during.filter((t) => t.kind === kind).map((t) => t.ms);
   const rss = server.peakRssMb();
   console.log(
-    `# ${MB} .eql re-checked for ${diagnosedAt} ms after the edit: ${during.length} requests meanwhile, completion median ${medianOf(byKind('completion')).toFixed(1)} ms, ` +
-      `hover ${medianOf(byKind('hover')).toFixed(1)} ms, signature help ${medianOf(byKind('signatureHelp')).toFixed(1)} ms, worst ${Math.max(...ms).toFixed(1)} ms; server peak RSS ${rss ?? '?'} MB`,
+    `# ${MB} .eql re-checked for ${diagnosedAt} ms after the edit: ${during.length} requests meanwhile, completion median ${median(byKind('completion')).toFixed(1)} ms, ` +
+      `hover ${median(byKind('hover')).toFixed(1)} ms, signature help ${median(byKind('signatureHelp')).toFixed(1)} ms, worst ${Math.max(...ms).toFixed(1)} ms; server peak RSS ${rss ?? '?'} MB`,
   );
   assert.ok(during.length >= 9, `only ${during.length} requests during the re-check`);
   // The newest version's diagnostics: the unknown field on line 1; none for the version the edit made stale.
@@ -203,7 +202,7 @@ test(`${MB} document: completion, hover and signature help answer while the docu
   assert.deepEqual(published, [version], `published versions after the edit: ${published.join(', ')} (first edit was v${first})`);
   // Before the worker (10 MB): a request behind the re-check waited for it (~2.3 s on a quiet machine).
   // The bound leaves room for a loaded 2-core machine; on a quiet one the median is a few ms.
-  assert.ok(medianOf(ms) < 200, `median ${medianOf(ms).toFixed(1)} ms while the document was checked`);
+  assert.ok(median(ms) < 200, `median ${median(ms).toFixed(1)} ms while the document was checked`);
   // The worst is the request behind the server writing the 10 MB semantic-token answer (~0.3 s). A request
   // behind a check on the main thread would wait for a whole check (the newer version's: from newerAt to the
   // diagnostics); on a machine loaded by other work (npm test runs test files side by side) both grow, so
