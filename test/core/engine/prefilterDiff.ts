@@ -46,7 +46,8 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   const fields = fieldsRead(parsed.statement, options);
   // Without a prefilter of its own the fast path reads whole Records texts only with one (wholeRecordsChars): one that
   // wants every record.
-  const fast = readSampleText(text, 'f', { prefilter: test ? (t: string) => test(t) : () => true, ...(fields ? { normalizeOptions: { fields } } : {}) });
+  // A whole Records text is tested record by record within it (test.within), any other text each record alone.
+  const fast = readSampleText(text, 'f', { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) });
   const b = runQuery(compiled, fast.events);
   const sa = summary(a.matches) + '\n' + readSummary(plain);
   const sb = summary(b.matches) + '\n' + readSummary(fast);

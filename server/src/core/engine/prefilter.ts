@@ -218,7 +218,20 @@ function hasHidingEscape(text: string): boolean {
   return false;
 }
 
-export type RecordTest = (text: string) => boolean;
+/**
+ * The test of records within one text (a whole `{"Records":[…]}` file): `(start, end)` is whether the record
+ * `text.slice(start, end)` may be needed, asked for records in increasing order (each start at or after the last end).
+ */
+export type RangeTest = (start: number, end: number) => boolean;
+
+/**
+ * A prefilter: `test(text)` for a record's own text, and `within(text)` for the records of a whole text, which searches
+ * the whole text once per literal instead of each record's text once per literal. Both give the same answers.
+ */
+export interface RecordTest {
+  (text: string): boolean;
+  within(text: string): RangeTest;
+}
 
 const MAX_LITERALS = 48;
 
@@ -228,6 +241,82 @@ function atoms(r: Req): number {
   let n = 0;
   for (const p of 'and' in r ? r.and : r.or) n += atoms(p);
   return n;
+}
+
+/** Texts whose presence in a record makes it parsed (it may spell a literal another way: see the module comment). */
+const HIDING = ['\\u', '\\/'];
+/** Keys of a raw CloudTrail record: a record holding one is tested against the CloudTrail requirement. */
+const CLOUDTRAIL_KEYS = ['"eventSource"', '"eventVersion"'];
+
+/**
+ * V8 searches for a string shorter than 7 characters by finding its first character (memchr), far faster than its
+ * search for a longer one when that character is rare in the text. A longer string is found through the piece of it
+ * this long whose first character is rarest, each place of that piece then checked.
+ */
+const PROBE_CHARS = 6;
+/** Characters of a text's start counted to tell which characters are rare in it. */
+const SAMPLE_CHARS = 4096;
+
+/**
+ * Searches of a whole text for some strings, asked record by record in increasing order: whether a string occurs
+ * within `[start, end)`. Each string keeps the first place it occurs at or after the last start asked, so the text is
+ * searched once per string in all, whatever the number of records.
+ */
+class Cursors {
+  /** Per string: where it next occurs (-1: nowhere after), or -2 before the first search. */
+  private readonly next: number[];
+  /** Per string: the piece searched for, and where that piece starts in the string. */
+  private readonly probes: string[] = [];
+  private readonly offsets: number[] = [];
+
+  constructor(private readonly texts: string[], private readonly strings: string[]) {
+    this.next = strings.map(() => -2);
+    const seen = new Map<string, Uint32Array>();
+    for (const [k, str] of strings.entries()) {
+      const text = texts[k];
+      let counts = seen.get(text);
+      if (!counts) {
+        counts = new Uint32Array(128);
+        for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
+          const c = text.charCodeAt(i);
+          if (c < 128) counts[c]++;
+        }
+        seen.set(text, counts);
+      }
+      let best = 0;
+      for (let o = 1; o + PROBE_CHARS <= str.length; o++) {
+        const c = str.charCodeAt(o);
+        const b = str.charCodeAt(best);
+        if ((c < 128 ? counts[c] : 0) < (b < 128 ? counts[b] : 0)) best = o;
+      }
+      this.offsets.push(best);
+      this.probes.push(str.length <= PROBE_CHARS ? str : str.slice(best, best + PROBE_CHARS));
+    }
+  }
+
+  /** Whether string `k` occurs in `[start, end)` of its text. */
+  has(k: number, start: number, end: number): boolean {
+    let at = this.next[k];
+    if (at !== -1 && at < start) {
+      at = this.find(k, start);
+      this.next[k] = at;
+    }
+    // The first place at or after `start`: if that one ends past `end`, so does every later one.
+    return at >= 0 && at + this.strings[k].length <= end;
+  }
+
+  /** The first place of string `k` at or after `from`, or -1. */
+  private find(k: number, from: number): number {
+    const text = this.texts[k];
+    const str = this.strings[k];
+    const probe = this.probes[k];
+    const offset = this.offsets[k];
+    if (probe === str) return text.indexOf(str, from);
+    for (let q = text.indexOf(probe, from + offset); q >= 0; q = text.indexOf(probe, q + 1)) {
+      if (text.startsWith(str, q - offset)) return q - offset;
+    }
+    return -1;
+  }
 }
 
 /**
@@ -243,6 +332,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
   const lits: { lit: string; fold: boolean }[] = [];
   const cloudTrailN = numbered(cloudTrail, lits);
   const asWrittenN = numbered(asWritten, lits);
+  const folds = lits.some((l) => l.fold);
   // Per record: 0 not searched yet, 1 found, 2 not found.
   const state = new Uint8Array(lits.length);
   let text = '';
@@ -254,17 +344,44 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     }
     return state[at] === 1;
   };
-  return (record: string): boolean => {
+  const test = (record: string): boolean => {
     if (hasHidingEscape(record)) return true;
     text = record;
     lowered = undefined;
     state.fill(0);
     // A record with CloudTrail's keys may be normalized (or hold a hit whose source is): its derived fields are unknown.
-    const maybeCloudTrail = record.indexOf('"eventSource"') >= 0 || record.indexOf('"eventVersion"') >= 0;
+    const maybeCloudTrail = record.indexOf(CLOUDTRAIL_KEYS[0]) >= 0 || record.indexOf(CLOUDTRAIL_KEYS[1]) >= 0;
     const wanted = evaluate(maybeCloudTrail ? cloudTrailN : asWrittenN, found);
     text = '';
     return wanted;
   };
+  const within = (whole: string): RangeTest => {
+    // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
+    let low: string | undefined;
+    if (folds) {
+      if (/[^\x00-\x7f]/.test(whole)) return (start, end) => test(whole.slice(start, end));
+      low = whole.toLowerCase();
+    }
+    // Strings searched: the literals, then the escapes that may hide one, then CloudTrail's keys.
+    const strings = [...lits.map((l) => l.lit), ...HIDING, ...CLOUDTRAIL_KEYS];
+    const cursors = new Cursors([...lits.map((l) => (l.fold ? low! : whole)), ...HIDING.map(() => whole), ...CLOUDTRAIL_KEYS.map(() => whole)], strings);
+    const hiding = lits.length;
+    const keys = hiding + HIDING.length;
+    let start = 0;
+    let end = 0;
+    const has = (at: number): boolean => cursors.has(at, start, end);
+    return (s, e) => {
+      start = s;
+      end = e;
+      if (cursors.has(hiding, s, e) || cursors.has(hiding + 1, s, e)) return true;
+      // Which requirement applies depends on CloudTrail's keys, looked for only when the two disagree.
+      const cloudTrailWants = evaluate(cloudTrailN, has);
+      const asWrittenWants = evaluate(asWrittenN, has);
+      if (cloudTrailWants === asWrittenWants) return cloudTrailWants;
+      return cursors.has(keys, s, e) || cursors.has(keys + 1, s, e) ? cloudTrailWants : asWrittenWants;
+    };
+  };
+  return Object.assign(test, { within });
 }
 
 /** One test for several queries read in one pass: a record is needed when any query may need it. */
@@ -272,10 +389,19 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
   if (tests.length === 0 || tests.some((t) => t === undefined)) return undefined;
   const list = tests as RecordTest[];
   if (list.length === 1) return list[0];
-  return (text) => {
+  const test = (text: string): boolean => {
     for (const t of list) if (t(text)) return true;
     return false;
   };
+  const within = (whole: string): RangeTest => {
+    const each = list.map((t) => t.within(whole));
+    // A test not asked about some record still sees its records in increasing order.
+    return (start, end) => {
+      for (const t of each) if (t(start, end)) return true;
+      return false;
+    };
+  };
+  return Object.assign(test, { within });
 }
 
 /**
