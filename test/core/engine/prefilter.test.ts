@@ -123,12 +123,17 @@ test('prefilter: the whole-text test says what each record\'s own test says', ()
   assert.deepEqual(agreeWithin('any where a == "x"', ['{"a":"q"}', '{"a":"r"}']), [false, false]);
   // Escapes that may hide a literal, in one record only.
   assert.deepEqual(agreeWithin('any where a == "x"', ['{"a":"\\u0078"}', '{"a":"z"}', '{"a":"\\/"}', '{"a":"z"}']), [true, false, true, false]);
+  // An escaped backslash before a `u` or `/` is no escape of those.
+  assert.deepEqual(agreeWithin('any where a == "x"', ['{"a":"\\\\u"}', '{"a":"\\\\\\u0078"}', '{"a":"\\\\/"}']), [false, true, false]);
   // Case folding, also over a text with characters lower-casing changes the length of.
   assert.deepEqual(agreeWithin('any where a in~ ("ab")', ['{"a":"AB"}', '{"a":"cd"}', '{"a":"aB"}']), [true, false, true]);
   assert.deepEqual(agreeWithin('any where a in~ ("ab")', ['{"a":"\u0130\u0130\u0130"}', '{"a":"AB"}', '{"a":"cd"}']), [false, true, false]);
   // Records with CloudTrail's keys (the CloudTrail requirement) next to records without.
   const seedRecords = [CASES[1][0], '{"event":{"dataset":"aws.cloudtrail","provider":"rds.amazonaws.com","action":"RestoreDBInstanceFromS3","outcome":"failure"}}', CASES[0][0], '{"event":{"dataset":"aws.cloudtrail","provider":"rds.amazonaws.com","action":"RestoreDBInstanceFromS3","outcome":"success"}}'];
   assert.deepEqual(agreeWithin(SEED, seedRecords), [true, false, false, true]);
+  // A literal asked about for few records (behind another) is looked for in the record alone.
+  const gated = Array.from({ length: 60 }, (_, i) => (i % 10 === 3 ? `{"a":"p","b":"${i % 20 === 3 ? 'q' : 'r'}"}` : `{"a":"z","b":"q"}`));
+  assert.deepEqual(agreeWithin('any where a == "p" and b == "q"', gated), gated.map((_, i) => i % 20 === 3));
   // Long strings are found through a short piece of them: pieces that occur where the string does not.
   const long = 'any where event.provider == "rds.amazonaws.com" and event.action == "RestoreDBInstanceFromS3"';
   const near = ['{"eventSource":"rds.amazonaws.co","eventName":"RestoreDBInstanceFromS"}', '{"eventSource":"rds.amazonaws.com","eventName":"RestoreDBInstanceFromS3"}', '{"eventSource":"xrds.amazonaws.comx","eventName":"zRestoreDBInstanceFromS3"}', '{"eventSource":"s3.amazonaws.com","eventName":"RestoreDBInstanceFromS3"}'];

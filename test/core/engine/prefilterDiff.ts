@@ -5,6 +5,7 @@ import { parse } from '../../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/core/engine/index';
 import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { readSampleText } from '../../../server/src/core/samples/reader';
+import { recordSpans } from '../../../server/src/core/samples/recordsText';
 import type { Match } from '../../../server/src/core/engine/types';
 
 type Obj = Record<string, unknown>;
@@ -49,8 +50,8 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   // A whole Records text is tested record by record within it (test.within), any other text each record alone.
   const fast = readSampleText(text, 'f', { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) });
   const b = runQuery(compiled, fast.events);
-  const sa = summary(a.matches) + '\n' + readSummary(plain);
-  const sb = summary(b.matches) + '\n' + readSummary(fast);
+  const sa = summary(a.matches) + '\n' + readSummary(plain) + (test ? '\n' + withinAnswers(text, test, true) : '');
+  const sb = summary(b.matches) + '\n' + readSummary(fast) + (test ? '\n' + withinAnswers(text, test, false) : '');
   const same = sa === sb;
   let at = 0;
   while (at < sa.length && sa[at] === sb[at]) at++;
@@ -60,6 +61,18 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
     filtered: fast.stats.filtered,
     matches: a.matches.length,
   };
+}
+
+/**
+ * The prefilter's answer for each record of a whole `{"Records":[…]}` text that the fast path takes: each record's own
+ * test (`own`) or the whole-text test (`test.within`), which must agree record by record (empty for other texts).
+ */
+function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>, own: boolean): string {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const spans = recordSpans(body, 1000, 1 << 30, []);
+  if (!spans) return '';
+  const within = test.within(body);
+  return spans.starts.map((s, k) => (own ? test(body.slice(s, spans.ends[k])) : within(s, spans.ends[k])) ? 1 : 0).join('');
 }
 
 // ------------------------------------------------------------------------------------------------
