@@ -1,7 +1,7 @@
 // endgame's Python `eql` engine (github.com/endgameinc/eql) against `eql-rules run`, as issue 12 measures it: the same
 // ECS NDJSON file, every match printed, each side a whole process (interpreter start, reading, JSON parsing, the query,
 // printing), wall and CPU time, rounds interleaved (the side that goes first alternates), the median of the per-round
-// ratios. `npm run bench -- engine` runs it after engine.ts; `npm run bench -- engine-python` runs it alone.
+// ratios. `npm run bench -- engine` runs it with engine.ts (first: files run in name order); `-- engine-python` alone.
 //
 // It runs only where endgame's package can be imported: `EQL_PYTHON` (default `python3`) with the environment's
 // PYTHONPATH. Nothing is downloaded; README (Performance) says how to get the package. Otherwise it prints one line
