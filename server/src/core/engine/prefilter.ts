@@ -183,6 +183,26 @@ function statementReq(statement: Statement, ctx: Ctx): Req {
   return or(steps);
 }
 
+/**
+ * How rare a requirement's text is likely to be, by its literals' lengths: a literal its length, an `or` its least
+ * rare part, an `and` its rarest.
+ */
+function rarity(r: Req): number {
+  if (r === true) return 0;
+  if ('lit' in r) return r.lit.length;
+  return 'and' in r ? Math.max(...r.and.map(rarity)) : Math.min(...r.or.map(rarity));
+}
+
+/**
+ * `r` with each `and`'s parts rarest first (the same requirement): a text is searched for the rarest literal first, and
+ * for the others only where it occurs (`"RestoreDBInstanceFromS3"` before `"aws.cloudtrail"`, which every record has).
+ */
+function rarestFirst(r: Req): Req {
+  if (r === true || 'lit' in r) return r;
+  if ('or' in r) return { or: r.or.map(rarestFirst) };
+  return { and: r.and.map(rarestFirst).sort((a, b) => rarity(b) - rarity(a)) };
+}
+
 /** A requirement with each distinct literal numbered, so a record's text is searched for it at most once. */
 type Numbered = true | { at: number } | { and: Numbered[] } | { or: Numbered[] };
 
@@ -286,21 +306,11 @@ class Cursors {
   constructor(private readonly texts: string[], private readonly strings: string[], private readonly inText: number[]) {
     this.next = strings.map(() => -2);
     this.asked = strings.map(() => 0);
-    const counts = texts.map((text) => {
-      const c = new Uint32Array(128);
-      for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
-        const ch = text.charCodeAt(i);
-        if (ch < 128) c[ch]++;
-      }
-      return c;
-    });
+    const counts = texts.map(charCounts);
     for (const [k, str] of strings.entries()) {
-      const c = counts[inText[k]];
-      const rarity = (at: number): number => (str.charCodeAt(at) < 128 ? c[str.charCodeAt(at)] : 0);
-      let best = 0;
-      for (let o = 1; o + PROBE_CHARS <= str.length; o++) if (rarity(o) < rarity(best)) best = o;
-      this.offsets.push(best);
-      this.probes.push(str.length <= PROBE_CHARS ? str : str.slice(best, best + PROBE_CHARS));
+      const { probe, offset } = probeOf(str, counts[inText[k]]);
+      this.offsets.push(offset);
+      this.probes.push(probe);
     }
   }
 
@@ -348,16 +358,44 @@ class Cursors {
 
   /** The first place of string `k` at or after `from`, or -1. */
   private find(k: number, from: number): number {
-    const text = this.texts[this.inText[k]];
-    const str = this.strings[k];
-    const probe = this.probes[k];
-    const offset = this.offsets[k];
-    if (probe === str) return text.indexOf(str, from);
-    for (let q = text.indexOf(probe, from + offset); q >= 0; q = text.indexOf(probe, q + 1)) {
-      if (text.startsWith(str, q - offset)) return q - offset;
-    }
-    return -1;
+    return findVia(this.texts[this.inText[k]], this.strings[k], this.probes[k], this.offsets[k], from);
   }
+}
+
+/** How often each ASCII character occurs in a text's start (which characters are rare in it). */
+function charCounts(text: string): Uint32Array {
+  const c = new Uint32Array(128);
+  for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch < 128) c[ch]++;
+  }
+  return c;
+}
+
+/** The piece of `str` (PROBE_CHARS long, or `str` itself) whose first character is rarest, and where it starts in `str`. */
+function probeOf(str: string, counts: Uint32Array): { probe: string; offset: number } {
+  const rarity = (at: number): number => (str.charCodeAt(at) < 128 ? counts[str.charCodeAt(at)] : 0);
+  let best = 0;
+  for (let o = 1; o + PROBE_CHARS <= str.length; o++) if (rarity(o) < rarity(best)) best = o;
+  return str.length <= PROBE_CHARS ? { probe: str, offset: 0 } : { probe: str.slice(best, best + PROBE_CHARS), offset: best };
+}
+
+/** The first place of `str` in `text` at or after `from`, found through its piece `probe` at `offset` (probeOf), or -1. */
+function findVia(text: string, str: string, probe: string, offset: number, from: number): number {
+  if (probe === str) return text.indexOf(str, from);
+  for (let q = text.indexOf(probe, from + offset); q >= 0; q = text.indexOf(probe, q + 1)) {
+    if (text.startsWith(str, q - offset)) return q - offset;
+  }
+  return -1;
+}
+
+/** Whether any of `strings` occurs in `text`: each found through its rarest piece, as the prefilter searches a text. */
+export function containsAny(text: string, strings: readonly string[]): boolean {
+  const counts = charCounts(text);
+  return strings.some((str) => {
+    const { probe, offset } = probeOf(str, counts);
+    return findVia(text, str, probe, offset, 0) >= 0;
+  });
 }
 
 /**
@@ -365,8 +403,8 @@ class Cursors {
  * undefined when the query requires nothing the text can show (every record must be parsed).
  */
 export function prefilterFor(statement: Statement, options: EngineOptions = {}): RecordTest | undefined {
-  const asWritten = statementReq(statement, { options, classOf: () => 'verbatim' });
-  const cloudTrail = statementReq(statement, { options, classOf: cloudTrailClass });
+  const asWritten = rarestFirst(statementReq(statement, { options, classOf: () => 'verbatim' }));
+  const cloudTrail = rarestFirst(statementReq(statement, { options, classOf: cloudTrailClass }));
   if (asWritten === true && cloudTrail === true) return undefined;
   // Each literal is one search through the record: past a few dozen (a long `or` chain), parsing is cheaper.
   if (atoms(asWritten) > MAX_LITERALS || atoms(cloudTrail) > MAX_LITERALS) return undefined;
