@@ -217,6 +217,18 @@ function numbered(r: Req, lits: { lit: string; fold: boolean }[]): Numbered {
   return { or: r.or.map((p) => numbered(p, lits)) };
 }
 
+/**
+ * Literals one of which a text meeting `r` holds (`r` itself, its first `and` part — the rarest, rarestFirst — or an
+ * `or` of literals), or undefined when `r` has no such list.
+ */
+function gateOf(r: Numbered): number[] | undefined {
+  if (r === true) return undefined;
+  if ('at' in r) return [r.at];
+  if ('and' in r) return gateOf(r.and[0]);
+  const parts = r.or.map(gateOf);
+  return parts.every((p) => p !== undefined) ? parts.flat() as number[] : undefined;
+}
+
 /** Whether a record's text meets `r`; `found(at)` searches the text for literal `at` (once per record). */
 function evaluate(r: Numbered, found: (at: number) => boolean): boolean {
   if (r === true) return true;
@@ -446,9 +458,16 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0)]);
     const keys = lits.length;
     const has = (at: number): boolean => cursors.has(at);
+    const gate = gateOf(cloudTrailN);
     return (start, end) => {
       cursors.record(start, end);
       if (cursors.hiding()) return true;
+      // Most records lack every literal of the gate: rejected at once, without evaluating the requirement.
+      if (gate !== undefined) {
+        let open = false;
+        for (let g = 0; g < gate.length && !open; g++) open = cursors.has(gate[g]);
+        if (!open) return false;
+      }
       // What the record's own test gives: the CloudTrail requirement for a record with CloudTrail's keys, else the
       // as-written one. The as-written requirement implies the CloudTrail one (each literal it requires of a field
       // holds what the CloudTrail one requires: the same literal, its words, or nothing; and/or keep that), so a

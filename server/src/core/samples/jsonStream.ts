@@ -340,14 +340,13 @@ export class JsonSplitter {
       while (e > i && (s.charCodeAt(e) === CR || s.charCodeAt(e) === SPACE || s.charCodeAt(e) === TAB)) e--;
       // As tryFastLine: a line that may nest too deep is not asked about; a rejected line is skipped only when it is
       // a plain object (begins with `{`, ends with `}`).
-      const text = s.slice(i, nl);
-      const deep = bracketsMoreThan(text, this.maxDepth);
+      const deep = this.openersMoreThan(s, i, nl);
       const asked = !deep && s.charCodeAt(e) === CLOSE_OBJ;
       if (asked && !test(i, nl)) {
         this.valuesSeen++;
         this.recovering = false;
         this.sink.filtered?.(this.line, this.col(i), 'top');
-      } else if (this.tryFastLine(s, i, asked, text, nl, deep) < 0) {
+      } else if (this.tryFastLine(s, i, asked, s.slice(i, nl), nl, deep) < 0) {
         this.givenBack = this.base + i;
         break;
       }
@@ -360,6 +359,27 @@ export class JsonSplitter {
     }
     return i === from ? -1 : i;
   }
+
+  /**
+   * bracketsMoreThan(s.slice(from, to), maxDepth) for this chunk's lines, asked in increasing order: the next `{` and
+   * `[` of the chunk are kept from line to line (no line's slice, and no search runs past a line into the chunk).
+   */
+  private openersMoreThan(s: string, from: number, to: number): boolean {
+    let count = 0;
+    const limit = this.maxDepth;
+    let k = this.nextCurly;
+    if (k !== -1 && k < from) k = s.indexOf('{', from);
+    for (; k >= 0 && k < to && count <= limit; k = s.indexOf('{', k + 1)) count++;
+    this.nextCurly = k;
+    k = this.nextSquare;
+    if (k !== -1 && k < from) k = s.indexOf('[', from);
+    for (; k >= 0 && k < to && count <= limit; k = s.indexOf('[', k + 1)) count++;
+    this.nextSquare = k;
+    return count > limit;
+  }
+  /** The next `{` and `[` of this chunk at or after the last line asked about (-1: none; -2: not looked for yet). */
+  private nextCurly = -2;
+  private nextSquare = -2;
 
   /** Where (from the input's start) the last line fastLines gave back to the scan starts. */
   private givenBack = -1;
@@ -414,6 +434,7 @@ export class JsonSplitter {
     let i = 0;
     this.nlAt = -2;
     this.chunkTest = undefined;
+    this.nextCurly = this.nextSquare = -2;
     while (i < n && !this.abandoned) {
       if (this.skipToEol) {
         const nl = s.indexOf('\n', i);
