@@ -229,6 +229,15 @@ function gateOf(r: Numbered): number[] | undefined {
   return parts.every((p) => p !== undefined) ? parts.flat() as number[] : undefined;
 }
 
+/** The start the literals share, when they are searched in the same text and it is at least PROBE_CHARS long. */
+function sharedStart(lits: { lit: string; fold: boolean }[]): { lit: string; fold: boolean } | undefined {
+  const fold = lits[0].fold;
+  if (lits.some((l) => l.fold !== fold)) return undefined;
+  let n = 0;
+  while (n < lits[0].lit.length && lits.every((l) => l.lit.charCodeAt(n) === lits[0].lit.charCodeAt(n))) n++;
+  return n >= PROBE_CHARS ? { lit: lits[0].lit.slice(0, n), fold } : undefined;
+}
+
 /** Whether a record's text meets `r`; `found(at)` searches the text for literal `at` (once per record). */
 function evaluate(r: Numbered, found: (at: number) => boolean): boolean {
   if (r === true) return true;
@@ -446,6 +455,11 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     text = '';
     return wanted;
   };
+  // Literals one of which a record the CloudTrail requirement accepts holds; when they share a start long enough to be
+  // searched for alone (an `in` list's `"RestoreDBInstanceFromS3"` and `"RestoreDBInstanceFromDBSnapshot"`), that
+  // start is the gate: one search through a text instead of one per literal.
+  const gates = gateOf(cloudTrailN);
+  const shared = gates && gates.length > 1 ? sharedStart(gates.map((k) => lits[k])) : undefined;
   const within = (whole: string): RangeTest => {
     // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
     let low: string | undefined;
@@ -453,12 +467,13 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
       if (/[^\x00-\x7f]/.test(whole)) return (start, end) => test(whole.slice(start, end));
       low = whole.toLowerCase();
     }
-    // Strings searched: the literals, then CloudTrail's keys.
-    const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS];
-    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0)]);
+    // Strings searched: the literals, then CloudTrail's keys, then the gate's shared start.
+    const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS, ...(shared ? [shared.lit] : [])];
+    const inText = [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0), ...(shared ? [shared.fold ? 1 : 0] : [])];
+    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, inText);
     const keys = lits.length;
     const has = (at: number): boolean => cursors.has(at);
-    const gate = gateOf(cloudTrailN);
+    const gate = shared ? [strings.length - 1] : gates;
     return (start, end) => {
       cursors.record(start, end);
       if (cursors.hiding()) return true;
@@ -490,6 +505,11 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
     for (const t of list) if (t(text)) return true;
     return false;
   };
+  // Literals one of which a record the CloudTrail requirement accepts holds; when they share a start long enough to be
+  // searched for alone (an `in` list's `"RestoreDBInstanceFromS3"` and `"RestoreDBInstanceFromDBSnapshot"`), that
+  // start is the gate: one search through a text instead of one per literal.
+  const gates = gateOf(cloudTrailN);
+  const shared = gates && gates.length > 1 ? sharedStart(gates.map((k) => lits[k])) : undefined;
   const within = (whole: string): RangeTest => {
     const each = list.map((t) => t.within(whole));
     // A test not asked about some record still sees its records in increasing order.
