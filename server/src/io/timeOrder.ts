@@ -20,7 +20,7 @@ import type { SequenceOrder } from '../core/engine';
 import { CandHeap, compareCands, type Cand } from '../core/engine/ordering';
 import type { Value } from '../core/engine/values';
 import { queriedDoc, type SampleError, type SampleEvent } from '../core/samples/types';
-import { fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { CHUNK_BYTES, fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
 export const MAX_OPEN_FILES = 64;
@@ -130,7 +130,7 @@ export async function* mergeByTime(
         const info = newFileInfo(waiting.file, options);
         const c: Cursor = {
           // Read in the reader's usual pieces (120 KB): with up to MAX_OPEN_FILES open, each holds one piece's events.
-          gen: fileEvents(waiting.file, options, onError, info, isAborted),
+          gen: fileEvents(waiting.file, { ...options, chunkBytes: options.chunkBytes ?? CHUNK_BYTES }, onError, info, isAborted),
           batch: [],
           i: 0,
           info,

@@ -505,11 +505,6 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
     for (const t of list) if (t(text)) return true;
     return false;
   };
-  // Literals one of which a record the CloudTrail requirement accepts holds; when they share a start long enough to be
-  // searched for alone (an `in` list's `"RestoreDBInstanceFromS3"` and `"RestoreDBInstanceFromDBSnapshot"`), that
-  // start is the gate: one search through a text instead of one per literal.
-  const gates = gateOf(cloudTrailN);
-  const shared = gates && gates.length > 1 ? sharedStart(gates.map((k) => lits[k])) : undefined;
   const within = (whole: string): RangeTest => {
     const each = list.map((t) => t.within(whole));
     // A test not asked about some record still sees its records in increasing order.
