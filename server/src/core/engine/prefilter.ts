@@ -253,12 +253,22 @@ const CLOUDTRAIL_KEYS = ['"eventSource"', '"eventVersion"'];
  */
 const PROBE_CHARS = 6;
 /** Characters of a text's start counted to tell which characters are rare in it. */
-const SAMPLE_CHARS = 4096;
+const SAMPLE_CHARS = 16384;
 /**
  * A string asked about for fewer than one record in this many (one behind another requirement, as the action behind
  * the provider) is looked for in the record alone: cheaper than following it through the whole text.
  */
 const LOCAL_RATIO = 4;
+
+/** How often each ASCII character occurs in the start of `text` (which characters are rare in such texts). */
+function charCounts(text: string): Uint32Array {
+  const c = new Uint32Array(128);
+  for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch < 128) c[ch]++;
+  }
+  return c;
+}
 
 /**
  * Searches of a whole text (and its lower-cased form) for some strings, asked record by record in increasing order:
@@ -282,18 +292,13 @@ class Cursors {
   /** Where the next backslash followed by `u` or `/` is (-1: none after; -2 before the first search). */
   private nextHiding = -2;
 
-  /** `inText[k]` tells which of `texts` string k is searched in. */
-  constructor(private readonly texts: string[], private readonly strings: string[], private readonly inText: number[]) {
+  /**
+   * `inText[k]` tells which of `texts` string k is searched in; `counts[t]`, how often each ASCII character occurs in
+   * a sample of text t (charCounts).
+   */
+  constructor(private readonly texts: string[], private readonly strings: string[], private readonly inText: number[], counts: Uint32Array[]) {
     this.next = strings.map(() => -2);
     this.asked = strings.map(() => 0);
-    const counts = texts.map((text) => {
-      const c = new Uint32Array(128);
-      for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
-        const ch = text.charCodeAt(i);
-        if (ch < 128) c[ch]++;
-      }
-      return c;
-    });
     for (const [k, str] of strings.entries()) {
       const c = counts[inText[k]];
       const rarity = (at: number): number => (str.charCodeAt(at) < 128 ? c[str.charCodeAt(at)] : 0);
@@ -396,6 +401,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     text = '';
     return wanted;
   };
+  let counts: Uint32Array[] | undefined;
   const within = (whole: string): RangeTest => {
     // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
     let low: string | undefined;
@@ -405,7 +411,9 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     }
     // Strings searched: the literals, then CloudTrail's keys.
     const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS];
-    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0)]);
+    // Which characters are rare is told by the first text (the files of one run are alike; counting costs).
+    counts ??= [charCounts(whole), charCounts(low ?? whole)];
+    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0)], counts);
     const keys = lits.length;
     const has = (at: number): boolean => cursors.has(at);
     return (start, end) => {

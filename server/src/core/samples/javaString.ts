@@ -6,14 +6,10 @@
  */
 
 
-const hashCache = new Map<string, number>();
-
+/** Java's String.hashCode (computed each time: a cache keyed by the string costs more than this loop over a key). */
 function javaStringHash(s: string): number {
-  let h = hashCache.get(s);
-  if (h !== undefined) return h;
-  h = 0;
+  let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  if (hashCache.size < 100_000) hashCache.set(s, h);
   return h;
 }
 
