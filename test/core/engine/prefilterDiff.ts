@@ -50,8 +50,9 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   // A whole Records text is tested record by record within it (test.within), any other text each record alone.
   const fast = readSampleText(text, 'f', { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) });
   const b = runQuery(compiled, fast.events);
-  const sa = summary(a.matches) + '\n' + readSummary(plain) + (test ? '\n' + withinAnswers(text, test, true) : '');
-  const sb = summary(b.matches) + '\n' + readSummary(fast) + (test ? '\n' + withinAnswers(text, test, false) : '');
+  const answers = test ? withinAnswers(text, test) : ['', ''];
+  const sa = summary(a.matches) + '\n' + readSummary(plain) + '\n' + answers[0];
+  const sb = summary(b.matches) + '\n' + readSummary(fast) + '\n' + answers[1];
   const same = sa === sb;
   let at = 0;
   while (at < sa.length && sa[at] === sb[at]) at++;
@@ -64,15 +65,21 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
 }
 
 /**
- * The prefilter's answer for each record of a whole `{"Records":[…]}` text that the fast path takes: each record's own
- * test (`own`) or the whole-text test (`test.within`), which must agree record by record (empty for other texts).
+ * The prefilter's answers for the records of a whole `{"Records":[…]}` text that the fast path takes: each record's own
+ * test, and the whole-text test (`test.within`), which must agree record by record (both empty for other texts).
  */
-function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>, own: boolean): string {
+function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>): [string, string] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const spans = recordSpans(body, 1000, 1 << 30, []);
-  if (!spans) return '';
+  if (!spans) return ['', ''];
   const within = test.within(body);
-  return spans.starts.map((s, k) => (own ? test(body.slice(s, spans.ends[k])) : within(s, spans.ends[k])) ? 1 : 0).join('');
+  let own = '';
+  let whole = '';
+  spans.starts.forEach((s, k) => {
+    own += test(body.slice(s, spans.ends[k])) ? 1 : 0;
+    whole += within(s, spans.ends[k]) ? 1 : 0;
+  });
+  return [own, whole];
 }
 
 // ------------------------------------------------------------------------------------------------
