@@ -258,7 +258,10 @@ async function wholeRecordsText(file: string, cap: number, decoder: StringDecode
       if (r.bytesRead === 0) break;
       n += r.bytesRead;
     }
-    return { text: decode(decoder, buf.subarray(0, n)), bytes: n };
+    // Decoded as UTF-8 even when ASCII (not `decode`'s latin1): a latin1 string this large is an external string, whose
+    // memory outside the heap brings on a full collection every few files, and which the scan reads more slowly
+    // (measured, seed rule over 200 files of 1.26 MB: 12 → 2 full collections, 1.87 → 1.60 s CPU).
+    return { text: decoder.write(buf.subarray(0, n)), bytes: n };
   } finally {
     if (buf && buf.length <= SPARE_MAX_BYTES && (!spareBuffer || spareBuffer.length < buf.length)) spareBuffer = buf;
     await fh.close();

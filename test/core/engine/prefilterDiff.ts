@@ -56,9 +56,10 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   const pieces = readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
   const b = runQuery(compiled, fast.events);
   const c = runQuery(compiled, pieces.events);
-  const sa = summary(a.matches) + '\n' + readSummary(plain) + (test ? '\n' + withinAnswers(text, test, true) : '');
-  const sb = summary(b.matches) + '\n' + readSummary(fast) + (test ? '\n' + withinAnswers(text, test, false) : '');
-  const sc = summary(c.matches) + '\n' + readSummary(pieces) + (test ? '\n' + withinAnswers(text, test, false) : '');
+  const answers = test ? withinAnswers(text, test) : ['', ''];
+  const sa = summary(a.matches) + '\n' + readSummary(plain) + '\n' + answers[0];
+  const sb = summary(b.matches) + '\n' + readSummary(fast) + '\n' + answers[1];
+  const sc = summary(c.matches) + '\n' + readSummary(pieces) + '\n' + answers[1];
   const same = sa === sb && sa === sc;
   if (same || sa !== sb) return result(same, sa, sb, fast.stats.filtered, a.matches.length);
   return result(same, sa, sc, fast.stats.filtered, a.matches.length);
@@ -86,14 +87,21 @@ function result(same: boolean, sa: string, sb: string, filtered: number, matches
 }
 
 /**
- * The prefilter's answer for each record of a whole `{"Records":[…]}` text that the fast path takes: each record's own
- * test (`own`) or the whole-text test (`test.within`), which must agree record by record (empty for other texts).
+ * The prefilter's answers for the records of a whole `{"Records":[…]}` text that the fast path takes (or an NDJSON
+ * text's lines that begin with `{`): each record's own test, and the whole-text test (`test.within`), which must agree
+ * record by record.
  */
-function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>, own: boolean): string {
+function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>): [string, string] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const spans = recordSpans(body, 1000, 1 << 30, []) ?? lineSpans(body);
   const within = test.within(body);
-  return spans.starts.map((s, k) => (own ? test(body.slice(s, spans.ends[k])) : within(s, spans.ends[k])) ? 1 : 0).join('');
+  let own = '';
+  let whole = '';
+  spans.starts.forEach((s, k) => {
+    own += test(body.slice(s, spans.ends[k])) ? 1 : 0;
+    whole += within(s, spans.ends[k]) ? 1 : 0;
+  });
+  return [own, whole];
 }
 
 /** The lines of a text that begin with `{` (an NDJSON text's records, as the splitter asks about them). */

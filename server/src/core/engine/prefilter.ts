@@ -294,12 +294,22 @@ const CLOUDTRAIL_KEYS = ['"eventSource"', '"eventVersion"'];
  */
 const PROBE_CHARS = 6;
 /** Characters of a text's start counted to tell which characters are rare in it. */
-const SAMPLE_CHARS = 4096;
+const SAMPLE_CHARS = 16384;
 /**
  * A string asked about for fewer than one record in this many (one behind another requirement, as the action behind
  * the provider) is looked for in the record alone: cheaper than following it through the whole text.
  */
 const LOCAL_RATIO = 4;
+
+/** How often each ASCII character occurs in the start of `text` (which characters are rare in such texts). */
+function charCounts(text: string): Uint32Array {
+  const c = new Uint32Array(128);
+  for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch < 128) c[ch]++;
+  }
+  return c;
+}
 
 /**
  * Searches of a whole text (and its lower-cased form) for some strings, asked record by record in increasing order:
@@ -323,11 +333,13 @@ class Cursors {
   /** Where the next backslash followed by `u` or `/` is (-1: none after; -2 before the first search). */
   private nextHiding = -2;
 
-  /** `inText[k]` tells which of `texts` string k is searched in. */
-  constructor(private readonly texts: string[], private readonly strings: string[], private readonly inText: number[]) {
+  /**
+   * `inText[k]` tells which of `texts` string k is searched in; `counts[t]`, how often each ASCII character occurs in
+   * a sample of text t (charCounts).
+   */
+  constructor(private readonly texts: string[], private readonly strings: string[], private readonly inText: number[], counts: Uint32Array[]) {
     this.next = strings.map(() => -2);
     this.asked = strings.map(() => 0);
-    const counts = texts.map(charCounts);
     for (const [k, str] of strings.entries()) {
       const { probe, offset } = probeOf(str, counts[inText[k]]);
       this.offsets.push(offset);
@@ -381,16 +393,6 @@ class Cursors {
   private find(k: number, from: number): number {
     return findVia(this.texts[this.inText[k]], this.strings[k], this.probes[k], this.offsets[k], from);
   }
-}
-
-/** How often each ASCII character occurs in a text's start (which characters are rare in it). */
-function charCounts(text: string): Uint32Array {
-  const c = new Uint32Array(128);
-  for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch < 128) c[ch]++;
-  }
-  return c;
 }
 
 /** The piece of `str` (PROBE_CHARS long, or `str` itself) whose first character is rarest, and where it starts in `str`. */
@@ -460,6 +462,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
   // start is the gate: one search through a text instead of one per literal.
   const gates = gateOf(cloudTrailN);
   const shared = gates && gates.length > 1 ? sharedStart(gates.map((k) => lits[k])) : undefined;
+  let counts: Uint32Array[] | undefined;
   const within = (whole: string): RangeTest => {
     // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
     let low: string | undefined;
@@ -470,7 +473,9 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     // Strings searched: the literals, then CloudTrail's keys, then the gate's shared start.
     const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS, ...(shared ? [shared.lit] : [])];
     const inText = [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0), ...(shared ? [shared.fold ? 1 : 0] : [])];
-    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, inText);
+    // Which characters are rare is told by the first text (the files of one run are alike; counting costs).
+    counts ??= [charCounts(whole), charCounts(low ?? whole)];
+    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, inText, counts);
     const keys = lits.length;
     const has = (at: number): boolean => cursors.has(at);
     const gate = shared ? [strings.length - 1] : gates;
