@@ -6,7 +6,7 @@ import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/
 import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { readSampleText, SampleReader, type SampleReaderOptions } from '../../../server/src/core/samples/reader';
 import type { SampleError, SampleEvent } from '../../../server/src/core/samples/types';
-import { recordSpans } from '../../../server/src/core/samples/recordsText';
+import { looksLikeRecordsFile, recordSpans } from '../../../server/src/core/samples/recordsText';
 import type { Match } from '../../../server/src/core/engine/types';
 
 type Obj = Record<string, unknown>;
@@ -50,12 +50,12 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   // wants every record.
   // A whole Records text is tested record by record within it (test.within), any other text each record alone.
   // An NDJSON text's lines are tested a chunk at a time (SplitterSink.wantedWithin): read whole (one chunk) and in
-  // pieces (lines and literals cut between chunks).
+  // pieces (lines and literals cut between chunks). A Records text is collected whole however it comes.
   const fastOptions = { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) };
   const fast = readSampleText(text, 'f', fastOptions);
-  const pieces = readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
+  const pieces = looksLikeRecordsFile(text.replace(/^\ufeff/, '')) ? fast : readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
   const b = runQuery(compiled, fast.events);
-  const c = runQuery(compiled, pieces.events);
+  const c = pieces === fast ? b : runQuery(compiled, pieces.events);
   const answers = test ? withinAnswers(text, test) : ['', ''];
   const sa = summary(a.matches) + '\n' + readSummary(plain) + '\n' + answers[0];
   const sb = summary(b.matches) + '\n' + readSummary(fast) + '\n' + answers[1];
