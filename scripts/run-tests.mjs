@@ -84,9 +84,8 @@ function balance(list, n) {
   return shards.filter((s) => s.files.length > 0).map((s) => s.files.sort());
 }
 
-// Each layer type-checks against its own environment (scripts/typecheck.mjs: the whole tree, core alone, the
-// webview alone, in one process, incremental with its build info in node_modules/.cache), from the start,
-// beside the build and then the tests.
+// Each layer type-checks against its own environment (scripts/typecheck.mjs: TypeScript 7's native tsc on the
+// whole tree, core alone and the webview alone), from the start, beside the build and then the tests.
 const typecheck = flags.has('--typecheck')
   ? run(process.execPath, [join(root, 'scripts', 'typecheck.mjs')], 'type-check')
   : Promise.resolve(0);
