@@ -178,16 +178,27 @@ const WHOLE_BATCH_EVENTS = 256;
 const RECORDS_HEAD_BYTES = 256;
 
 /**
- * The bytes of a regular file of at most `cap` bytes that starts like a `{"Records":[…]}` file (a CloudTrail log file
- * as delivered, not gzipped), read with one call: the reader takes such a text whole (SampleReaderOptions
- * wholeRecordsChars), so reading it in pieces would only cost. undefined for anything else (then it is streamed).
+ * A buffer the whole-file reads take turns with (decoded at once, nothing keeps it): one allocation instead of one per
+ * file, whose external memory would bring on full garbage collections. A read while another holds it gets its own.
  */
-async function wholeRecordsBytes(file: string, cap: number): Promise<Buffer | undefined> {
+let spareBuffer: Buffer | undefined;
+/** The largest buffer kept for the next read. */
+const SPARE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The text of a regular file of at most `cap` bytes that starts like a `{"Records":[…]}` file (a CloudTrail log file
+ * as delivered, not gzipped), read with one call and decoded with `decoder`: the reader takes such a text whole
+ * (SampleReaderOptions wholeRecordsChars), so reading it in pieces would only cost. undefined for anything else (then
+ * it is streamed).
+ */
+async function wholeRecordsText(file: string, cap: number, decoder: StringDecoder): Promise<{ text: string; bytes: number } | undefined> {
   const fh = await fsp.open(file, 'r');
+  let buf: Buffer | undefined;
   try {
     const st = await fh.stat();
     if (!st.isFile() || st.size === 0 || st.size > cap) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
+    buf = spareBuffer && spareBuffer.length >= st.size ? spareBuffer : Buffer.allocUnsafe(st.size);
+    if (buf === spareBuffer) spareBuffer = undefined;
     let n = (await fh.read(buf, 0, Math.min(RECORDS_HEAD_BYTES, st.size), 0)).bytesRead;
     const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
     if (!looksLikeRecordsFile(buf.toString('latin1', bom, n))) return undefined;
@@ -196,8 +207,12 @@ async function wholeRecordsBytes(file: string, cap: number): Promise<Buffer | un
       if (r.bytesRead === 0) break;
       n += r.bytesRead;
     }
-    return n === st.size ? buf : buf.subarray(0, n);
+    // Decoded as UTF-8 even when ASCII (not `decode`'s latin1): a latin1 string this large is an external string, whose
+    // memory outside the heap brings on a full collection every few files, and which the scan reads more slowly
+    // (measured, seed rule over 200 files of 1.26 MB: 12 → 2 full collections, 1.87 → 1.60 s CPU).
+    return { text: decoder.write(buf.subarray(0, n)), bytes: n };
   } finally {
+    if (buf && buf.length <= SPARE_MAX_BYTES && (!spareBuffer || spareBuffer.length < buf.length)) spareBuffer = buf;
     await fh.close();
   }
 }
@@ -232,10 +247,10 @@ export async function* fileEvents(
     options.onOpen?.(file);
     const decoder = new StringDecoder('utf8');
     const cap = wholeRecordsChars(options.reader);
-    const whole = file !== STDIN && cap > 0 ? await wholeRecordsBytes(file, cap) : undefined;
+    const whole = file !== STDIN && cap > 0 ? await wholeRecordsText(file, cap, decoder) : undefined;
     if (whole) {
-      info.bytes = counted.raw = whole.length;
-      reader.push(decode(decoder, whole));
+      info.bytes = counted.raw = whole.bytes;
+      reader.push(whole.text);
       options.onProgress?.(name, counted.raw, total);
     } else {
       opened = await openBytes(file, options.chunkBytes ?? CHUNK_BYTES, counted);

@@ -332,7 +332,13 @@ function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadS
   const union = prefilterUnion(tests);
   if (!union) return undefined;
   let asked = 0;
-  return { prefilter: (text) => asked++ < keep || union(text) };
+  return {
+    prefilter: (text) => asked++ < keep || union(text),
+    prefilterWithin: (text) => {
+      const within = union.within(text);
+      return (start, end) => asked++ < keep || within(start, end);
+    },
+  };
 }
 
 type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown; present: number }[];

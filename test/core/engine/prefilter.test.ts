@@ -92,3 +92,52 @@ test('prefilter: a long or-chain of literals is not worth it (parsing is cheaper
   assert.equal(prefilterFor(parse(q).statement), undefined);
   assert.notEqual(prefilterFor(parse('any where event.action in ("a", "b")').statement), undefined);
 });
+
+/**
+ * The records of `records` put in one `{"Records":[…]}` text: what the whole-text test (`within`) says of each, in
+ * order, must be what the record's own test says.
+ */
+function agreeWithin(query: string, records: string[], separator = ','): boolean[] {
+  const t = prefilterFor(parse(query).statement);
+  if (!t) return records.map(() => true); // no prefilter: every record is parsed
+  let text = '{"Records":[';
+  const spans: [number, number][] = [];
+  for (const [i, r] of records.entries()) {
+    if (i > 0) text += separator;
+    spans.push([text.length, text.length + r.length]);
+    text += r;
+  }
+  text += ']}';
+  const within = t.within(text);
+  const got = spans.map(([s, e]) => within(s, e));
+  assert.deepEqual(got, records.map((r) => t(r)), `${query} over ${text}`);
+  return got;
+}
+
+test('prefilter: the whole-text test says what each record\'s own test says', () => {
+  // The CASES, each between records that hold the literals and escapes of the others.
+  for (const [text, query] of CASES) agreeWithin(query, [CASES[1][0], text, '{"a":"x","b":"\\u0041"}', text, CASES[0][0]]);
+  // A literal that starts in one record and ends in the next is in neither.
+  assert.deepEqual(agreeWithin('any where a == "1},{"', ['{"a":"x","b":1}', '{"a":"y"}']), [false, false]);
+  assert.deepEqual(agreeWithin('any where a == "1}, {"', ['{"a":"x","b":1}', '{"a":"1}, {"}'], ', '), [false, true]);
+  // The literal in another record than the one that may match; none in the whole text (every record skipped).
+  assert.deepEqual(agreeWithin('any where a == "x"', ['{"a":"q"}', '{"a":"x"}', '{"a":"q"}']), [false, true, false]);
+  assert.deepEqual(agreeWithin('any where a == "x"', ['{"a":"q"}', '{"a":"r"}']), [false, false]);
+  // Escapes that may hide a literal, in one record only.
+  assert.deepEqual(agreeWithin('any where a == "x"', ['{"a":"\\u0078"}', '{"a":"z"}', '{"a":"\\/"}', '{"a":"z"}']), [true, false, true, false]);
+  // An escaped backslash before a `u` or `/` is no escape of those.
+  assert.deepEqual(agreeWithin('any where a == "x"', ['{"a":"\\\\u"}', '{"a":"\\\\\\u0078"}', '{"a":"\\\\/"}']), [false, true, false]);
+  // Case folding, also over a text with characters lower-casing changes the length of.
+  assert.deepEqual(agreeWithin('any where a in~ ("ab")', ['{"a":"AB"}', '{"a":"cd"}', '{"a":"aB"}']), [true, false, true]);
+  assert.deepEqual(agreeWithin('any where a in~ ("ab")', ['{"a":"\u0130\u0130\u0130"}', '{"a":"AB"}', '{"a":"cd"}']), [false, true, false]);
+  // Records with CloudTrail's keys (the CloudTrail requirement) next to records without.
+  const seedRecords = [CASES[1][0], '{"event":{"dataset":"aws.cloudtrail","provider":"rds.amazonaws.com","action":"RestoreDBInstanceFromS3","outcome":"failure"}}', CASES[0][0], '{"event":{"dataset":"aws.cloudtrail","provider":"rds.amazonaws.com","action":"RestoreDBInstanceFromS3","outcome":"success"}}'];
+  assert.deepEqual(agreeWithin(SEED, seedRecords), [true, false, false, true]);
+  // A literal asked about for few records (behind another) is looked for in the record alone.
+  const gated = Array.from({ length: 60 }, (_, i) => (i % 10 === 3 ? `{"a":"p","b":"${i % 20 === 3 ? 'q' : 'r'}"}` : `{"a":"z","b":"q"}`));
+  assert.deepEqual(agreeWithin('any where a == "p" and b == "q"', gated), gated.map((_, i) => i % 20 === 3));
+  // Long strings are found through a short piece of them: pieces that occur where the string does not.
+  const long = 'any where event.provider == "rds.amazonaws.com" and event.action == "RestoreDBInstanceFromS3"';
+  const near = ['{"eventSource":"rds.amazonaws.co","eventName":"RestoreDBInstanceFromS"}', '{"eventSource":"rds.amazonaws.com","eventName":"RestoreDBInstanceFromS3"}', '{"eventSource":"xrds.amazonaws.comx","eventName":"zRestoreDBInstanceFromS3"}', '{"eventSource":"s3.amazonaws.com","eventName":"RestoreDBInstanceFromS3"}'];
+  assert.deepEqual(agreeWithin(long, near), [false, true, true, false]);
+});

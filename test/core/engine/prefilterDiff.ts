@@ -5,6 +5,7 @@ import { parse } from '../../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/core/engine/index';
 import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { readSampleText } from '../../../server/src/core/samples/reader';
+import { recordSpans } from '../../../server/src/core/samples/recordsText';
 import type { Match } from '../../../server/src/core/engine/types';
 
 type Obj = Record<string, unknown>;
@@ -53,10 +54,12 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   const fields = fieldsRead(parsed.statement, options);
   // Without a prefilter of its own the fast path reads whole Records texts only with one (wholeRecordsChars): one that
   // wants every record.
-  const fast = readSampleText(text, 'f', { prefilter: test ? (t: string) => test(t) : () => true, ...(fields ? { normalizeOptions: { fields } } : {}) });
+  // A whole Records text is tested record by record within it (test.within), any other text each record alone.
+  const fast = readSampleText(text, 'f', { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) });
   const b = runQuery(compiled, fast.events);
-  const sa = summary(a.matches) + '\n' + readSummary(plain);
-  const sb = summary(b.matches) + '\n' + readSummary(fast);
+  const answers = test ? withinAnswers(text, test) : ['', ''];
+  const sa = summary(a.matches) + '\n' + readSummary(plain) + '\n' + answers[0];
+  const sb = summary(b.matches) + '\n' + readSummary(fast) + '\n' + answers[1];
   const same = sa === sb;
   let at = 0;
   while (at < sa.length && sa[at] === sb[at]) at++;
@@ -66,6 +69,24 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
     filtered: fast.stats.filtered,
     matches: a.matches.length,
   };
+}
+
+/**
+ * The prefilter's answers for the records of a whole `{"Records":[…]}` text that the fast path takes: each record's own
+ * test, and the whole-text test (`test.within`), which must agree record by record (both empty for other texts).
+ */
+function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>): [string, string] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const spans = recordSpans(body, 1000, 1 << 30, []);
+  if (!spans) return ['', ''];
+  const within = test.within(body);
+  let own = '';
+  let whole = '';
+  spans.starts.forEach((s, k) => {
+    own += test(body.slice(s, spans.ends[k])) ? 1 : 0;
+    whole += within(s, spans.ends[k]) ? 1 : 0;
+  });
+  return [own, whole];
 }
 
 // ------------------------------------------------------------------------------------------------

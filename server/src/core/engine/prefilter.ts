@@ -218,7 +218,20 @@ function hasHidingEscape(text: string): boolean {
   return false;
 }
 
-export type RecordTest = (text: string) => boolean;
+/**
+ * The test of records within one text (a whole `{"Records":[…]}` file): `(start, end)` is whether the record
+ * `text.slice(start, end)` may be needed, asked for records in increasing order (each start at or after the last end).
+ */
+export type RangeTest = (start: number, end: number) => boolean;
+
+/**
+ * A prefilter: `test(text)` for a record's own text, and `within(text)` for the records of a whole text, which searches
+ * the whole text once per literal instead of each record's text once per literal. Both give the same answers.
+ */
+export interface RecordTest {
+  (text: string): boolean;
+  within(text: string): RangeTest;
+}
 
 const MAX_LITERALS = 48;
 
@@ -228,6 +241,128 @@ function atoms(r: Req): number {
   let n = 0;
   for (const p of 'and' in r ? r.and : r.or) n += atoms(p);
   return n;
+}
+
+/** Keys of a raw CloudTrail record: a record holding one is tested against the CloudTrail requirement. */
+const CLOUDTRAIL_KEYS = ['"eventSource"', '"eventVersion"'];
+
+/**
+ * V8 searches for a string shorter than 7 characters by finding its first character (memchr), far faster than its
+ * search for a longer one when that character is rare in the text. A longer string is found through the piece of it
+ * this long whose first character is rarest, each place of that piece then checked.
+ */
+const PROBE_CHARS = 6;
+/** Characters of a text's start counted to tell which characters are rare in it. */
+const SAMPLE_CHARS = 16384;
+/**
+ * A string asked about for fewer than one record in this many (one behind another requirement, as the action behind
+ * the provider) is looked for in the record alone: cheaper than following it through the whole text.
+ */
+const LOCAL_RATIO = 4;
+
+/** How often each ASCII character occurs in the start of `text` (which characters are rare in such texts). */
+function charCounts(text: string): Uint32Array {
+  const c = new Uint32Array(128);
+  for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch < 128) c[ch]++;
+  }
+  return c;
+}
+
+/**
+ * Searches of a whole text (and its lower-cased form) for some strings, asked record by record in increasing order:
+ * whether a string occurs within the record `[start, end)`. A string keeps the first place it occurs at or after the
+ * last start asked, so the text is searched once for it in all, whatever the number of records.
+ */
+class Cursors {
+  /** Per string: where it next occurs (-1: nowhere after), or -2 before the first search. */
+  private readonly next: number[];
+  /** Per string: the piece searched for, and where that piece starts in the string. */
+  private readonly probes: string[] = [];
+  private readonly offsets: number[] = [];
+  /** Per string: the records it was asked about. */
+  private readonly asked: number[];
+  /** The records asked about so far, and the current one. */
+  private records = 0;
+  private start = 0;
+  private end = 0;
+  /** The current record's text in `texts[0]` and `texts[1]` (cut when a string is looked for in the record alone). */
+  private readonly cut: (string | undefined)[] = [undefined, undefined];
+  /** Where the next backslash followed by `u` or `/` is (-1: none after; -2 before the first search). */
+  private nextHiding = -2;
+
+  /**
+   * `inText[k]` tells which of `texts` string k is searched in; `counts[t]`, how often each ASCII character occurs in
+   * a sample of text t (charCounts).
+   */
+  constructor(private readonly texts: string[], private readonly strings: string[], private readonly inText: number[], counts: Uint32Array[]) {
+    this.next = strings.map(() => -2);
+    this.asked = strings.map(() => 0);
+    for (const [k, str] of strings.entries()) {
+      const c = counts[inText[k]];
+      const rarity = (at: number): number => (str.charCodeAt(at) < 128 ? c[str.charCodeAt(at)] : 0);
+      let best = 0;
+      for (let o = 1; o + PROBE_CHARS <= str.length; o++) if (rarity(o) < rarity(best)) best = o;
+      this.offsets.push(best);
+      this.probes.push(str.length <= PROBE_CHARS ? str : str.slice(best, best + PROBE_CHARS));
+    }
+  }
+
+  /** The next record asked about. */
+  record(start: number, end: number): void {
+    this.start = start;
+    this.end = end;
+    this.records++;
+    this.cut[0] = this.cut[1] = undefined;
+  }
+
+  /** Whether string `k` occurs in the record. */
+  has(k: number): boolean {
+    let at = this.next[k];
+    const asked = ++this.asked[k];
+    if (at !== -1 && at < this.start) {
+      if (asked * LOCAL_RATIO < this.records) {
+        const t = this.inText[k];
+        return (this.cut[t] ??= this.texts[t].slice(this.start, this.end)).indexOf(this.strings[k]) >= 0;
+      }
+      at = this.find(k, this.start);
+      this.next[k] = at;
+    }
+    // The first place at or after `start`: if that one ends past `end`, so does every later one.
+    return at >= 0 && at + this.strings[k].length <= this.end;
+  }
+
+  /**
+   * Whether the record holds a `\u` or `\/` escape, which could spell a literal another way (such a record is parsed):
+   * hasHidingEscape over the whole text. Backslashes are only inside strings, so escapes pair up the same from any
+   * record's start.
+   */
+  hiding(): boolean {
+    let at = this.nextHiding;
+    if (at !== -1 && at < this.start) {
+      const text = this.texts[0];
+      for (at = text.indexOf('\\', this.start); at >= 0; at = text.indexOf('\\', at + 2)) {
+        const c = text.charCodeAt(at + 1);
+        if (c === 117 || c === 47) break;
+      }
+      this.nextHiding = at;
+    }
+    return at >= 0 && at + 2 <= this.end;
+  }
+
+  /** The first place of string `k` at or after `from`, or -1. */
+  private find(k: number, from: number): number {
+    const text = this.texts[this.inText[k]];
+    const str = this.strings[k];
+    const probe = this.probes[k];
+    const offset = this.offsets[k];
+    if (probe === str) return text.indexOf(str, from);
+    for (let q = text.indexOf(probe, from + offset); q >= 0; q = text.indexOf(probe, q + 1)) {
+      if (text.startsWith(str, q - offset)) return q - offset;
+    }
+    return -1;
+  }
 }
 
 /**
@@ -243,6 +378,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
   const lits: { lit: string; fold: boolean }[] = [];
   const cloudTrailN = numbered(cloudTrail, lits);
   const asWrittenN = numbered(asWritten, lits);
+  const folds = lits.some((l) => l.fold);
   // Per record: 0 not searched yet, 1 found, 2 not found.
   const state = new Uint8Array(lits.length);
   let text = '';
@@ -254,17 +390,46 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     }
     return state[at] === 1;
   };
-  return (record: string): boolean => {
+  const test = (record: string): boolean => {
     if (hasHidingEscape(record)) return true;
     text = record;
     lowered = undefined;
     state.fill(0);
     // A record with CloudTrail's keys may be normalized (or hold a hit whose source is): its derived fields are unknown.
-    const maybeCloudTrail = record.indexOf('"eventSource"') >= 0 || record.indexOf('"eventVersion"') >= 0;
+    const maybeCloudTrail = record.indexOf(CLOUDTRAIL_KEYS[0]) >= 0 || record.indexOf(CLOUDTRAIL_KEYS[1]) >= 0;
     const wanted = evaluate(maybeCloudTrail ? cloudTrailN : asWrittenN, found);
     text = '';
     return wanted;
   };
+  let counts: Uint32Array[] | undefined;
+  const within = (whole: string): RangeTest => {
+    // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
+    let low: string | undefined;
+    if (folds) {
+      if (/[^\x00-\x7f]/.test(whole)) return (start, end) => test(whole.slice(start, end));
+      low = whole.toLowerCase();
+    }
+    // Strings searched: the literals, then CloudTrail's keys.
+    const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS];
+    // Which characters are rare is told by the first text (the files of one run are alike; counting costs).
+    counts ??= [charCounts(whole), charCounts(low ?? whole)];
+    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0)], counts);
+    const keys = lits.length;
+    const has = (at: number): boolean => cursors.has(at);
+    return (start, end) => {
+      cursors.record(start, end);
+      if (cursors.hiding()) return true;
+      // What the record's own test gives: the CloudTrail requirement for a record with CloudTrail's keys, else the
+      // as-written one. The as-written requirement implies the CloudTrail one (each literal it requires of a field
+      // holds what the CloudTrail one requires: the same literal, its words, or nothing; and/or keep that), so a
+      // record the CloudTrail requirement rejects is rejected either way, and CloudTrail's keys are looked for only
+      // in the few records it accepts. (The differential test compares this with the record's own test.)
+      if (!evaluate(cloudTrailN, has)) return false;
+      if (evaluate(asWrittenN, has)) return true;
+      return cursors.has(keys) || cursors.has(keys + 1);
+    };
+  };
+  return Object.assign(test, { within });
 }
 
 /** One test for several queries read in one pass: a record is needed when any query may need it. */
@@ -272,10 +437,19 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
   if (tests.length === 0 || tests.some((t) => t === undefined)) return undefined;
   const list = tests as RecordTest[];
   if (list.length === 1) return list[0];
-  return (text) => {
+  const test = (text: string): boolean => {
     for (const t of list) if (t(text)) return true;
     return false;
   };
+  const within = (whole: string): RangeTest => {
+    const each = list.map((t) => t.within(whole));
+    // A test not asked about some record still sees its records in increasing order.
+    return (start, end) => {
+      for (const t of each) if (t(start, end)) return true;
+      return false;
+    };
+  };
+  return Object.assign(test, { within });
 }
 
 /**

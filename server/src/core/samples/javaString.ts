@@ -6,14 +6,10 @@
  */
 
 
-const hashCache = new Map<string, number>();
-
+/** Java's String.hashCode (computed each time: a cache keyed by the string costs more than this loop over a key). */
 function javaStringHash(s: string): number {
-  let h = hashCache.get(s);
-  if (h !== undefined) return h;
-  h = 0;
+  let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  if (hashCache.size < 100_000) hashCache.set(s, h);
   return h;
 }
 
@@ -28,12 +24,39 @@ function capacityFor(insertions: number): number {
   return cap;
 }
 
+/** Keys up to this many are ordered by an insertion sort (a few keys per map, run for few events: no closures). */
+const INSERTION_SORT_KEYS = 32;
+
+/**
+ * `keys` in the iteration order of a Java hash table of `mask + 1` buckets filled in this order: by bucket, and in a
+ * bucket by insertion (a stable sort by bucket).
+ */
+function inBucketOrder(keys: string[], mask: number): string[] {
+  const n = keys.length;
+  if (n > INSERTION_SORT_KEYS) {
+    const withBucket = keys.map((k, i) => ({ k, b: spread(javaStringHash(k)) & mask, i }));
+    withBucket.sort((a, b) => a.b - b.b || a.i - b.i);
+    return withBucket.map((x) => x.k);
+  }
+  const out = keys.slice();
+  const buckets: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    const b = spread(javaStringHash(k)) & mask;
+    let j = i;
+    for (; j > 0 && buckets[j - 1] > b; j--) {
+      buckets[j] = buckets[j - 1];
+      out[j] = out[j - 1];
+    }
+    buckets[j] = b;
+    out[j] = k;
+  }
+  return out;
+}
+
 /** The keys of `obj` in the order a java.util.HashMap filled with `insertions` puts (in this order) iterates them. */
 export function javaHashMapOrder(keys: string[], insertions = keys.length): string[] {
-  const mask = capacityFor(Math.max(insertions, keys.length)) - 1;
-  const withBucket = keys.map((k, i) => ({ k, b: spread(javaStringHash(k)) & mask, i }));
-  withBucket.sort((a, b) => a.b - b.b || a.i - b.i);
-  return withBucket.map((x) => x.k);
+  return inBucketOrder(keys, capacityFor(Math.max(insertions, keys.length)) - 1);
 }
 
 /** Java's Double.toString (JDK 19+ shortest digits). */
@@ -112,7 +135,5 @@ export function javaHashSetCopyOrder(keys: string[]): string[] {
   const expected = n < 3 ? n + 1 : Math.floor(n / 0.75 + 1);
   let table = 1;
   while (table < expected) table *= 2;
-  const withBucket = keys.map((k, i) => ({ k, b: spread(javaStringHash(k)) & (table - 1), i }));
-  withBucket.sort((a, b) => a.b - b.b || a.i - b.i);
-  return withBucket.map((x) => x.k);
+  return inBucketOrder(keys, table - 1);
 }

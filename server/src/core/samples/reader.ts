@@ -33,6 +33,12 @@ export interface SampleReaderOptions {
    */
   prefilter?: (text: string, seq: number) => boolean;
   /**
+   * The same test as `prefilter` for the records of a whole `{"Records":[…]}` text (see wholeRecordsChars): given the
+   * text, it answers for `text.slice(start, end)`, asked record by record in order (engine/prefilter.ts RangeTest).
+   * A record of such a text is asked of this, when set, instead of `prefilter`.
+   */
+  prefilterWithin?: (text: string) => (start: number, end: number) => boolean;
+  /**
    * Keep each pass-through event's JSON text in `SampleEvent.text` (output prints it instead of re-serializing). The
    * text is a slice of the chunk read: an event held long should have it copied (io/heldEvent.ts).
    */
@@ -113,8 +119,13 @@ const BULK_ACTIONS = new Set(['index', 'create', 'update', 'delete']);
 /** The start of a bulk action line's text: `{`, then one of BULK_ACTIONS as the first key. */
 const BULK_ACTION = new RegExp(`\\{\\s*"(${[...BULK_ACTIONS].join('|')})"`, 'y');
 
+/** First letters of BULK_ACTIONS (a record whose first key starts otherwise needs no look with the pattern). */
+const BULK_INITIALS = new Set([...BULK_ACTIONS].map((a) => a.charCodeAt(0)));
+
 /** Whether `text` at `at` starts like a bulk action line (notAnEvent tells once it is parsed). */
 function bulkActionAt(text: string, at: number): boolean {
+  // The common case without the pattern: `{"` then a key's first letter.
+  if (text.charCodeAt(at + 1) === 34 && !BULK_INITIALS.has(text.charCodeAt(at + 2))) return false;
   BULK_ACTION.lastIndex = at;
   return BULK_ACTION.test(text);
 }
@@ -147,6 +158,14 @@ function mayNotBeAnEvent(text: string, keysInFile: boolean): boolean {
 const NOT_EVENT_KEYS = ['"digestStartTime"', '"exportedCount"'];
 /** Longer than any of NOT_EVENT_KEYS: how much of a chunk's end and the next one's start a key split between them spans. */
 const KEY_EDGE = 20;
+
+/** A whole `{"Records":[…]}` text the fast path took (recordsText.ts), the next of its records to read, its prefilter. */
+interface WholeRecords {
+  text: string;
+  spans: RecordSpans;
+  next: number;
+  within: ((start: number, end: number) => boolean) | undefined;
+}
 
 export class SampleReader {
   private readonly splitter: JsonSplitter;
@@ -234,7 +253,7 @@ export class SampleReader {
       this.whole = undefined;
       const text = withoutBom(whole);
       const spans = recordSpans(text, this.options.maxDepth ?? DEFAULT_MAX_DEPTH, this.options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS, NOT_EVENT_KEYS);
-      if (spans) this.records = { text, spans, next: 0 };
+      if (spans) this.records = { text, spans, next: 0, within: this.options.prefilterWithin?.(text) };
       else this.feed(whole);
     }
     if (!this.records) return false;
@@ -244,8 +263,7 @@ export class SampleReader {
     return false;
   }
 
-  /** A whole `{"Records":[…]}` text the fast path took (recordsText.ts), and the next of its records to read. */
-  private records: { text: string; spans: RecordSpans; next: number } | undefined;
+  private records: WholeRecords | undefined;
 
   end(): SampleReaderStats {
     while (this.endInBatches(Infinity));
@@ -259,17 +277,20 @@ export class SampleReader {
    * JSON is reported where the splitter reports it (its brackets and strings are fine, so the splitter would find the
    * same text and reject it the same way).
    */
-  private readRecords(r: { text: string; spans: RecordSpans; next: number }, max: number): void {
-    const { text, spans } = r;
+  private readRecords(r: WholeRecords, max: number): void {
+    const { text, spans, within } = r;
     const prefilter = this.options.prefilter;
-    const n = spans.starts.length;
+    const { starts, ends } = spans;
+    const n = starts.length;
     for (let emitted = 0; r.next < n && emitted < max && !this.splitter.isAbandoned; r.next++) {
       const k = r.next;
-      const recordText = text.slice(spans.starts[k], spans.ends[k]);
-      if (prefilter && !spans.mayNotBeEvent[k] && !bulkActionAt(text, spans.starts[k]) && !prefilter(recordText, this.seq)) {
+      const start = starts[k];
+      const end = ends[k];
+      if (prefilter && !spans.mayNotBeEvent[k] && !bulkActionAt(text, start) && !(within ? within(start, end) : prefilter(text.slice(start, end), this.seq))) {
         this.countFiltered();
         continue;
       }
+      const recordText = text.slice(start, end);
       let value: unknown;
       try {
         value = JSON.parse(recordText);
