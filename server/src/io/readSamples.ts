@@ -189,6 +189,9 @@ async function openBytes(file: string, chunkBytes: number, counted: { raw: numbe
  * 17 of them). undefined for anything else (then it is read as a stream).
  */
 async function plainFileChunks(file: string, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: false; close(): void } | undefined> {
+  // A pipe or FIFO named by its path is not opened here (opening it twice would lose what its writer sent).
+  const st = await fsp.stat(file);
+  if (!st.isFile() || st.size === 0) return undefined;
   const fh = await fsp.open(file, 'r');
   let closed = false;
   const close = (): void => {
@@ -196,9 +199,8 @@ async function plainFileChunks(file: string, chunkBytes: number, counted: { raw:
     closed = true;
   };
   try {
-    const st = await fh.stat();
-    const buf = Buffer.allocUnsafe(st.isFile() ? Math.max(2, Math.min(chunkBytes, st.size)) : 2);
-    const head = st.isFile() ? (await fh.read(buf, 0, Math.min(2, buf.length), 0)).bytesRead : 0;
+    const buf = Buffer.allocUnsafe(Math.max(2, Math.min(chunkBytes, st.size)));
+    const head = (await fh.read(buf, 0, 2, 0)).bytesRead;
     if (head === 0 || (head === 2 && buf[0] === 0x1f && buf[1] === 0x8b)) {
       close();
       return undefined;
