@@ -24,16 +24,22 @@ import { fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
 export const MAX_OPEN_FILES = 64;
-const PEEK_CHUNK_BYTES = 64 * 1024;
+/** Bytes read at a time by the peek at a file's first event (a CloudTrail record is one to a few KB). */
+const PEEK_CHUNK_BYTES = 16 * 1024;
 /** Default memory for sorting out-of-order events before spilling a sorted run to disk. */
 export const SORT_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Most sorted runs merged at once. */
 const MAX_MERGE_WAYS = 64;
 
-/** The first event time of a file (undefined: none in its first chunk, or unreadable). */
+/**
+ * The time of a file's first event (undefined: none in its first 4 pieces, or unreadable): where the file starts in
+ * time, whatever the query. Every record is parsed (no prefilter: the first one or two records tell) and the file is
+ * streamed: the peek stops at the first event, reading one small piece.
+ */
 async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], options: ReadSamplesOptions): Promise<number | undefined> {
   const info = newFileInfo(file);
-  const gen = fileEvents(file, { reader: options.reader, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
+  const reader = { ...options.reader, prefilter: undefined, wholeRecordsChars: 0 };
+  const gen = fileEvents(file, { reader, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
   try {
     for await (const batch of gen) {
       for (const e of batch) {
@@ -84,8 +90,6 @@ export async function* mergeByTimeBatches(
   options: ReadSamplesOptions = {},
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
 ): AsyncGenerator<SampleEvent[], ReadSamplesResult> {
-  // The peek at each file's first events streams it: it stops at the first event, reading one piece.
-  const peek: ReadSamplesOptions = { ...options, reader: { ...options.reader, wholeRecordsChars: 0 } };
   // An open file of `{"Records":[…]}` up to MERGE_WHOLE_CHARS is read whole and its records parsed a few at a time.
   const open: ReadSamplesOptions = { ...options, reader: { ...options.reader, wholeRecordsChars: Math.min(options.reader?.wholeRecordsChars ?? MERGE_WHOLE_CHARS, MERGE_WHOLE_CHARS) }, wholeBatchEvents: MERGE_WHOLE_BATCH };
   const { files } = await listInto(paths, options, result);
@@ -93,7 +97,7 @@ export async function* mergeByTimeBatches(
   for (let index = 0; index < files.length; index++) {
     const file = files[index];
     // stdin cannot be read twice: it starts first and stays open.
-    const t = files.length === 1 || file === STDIN ? undefined : await firstTime(file, timestamp, peek);
+    const t = files.length === 1 || file === STDIN ? undefined : await firstTime(file, timestamp, options);
     starts.push({ file, t: t ?? -Infinity, index });
     if (options.signal?.aborted) break;
   }

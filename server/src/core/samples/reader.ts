@@ -398,10 +398,6 @@ class PartlyNormalized implements SampleEvent {
     return new PartlyNormalized(this.record, this.normalizeOptions, this.source, this.seq, undefined);
   }
 
-  recordText(): RecordText | undefined {
-    return typeof this.record === 'string' ? { text: this.record, options: this.normalizeOptions } : undefined;
-  }
-
   /** The parsed record (parsed again from its text). Setting it (a holder letting go of it) leaves `doc` computable. */
   get raw(): Obj | undefined {
     const raw = this.parsedRecord();
@@ -414,7 +410,7 @@ class PartlyNormalized implements SampleEvent {
   }
 
   get doc(): Obj {
-    const doc = completeDocument(this.parsedRecord(), this.normalizeOptions);
+    const doc = normalizeCloudTrail(this.parsedRecord(), { ...this.normalizeOptions, fields: undefined });
     own(this, 'doc', doc);
     return doc;
   }
@@ -431,25 +427,6 @@ class PartlyNormalized implements SampleEvent {
 /** Replaces a computed property of `o` by a plain one holding `value`. */
 function own(o: object, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, writable: true, configurable: true, enumerable: true });
-}
-
-/** A raw CloudTrail record's text, and the options its complete document is normalized with (completeDocument). */
-export interface RecordText {
-  text: string;
-  options: NormalizeOptions;
-}
-
-/**
- * The text of a raw CloudTrail record read for some fields (NormalizeOptions.fields), when known: for a holder that
- * stores it its own way and normalizes its document when read (io/heldEvent.ts). undefined for any other event.
- */
-export function recordText(e: SampleEvent): RecordText | undefined {
-  return e instanceof PartlyNormalized ? e.recordText() : undefined;
-}
-
-/** The complete document of a raw CloudTrail record read for some fields with these options. */
-export function completeDocument(raw: Obj, options: NormalizeOptions): Obj {
-  return normalizeCloudTrail(raw, { ...options, fields: undefined });
 }
 
 /**
