@@ -9,6 +9,7 @@
 // `{"Records":[…]}` files, as AWS delivers them, and the same records normalized to ECS in one NDJSON file.
 // Also: several rules over the samples in one run vs one run per rule (the samples read once), peak RSS at two input
 // sizes (time and memory against size), and engine-only figures (events already parsed, in one process) labelled so.
+// endgame's Python eql engine on the same ECS file: engine-python.ts (it imports the data and timing from here).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,17 +21,17 @@ import { parse } from '../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, type SampleEvent } from '../../server/src/core/engine/index';
 
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+export const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FILES = 200;
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
-const work = join(tmpdir(), `eql-bench-e2e-${N}`);
+export const work = join(tmpdir(), `eql-bench-e2e-${N}`);
 
-const SEED = `any where event.dataset == "aws.cloudtrail"
+export const SEED = `any where event.dataset == "aws.cloudtrail"
 and event.provider == "rds.amazonaws.com"
 and event.action in ("RestoreDBInstanceFromDBSnapshot", "RestoreDBInstanceFromS3")
 and event.outcome == "success"`;
-const SEQUENCE = `sequence by user.name with maxspan=5m
+export const SEQUENCE = `sequence by user.name with maxspan=5m
   [any where event.provider == "sts.amazonaws.com" and event.action == "GetCallerIdentity"]
   [any where event.provider == "s3.amazonaws.com" and event.action == "ListBuckets"]
   [any where event.provider == "s3.amazonaws.com" and event.action == "GetObject"]`;
@@ -38,7 +39,7 @@ const TWO_STEP = `sequence by user.name with maxspan=5m
   [any where event.provider == "iam.amazonaws.com"]
   [any where event.provider == "s3.amazonaws.com" and event.action == "GetObject"]`;
 
-async function prepare(): Promise<{ records: string; ecs: string }> {
+export async function prepare(): Promise<{ records: string; ecs: string }> {
   const records = join(work, 'records');
   const ecs = join(work, 'ecs.ndjson');
   if (!existsSync(join(records, `f${FILES - 1}.json`)) || !existsSync(ecs)) {
@@ -104,17 +105,17 @@ function orderedNdjson(ecs: string, copies: number): { big: string; quarter: str
   return { big, quarter };
 }
 
-interface Sample {
+export interface Sample {
   wall: number;
   cpu: number;
   rssMb: number;
   out: string;
 }
 
-/** One process under /usr/bin/time: wall, CPU (user + system) and peak RSS. */
-function timed(args: string[], stdoutToFile = true): Sample {
+/** One process (`command`, node by default) under /usr/bin/time: wall, CPU (user + system) and peak RSS. */
+export function timed(args: string[], stdoutToFile = true, command: string = process.execPath): Sample {
   const outFile = join(work, 'out.txt');
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', join(work, 'time.txt'), process.execPath, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', join(work, 'time.txt'), command, ...args], {
     cwd: root,
     stdio: ['ignore', stdoutToFile ? 'pipe' : 'ignore', 'pipe'],
     maxBuffer: 1 << 30,
@@ -135,7 +136,7 @@ interface Case {
   lines?: (out: string) => number;
 }
 
-function runCli(query: string, events: string, format = 'ndjson'): string[] {
+export function runCli(query: string, events: string, format = 'ndjson'): string[] {
   return [cli, 'run', '--query', query, '--events', events, '--format', format, '--size', '10000000'];
 }
 
@@ -230,10 +231,12 @@ async function main(): Promise<void> {
     }
     console.log(`${label.padEnd(20)} ${median(ms).toFixed(0).padStart(6)} ms CPU for ${docs.length.toLocaleString('en-US')} events (${Math.round(docs.length / (median(ms) / 1000)).toLocaleString('en-US')} events/s), ${matches} matches`);
   }
-  console.log("\nendgame's Python eql: not measured here (no Debian package python3-eql; pip cannot reach PyPI on this machine)");
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// engine-python.ts imports the data and the timing from here: run only as the entry.
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
