@@ -1,5 +1,5 @@
 // Bundles the entry points (VS Code client, language server and its check worker, CLI) and the results
-// panel's browser script with esbuild. Type-checking is `npm run typecheck` (tsc --noEmit).
+// panel's browser script with esbuild. Type-checking is `npm run typecheck` (scripts/typecheck.mjs).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 

@@ -84,9 +84,8 @@ function balance(list, n) {
   return shards.filter((s) => s.files.length > 0).map((s) => s.files.sort());
 }
 
-// Each layer type-checks against its own environment (scripts/typecheck.mjs: the whole tree, core alone, the
-// webview alone, in one process, incremental with its build info in node_modules/.cache), from the start,
-// beside the build and then the tests.
+// Each layer type-checks against its own environment (scripts/typecheck.mjs: TypeScript 7's native tsc on the
+// whole tree, core alone and the webview alone), from the start, beside the build and then the tests.
 const typecheck = flags.has('--typecheck')
   ? run(process.execPath, [join(root, 'scripts', 'typecheck.mjs')], 'type-check')
   : Promise.resolve(0);
@@ -113,6 +112,8 @@ try {
 }
 let tests;
 let shardCount = 0;
+/** When each shard ended (s since the start): a shard far behind the others is time on one core only. */
+const shardEnds = [];
 if (flags.has('--per-file')) {
   tests = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], 'tests', { TMPDIR: testTmp });
 } else {
@@ -130,7 +131,10 @@ if (flags.has('--per-file')) {
       return run(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', `--test-reporter=${reporter}`, entry], `test shard ${i + 1}/${shards.length}`, {
         EQL_TEST_TIMES: join(tmp, `shard-${i}.json`),
         TMPDIR: testTmp,
-      }, ['inherit', 'inherit', 'pipe']); // stderr not a terminal: the in-process CLI shows no progress lines
+      }, ['inherit', 'inherit', 'pipe']).then((code) => { // stderr not a terminal: the in-process CLI shows no progress lines
+        shardEnds[i] = (Date.now() - started) / 1000;
+        return code;
+      });
     }),
   ).then((codes) => (codes.some((c) => c !== 0) ? 1 : 0));
 }
@@ -146,6 +150,7 @@ if (shardCount > 0) {
   }
   const slowest = Object.entries(times).sort((a, b) => b[1] - a[1]).slice(0, 5);
   console.log(`tests ${total.tests}, pass ${total.pass}, fail ${total.fail}, skipped ${total.skipped}, todo ${total.todo}; ${files.length} files in ${shardCount} processes; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`shards ended at ${shardEnds.map((s) => s.toFixed(1)).join(', ')} s`);
   console.log(`slowest files: ${slowest.map(([f, ms]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   if (codes[0] === 0 && total.tests === 0) codes[0] = 1;
   if (Object.keys(times).length > 0 && codes[0] === 0) {

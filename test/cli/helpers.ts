@@ -37,6 +37,17 @@ export async function cliWith(args: string[], env: EnvVars = {}): Promise<CliRes
   return { code, stdout, stderr };
 }
 
+/** eql-rules in this process writing standard output as bytes, as it does to a process's stdout (Io.outBytes). */
+export async function cliBytes(...args: string[]): Promise<CliResult> {
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  const out = () => {
+    throw new Error('text output where bytes were expected');
+  };
+  const code = await main(args, { out, outBytes: (b, written) => (chunks.push(Buffer.from(b)), written()), err: (t) => void (stderr += t) }, cliEnv());
+  return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
+}
+
 let built = false;
 /** The bundled dist/cli.js as a child process (built first when stale; async: servers in this process keep serving). */
 export function cliProcess(args: string[], env: EnvVars = {}): Promise<CliResult> {

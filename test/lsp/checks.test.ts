@@ -1,7 +1,7 @@
 // Where the language server checks a document (lsp/checks.ts): small documents on its thread,
-// large ones in the check worker, which here runs from the TypeScript source (tsx). The worker
-// gives exactly what the in-process check gives (same module, same catalogs and settings), a
-// newer version supersedes an older one, and a worker that dies is restarted and says so.
+// large ones in the check worker, which here runs the bundle built from the same source (dist/checkWorker.js,
+// as the server does). The worker gives exactly what the in-process check (the TypeScript source) gives (same
+// catalogs and settings), a newer version supersedes an older one, and a worker that dies is restarted and says so.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { DocumentChecks, type CheckHostOptions, type CheckRequest, type Workspac
 import { checkDocument } from '../../server/src/lsp/documentCheck';
 import { ensureBuilt, ROOT } from './harness';
 
-ensureBuilt(); // dist/data (the ECS catalog) for both sides
+ensureBuilt(); // dist/checkWorker.js, and dist/data (the ECS catalog) for both sides
 
 const RULES = join(ROOT, 'test-fixtures', 'rules');
 const KNOWN = new Map([['0a1b2c3d-0000-4000-8000-000000000000', 'other.toml']]);

@@ -29,6 +29,13 @@ function readSummary(r: ReturnType<typeof readSampleText>): string {
   return JSON.stringify({ stats, errors: r.errors });
 }
 
+/** The old way's read of a text (the same for every query): the last one kept, for callers that check many queries per text. */
+let lastPlain: { text: string; read: ReturnType<typeof readSampleText> } | undefined;
+function plainRead(text: string): ReturnType<typeof readSampleText> {
+  if (lastPlain?.text !== text) lastPlain = { text, read: readSampleText(text, 'f', { wholeRecordsChars: 0 }) };
+  return lastPlain.read;
+}
+
 /**
  * Runs `query` over `text` read the old way (streaming splitter, every record parsed and normalized) and the fast way
  * (a whole `{"Records":[…]}` text split in one pass, the query's prefilter skipping records unparsed, raw CloudTrail
@@ -41,7 +48,7 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   const compiled = compileQuery(parsed.statement, { size: 1000, ...options, source: query });
   if (compiled.errors.length) return { filtered: 0, matches: 0 };
   const test = prefilterFor(parsed.statement, options);
-  const plain = readSampleText(text, 'f', { wholeRecordsChars: 0 });
+  const plain = plainRead(text);
   const a = runQuery(compiled, plain.events);
   const fields = fieldsRead(parsed.statement, options);
   // Without a prefilter of its own the fast path reads whole Records texts only with one (wholeRecordsChars): one that
