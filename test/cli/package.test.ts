@@ -35,7 +35,8 @@ describe('eql-rules npm package', () => {
       assert.match(npx.stdout, /\(\d+ files checked\)/);
       // The Elasticsearch client is its own bundle beside cli.js (loaded on first use): a cluster check from the
       // package reaches the client and reports the refused connection, not a missing module.
-      const onCluster = spawnSync('npx', ['--yes', `./${tgz[0]}`, 'check', 'rules/aws_rds_db_instance_restored.toml', '--es-url', 'http://127.0.0.1:9'], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
+      spawnSync('tar', ['xzf', tgz[0]], { cwd: dir });
+      const onCluster = spawnSync(process.execPath, [join(dir, 'package', 'cli.js'), 'check', 'rules/aws_rds_db_instance_restored.toml', '--es-url', 'http://127.0.0.1:9'], { cwd: dir, env, encoding: 'utf8' });
       assert.match(onCluster.stderr, /connection refused/, onCluster.stderr);
     } finally {
       rmSync(dir, { recursive: true, force: true });
