@@ -7,7 +7,16 @@ const production = process.argv.includes('--production');
 // jsonc-parser's "main" is a UMD build whose dynamic require('./impl/…') esbuild cannot follow: bundle its ES modules.
 const alias = { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' };
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', alias };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+// The Elasticsearch client is three quarters of a bundle that includes it, and every process would compile it at
+// start although only cluster commands use it (io/cluster.ts requires it on first use): it is its own bundle,
+// dist/elastic.js, required from beside the bundle that needs it.
+const elasticApart = {
+  name: 'elastic-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@elastic\/elasticsearch$/ }, () => ({ path: './elastic.js', external: true }));
+  },
+};
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [elasticApart] };
 
 const entries = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
@@ -15,8 +24,9 @@ const entries = [
   // The language server's check worker (a worker thread checking large documents; lsp/checks.ts starts it).
   { ...node, entryPoints: ['server/src/lsp/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
   { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'node', format: 'cjs', target: 'node20', entryPoints: ['@elastic/elasticsearch'], outfile: 'dist/elastic.js' },
   { ...common, entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
-].filter((e) => existsSync(e.entryPoints[0]));
+].filter((e) => e.entryPoints[0].startsWith('@') || existsSync(e.entryPoints[0]));
 
 await Promise.all(entries.map((e) => esbuild.build(e)));
 

@@ -16,7 +16,7 @@ if (!args.includes('--no-build')) {
   const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
-for (const f of ['dist/cli.js', 'dist/data/ecs.json']) {
+for (const f of ['dist/cli.js', 'dist/elastic.js', 'dist/data/ecs.json']) {
   if (!existsSync(join(root, f))) {
     console.error(`${f} is missing: run npm run build first`);
     process.exit(1);
@@ -28,6 +28,7 @@ const stage = join(root, 'dist', 'npm', 'eql-rules');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 copyFileSync(join(root, 'dist', 'cli.js'), join(stage, 'cli.js'));
+copyFileSync(join(root, 'dist', 'elastic.js'), join(stage, 'elastic.js'));
 cpSync(join(root, 'dist', 'data'), join(stage, 'data'), { recursive: true });
 copyFileSync(join(root, 'packages', 'eql-rules', 'README.md'), join(stage, 'README.md'));
 copyFileSync(join(root, 'LICENSE'), join(stage, 'LICENSE'));
@@ -41,7 +42,7 @@ const pkg = {
   homepage: ext.homepage,
   bugs: ext.bugs,
   bin: { 'eql-rules': 'cli.js' },
-  files: ['cli.js', 'data/', 'README.md', 'LICENSE'],
+  files: ['cli.js', 'elastic.js', 'data/', 'README.md', 'LICENSE'],
   engines: { node: ext.engines.node },
 };
 writeFileSync(join(stage, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');

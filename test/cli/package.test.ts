@@ -22,7 +22,7 @@ describe('eql-rules npm package', () => {
 
       const list = spawnSync('tar', ['tzf', join(dir, tgz[0])], { encoding: 'utf8' });
       assert.deepEqual(list.stdout.trim().split('\n').sort(), [
-        'package/LICENSE', 'package/README.md', 'package/cli.js', 'package/data/ecs-descriptions.json', 'package/data/ecs.json', 'package/package.json',
+        'package/LICENSE', 'package/README.md', 'package/cli.js', 'package/data/ecs-descriptions.json', 'package/data/ecs.json', 'package/elastic.js', 'package/package.json',
       ]);
 
       cpSync(join(ROOT, 'test-fixtures', 'rules'), join(dir, 'rules'), { recursive: true });
@@ -33,6 +33,11 @@ describe('eql-rules npm package', () => {
       assert.equal(npx.stdout, direct.stdout);
       assert.match(npx.stdout, /RULE303/); // the invalid fixtures' verdicts, so the catalogs and checks ran
       assert.match(npx.stdout, /\(\d+ files checked\)/);
+      // The Elasticsearch client is its own bundle beside cli.js (loaded on first use): a cluster check from the
+      // package reaches the client and reports the refused connection, not a missing module.
+      spawnSync('tar', ['xzf', tgz[0]], { cwd: dir });
+      const onCluster = spawnSync(process.execPath, [join(dir, 'package', 'cli.js'), 'check', 'rules/aws_rds_db_instance_restored.toml', '--es-url', 'http://127.0.0.1:9'], { cwd: dir, env, encoding: 'utf8' });
+      assert.match(onCluster.stderr, /connection refused/, onCluster.stderr);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

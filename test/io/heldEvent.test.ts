@@ -45,3 +45,27 @@ test('a sequence candidate: bytes of its own, moved into a slab once kept; witho
   const kept = hold(raw, true);
   assert.equal(Buffer.from(kept.bytes!).toString('utf8'), '{"a":1}', 'kept: its document serialized');
 });
+
+test('a raw CloudTrail candidate read for some fields: held without its view, its document complete, one held object for every run', async () => {
+  const { generateCloudTrail } = await import('../../scripts/lib/generate-cloudtrail');
+  const { readSampleText } = await import('../../server/src/core/samples/reader');
+  const records = [...generateCloudTrail(6, 3)];
+  const file = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`;
+  const partly = readSampleText(file, 'r.json', { prefilter: () => true, normalizeOptions: { fields: ['@timestamp', 'user.name'] } }).events;
+  const whole = readSampleText(file, 'r.json').events;
+  const hold = holdAsBytes();
+  partly.forEach((e, i) => {
+    assert.ok(e.view, 'read with a view');
+    const c = hold(e, false);
+    assert.notEqual(c, e);
+    assert.equal(c.view, undefined, 'the view is let go: the run evaluated it during its push');
+    assert.equal(c.bytes, undefined, 'the raw record is never printed as the event');
+    assert.ok(e.view, 'the event as read keeps it (another run of the same read may still evaluate it)');
+    assert.equal(hold(e, false), c, 'several runs holding it share one held object');
+    assert.deepEqual(c.source, whole[i].source);
+    assert.equal(c.seq, whole[i].seq);
+    assert.deepEqual(c.doc, whole[i].doc, 'the complete document, normalized when read');
+    const kept = hold(c, true);
+    assert.equal(Buffer.from(kept.bytes!).toString('utf8'), JSON.stringify(whole[i].doc), 'kept: its document serialized');
+  });
+});

@@ -158,3 +158,18 @@ test('events with equal times in different files keep input order (name order), 
   assert.deepEqual(ids(alone), ['bA>bB']);
   assert.deepEqual(ids(many), ['bA>bB']);
 });
+
+test('printed as JSON (keepText): one pass holds the matches of event queries and sequences as bytes, as each rule alone does', async () => {
+  const queries = QUERIES.filter((q) => !q.startsWith('sample') && !q.endsWith('==')).map((query) => ({ query, options: OPTIONS }));
+  const many = await runManyOnSamples({ queries, samples: [dir], keepText: true });
+  let sequences = 0;
+  for (const [k, q] of queries.entries()) {
+    const alone = await runOnSamples({ ...q, samples: [dir], keepText: true });
+    assert.deepEqual(view(many[k]), view(alone), q.query);
+    const held = (o: RunOnSamplesOutput) => o.result.matches.flatMap((m) => m.events.flatMap((e) => (e.event ? [e.event] : [])));
+    assert.deepEqual(held(many[k]).map((e) => e.doc), held(alone).map((e) => e.doc), q.query);
+    for (const e of [...held(many[k]), ...held(alone)]) assert.ok(e.bytes, `${q.query}: a match held as bytes`);
+    if (many[k].result.kind === 'sequence' && many[k].result.matches.length > 0) sequences++;
+  }
+  assert.ok(sequences >= 4, `${sequences} sequences with matches`);
+});

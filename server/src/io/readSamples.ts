@@ -78,6 +78,8 @@ export interface ReadSamplesOptions {
   displayName?(path: string): string;
   /** Called each time a file is opened for reading (also the merge's peek at its first events). */
   onOpen?(file: string): void;
+  /** Events handed over at a time from a `{"Records":[…]}` text read whole (default 256). */
+  wholeBatchEvents?: number;
 }
 
 export interface ReadSamplesResult {
@@ -273,7 +275,7 @@ async function wholeRecordsText(file: string, cap: number, decoder: StringDecode
 /** The events of one file, a batch per chunk read. Fills `info`; errors go to `onError`. */
 export async function* fileEvents(
   file: string,
-  options: Pick<ReadSamplesOptions, 'onProgress' | 'signal' | 'reader' | 'chunkBytes' | 'displayName' | 'onOpen'>,
+  options: Pick<ReadSamplesOptions, 'onProgress' | 'signal' | 'reader' | 'chunkBytes' | 'displayName' | 'onOpen' | 'wholeBatchEvents'>,
   onError: (e: SampleError) => void,
   info: SampleFileInfo,
   isAborted: () => boolean,
@@ -332,7 +334,7 @@ export async function* fileEvents(
     opened?.close();
   }
   // A `{"Records":[…]}` file read whole gives its events a batch at a time (a merge keeps many files open).
-  while (reader.endInBatches(WHOLE_BATCH_EVENTS)) {
+  while (reader.endInBatches(options.wholeBatchEvents ?? WHOLE_BATCH_EVENTS)) {
     if (pending.length) {
       const batch = pending;
       pending = [];

@@ -6,13 +6,12 @@ import type { Diagnostic } from '../core/diagnostic';
 import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type Match, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
 import { fieldsRead, prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
-import { withSeq } from '../core/samples/reader';
 import { queriedDoc, type SampleError, type SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
 import { iterateSampleEvents, spoolStreams, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
 import { holdAsBytes } from './heldEvent';
-import { mergeByTime, sortByTime, SortSpillError } from './timeOrder';
+import { mergeByTimeBatches, sortByTime, SortSpillError } from './timeOrder';
 
 export interface RunOnSamplesInput {
   query: string;
@@ -80,14 +79,9 @@ export interface RunOnSamplesOutput {
 export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSamplesOutput> {
   const started = performance.now();
   const parsed = parse(input.query);
-  const fields: string[] = [];
-  if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
-  const presence = fields.map((f) => ({ field: f, get: compilePath(f), present: 0 }));
+  const fields = queryFields(parsed);
   const timestampField = input.options.timestampField ?? '@timestamp';
-  const timestampOf = compilePath(timestampField);
-  /** Per file name: events without the timestamp field. */
-  const noTimestamp = new Map<string, number>();
-  let noTimestampTotal = 0;
+  const counts = new EventCounts(fields, timestampField);
   const kept = new Map<number, SampleEvent>();
   const empty = (queryErrors: Diagnostic[]): RunOnSamplesOutput => ({
     parsed,
@@ -164,25 +158,18 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   let exact = false;
   let fatal: string | undefined;
   try {
-    const source = order ? mergeByTime(samples, order.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
-    for await (const merged of yielding(source, input.signal, () => (read.aborted = true))) {
+    const take = (e: SampleEvent): void => {
       events++;
-      const e = inputOrder ? inputOrder.copy(merged) : merged;
-      if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
-      const doc = queriedDoc(e);
-      for (const p of presence) {
-        const v = p.get(doc);
-        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-      }
-      const t = timestampOf(doc);
-      if (t === undefined || t === null) {
-        noTimestampTotal++;
-        noTimestamp.set(e.source.file, (noTimestamp.get(e.source.file) ?? 0) + 1);
-      }
+      if (inputOrder) inputOrder.renumber(e);
+      else if (e.seq < keep) kept.set(e.seq, e);
+      counts.count(e);
       run.push(e);
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
       if ((events & 63) === 0) maybeRows();
-    }
+    };
+    const aborted = () => (read.aborted = true);
+    if (order) for await (const batch of yielding(mergeByTimeBatches(samples, order.timestamp, readOptions, read), input.signal, aborted)) for (const e of batch) take(e);
+    else for await (const e of yielding(iterateSampleEvents(samples, readOptions, read), input.signal, aborted)) take(e);
     if (order && run.late() > 0 && read.aborted !== true) {
       kept.clear();
       const rerun = await exactSequences(compiled, order, run.late(), samples, { ...input, displayName, keepText: textOnly }, (e) => {
@@ -200,14 +187,14 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     await spooled?.dispose();
   }
   for (const f of read.read ?? []) {
-    const n = noTimestamp.get(f.file);
+    const n = counts.noTimestamp.get(f.file);
     if (n) f.noTimestamp = n;
   }
   const result = run.finish();
   if (exact) inInputOrder(read);
   else inputOrder?.finish([result], kept);
-  if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && presence.length > 0 && read.aborted !== true && !fatal) {
-    await recountPresence(samples, [presence], { displayName, signal: input.signal, onOpen: input.onOpen });
+  if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && counts.presence.length > 0 && read.aborted !== true && !fatal) {
+    await recountPresence(samples, [counts.presence], { displayName, signal: input.signal, onOpen: input.onOpen });
   }
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
   return {
@@ -221,25 +208,71 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     notes,
     aborted: read.aborted === true,
     fatal,
-    noTimestamp: noTimestampTotal,
+    noTimestamp: counts.noTimestampTotal,
     timestampField,
     skipped: read.skipped,
     read: read.read ?? [],
     fields,
-    fieldPresence: presence.map((p) => ({ field: p.field, present: p.present })),
+    fieldPresence: counts.fieldPresence(),
     kept,
     ms: performance.now() - started,
   };
+}
+
+/** Fields the query references, in order of first appearance. */
+function queryFields(parsed: ParseResult): string[] {
+  const fields: string[] = [];
+  if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+  return fields;
+}
+
+type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown; present: number }[];
+
+/** Whether a field's value counts as present (a run's field presence): not missing, null or an empty array. */
+function isPresent(v: unknown): boolean {
+  return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * What a run over samples counts of every event it reads besides matching it (a single query's run and each query of
+ * a shared read alike): per field the query references, the events holding a value; the events without the timestamp
+ * field, per file (they can never match).
+ */
+class EventCounts {
+  readonly presence: Presence;
+  /** Per file name: events without the timestamp field. */
+  readonly noTimestamp = new Map<string, number>();
+  noTimestampTotal = 0;
+  private readonly timestampOf: (doc: Record<string, unknown>) => unknown;
+
+  constructor(fields: string[], timestampField: string) {
+    this.presence = fields.map((f) => ({ field: f, get: compilePath(f), present: 0 }));
+    this.timestampOf = compilePath(timestampField);
+  }
+
+  count(e: SampleEvent): void {
+    const doc = queriedDoc(e);
+    for (const p of this.presence) if (isPresent(p.get(doc))) p.present++;
+    const t = this.timestampOf(doc);
+    if (t === undefined || t === null) {
+      this.noTimestampTotal++;
+      this.noTimestamp.set(e.source.file, (this.noTimestamp.get(e.source.file) ?? 0) + 1);
+    }
+  }
+
+  fieldPresence(): { field: string; present: number }[] {
+    return this.presence.map((p) => ({ field: p.field, present: p.present }));
+  }
 }
 
 const FILE_STRIDE = 2 ** 32;
 
 /**
  * Events merged by time from several files (timeOrder.ts mergeByTime), given to the runs in input order's terms: each
- * event is a copy whose seq is its file's place in name order × FILE_STRIDE + its place among the file's events, so
+ * event's seq becomes its file's place in name order × FILE_STRIDE + its place among the file's events, so
  * events with equal times are ordered as a read in input order orders them, whatever order the merge opened the files
  * in and whatever the prefilter let through (both depend on the queries). After the runs, `finish` turns the seq of
- * the matched copies and of the first `keep` arrivals into input-order positions.
+ * the matched events and of the first `keep` arrivals into input-order positions.
  */
 class InputOrder {
   private readonly fileIndex = new Map<string, number>();
@@ -251,17 +284,17 @@ class InputOrder {
     private readonly keep: number,
   ) {}
 
-  copy(e: SampleEvent): SampleEvent {
+  /** Gives `e` (just merged: nothing holds it yet) its seq in these terms. */
+  renumber(e: SampleEvent): void {
     if (this.fileIndex.size === 0) (this.read.listed ?? []).forEach((f, i) => this.fileIndex.set(f, i));
     const f = this.fileIndex.get(e.source.file) ?? 0;
     const n = this.perFile[f] ?? 0;
     this.perFile[f] = n + 1;
-    const copy = withSeq(e, f * FILE_STRIDE + n);
-    if (this.first.length < this.keep) this.first.push(copy);
-    return copy;
+    e.seq = f * FILE_STRIDE + n;
+    if (this.first.length < this.keep) this.first.push(e);
   }
 
-  /** Renumbers the copies in `results` (shared copies once) and puts the first `keep` arrivals into `kept`. */
+  /** Renumbers the events in `results` (shared ones once) and puts the first `keep` arrivals into `kept`. */
   finish(results: RunResult[], kept: Map<number, SampleEvent>): void {
     const offsets: number[] = [];
     for (let i = 0, at = 0; i < this.perFile.length; i++) {
@@ -341,8 +374,6 @@ function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadS
   };
 }
 
-type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown; present: number }[];
-
 /**
  * Field presence explains a query that matched nothing; the records the prefilter skipped were not looked at, so for
  * such a query presence is counted in one more read of every record.
@@ -351,10 +382,7 @@ async function recountPresence(samples: string[], lists: Presence[], options: Pi
   for (const l of lists) for (const p of l) p.present = 0;
   for await (const e of iterateSampleEvents(samples, options)) {
     for (const l of lists) {
-      for (const p of l) {
-        const v = p.get(e.doc);
-        if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-      }
+      for (const p of l) if (isPresent(p.get(e.doc))) p.present++;
     }
   }
 }
@@ -372,12 +400,9 @@ interface PassQuery {
   /** Set for sequences: the order their run needs. */
   order?: SequenceOrder;
   run: PlanRun;
-  presence: Presence;
   fields: string[];
   timestampField: string;
-  timestampOf: (d: Record<string, unknown>) => unknown;
-  noTimestamp: Map<string, number>;
-  noTimestampTotal: number;
+  counts: EventCounts;
   test?: RecordTest;
   notes: { file: string; message: string }[];
   /** Why this query's run stopped (the others go on). */
@@ -404,15 +429,13 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
       const blocking = [...parsed.errors, ...analyze(parsed)].filter((d) => d.severity === 'error');
       const compiled = blocking.length ? undefined : compileQuery(parsed.statement, { ...options, source: query });
       if (!compiled || compiled.errors.length > 0) continue; // alone, below: nothing is read
-      const fields: string[] = [];
-      if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
+      const fields = queryFields(parsed);
       const timestampField = options.timestampField ?? '@timestamp';
       const order = sequenceOrder(compiled);
       pass.push({
         index, parsed, compiled, options, order, fields, timestampField,
         run: createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {}),
-        presence: fields.map((f) => ({ field: f, get: compilePath(f), present: 0 })),
-        timestampOf: compilePath(timestampField), noTimestamp: new Map(), noTimestampTotal: 0,
+        counts: new EventCounts(fields, timestampField),
         test: prefilterFor(parsed.statement, { ...options, source: query }), notes: [],
       });
     }
@@ -444,11 +467,12 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   const displayName = spooled?.displayName ?? input.displayName;
   const samples = spooled?.paths ?? input.samples;
   const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
-  const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event');
+  // As for one query (runOnSamples): with event queries and sequences only, printed as JSON, the runs hold what they
+  // keep as bytes. Nothing pushed yet: the runs start again with that `hold`, one held object per event for all.
+  const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event' || q.compiled.kind === 'sequence');
   if (textOnly) {
-    // Nothing pushed yet: the runs start again holding their matches as bytes, one HeldEvent per event for all.
     const hold = holdAsBytes();
-    for (const q of shared) q.run = createRun(q.compiled, { hold });
+    for (const q of shared) q.run = createRun(q.compiled, { ...(q.order ? { lateness: SEQUENCE_LATENESS_MS } : {}), hold });
   }
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
@@ -466,36 +490,29 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   const inputOrder = merge ? new InputOrder(read, keep) : undefined;
   let fatal: string | undefined;
   try {
-    const source = merge ? mergeByTime(samples, merge.timestamp, readOptions, read) : iterateSampleEvents(samples, readOptions, read);
-    for await (const e of yielding(source, input.signal, () => (read.aborted = true))) {
+    const take = (e: SampleEvent): void => {
       events++;
-      const ordered = inputOrder ? inputOrder.copy(e) : e;
-      if (!inputOrder && e.seq < keep) kept.set(e.seq, e);
+      if (inputOrder) inputOrder.renumber(e);
+      else if (e.seq < keep) kept.set(e.seq, e);
       for (const q of shared) {
         if (q.fatal) continue;
         try {
-          const doc = queriedDoc(e);
-          for (const p of q.presence) {
-            const v = p.get(doc);
-            if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
-          }
-          const t = q.timestampOf(doc);
-          if (t === undefined || t === null) {
-            q.noTimestampTotal++;
-            q.noTimestamp.set(e.source.file, (q.noTimestamp.get(e.source.file) ?? 0) + 1);
-          }
-          q.run.push(ordered);
+          q.counts.count(e);
+          q.run.push(e);
         } catch (err) {
           q.fatal = `the run stopped at ${e.source.file}:${e.source.line}:${e.source.column}: ${err instanceof Error ? err.message : String(err)}`;
         }
       }
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
-    }
+    };
+    const aborted = () => (read.aborted = true);
+    if (merge) for await (const batch of yielding(mergeByTimeBatches(samples, merge.timestamp, readOptions, read), input.signal, aborted)) for (const e of batch) take(e);
+    else for await (const e of yielding(iterateSampleEvents(samples, readOptions, read), input.signal, aborted)) take(e);
     // A sequence that saw events later than its window is run again over the samples sorted (rare: a file out of order).
     for (const q of shared) {
       if (!q.order || q.fatal || q.run.late() === 0 || read.aborted === true) continue;
       try {
-        const exact = await exactSequences(q.compiled, q.order, q.run.late(), samples, { ...input, displayName, keepText: false }, () => undefined);
+        const exact = await exactSequences(q.compiled, q.order, q.run.late(), samples, { ...input, displayName, keepText: textOnly }, () => undefined);
         q.run = exact.run;
         q.exact = true;
         q.notes.push(exact.note);
@@ -521,7 +538,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   });
   // A sequence re-run over the sorted samples (exact) saw input-order seq numbers already.
   inputOrder?.finish(results.filter((_, i) => !shared[i].exact), kept);
-  const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.presence.length > 0 && !q.fatal).map((q) => q.presence);
+  const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.counts.presence.length > 0 && !q.fatal).map((q) => q.counts.presence);
   if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true && !fatal) await recountPresence(samples, recount, { displayName, signal: input.signal, onOpen: input.onOpen });
   const ms = performance.now() - started;
   return shared.map((q, i) => {
@@ -532,9 +549,9 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       parsed: q.parsed, compiled: q.compiled, queryErrors: [], result,
       files: read.files, events: read.events, errors: read.errors, notes: [...notes, ...q.notes], aborted: read.aborted === true,
       fatal: fatal ?? q.fatal,
-      noTimestamp: q.noTimestampTotal, timestampField: q.timestampField, skipped: read.skipped,
-      read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.noTimestamp.get(f.file) })),
-      fields: q.fields, fieldPresence: q.presence.map((p) => ({ field: p.field, present: p.present })), kept: own, ms,
+      noTimestamp: q.counts.noTimestampTotal, timestampField: q.timestampField, skipped: read.skipped,
+      read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.counts.noTimestamp.get(f.file) })),
+      fields: q.fields, fieldPresence: q.counts.fieldPresence(), kept: own, ms,
     };
   });
 }

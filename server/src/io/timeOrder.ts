@@ -24,16 +24,22 @@ import { CHUNK_BYTES, fileEvents, iterateSampleEvents, listInto, newFileInfo, ST
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
 export const MAX_OPEN_FILES = 64;
-const PEEK_CHUNK_BYTES = 64 * 1024;
+/** Bytes read at a time by the peek at a file's first event (a CloudTrail record is one to a few KB). */
+const PEEK_CHUNK_BYTES = 16 * 1024;
 /** Default memory for sorting out-of-order events before spilling a sorted run to disk. */
 export const SORT_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Most sorted runs merged at once. */
 const MAX_MERGE_WAYS = 64;
 
-/** The first event time of a file (undefined: none in its first chunk, or unreadable). */
+/**
+ * The time of a file's first event (undefined: none in its first 4 pieces, or unreadable): where the file starts in
+ * time, whatever the query. Every record is parsed (no prefilter: the first one or two records tell) and the file is
+ * streamed: the peek stops at the first event, reading one small piece.
+ */
 async function firstTime(file: string, timestamp: SequenceOrder['timestamp'], options: ReadSamplesOptions): Promise<number | undefined> {
   const info = newFileInfo(file);
-  const gen = fileEvents(file, { reader: options.reader, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
+  const reader = { ...options.reader, prefilter: undefined, wholeRecordsChars: 0 };
+  const gen = fileEvents(file, { reader, chunkBytes: PEEK_CHUNK_BYTES, displayName: options.displayName, onOpen: options.onOpen }, () => undefined, info, () => false);
   try {
     for await (const batch of gen) {
       for (const e of batch) {
@@ -60,18 +66,32 @@ interface Cursor extends Cand {
 }
 
 /**
- * The events of the given files and folders merged by time across files (see the module comment).
- * Fills `result` like iterateSampleEvents; seq numbers follow the merged order.
+ * Characters of a `{"Records":[…]}` text a file open in the merge may be read whole in (SampleReaderOptions
+ * wholeRecordsChars; CloudTrail delivers a file per account and region every 5 minutes, mostly well under this): with
+ * up to MAX_OPEN_FILES open, their whole texts stay under 128 Mi characters. A larger file is streamed.
  */
-export async function* mergeByTime(
+const MERGE_WHOLE_CHARS = 2 * 1024 * 1024;
+/**
+ * Events parsed at a time from a file read whole: each open file holds this many parsed events, not its whole share of
+ * the run's candidates, so an event is parsed shortly before the run takes it and let go (or held compactly) soon after.
+ */
+const MERGE_WHOLE_BATCH = 8;
+/** Most events the merge hands out at a time. */
+const MERGE_OUT_BATCH = 256;
+
+/**
+ * The events of the given files and folders merged by time across files (see the module comment), a batch at a time
+ * (events in order, one batch after the other). Fills `result` like iterateSampleEvents; seq numbers follow the merged
+ * order.
+ */
+export async function* mergeByTimeBatches(
   paths: string[],
   timestamp: SequenceOrder['timestamp'],
   options: ReadSamplesOptions = {},
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
-): AsyncGenerator<SampleEvent, ReadSamplesResult> {
-  // Files streamed, not read whole (SampleReaderOptions.wholeRecordsChars): the peek stops at the first event, and
-  // the many files open at once hold a piece each, not their whole text (measured: 8 rules over 200 files, 40 % more CPU).
-  options = { ...options, reader: { ...options.reader, wholeRecordsChars: 0 } };
+): AsyncGenerator<SampleEvent[], ReadSamplesResult> {
+  // An open file of `{"Records":[…]}` up to MERGE_WHOLE_CHARS is read whole and its records parsed a few at a time.
+  const open: ReadSamplesOptions = { ...options, reader: { ...options.reader, wholeRecordsChars: Math.min(options.reader?.wholeRecordsChars ?? MERGE_WHOLE_CHARS, MERGE_WHOLE_CHARS) }, wholeBatchEvents: MERGE_WHOLE_BATCH, chunkBytes: options.chunkBytes ?? CHUNK_BYTES };
   const { files } = await listInto(paths, options, result);
   const starts: { file: string; t: number; index: number }[] = [];
   for (let index = 0; index < files.length; index++) {
@@ -91,6 +111,7 @@ export async function* mergeByTime(
   let next = 0;
   let seq = 0;
   let rank = 0;
+  let out: SampleEvent[] = [];
   const finishFile = (info: SampleFileInfo) => {
     result.files++;
     result.events += info.events;
@@ -129,8 +150,9 @@ export async function* mergeByTime(
         next++;
         const info = newFileInfo(waiting.file, options);
         const c: Cursor = {
-          // Read in the reader's usual pieces (120 KB): with up to MAX_OPEN_FILES open, each holds one piece's events.
-          gen: fileEvents(waiting.file, { ...options, chunkBytes: options.chunkBytes ?? CHUNK_BYTES }, onError, info, isAborted),
+          // Streamed in the reader's usual pieces (120 KB, not a prefiltered file's 1 MB), or read whole (see `open`):
+          // with up to MAX_OPEN_FILES open, each holds one piece's events or a few parsed events.
+          gen: fileEvents(waiting.file, open, onError, info, isAborted),
           batch: [],
           i: 0,
           info,
@@ -143,17 +165,43 @@ export async function* mergeByTime(
         continue;
       }
       if (!top) break;
-      heap.pop();
       const ev = top.ev;
       ev.seq = seq++;
-      yield ev;
+      out.push(ev);
       top.i++;
-      if (await advance(top)) heap.push(top);
+      // The cursor stays at the top of the heap while its next event is still the earliest (a file's run of events).
+      if (top.i < top.batch.length) {
+        const n = top.batch[top.i];
+        const t = timestamp(queriedDoc(n));
+        if (t !== undefined) top.ts = t;
+        n.seq = top.rank;
+        top.ev = n;
+        heap.replaceTop(top);
+      } else {
+        heap.pop();
+        if (await advance(top)) heap.push(top);
+      }
+      if (out.length >= MERGE_OUT_BATCH) {
+        yield out;
+        out = [];
+      }
     }
+    if (out.length && !isAborted()) yield out;
   } finally {
     // Cut short (aborted, or the consumer stopped): close what is still open.
     for (let c = heap.pop(); c; c = heap.pop()) await c.gen.return(undefined);
   }
+  return result;
+}
+
+/** mergeByTimeBatches one event at a time. */
+export async function* mergeByTime(
+  paths: string[],
+  timestamp: SequenceOrder['timestamp'],
+  options: ReadSamplesOptions = {},
+  result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
+): AsyncGenerator<SampleEvent, ReadSamplesResult> {
+  for await (const batch of mergeByTimeBatches(paths, timestamp, options, result)) yield* batch;
   return result;
 }
 

@@ -30,6 +30,24 @@ describe('parseDate (default format)', () => {
   for (const [input, expected] of cases) it(`${JSON.stringify(input)} -> ${expected}`, () => assert.equal(iso(parseDate(input)), expected));
 });
 
+it('the common form yyyy-MM-ddTHH:mm:ss[.f…]Z, read without the regex, gives what the regex reads (lower-case t and z take the regex)', () => {
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const pad = (v: number, w: number) => String(v).padStart(w, '0');
+  const years = [0, 1, 99, 100, 1582, 1900, 1970, 2000, 2023, 2024, 2100, 9999];
+  let checked = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const y = rnd(3) ? years[rnd(years.length)] : rnd(10_000);
+    const frac = rnd(3) === 0 ? '' : '.' + Array.from({ length: 1 + rnd(10) }, () => rnd(10)).join('');
+    const s = `${pad(y, 4)}-${pad(rnd(14), 2)}-${pad(rnd(33), 2)}T${pad(rnd(25), 2)}:${pad(rnd(61), 2)}:${pad(rnd(61), 2)}${frac}Z`;
+    const want = parseDate(s.toLowerCase());
+    assert.equal(parseDate(s), want, s);
+    assert.equal(dateParserFor('strict_date_optional_time')(s), want, s);
+    if (want !== undefined) checked++;
+  }
+  assert.ok(checked > 1000, `${checked} valid dates compared`);
+});
+
 describe('dateParserFor (a mapping format)', () => {
   const cases: [string, unknown, string | undefined][] = [
     ['epoch_second', 1717243200, '2024-06-01T12:00:00.000Z'],

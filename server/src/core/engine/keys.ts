@@ -31,10 +31,29 @@ export function compileKeys(exprs: Expr[], ctx: ExprContext): CompiledKeys {
   const kinds = exprs.map((e) => kindOf(e, ctx));
   const n = exprs.length;
   if (n === 0) return { count: 0, kinds, tuples: () => [{ id: '', values: [] }] };
+  // An event's single tuple is shared with every other event joining on the same values (the engine only reads
+  // tuples): a sequence holding thousands of candidates holds one tuple per key, not one per candidate.
+  let shared = new Map<string, KeyTuple[]>();
   return {
     count: n,
     kinds,
     tuples(doc: Doc): KeyTuple[] {
+      if (n === 1) {
+        const vals = distinct(gets[0](doc));
+        if (vals.length === 0) {
+          if (!optional[0]) return [];
+          vals.push(null);
+        }
+        if (vals.length === 1) {
+          const id = keyId(vals);
+          let one = shared.get(id);
+          if (!one) {
+            if (shared.size >= MAX_SHARED_TUPLES) shared = new Map();
+            shared.set(id, (one = [{ id, values: vals }]));
+          }
+          return one;
+        }
+      }
       let acc: (Scalar | null)[][] = [[]];
       for (let i = 0; i < n; i++) {
         const vals = distinct(gets[i](doc));
@@ -53,6 +72,9 @@ export function compileKeys(exprs: Expr[], ctx: ExprContext): CompiledKeys {
     },
   };
 }
+
+/** Most distinct single-value tuples a key shares at once (then it starts again). */
+const MAX_SHARED_TUPLES = 10_000;
 
 function distinct(v: Value): (Scalar | null)[] {
   if (v === null) return [];

@@ -56,6 +56,19 @@ export class CandHeap<T extends Cand> {
     const top = a[0];
     const last = a.pop();
     if (a.length === 0 || last === undefined) return top;
+    this.down(last);
+    return top;
+  }
+
+  /** The top, whose place in the order changed (it moved later), sifted down: pop then push in one pass. */
+  replaceTop(x: T): void {
+    if (this.items.length === 0) this.items.push(x);
+    else this.down(x);
+  }
+
+  /** Puts `x` at the top and sifts it down to its place. */
+  private down(x: T): void {
+    const a = this.items;
     let i = 0;
     const n = a.length;
     for (;;) {
@@ -63,11 +76,10 @@ export class CandHeap<T extends Cand> {
       if (l >= n) break;
       const r = l + 1;
       const m = r < n && compareCands(a[r], a[l]) < 0 ? r : l;
-      if (compareCands(a[m], last) >= 0) break;
+      if (compareCands(a[m], x) >= 0) break;
       a[i] = a[m];
       i = m;
     }
-    a[i] = last;
-    return top;
+    a[i] = x;
   }
 }

@@ -140,6 +140,8 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
   // Steps repeated by runs=N share one filter; evaluate each distinct step once per event.
   const distinct: StepPlan[] = [...new Set(steps)];
   const slotOf = steps.map((s) => distinct.indexOf(s));
+  // Without repeated steps, an event's hits per distinct step are its hits per step.
+  const sameSlots = slotOf.every((k, i) => k === i);
   const first = plan.pipes[0];
   const machine = new SequenceMachine(plan, {
     limit: Math.max(first ? first.n : plan.size, 0),
@@ -191,7 +193,7 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
         return false;
       }
       const h = hits;
-      const c: SeqCand = { ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null, steps: h ? slotOf.map((k) => h[k]) : [], until, order: 0 };
+      const c: SeqCand = { ev, ts, tb: plan.tiebreaker ? plan.tiebreaker(doc) : null, steps: h ? (sameSlots ? h : slotOf.map((k) => h[k])) : [], until, order: 0 };
       if (lastFed && lateness !== Infinity && compareCands(c, lastFed) < 0) {
         late++;
         return false;

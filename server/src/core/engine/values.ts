@@ -49,13 +49,37 @@ const ISO =
 export function parseDate(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
+  const utc = isoUtc(v);
+  if (utc !== null) return utc;
   const s = v.trim();
   if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
   return parseIsoDate(s);
 }
 
+/**
+ * The most common form of a date, `yyyy-MM-ddTHH:mm:ss[.f…]Z` (what @timestamp and CloudTrail's eventTime hold), read
+ * without the regex: what parseIsoDate gives for it, or null for any other text (then that reads it).
+ */
+function isoUtc(s: string): number | undefined | null {
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
+  if (n > 20 && (s.charCodeAt(19) !== 46 || n > 30 || n === 21)) return null;
+  for (let i = 0; i < n - 1; i++) {
+    if (i === 4 || i === 7 || i === 10 || i === 13 || i === 16 || i === 19) continue;
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  const d = (i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+  let ms = utcMillis(d(0) * 100 + d(2), d(5), d(8), d(11), d(14), d(17));
+  if (ms === undefined) return undefined;
+  if (n > 20) ms += Number(`0.${s.slice(20, n - 1)}`) * 1000;
+  return ms;
+}
+
 /** An ISO-8601 date string (Elasticsearch's strict_date_optional_time and its named relatives); undefined otherwise. */
 function parseIsoDate(s: string): number | undefined {
+  const utc = isoUtc(s);
+  if (utc !== null) return utc;
   const m = ISO.exec(s.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, se, frac, zone] = m;
@@ -82,6 +106,10 @@ export function utcMillis(year: number, month: number, day: number, hour = 0, mi
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
+  if (year >= 100) {
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
   const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
   d.setUTCFullYear(year);
   const ms = d.getTime();

@@ -388,7 +388,7 @@ export class SampleReader {
       const n = this.options.normalizeOptions;
       if (n?.fields) {
         this.stats.events++;
-        this.cb.onEvent(new PartlyNormalized(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++));
+        this.cb.onEvent(PartlyNormalized.read(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++));
         return;
       }
       raw = o;
@@ -408,23 +408,26 @@ export class SampleReader {
  * time it is read. A sequence holding thousands of candidates holds their small views, not their documents.
  */
 class PartlyNormalized implements SampleEvent {
-  readonly view: Obj;
-  /**
-   * The record as its JSON text when it is known (then the parsed record is let go: a string is one object for the
-   * garbage collector to walk, a parsed record hundreds), else the parsed record.
-   */
-  private readonly record: string | Obj;
-
   constructor(
-    raw: Obj,
-    text: string | undefined,
+    /**
+     * The record as its JSON text when it is known (then the parsed record is let go: a string is one object for the
+     * garbage collector to walk, a parsed record hundreds), else the parsed record.
+     */
+    private readonly record: string | Obj,
     private readonly normalizeOptions: NormalizeOptions,
     public source: SampleEvent['source'],
     public seq: number,
-  ) {
-    this.view = normalizeCloudTrail(raw, normalizeOptions);
-    // A copy of the text (a slice would keep the whole file's text alive as long as the event is held).
-    this.record = text === undefined ? raw : (' ' + text.trimEnd()).slice(1);
+    /** Undefined once a holder let go of it (withoutView): `doc` is read instead. */
+    readonly view: Obj | undefined,
+  ) {}
+
+  /** A record as read: its view normalized, the text copied (a slice would keep the chunk or file read alive as long as the event is held). */
+  static read(raw: Obj, text: string | undefined, normalizeOptions: NormalizeOptions, source: SampleEvent['source'], seq: number): PartlyNormalized {
+    return new PartlyNormalized(text === undefined ? raw : (' ' + text.trimEnd()).slice(1), normalizeOptions, source, seq, normalizeCloudTrail(raw, normalizeOptions));
+  }
+
+  withoutView(): PartlyNormalized {
+    return new PartlyNormalized(this.record, this.normalizeOptions, this.source, this.seq, undefined);
   }
 
   /** The parsed record (parsed again from its text). Setting it (a holder letting go of it) leaves `doc` computable. */
@@ -456,6 +459,15 @@ class PartlyNormalized implements SampleEvent {
 /** Replaces a computed property of `o` by a plain one holding `value`. */
 function own(o: object, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, writable: true, configurable: true, enumerable: true });
+}
+
+/**
+ * What a holder keeps of an event after the runs evaluated it (a sequence candidate): a PartlyNormalized event without
+ * its view (its record's text, or the parsed record, and where it was read; `doc` is normalized when read), any other
+ * event as it is.
+ */
+export function withoutView(e: SampleEvent): SampleEvent {
+  return e instanceof PartlyNormalized && e.view ? e.withoutView() : e;
 }
 
 /**
