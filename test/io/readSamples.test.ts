@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { execFileSync, spawn } from 'node:child_process';
 import { readSampleFiles, iterateSampleEvents, listSampleFiles, whyNoEvents, type ReadSamplesResult } from '../../server/src/io/readSamples';
 import type { SampleEvent } from '../../server/src/core/samples/types';
 
@@ -147,4 +148,16 @@ test('--events /dev/zero ends with one error', { timeout: 20_000, skip: process.
   const r = await readSampleFiles(['/dev/zero']);
   assert.equal(r.errors.length, 1);
   assert.match(r.errors[0].message, /not a JSON sample file/);
+});
+
+test('a named pipe (FIFO) given by its path is read once, as a stream, with every line its writer sent', { timeout: 20_000 }, async () => {
+  const fifo = join(dir, 'events.fifo');
+  execFileSync('mkfifo', [fifo]);
+  // The writer blocks until the reader opens the pipe; a second open by the reader would lose what it sent.
+  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, '{"n":1}\\n{"n":2}\\n{"n":3}\\n')`]);
+  const events: SampleEvent[] = [];
+  const r = await readSampleFiles([fifo], { onEvent: (e) => events.push(e) });
+  await new Promise((resolve) => writer.on('exit', resolve));
+  assert.deepEqual(events.map((e) => e.doc.n), [1, 2, 3]);
+  assert.equal(r.errors.length, 0);
 });

@@ -20,7 +20,7 @@ import type { SequenceOrder } from '../core/engine';
 import { CandHeap, compareCands, type Cand } from '../core/engine/ordering';
 import type { Value } from '../core/engine/values';
 import { queriedDoc, type SampleError, type SampleEvent } from '../core/samples/types';
-import { fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
+import { CHUNK_BYTES, fileEvents, iterateSampleEvents, listInto, newFileInfo, STDIN, yielding, type ReadSamplesOptions, type ReadSamplesResult, type SampleFileInfo } from './readSamples';
 
 /** Most files the merge keeps open at once; a file waiting beyond it is read later (its events then count as late). */
 export const MAX_OPEN_FILES = 64;
@@ -91,7 +91,7 @@ export async function* mergeByTimeBatches(
   result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
 ): AsyncGenerator<SampleEvent[], ReadSamplesResult> {
   // An open file of `{"Records":[…]}` up to MERGE_WHOLE_CHARS is read whole and its records parsed a few at a time.
-  const open: ReadSamplesOptions = { ...options, reader: { ...options.reader, wholeRecordsChars: Math.min(options.reader?.wholeRecordsChars ?? MERGE_WHOLE_CHARS, MERGE_WHOLE_CHARS) }, wholeBatchEvents: MERGE_WHOLE_BATCH };
+  const open: ReadSamplesOptions = { ...options, reader: { ...options.reader, wholeRecordsChars: Math.min(options.reader?.wholeRecordsChars ?? MERGE_WHOLE_CHARS, MERGE_WHOLE_CHARS) }, wholeBatchEvents: MERGE_WHOLE_BATCH, chunkBytes: options.chunkBytes ?? CHUNK_BYTES };
   const { files } = await listInto(paths, options, result);
   const starts: { file: string; t: number; index: number }[] = [];
   for (let index = 0; index < files.length; index++) {
@@ -150,8 +150,8 @@ export async function* mergeByTimeBatches(
         next++;
         const info = newFileInfo(waiting.file, options);
         const c: Cursor = {
-          // Streamed in the reader's usual pieces (120 KB), or read whole (see `open`): with up to MAX_OPEN_FILES open,
-          // each holds one piece's events or a few parsed events.
+          // Streamed in the reader's usual pieces (120 KB, not a prefiltered file's 1 MB), or read whole (see `open`):
+          // with up to MAX_OPEN_FILES open, each holds one piece's events or a few parsed events.
           gen: fileEvents(waiting.file, open, onError, info, isAborted),
           batch: [],
           i: 0,

@@ -9,7 +9,8 @@ import { prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 import { prng } from '../../../scripts/lib/prng';
 import { normalizeCloudTrail } from '../../../server/src/core/samples/cloudtrail';
-import { diffQuery, randomQuery, sampleTexts, stringLeaves } from './prefilterDiff';
+import { diffQuery, randomQuery, readInPieces, sampleTexts, stringLeaves } from './prefilterDiff';
+import { compileQuery, runQuery } from '../../../server/src/core/engine/index';
 import { iterations } from '../../scale';
 
 const SEED = `any where event.dataset == "aws.cloudtrail"
@@ -140,4 +141,60 @@ test('prefilter: the whole-text test says what each record\'s own test says', ()
   const long = 'any where event.provider == "rds.amazonaws.com" and event.action == "RestoreDBInstanceFromS3"';
   const near = ['{"eventSource":"rds.amazonaws.co","eventName":"RestoreDBInstanceFromS"}', '{"eventSource":"rds.amazonaws.com","eventName":"RestoreDBInstanceFromS3"}', '{"eventSource":"xrds.amazonaws.comx","eventName":"zRestoreDBInstanceFromS3"}', '{"eventSource":"s3.amazonaws.com","eventName":"RestoreDBInstanceFromS3"}'];
   assert.deepEqual(agreeWithin(long, near), [false, true, true, false]);
+});
+
+/** An ECS document's line for the seed rule. */
+function ecsLine(action: string, provider = 'rds.amazonaws.com', outcome = 'success', extra = ''): string {
+  return `{"@timestamp":"2024-01-01T00:00:00Z","event":{"dataset":"aws.cloudtrail","provider":"${provider}","action":"${action}","outcome":"${outcome}"}${extra}}`;
+}
+
+/**
+ * An NDJSON text read in chunks of `size` characters with the seed rule's prefilter (its lines tested a chunk at a time)
+ * and without: the same matches (seq, line, column, document), errors and counts. Returns the fast read's matches'
+ * positions, its errors and how many lines it skipped unparsed.
+ */
+function ndjsonSeed(text: string, size: number): { at: string[]; errors: string[]; filtered: number } {
+  const statement = parse(SEED).statement;
+  const t = prefilterFor(statement)!;
+  const compiled = compileQuery(statement, { size: 1000, source: SEED });
+  const fast = readInPieces(text, { prefilter: (x) => t(x), prefilterWithin: t.within }, size);
+  const plain = readInPieces(text, { wholeRecordsChars: 0 }, size);
+  const shown = (r: typeof fast) => runQuery(compiled, r.events).matches.map((m) => `${m.events[0].event!.seq}@${m.events[0].event!.source.line}:${m.events[0].event!.source.column} ${JSON.stringify(m.events[0].event!.doc)}`);
+  const errors = (r: typeof fast) => r.errors.map((e) => `${e.line}:${e.column} ${e.message}`);
+  assert.deepEqual(shown(fast), shown(plain));
+  assert.deepEqual(errors(fast), errors(plain));
+  const { filtered, ...stats } = fast.stats;
+  const { filtered: _none, ...plainStats } = plain.stats;
+  assert.deepEqual(stats, plainStats);
+  return { at: shown(fast).map((s) => s.split(' ')[0]), errors: errors(fast), filtered };
+}
+
+test('prefilter over NDJSON chunks: the same matches, positions, errors and counts as every line parsed', () => {
+  const miss = ecsLine('DescribeDBInstances');
+  const hit = ecsLine('RestoreDBInstanceFromS3');
+  // A literal written with an escape (the line is parsed), and one in another line than the one that matches.
+  const escaped = ecsLine('Restore\\u0044BInstanceFromS3');
+  const elsewhere = ecsLine('GetObject', 's3.amazonaws.com', 'success', ',"message":"RestoreDBInstanceFromDBSnapshot rds.amazonaws.com"');
+  for (const size of [40, 97, 1000, 1 << 20]) {
+    const r = ndjsonSeed([miss, escaped, miss, elsewhere, hit, miss].join('\n') + '\n', size);
+    assert.deepEqual(r.at, ['1@2:1', '4@5:1']);
+    if (size === 1 << 20) assert.equal(r.filtered, 3); // the misses (the others hold a literal or an escape)
+  }
+  // The literal cut between two chunks (each size ends the first chunk inside it), lines longer than a chunk.
+  const text = [miss, miss, hit, miss].join('\n');
+  const inLiteral = text.indexOf('RestoreDB') + 5;
+  for (const size of [inLiteral, inLiteral - 3, 60]) assert.deepEqual(ndjsonSeed(text, size).at, ['2@3:1']);
+  // CRLF, a byte-order mark, blank lines, no line break after the last line.
+  assert.deepEqual(ndjsonSeed(`\ufeff${miss}\r\n\r\n${hit}\r\n   \r\n${miss}\r\n${hit}`, 1 << 20).at, ['1@3:1', '3@6:1']);
+  // A bad line before and after a hit: reported where it is, reading goes on at the next line.
+  const bad = ndjsonSeed([miss, '{"event":{"action":"RestoreDB', hit, 'not JSON', miss, hit].join('\n') + '\n', 1 << 20);
+  assert.deepEqual(bad.at, ['1@3:1', '3@6:1']);
+  assert.equal(bad.errors.length, 2);
+  assert.match(bad.errors[0], /^2:/);
+  assert.match(bad.errors[1], /^4:1 /);
+  // A line nested deeper than the limit is reported whether or not it holds a literal.
+  const deep = `{"a":${'['.repeat(300)}${']'.repeat(300)}}`;
+  const d = ndjsonSeed([miss, deep, hit].join('\n'), 1 << 20);
+  assert.deepEqual(d.at, ['1@3:1']); // the deep line is no event
+  assert.match(d.errors[0] ?? '', /^2:.*nesting deeper/);
 });

@@ -4,8 +4,9 @@
 import { parse } from '../../../server/src/core/syntax/parser';
 import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/core/engine/index';
 import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
-import { readSampleText } from '../../../server/src/core/samples/reader';
-import { recordSpans } from '../../../server/src/core/samples/recordsText';
+import { readSampleText, SampleReader, type SampleReaderOptions } from '../../../server/src/core/samples/reader';
+import type { SampleError, SampleEvent } from '../../../server/src/core/samples/types';
+import { looksLikeRecordsFile, recordSpans } from '../../../server/src/core/samples/recordsText';
 import type { Match } from '../../../server/src/core/engine/types';
 
 type Obj = Record<string, unknown>;
@@ -55,30 +56,51 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   // Without a prefilter of its own the fast path reads whole Records texts only with one (wholeRecordsChars): one that
   // wants every record.
   // A whole Records text is tested record by record within it (test.within), any other text each record alone.
-  const fast = readSampleText(text, 'f', { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) });
+  // An NDJSON text's lines are tested a chunk at a time (SplitterSink.wantedWithin): read whole (one chunk) and in
+  // pieces (lines and literals cut between chunks). A Records text is collected whole however it comes.
+  const fastOptions = { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) };
+  const fast = readSampleText(text, 'f', fastOptions);
+  const pieces = looksLikeRecordsFile(text.replace(/^\ufeff/, '')) ? fast : readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
   const b = runQuery(compiled, fast.events);
+  const c = pieces === fast ? b : runQuery(compiled, pieces.events);
   const answers = test ? withinAnswers(text, test) : ['', ''];
   const sa = summary(a.matches) + '\n' + readSummary(plain) + '\n' + answers[0];
   const sb = summary(b.matches) + '\n' + readSummary(fast) + '\n' + answers[1];
-  const same = sa === sb;
+  const sc = summary(c.matches) + '\n' + readSummary(pieces) + '\n' + answers[1];
+  const same = sa === sb && sa === sc;
+  if (same || sa !== sb) return result(same, sa, sb, fast.stats.filtered, a.matches.length);
+  return result(same, sa, sc, fast.stats.filtered, a.matches.length);
+}
+
+/** A text read by a SampleReader pushed `size` characters at a time. */
+export function readInPieces(text: string, options: SampleReaderOptions, size: number): ReturnType<typeof readSampleText> {
+  const events: SampleEvent[] = [];
+  const errors: SampleError[] = [];
+  const reader = new SampleReader('f', { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, options);
+  for (let at = 0; at < text.length; at += size) reader.push(text.slice(at, at + size));
+  const stats = reader.end();
+  return { events, errors, stats };
+}
+
+function result(same: boolean, sa: string, sb: string, filtered: number, matches: number): DiffResult {
   let at = 0;
   while (at < sa.length && sa[at] === sb[at]) at++;
   return {
     same,
     detail: same ? undefined : `old path: …${sa.slice(Math.max(0, at - 100), at + 200)}\nfast path: …${sb.slice(Math.max(0, at - 100), at + 200)}`,
-    filtered: fast.stats.filtered,
-    matches: a.matches.length,
+    filtered,
+    matches,
   };
 }
 
 /**
- * The prefilter's answers for the records of a whole `{"Records":[…]}` text that the fast path takes: each record's own
- * test, and the whole-text test (`test.within`), which must agree record by record (both empty for other texts).
+ * The prefilter's answers for the records of a whole `{"Records":[…]}` text that the fast path takes (or an NDJSON
+ * text's lines that begin with `{`): each record's own test, and the whole-text test (`test.within`), which must agree
+ * record by record.
  */
 function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>): [string, string] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const spans = recordSpans(body, 1000, 1 << 30, []);
-  if (!spans) return ['', ''];
+  const spans = recordSpans(body, 1000, 1 << 30, []) ?? lineSpans(body);
   const within = test.within(body);
   let own = '';
   let whole = '';
@@ -87,6 +109,22 @@ function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilt
     whole += within(s, spans.ends[k]) ? 1 : 0;
   });
   return [own, whole];
+}
+
+/** The lines of a text that begin with `{` (an NDJSON text's records, as the splitter asks about them). */
+function lineSpans(text: string): { starts: number[]; ends: number[] } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let at = 0; at < text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    if (text.charCodeAt(at) === 123) {
+      starts.push(at);
+      ends.push(nl);
+    }
+    at = nl + 1;
+  }
+  return { starts, ends };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -171,7 +209,24 @@ export function sampleTexts(docs: Obj[], r: () => number): string[] {
     else if (y < 0.18) s = s.replace(/"eventSource"/, '"event\\u0053ource"');
     return s;
   });
-  return [lines.join('\n') + '\n', `{"Records":[${lines.join(',')}]}`, recordsVariant(lines, r)];
+  return [lines.join('\n') + '\n', `{"Records":[${lines.join(',')}]}`, recordsVariant(lines, r), ndjsonVariant(lines, r)];
+}
+
+/**
+ * An NDJSON text as files have it: with a byte-order mark and CRLF, blank lines, a line cut short or one that is not
+ * JSON (the splitter reports those and reads on at the next line), no line break after the last line.
+ */
+export function ndjsonVariant(lines: string[], r: () => number): string {
+  const k = Math.floor(r() * 5);
+  const ls = [...lines];
+  const at = 1 + Math.floor(r() * Math.max(0, ls.length - 1));
+  if (k === 0) return `\ufeff${ls.join('\r\n')}\r\n`;
+  if (k === 1) ls.splice(at, 0, '', '   ');
+  // Cut short where it does not end like an object (a line that begins with `{` and ends with `}` is not validated when
+  // skipped: engine/prefilter.ts).
+  else if (k === 2 && ls.length > 1) ls[at] = ls[at].slice(0, Math.max(1, Math.floor(ls[at].length / 2))).replace(/[}\s]+$/, '');
+  else if (k === 3) ls.splice(at, 0, 'not JSON');
+  return ls.join('\n') + (k === 4 ? '' : '\n');
 }
 
 /**

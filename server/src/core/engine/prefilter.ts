@@ -183,6 +183,26 @@ function statementReq(statement: Statement, ctx: Ctx): Req {
   return or(steps);
 }
 
+/**
+ * How rare a requirement's text is likely to be, by its literals' lengths: a literal its length, an `or` its least
+ * rare part, an `and` its rarest.
+ */
+function rarity(r: Req): number {
+  if (r === true) return 0;
+  if ('lit' in r) return r.lit.length;
+  return 'and' in r ? Math.max(...r.and.map(rarity)) : Math.min(...r.or.map(rarity));
+}
+
+/**
+ * `r` with each `and`'s parts rarest first (the same requirement): a text is searched for the rarest literal first, and
+ * for the others only where it occurs (`"RestoreDBInstanceFromS3"` before `"aws.cloudtrail"`, which every record has).
+ */
+function rarestFirst(r: Req): Req {
+  if (r === true || 'lit' in r) return r;
+  if ('or' in r) return { or: r.or.map(rarestFirst) };
+  return { and: r.and.map(rarestFirst).sort((a, b) => rarity(b) - rarity(a)) };
+}
+
 /** A requirement with each distinct literal numbered, so a record's text is searched for it at most once. */
 type Numbered = true | { at: number } | { and: Numbered[] } | { or: Numbered[] };
 
@@ -195,6 +215,27 @@ function numbered(r: Req, lits: { lit: string; fold: boolean }[]): Numbered {
   }
   if ('and' in r) return { and: r.and.map((p) => numbered(p, lits)) };
   return { or: r.or.map((p) => numbered(p, lits)) };
+}
+
+/**
+ * Literals one of which a text meeting `r` holds (`r` itself, its first `and` part — the rarest, rarestFirst — or an
+ * `or` of literals), or undefined when `r` has no such list.
+ */
+function gateOf(r: Numbered): number[] | undefined {
+  if (r === true) return undefined;
+  if ('at' in r) return [r.at];
+  if ('and' in r) return gateOf(r.and[0]);
+  const parts = r.or.map(gateOf);
+  return parts.every((p) => p !== undefined) ? parts.flat() as number[] : undefined;
+}
+
+/** The start the literals share, when they are searched in the same text and it is at least PROBE_CHARS long. */
+function sharedStart(lits: { lit: string; fold: boolean }[]): { lit: string; fold: boolean } | undefined {
+  const fold = lits[0].fold;
+  if (lits.some((l) => l.fold !== fold)) return undefined;
+  let n = 0;
+  while (n < lits[0].lit.length && lits.every((l) => l.lit.charCodeAt(n) === lits[0].lit.charCodeAt(n))) n++;
+  return n >= PROBE_CHARS ? { lit: lits[0].lit.slice(0, n), fold } : undefined;
 }
 
 /** Whether a record's text meets `r`; `found(at)` searches the text for literal `at` (once per record). */
@@ -300,12 +341,9 @@ class Cursors {
     this.next = strings.map(() => -2);
     this.asked = strings.map(() => 0);
     for (const [k, str] of strings.entries()) {
-      const c = counts[inText[k]];
-      const rarity = (at: number): number => (str.charCodeAt(at) < 128 ? c[str.charCodeAt(at)] : 0);
-      let best = 0;
-      for (let o = 1; o + PROBE_CHARS <= str.length; o++) if (rarity(o) < rarity(best)) best = o;
-      this.offsets.push(best);
-      this.probes.push(str.length <= PROBE_CHARS ? str : str.slice(best, best + PROBE_CHARS));
+      const { probe, offset } = probeOf(str, counts[inText[k]]);
+      this.offsets.push(offset);
+      this.probes.push(probe);
     }
   }
 
@@ -353,16 +391,34 @@ class Cursors {
 
   /** The first place of string `k` at or after `from`, or -1. */
   private find(k: number, from: number): number {
-    const text = this.texts[this.inText[k]];
-    const str = this.strings[k];
-    const probe = this.probes[k];
-    const offset = this.offsets[k];
-    if (probe === str) return text.indexOf(str, from);
-    for (let q = text.indexOf(probe, from + offset); q >= 0; q = text.indexOf(probe, q + 1)) {
-      if (text.startsWith(str, q - offset)) return q - offset;
-    }
-    return -1;
+    return findVia(this.texts[this.inText[k]], this.strings[k], this.probes[k], this.offsets[k], from);
   }
+}
+
+/** The piece of `str` (PROBE_CHARS long, or `str` itself) whose first character is rarest, and where it starts in `str`. */
+function probeOf(str: string, counts: Uint32Array): { probe: string; offset: number } {
+  const rarity = (at: number): number => (str.charCodeAt(at) < 128 ? counts[str.charCodeAt(at)] : 0);
+  let best = 0;
+  for (let o = 1; o + PROBE_CHARS <= str.length; o++) if (rarity(o) < rarity(best)) best = o;
+  return str.length <= PROBE_CHARS ? { probe: str, offset: 0 } : { probe: str.slice(best, best + PROBE_CHARS), offset: best };
+}
+
+/** The first place of `str` in `text` at or after `from`, found through its piece `probe` at `offset` (probeOf), or -1. */
+function findVia(text: string, str: string, probe: string, offset: number, from: number): number {
+  if (probe === str) return text.indexOf(str, from);
+  for (let q = text.indexOf(probe, from + offset); q >= 0; q = text.indexOf(probe, q + 1)) {
+    if (text.startsWith(str, q - offset)) return q - offset;
+  }
+  return -1;
+}
+
+/** Whether any of `strings` occurs in `text`: each found through its rarest piece, as the prefilter searches a text. */
+export function containsAny(text: string, strings: readonly string[]): boolean {
+  const counts = charCounts(text);
+  return strings.some((str) => {
+    const { probe, offset } = probeOf(str, counts);
+    return findVia(text, str, probe, offset, 0) >= 0;
+  });
 }
 
 /**
@@ -370,8 +426,8 @@ class Cursors {
  * undefined when the query requires nothing the text can show (every record must be parsed).
  */
 export function prefilterFor(statement: Statement, options: EngineOptions = {}): RecordTest | undefined {
-  const asWritten = statementReq(statement, { options, classOf: () => 'verbatim' });
-  const cloudTrail = statementReq(statement, { options, classOf: cloudTrailClass });
+  const asWritten = rarestFirst(statementReq(statement, { options, classOf: () => 'verbatim' }));
+  const cloudTrail = rarestFirst(statementReq(statement, { options, classOf: cloudTrailClass }));
   if (asWritten === true && cloudTrail === true) return undefined;
   // Each literal is one search through the record: past a few dozen (a long `or` chain), parsing is cheaper.
   if (atoms(asWritten) > MAX_LITERALS || atoms(cloudTrail) > MAX_LITERALS) return undefined;
@@ -401,6 +457,11 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     text = '';
     return wanted;
   };
+  // Literals one of which a record the CloudTrail requirement accepts holds; when they share a start long enough to be
+  // searched for alone (an `in` list's `"RestoreDBInstanceFromS3"` and `"RestoreDBInstanceFromDBSnapshot"`), that
+  // start is the gate: one search through a text instead of one per literal.
+  const gates = gateOf(cloudTrailN);
+  const shared = gates && gates.length > 1 ? sharedStart(gates.map((k) => lits[k])) : undefined;
   let counts: Uint32Array[] | undefined;
   const within = (whole: string): RangeTest => {
     // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
@@ -409,16 +470,24 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
       if (/[^\x00-\x7f]/.test(whole)) return (start, end) => test(whole.slice(start, end));
       low = whole.toLowerCase();
     }
-    // Strings searched: the literals, then CloudTrail's keys.
-    const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS];
+    // Strings searched: the literals, then CloudTrail's keys, then the gate's shared start.
+    const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS, ...(shared ? [shared.lit] : [])];
+    const inText = [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0), ...(shared ? [shared.fold ? 1 : 0] : [])];
     // Which characters are rare is told by the first text (the files of one run are alike; counting costs).
     counts ??= [charCounts(whole), charCounts(low ?? whole)];
-    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0)], counts);
+    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, inText, counts);
     const keys = lits.length;
     const has = (at: number): boolean => cursors.has(at);
+    const gate = shared ? [strings.length - 1] : gates;
     return (start, end) => {
       cursors.record(start, end);
       if (cursors.hiding()) return true;
+      // Most records lack every literal of the gate: rejected at once, without evaluating the requirement.
+      if (gate !== undefined) {
+        let open = false;
+        for (let g = 0; g < gate.length && !open; g++) open = cursors.has(gate[g]);
+        if (!open) return false;
+      }
       // What the record's own test gives: the CloudTrail requirement for a record with CloudTrail's keys, else the
       // as-written one. The as-written requirement implies the CloudTrail one (each literal it requires of a field
       // holds what the CloudTrail one requires: the same literal, its words, or nothing; and/or keep that), so a

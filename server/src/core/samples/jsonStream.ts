@@ -22,6 +22,12 @@ export interface SplitterSink {
    */
   wanted?(text: string, where: ValueWhere): boolean;
   filtered?(line: number, column: number, where: ValueWhere): void;
+  /**
+   * Optional, with `wanted`: the same test for the lines of a whole chunk of one-line values (NDJSON), so a chunk is
+   * searched once per literal instead of each line once per literal. Given the chunk's text, `(start, end)` answers
+   * `wanted(text.slice(start, end), 'top')`, asked for lines in increasing order (engine/prefilter.ts RangeTest).
+   */
+  wantedWithin?(text: string): (start: number, end: number) => boolean;
 }
 
 export interface SplitterOptions {
@@ -314,18 +320,87 @@ export class JsonSplitter {
     this.sink.skipped(this.primLine, this.primColumn);
   }
 
-  /** One-line top-level object parsed directly; returns the index after it, or -1 to take the slow path. */
-  private tryFastLine(s: string, i: number): number {
+  /**
+   * The one-line objects from `i` on in this chunk (in a file known to be NDJSON), each line the prefilter does not
+   * want counted without parsing, asked of the chunk's test (SplitterSink.wantedWithin) rather than line by line: the
+   * same answers, positions and counts as tryFastLine gives line by line. Stops at a line it does not take (a blank
+   * line, one that is not a plain object, the chunk's unfinished last line): the scan goes on there. Returns the index
+   * after the last line taken (each with its line break), or -1 when it took none.
+   */
+  private fastLines(s: string, i: number): number {
+    if (this.lineMode !== true || !this.sink.wantedWithin || !this.sink.wanted) return this.tryFastLine(s, i, false);
+    // A line it gave back to the scan is not asked about again.
+    if (this.base + i === this.givenBack) return -1;
+    const test = (this.chunkTest ??= this.sink.wantedWithin(s));
+    const from = i;
+    while (s.charCodeAt(i) === OPEN_OBJ && !this.abandoned) {
+      const nl = s.indexOf('\n', i);
+      if (nl < 0 || nl - i > this.fastLineChars || nl - i > this.maxValueChars) break;
+      let e = nl - 1;
+      while (e > i && (s.charCodeAt(e) === CR || s.charCodeAt(e) === SPACE || s.charCodeAt(e) === TAB)) e--;
+      // As tryFastLine: a line that may nest too deep is not asked about; a rejected line is skipped only when it is
+      // a plain object (begins with `{`, ends with `}`).
+      const deep = this.openersMoreThan(s, i, nl);
+      const asked = !deep && s.charCodeAt(e) === CLOSE_OBJ;
+      if (asked && !test(i, nl)) {
+        this.valuesSeen++;
+        this.recovering = false;
+        this.sink.filtered?.(this.line, this.col(i), 'top');
+      } else if (this.tryFastLine(s, i, asked, s.slice(i, nl), nl, deep) < 0) {
+        this.givenBack = this.base + i;
+        break;
+      }
+      // The line break, as the scan takes it.
+      this.prevLineEndColumn = this.col(nl);
+      this.line++;
+      this.lineStart = this.base + nl + 1;
+      this.recovering = false;
+      i = nl + 1;
+    }
+    return i === from ? -1 : i;
+  }
+
+  /**
+   * bracketsMoreThan(s.slice(from, to), maxDepth) for this chunk's lines, asked in increasing order: the next `{` and
+   * `[` of the chunk are kept from line to line (no line's slice, and no search runs past a line into the chunk).
+   */
+  private openersMoreThan(s: string, from: number, to: number): boolean {
+    let count = 0;
+    const limit = this.maxDepth;
+    let k = this.nextCurly;
+    if (k !== -1 && k < from) k = s.indexOf('{', from);
+    for (; k >= 0 && k < to && count <= limit; k = s.indexOf('{', k + 1)) count++;
+    this.nextCurly = k;
+    k = this.nextSquare;
+    if (k !== -1 && k < from) k = s.indexOf('[', from);
+    for (; k >= 0 && k < to && count <= limit; k = s.indexOf('[', k + 1)) count++;
+    this.nextSquare = k;
+    return count > limit;
+  }
+  /** The next `{` and `[` of this chunk at or after the last line asked about (-1: none; -2: not looked for yet). */
+  private nextCurly = -2;
+  private nextSquare = -2;
+
+  /** Where (from the input's start) the last line fastLines gave back to the scan starts. */
+  private givenBack = -1;
+  /** The test of this chunk's lines (fastLines), made when first asked. */
+  private chunkTest: ((start: number, end: number) => boolean) | undefined;
+
+  /**
+   * One-line top-level object parsed directly; returns the index after it, or -1 to take the slow path. `asked`: the
+   * prefilter was already asked about this line and wants it (fastLines, which passes the line's text, end and depth).
+   */
+  private tryFastLine(s: string, i: number, asked: boolean, line?: string, lineEnd?: number, deep?: boolean): number {
     if (this.lineMode === false) return -1;
-    const nl = s.indexOf('\n', i);
+    const nl = lineEnd ?? s.indexOf('\n', i);
     if (nl < 0 || nl - i > this.fastLineChars || nl - i > this.maxValueChars) return -1;
-    const text = s.slice(i, nl);
+    const text = line ?? s.slice(i, nl);
     // The first value of a file may be a container of events (`{"Records":[…]}` on one line): leave it to the
     // streaming path rather than parse it twice.
     if (this.lineMode === undefined && (text.indexOf('"Records"') >= 0 || text.indexOf('"hits"') >= 0 || text.indexOf('"events"') >= 0)) return -1;
     // Nesting cannot exceed the number of opening brackets; only a line with that many is checked after parsing.
-    const mayBeDeep = bracketsMoreThan(text, this.maxDepth);
-    if (this.sink.wanted && !mayBeDeep && !this.sink.wanted(text, 'top')) {
+    const mayBeDeep = deep ?? bracketsMoreThan(text, this.maxDepth);
+    if (this.sink.wanted && !mayBeDeep && !asked && !this.sink.wanted(text, 'top')) {
       // The prefilter says this line cannot match: it is counted, not parsed. A line that is not a plain object
       // (a container of events, or not JSON) must still take the parsing path: only a line that begins with `{`
       // and ends with `}` is skipped.
@@ -358,6 +433,8 @@ export class JsonSplitter {
     const n = s.length;
     let i = 0;
     this.nlAt = -2;
+    this.chunkTest = undefined;
+    this.nextCurly = this.nextSquare = -2;
     while (i < n && !this.abandoned) {
       if (this.skipToEol) {
         const nl = s.indexOf('\n', i);
@@ -451,7 +528,7 @@ export class JsonSplitter {
       if (depth === 0) {
         // Between top-level values.
         if (c === OPEN_OBJ) {
-          const fast = this.tryFastLine(s, i);
+          const fast = this.fastLines(s, i);
           if (fast >= 0) { i = fast; continue; }
           this.recovering = false;
           this.startUnit(s, i, 'top');

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_CHARS, invalidJson, JsonSplitter, 
 import { looksLikeRecordsFile, recordSpans, type RecordSpans } from './recordsText';
 import { normalizeCloudTrail, isRawCloudTrail, isCloudTrailDigest, type NormalizeOptions } from './cloudtrail';
 import type { SampleError, SampleEvent } from './types';
+import { containsAny } from '../engine/prefilter';
 
 export interface SampleReaderCallbacks {
   onEvent(event: SampleEvent): void;
@@ -35,7 +36,8 @@ export interface SampleReaderOptions {
   /**
    * The same test as `prefilter` for the records of a whole `{"Records":[…]}` text (see wholeRecordsChars): given the
    * text, it answers for `text.slice(start, end)`, asked record by record in order (engine/prefilter.ts RangeTest).
-   * A record of such a text is asked of this, when set, instead of `prefilter`.
+   * A record of such a text is asked of this, when set, instead of `prefilter`; so is each line of an NDJSON chunk
+   * (given the chunk's text, asked for `(start, end)` of its lines: jsonStream.ts SplitterSink.wantedWithin).
    */
   prefilterWithin?: (text: string) => (start: number, end: number) => boolean;
   /**
@@ -149,9 +151,11 @@ function notAnEvent(o: Obj): string | undefined {
  * Whether a record's text may be one that is skipped rather than counted as an event (a digest, a bulk action line, a
  * Kibana export summary): such records are always parsed, so the prefilter never changes the counts.
  */
-function mayNotBeAnEvent(text: string, keysInFile: boolean): boolean {
-  if (bulkActionAt(text, 0)) return true;
-  return keysInFile && NOT_EVENT_KEYS.some((k) => text.indexOf(k) >= 0);
+function mayNotBeAnEvent(text: string, keysInFile: boolean, start = 0, end = text.length): boolean {
+  if (bulkActionAt(text, start)) return true;
+  if (!keysInFile) return false;
+  const record = start === 0 && end === text.length ? text : text.slice(start, end);
+  return NOT_EVENT_KEYS.some((k) => record.indexOf(k) >= 0);
 }
 
 /** Keys only records that are skipped rather than counted have (a CloudTrail digest, a Kibana export summary). */
@@ -192,6 +196,13 @@ export class SampleReader {
         skipped: () => { this.stats.skippedValues++; },
         wanted: options.prefilter ? (text, where) => where === 'events' || mayNotBeAnEvent(text, this.keysInFile) || options.prefilter!(text, this.seq) : undefined,
         filtered: () => this.countFiltered(),
+        // The lines of an NDJSON chunk: the same test as `wanted` asks of a line, the chunk searched once per literal.
+        wantedWithin: options.prefilter && options.prefilterWithin
+          ? (text) => {
+              const within = options.prefilterWithin!(text);
+              return (start, end) => mayNotBeAnEvent(text, this.keysInFile, start, end) || within(start, end);
+            }
+          : undefined,
       },
       { maxDepth: options.maxDepth, maxValueChars: options.maxValueChars },
     );
@@ -233,7 +244,7 @@ export class SampleReader {
     // had NOT_EVENT_KEYS, no record of it can.
     if (this.options.prefilter && !this.keysInFile && chunk.length > 0) {
       const edge = this.edge + chunk.slice(0, KEY_EDGE);
-      this.keysInFile = NOT_EVENT_KEYS.some((k) => chunk.indexOf(k) >= 0 || edge.indexOf(k) >= 0);
+      this.keysInFile = containsAny(chunk, NOT_EVENT_KEYS) || NOT_EVENT_KEYS.some((k) => edge.indexOf(k) >= 0);
       this.edge = chunk.length >= KEY_EDGE ? chunk.slice(-KEY_EDGE) : (this.edge + chunk).slice(-KEY_EDGE);
     }
     this.splitter.push(chunk);
