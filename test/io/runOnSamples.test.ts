@@ -7,6 +7,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runOnSamples, SEQUENCE_LATENESS_MS } from '../../server/src/io/runOnSamples';
+import { iterateSampleEvents } from '../../server/src/io/readSamples';
+import { compilePath } from '../../server/src/core/engine/fields';
 
 let dir = '';
 const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 0, minute)).toISOString();
@@ -47,4 +49,23 @@ test('files in time order are read once', async () => {
   const out = await runOnSamples({ query: QUERY, samples: [join(dir, 'in-order.ndjson')], options: { size: 100 } });
   assert.deepEqual(ids(out), ['k3>r3']);
   assert.deepEqual(out.notes, []);
+});
+
+test('a query that matches nothing: field presence counted over every record, as the complete documents hold the fields', async () => {
+  // The prefilter skips every record unparsed, so presence is counted in a second read; that read normalizes raw
+  // CloudTrail only as far as the counted fields: the counts must be those of the complete documents.
+  const samples = [join(__dirname, '..', '..', 'test-fixtures', 'samples', 'cloudtrail')];
+  const fields = ['event.action', 'aws.cloudtrail.error_code', 'source.ip', 'event.outcome', 'user.name', 'related.user', 'user.target.entity.id', 'cloud.account.id'];
+  const query = `any where event.action == "NoSuchAction" and (${fields.slice(1).map((f, i) => `${f} == "v${i}"`).join(' or ')})`;
+  const out = await runOnSamples({ query, samples, options: { size: 100 } });
+  assert.equal(out.result.matches.length, 0);
+  const expected = fields.map((field) => ({ field, present: 0 }));
+  for await (const e of iterateSampleEvents(samples)) {
+    for (const p of expected) {
+      const v = compilePath(p.field)(e.doc);
+      if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) p.present++;
+    }
+  }
+  assert.ok(expected.some((p) => p.present > 0 && p.present < out.events), 'a field some events hold and others do not');
+  assert.deepEqual([...out.fieldPresence].sort((a, b) => a.field.localeCompare(b.field)), expected.sort((a, b) => a.field.localeCompare(b.field)));
 });
