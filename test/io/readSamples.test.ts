@@ -161,3 +161,18 @@ test('a named pipe (FIFO) given by its path is read once, as a stream, with ever
   assert.deepEqual(events.map((e) => e.doc.n), [1, 2, 3]);
   assert.equal(r.errors.length, 0);
 });
+
+test('a named pipe given by its path, read with a prefilter: opened once, every line its writer sent', { timeout: 20_000 }, async () => {
+  // With a prefilter the reader first looks whether a file is a `{"Records":[…]}` text to read whole: that look must
+  // not open a FIFO (closing it loses what the writer sent, and the next open waits for a writer that is gone).
+  const fifo = join(dir, 'filtered.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, '{"n":1,"a":"x"}\\n{"n":2,"a":"y"}\\n{"n":3,"a":"x"}\\n')`]);
+  const events: SampleEvent[] = [];
+  const r = await readSampleFiles([fifo], { onEvent: (e) => events.push(e), reader: { prefilter: (text) => text.includes('"x"') } });
+  await new Promise((resolve) => writer.on('exit', resolve));
+  assert.deepEqual(events.map((e) => e.doc.n), [1, 3]);
+  assert.equal(r.events, 3);
+  assert.equal(r.filtered, 1);
+  assert.equal(r.errors.length, 0);
+});

@@ -143,10 +143,11 @@ export async function listSampleFiles(paths: string[], signal?: AbortSignal): Pr
 
 /**
  * The bytes of a file (or stdin for `-`), gunzipped when they start with the gzip magic bytes. Reads
- * sequentially from the start: works for pipes, FIFOs and /dev/stdin, which cannot seek.
+ * sequentially from the start: works for pipes, FIFOs and /dev/stdin, which cannot seek. `size`: a regular file's
+ * size, undefined for anything else (opened once, as a stream).
  */
-async function openBytes(file: string, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: boolean; close(): void }> {
-  const plain = file === STDIN ? undefined : await plainFileChunks(file, chunkBytes, counted);
+async function openBytes(file: string, size: number | undefined, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: boolean; close(): void }> {
+  const plain = size === undefined ? undefined : await plainFileChunks(file, size, chunkBytes, counted);
   if (plain) return plain;
   const input: Readable = file === STDIN ? process.stdin : createReadStream(file, { highWaterMark: chunkBytes });
   const it = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -185,15 +186,13 @@ async function openBytes(file: string, chunkBytes: number, counted: { raw: numbe
 }
 
 /**
- * The bytes of a regular file that is not gzipped, read into one buffer again and again: each chunk must be used (the
+ * The bytes of a regular file of `size` bytes that is not gzipped, read into one buffer again and again: each chunk must be used (the
  * reader decodes it) before the next is asked for. A buffer per read, as a read stream allocates, is memory outside
  * the JavaScript heap whose growth brings on full garbage collections (measured: the ECS seed rule over 383 MB,
  * 17 of them). undefined for anything else (then it is read as a stream).
  */
-async function plainFileChunks(file: string, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: false; close(): void } | undefined> {
-  // A pipe or FIFO named by its path is not opened here (opening it twice would lose what its writer sent).
-  const st = await fsp.stat(file);
-  if (!st.isFile() || st.size === 0) return undefined;
+async function plainFileChunks(file: string, size: number, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: false; close(): void } | undefined> {
+  if (size === 0) return undefined;
   const fh = await fsp.open(file, 'r');
   let closed = false;
   const close = (): void => {
@@ -201,7 +200,7 @@ async function plainFileChunks(file: string, chunkBytes: number, counted: { raw:
     closed = true;
   };
   try {
-    const buf = Buffer.allocUnsafe(Math.max(2, Math.min(chunkBytes, st.size)));
+    const buf = Buffer.allocUnsafe(Math.max(2, Math.min(chunkBytes, size)));
     const head = (await fh.read(buf, 0, 2, 0)).bytesRead;
     if (head === 0 || (head === 2 && buf[0] === 0x1f && buf[1] === 0x8b)) {
       close();
@@ -241,24 +240,23 @@ let spareBuffer: Buffer | undefined;
 const SPARE_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
- * The text of a regular file of at most `cap` bytes that starts like a `{"Records":[…]}` file (a CloudTrail log file
+ * The text of a regular file of `size` bytes (at most `cap`) that starts like a `{"Records":[…]}` file (a CloudTrail log file
  * as delivered, not gzipped), read with one call and decoded with `decoder`: the reader takes such a text whole
  * (SampleReaderOptions wholeRecordsChars), so reading it in pieces would only cost. undefined for anything else (then
  * it is streamed).
  */
-async function wholeRecordsText(file: string, cap: number, decoder: StringDecoder): Promise<{ text: string; bytes: number } | undefined> {
+async function wholeRecordsText(file: string, size: number, cap: number, decoder: StringDecoder): Promise<{ text: string; bytes: number } | undefined> {
+  if (size === 0 || size > cap) return undefined;
   const fh = await fsp.open(file, 'r');
   let buf: Buffer | undefined;
   try {
-    const st = await fh.stat();
-    if (!st.isFile() || st.size === 0 || st.size > cap) return undefined;
-    buf = spareBuffer && spareBuffer.length >= st.size ? spareBuffer : Buffer.allocUnsafe(st.size);
+    buf = spareBuffer && spareBuffer.length >= size ? spareBuffer : Buffer.allocUnsafe(size);
     if (buf === spareBuffer) spareBuffer = undefined;
-    let n = (await fh.read(buf, 0, Math.min(RECORDS_HEAD_BYTES, st.size), 0)).bytesRead;
+    let n = (await fh.read(buf, 0, Math.min(RECORDS_HEAD_BYTES, size), 0)).bytesRead;
     const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
     if (!looksLikeRecordsFile(buf.toString('latin1', bom, n))) return undefined;
-    while (n < st.size) {
-      const r = await fh.read(buf, n, st.size - n, n);
+    while (n < size) {
+      const r = await fh.read(buf, n, size - n, n);
       if (r.bytesRead === 0) break;
       n += r.bytesRead;
     }
@@ -298,17 +296,21 @@ export async function* fileEvents(
   const counted = { raw: 0 };
   let opened: Awaited<ReturnType<typeof openBytes>> | undefined;
   try {
-    const total = options.onProgress && file !== STDIN ? (await fsp.stat(file)).size : 0; // 0 for pipes
+    // One look at what the path is, before any open: a regular file's size; a pipe, FIFO or device (undefined) is
+    // opened once, as a stream (a second open of a FIFO would lose what its writer sent, and wait for another).
+    const st = file === STDIN ? undefined : await fsp.stat(file);
+    const size = st?.isFile() ? st.size : undefined;
+    const total = options.onProgress && st ? st.size : 0; // 0 for pipes
     options.onOpen?.(file);
     const decoder = new StringDecoder('utf8');
     const cap = wholeRecordsChars(options.reader);
-    const whole = file !== STDIN && cap > 0 ? await wholeRecordsText(file, cap, decoder) : undefined;
+    const whole = size !== undefined && cap > 0 ? await wholeRecordsText(file, size, cap, decoder) : undefined;
     if (whole) {
       info.bytes = counted.raw = whole.bytes;
       reader.push(whole.text);
       options.onProgress?.(name, counted.raw, total);
     } else {
-      opened = await openBytes(file, options.chunkBytes ?? (cap > 0 ? FILTERED_CHUNK_BYTES : CHUNK_BYTES), counted);
+      opened = await openBytes(file, size, options.chunkBytes ?? (cap > 0 ? FILTERED_CHUNK_BYTES : CHUNK_BYTES), counted);
       info.gzip = opened.gzip;
       for await (const chunk of opened.chunks) {
         info.bytes += chunk.length;
