@@ -250,13 +250,16 @@ function evaluate(r: Numbered, found: (at: number) => boolean): boolean {
   return false;
 }
 
-/** Whether `text` holds a `\u` or `\/` escape (one search for backslashes; records seldom have any). */
-function hasHidingEscape(text: string): boolean {
-  for (let b = text.indexOf('\\'); b >= 0; b = text.indexOf('\\', b + 2)) {
+/**
+ * Where the first `\u` or `\/` escape of `text` at or after `from` is (one search for backslashes; records seldom have
+ * any), or -1. `from` must not fall inside an escape: backslashes pair up from there as from the text's start.
+ */
+function hidingEscapeAt(text: string, from: number): number {
+  for (let b = text.indexOf('\\', from); b >= 0; b = text.indexOf('\\', b + 2)) {
     const c = text.charCodeAt(b + 1);
-    if (c === 117 || c === 47) return true;
+    if (c === 117 || c === 47) return b;
   }
-  return false;
+  return -1;
 }
 
 /**
@@ -373,17 +376,13 @@ class Cursors {
 
   /**
    * Whether the record holds a `\u` or `\/` escape, which could spell a literal another way (such a record is parsed):
-   * hasHidingEscape over the whole text. Backslashes are only inside strings, so escapes pair up the same from any
+   * hidingEscapeAt over the whole text. Backslashes are only inside strings, so escapes pair up the same from any
    * record's start.
    */
   hiding(): boolean {
     let at = this.nextHiding;
     if (at !== -1 && at < this.start) {
-      const text = this.texts[0];
-      for (at = text.indexOf('\\', this.start); at >= 0; at = text.indexOf('\\', at + 2)) {
-        const c = text.charCodeAt(at + 1);
-        if (c === 117 || c === 47) break;
-      }
+      at = hidingEscapeAt(this.texts[0], this.start);
       this.nextHiding = at;
     }
     return at >= 0 && at + 2 <= this.end;
@@ -447,7 +446,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     return state[at] === 1;
   };
   const test = (record: string): boolean => {
-    if (hasHidingEscape(record)) return true;
+    if (hidingEscapeAt(record, 0) >= 0) return true;
     text = record;
     lowered = undefined;
     state.fill(0);
