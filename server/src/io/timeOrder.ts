@@ -120,6 +120,14 @@ export async function* mergeByTimeBatches(
     for (const n of info.notes) options.onNote?.(info.file, n);
     options.onFile?.(info);
   };
+  /** Makes the event at the cursor's place in its batch its current one. */
+  const atEvent = (c: Cursor): void => {
+    const ev = c.batch[c.i];
+    const t = timestamp(queriedDoc(ev));
+    if (t !== undefined) c.ts = t; // an event without time keeps its place in the file
+    ev.seq = c.rank;
+    c.ev = ev;
+  };
   /** Moves a cursor to its next event; false when its file is done. */
   const advance = async (c: Cursor): Promise<boolean> => {
     while (c.i >= c.batch.length) {
@@ -131,11 +139,7 @@ export async function* mergeByTimeBatches(
       c.batch = r.value;
       c.i = 0;
     }
-    const ev = c.batch[c.i];
-    const t = timestamp(queriedDoc(ev));
-    if (t !== undefined) c.ts = t; // an event without time keeps its place in the file
-    ev.seq = c.rank;
-    c.ev = ev;
+    atEvent(c);
     return true;
   };
   try {
@@ -171,11 +175,7 @@ export async function* mergeByTimeBatches(
       top.i++;
       // The cursor stays at the top of the heap while its next event is still the earliest (a file's run of events).
       if (top.i < top.batch.length) {
-        const n = top.batch[top.i];
-        const t = timestamp(queriedDoc(n));
-        if (t !== undefined) top.ts = t;
-        n.seq = top.rank;
-        top.ev = n;
+        atEvent(top);
         heap.replaceTop(top);
       } else {
         heap.pop();
