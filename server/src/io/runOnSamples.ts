@@ -114,8 +114,8 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const order = sequenceOrder(compiled);
   const keep = input.keepEvents ?? 0;
   // An event query's or a sequence's printed matches are their text: the parsed documents are let go once the run has taken them.
-  const textOnly = input.keepText === true && (compiled.kind === 'event' || compiled.kind === 'sequence') && keep === 0;
-  let run = createRun(compiled, { ...(order ? { lateness: SEQUENCE_LATENESS_MS } : {}), ...(textOnly ? { hold: holdAsBytes() } : {}) });
+  const textOnly = input.keepText === true && keep === 0 && heldAsBytes(compiled);
+  let run = samplesRun(compiled, order, textOnly ? holdAsBytes() : undefined);
   const every = input.progressEvery ?? 10_000;
   let events = 0;
   let files = 0;
@@ -217,6 +217,19 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     kept,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * A run over samples: a sequence (read merged by time) waits SEQUENCE_LATENESS_MS for events that come late; `hold`
+ * keeps what the run holds as bytes (holdAsBytes).
+ */
+function samplesRun(compiled: CompiledQuery, order: SequenceOrder | undefined, hold?: ReturnType<typeof holdAsBytes>): PlanRun {
+  return createRun(compiled, { ...(order ? { lateness: SEQUENCE_LATENESS_MS } : {}), ...(hold ? { hold } : {}) });
+}
+
+/** Whether a query's matches, printed as JSON only (keepText), are held as bytes: event queries' and sequences'. */
+function heldAsBytes(compiled: CompiledQuery): boolean {
+  return compiled.kind === 'event' || compiled.kind === 'sequence';
 }
 
 /** Fields the query references, in order of first appearance. */
@@ -437,7 +450,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
       const order = sequenceOrder(compiled);
       pass.push({
         index, parsed, compiled, options, order, fields, timestampField,
-        run: createRun(compiled, order ? { lateness: SEQUENCE_LATENESS_MS } : {}),
+        run: samplesRun(compiled, order),
         counts: new EventCounts(fields, timestampField),
         test: prefilterFor(parsed.statement, { ...options, source: query }), notes: [],
       });
@@ -472,10 +485,10 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   const read: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] };
   // As for one query (runOnSamples): with event queries and sequences only, printed as JSON, the runs hold what they
   // keep as bytes. Nothing pushed yet: the runs start again with that `hold`, one held object per event for all.
-  const textOnly = input.keepText === true && keep === 0 && shared.every((q) => q.compiled.kind === 'event' || q.compiled.kind === 'sequence');
+  const textOnly = input.keepText === true && keep === 0 && shared.every((q) => heldAsBytes(q.compiled));
   if (textOnly) {
     const hold = holdAsBytes();
-    for (const q of shared) q.run = createRun(q.compiled, { ...(q.order ? { lateness: SEQUENCE_LATENESS_MS } : {}), hold });
+    for (const q of shared) q.run = samplesRun(q.compiled, q.order, hold);
   }
   const readOptions: ReadSamplesOptions = {
     signal: input.signal,
