@@ -155,9 +155,11 @@ test('a named pipe (FIFO) given by its path is read once, as a stream, with ever
   execFileSync('mkfifo', [fifo]);
   // The writer blocks until the reader opens the pipe; a second open by the reader would lose what it sent.
   const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, '{"n":1}\\n{"n":2}\\n{"n":3}\\n')`]);
+  // Listened for from the start: the writer may exit before the read resolves.
+  const exited = new Promise((resolve) => writer.on('exit', resolve));
   const events: SampleEvent[] = [];
   const r = await readSampleFiles([fifo], { onEvent: (e) => events.push(e) });
-  await new Promise((resolve) => writer.on('exit', resolve));
+  await exited;
   assert.deepEqual(events.map((e) => e.doc.n), [1, 2, 3]);
   assert.equal(r.errors.length, 0);
 });
@@ -168,9 +170,10 @@ test('a named pipe given by its path, read with a prefilter: opened once, every 
   const fifo = join(dir, 'filtered.fifo');
   execFileSync('mkfifo', [fifo]);
   const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, '{"n":1,"a":"x"}\\n{"n":2,"a":"y"}\\n{"n":3,"a":"x"}\\n')`]);
+  const exited = new Promise((resolve) => writer.on('exit', resolve));
   const events: SampleEvent[] = [];
   const r = await readSampleFiles([fifo], { onEvent: (e) => events.push(e), reader: { prefilter: (text) => text.includes('"x"') } });
-  await new Promise((resolve) => writer.on('exit', resolve));
+  await exited;
   assert.deepEqual(events.map((e) => e.doc.n), [1, 3]);
   assert.equal(r.events, 3);
   assert.equal(r.filtered, 1);
