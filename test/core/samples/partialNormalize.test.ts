@@ -50,6 +50,34 @@ test('a record normalized for some fields has, in each of them, the value of the
   assert.notEqual(normalizeCloudTrail(records[0]).user_agent, undefined);
 });
 
+test('keys left uncleaned for a view (requestParameters, userIdentity, …) change nothing any field of it reads, with empty and null values where they count', () => {
+  const base = records[0];
+  const variants: Obj[] = [
+    { ...base, eventName: 'UserAuthentication', userIdentity: { type: 'IAMUser', userName: '' }, additionalEventData: { UserName: 'alice', MFAUsed: 'No' } },
+    { ...base, eventName: 'UserAuthentication', userIdentity: null, additionalEventData: { UserName: '', LoginTo: null } },
+    { ...base, eventName: 'ConsoleLogin', responseElements: { ConsoleLogin: 'Failure', user: { userId: '' } }, additionalEventData: { MobileVersion: 'No', MFAUsed: '' } },
+    { ...base, requestParameters: { userName: '', newUserName: 'bob', groupName: null }, responseElements: { group: { groupId: 'g1' }, user: { userId: 'u1' } } },
+    { ...base, requestParameters: { nested: { a: '', b: null } }, responseElements: '', serviceEventDetails: { x: '' }, tlsDetails: { tlsVersion: '', cipherSuite: 'c' } },
+    { ...base, userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { userName: 'role' }, attributes: { creationDate: '' } } }, sourceIPAddress: '', userAgent: null, resources: [] },
+  ];
+  const fieldSets = [
+    ['@timestamp', 'event.category', 'user.name', 'event.provider', 'event.action'],
+    ['event.outcome', 'user.name'],
+    ['related.user', 'group.name'],
+    ['user.target.id', 'user.changes.name', 'event.action'],
+    ['aws.cloudtrail.flattened.additional_eventdata', 'aws.cloudtrail.additional_eventdata'],
+    ['aws.cloudtrail.console_login', 'user.email', 'cloud.account.id'],
+    ['tls.cipher', 'source.address', 'user_agent.original', 'aws.cloudtrail.resources'],
+  ];
+  for (const r of [...variants, ...records.slice(0, 40)]) {
+    const full = normalizeCloudTrail(r);
+    for (const fields of fieldSets) {
+      const view = normalizeCloudTrail(r, { fields });
+      for (const p of fields) assert.deepEqual(compilePath(p)(view), compilePath(p)(full), `${p} of ${JSON.stringify(r).slice(0, 300)}`);
+    }
+  }
+});
+
 test('an event read for some fields: the view has them, the document is complete, also after its holder let go of raw', () => {
   const text = `{"Records":[${records.slice(0, 40).map((r) => JSON.stringify(r)).join(',')}]}`;
   const fields = ['@timestamp', 'event.action', 'user.name'];

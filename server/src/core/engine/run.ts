@@ -213,7 +213,7 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
       held.sort(compareCands);
       for (const c of held) feed(c);
       held.length = 0;
-      while (heap.size) feed(heap.pop() as SeqCand);
+      for (const c of heap.drain()) feed(c);
       const chosen = applyWindow(machine.finish(), plan.pipes, plan.size, plan.position);
       const kinds = steps[0]?.keys.kinds ?? [];
       const matches: Match[] = chosen.map((c) => {

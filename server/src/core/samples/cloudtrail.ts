@@ -36,9 +36,20 @@ export interface NormalizeOptions {
   fields?: readonly string[];
 }
 
+/** Per `fields` list (a run's, the same array for each of its records): reads() per outputs list. */
+const readsCache = new WeakMap<readonly string[], Map<readonly string[], boolean>>();
+
 /** Whether a path of `fields` (undefined: all) reaches one of `outputs` (a path read, one inside it, or one around it). */
 function reads(fields: readonly string[] | undefined, outputs: readonly string[]): boolean {
   if (!fields) return true;
+  let known = readsCache.get(fields);
+  if (!known) readsCache.set(fields, (known = new Map()));
+  let r = known.get(outputs);
+  if (r === undefined) known.set(outputs, (r = readsUncached(fields, outputs)));
+  return r;
+}
+
+function readsUncached(fields: readonly string[], outputs: readonly string[]): boolean {
   for (const f of fields) {
     for (const o of outputs) {
       if (f === o || (f.startsWith(o) && f.charCodeAt(o.length) === 46) || (o.startsWith(f) && o.charCodeAt(f.length) === 46)) return true;
@@ -55,6 +66,44 @@ const RESOURCES_OUTPUTS = ['aws.cloudtrail.resources'];
 const SOURCE_OUTPUTS = ['source', 'related.ip'];
 
 const ECS_VERSION = '8.11.0';
+
+/**
+ * What a record's top-level keys can change in the document, for those worth not cleaning (prune) when no field read
+ * reaches them (NormalizeOptions.fields): a key not listed is always cleaned. Outputs include what a key decides
+ * indirectly (userIdentity's user.name decides whether additionalEventData's UserName moves, so the flattened forms).
+ */
+const RAW_OUTPUTS: Record<string, readonly string[]> = {
+  userIdentity: ['aws.cloudtrail.user_identity', 'user', 'cloud.account', 'related.user', ...FLATTENED_OUTPUTS],
+  additionalEventData: ['user', 'related.user', 'aws.cloudtrail.console_login', ...FLATTENED_OUTPUTS],
+  requestParameters: ['related.user', 'user.target', 'user.changes', 'group', ...FLATTENED_OUTPUTS],
+  responseElements: ['related.user', 'user.target', 'group', 'event.outcome', ...FLATTENED_OUTPUTS],
+  serviceEventDetails: FLATTENED_OUTPUTS,
+  insightDetails: FLATTENED_OUTPUTS,
+  resources: RESOURCES_OUTPUTS,
+  tlsDetails: ['tls'],
+  userAgent: USER_AGENT_OUTPUTS,
+  sourceIPAddress: SOURCE_OUTPUTS,
+};
+
+/**
+ * The record cleaned as the pipeline does (prune), leaving out the top-level keys (RAW_OUTPUTS) whose outputs none of
+ * `fields` reads. The entity script reads the whole cleaned record: then all of it.
+ */
+function cleaned(record: Obj, fields: readonly string[] | undefined, entities: boolean): Obj {
+  if (!fields || entities) {
+    const json = prune(record);
+    return isObj(json) ? json : {};
+  }
+  const json: Obj = {};
+  for (const k in record) {
+    const outputs = RAW_OUTPUTS[k];
+    if (outputs !== undefined && Object.prototype.hasOwnProperty.call(RAW_OUTPUTS, k) && !reads(fields, outputs)) continue;
+    const v = record[k];
+    const p = typeof v === 'object' || v === '' ? prune(v) : v;
+    if (p !== undefined) json[k] = p;
+  }
+  return json;
+}
 
 /** The ECS categorization table of the pipeline's script (event.category / event.type by eventName). */
 const CATEGORIES: Record<string, [string[], string[]]> = (() => {
@@ -240,11 +289,11 @@ const FLATTENED_SOURCES = [
 
 /** Normalizes one raw CloudTrail record; never throws, never mutates `record`. */
 export function normalizeCloudTrail(record: Record<string, unknown>, options: NormalizeOptions = {}): Record<string, unknown> {
-  let json = prune(record) as Obj | undefined;
-  if (!isObj(json)) json = {};
   // The entity script runs on the cleaned record, before the renames (cloudtrailEntities.ts).
   const fields = options.fields;
-  const entities = options.actorTargetMapping === false || !reads(fields, ENTITY_OUTPUTS) ? undefined : actorTargetEntities(json);
+  const withEntities = options.actorTargetMapping !== false && reads(fields, ENTITY_OUTPUTS);
+  const json = cleaned(record, fields, withEntities);
+  const entities = withEntities ? actorTargetEntities(json) : undefined;
   // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
   const event: Obj = {};
   const ct: Obj = {}; // aws.cloudtrail
