@@ -36,20 +36,8 @@ export interface NormalizeOptions {
   fields?: readonly string[];
 }
 
-/** Per `fields` list (a run's, the same array for each of its records): reads() per outputs list. */
-const readsCache = new WeakMap<readonly string[], Map<readonly string[], boolean>>();
-
-/** Whether a path of `fields` (undefined: all) reaches one of `outputs` (a path read, one inside it, or one around it). */
-function reads(fields: readonly string[] | undefined, outputs: readonly string[]): boolean {
-  if (!fields) return true;
-  let known = readsCache.get(fields);
-  if (!known) readsCache.set(fields, (known = new Map()));
-  let r = known.get(outputs);
-  if (r === undefined) known.set(outputs, (r = readsUncached(fields, outputs)));
-  return r;
-}
-
-function readsUncached(fields: readonly string[], outputs: readonly string[]): boolean {
+/** Whether a path of `fields` reaches one of `outputs` (a path read, one inside it, or one around it). */
+function reads(fields: readonly string[], outputs: readonly string[]): boolean {
   for (const f of fields) {
     for (const o of outputs) {
       if (f === o || (f.startsWith(o) && f.charCodeAt(o.length) === 46) || (o.startsWith(f) && o.charCodeAt(f.length) === 46)) return true;
@@ -85,19 +73,51 @@ const RAW_OUTPUTS: Record<string, readonly string[]> = {
   sourceIPAddress: SOURCE_OUTPUTS,
 };
 
+/** What a run's fields (NormalizeOptions.fields) need of the costly parts, worked out once per fields list. */
+interface FieldsPlan {
+  entities: boolean;
+  source: boolean;
+  userAgent: boolean;
+  flattened: boolean;
+  resources: boolean;
+  /** Top-level keys left uncleaned (RAW_OUTPUTS none of the fields reaches); undefined: none. */
+  uncleaned: Set<string> | undefined;
+}
+
+const WHOLE: FieldsPlan = { entities: true, source: true, userAgent: true, flattened: true, resources: true, uncleaned: undefined };
+/** Per fields list (a run's: the same array for each of its records). */
+const plans = new WeakMap<readonly string[], FieldsPlan>();
+
+function planFor(fields: readonly string[] | undefined): FieldsPlan {
+  if (!fields) return WHOLE;
+  let plan = plans.get(fields);
+  if (!plan) {
+    const uncleaned = new Set(Object.keys(RAW_OUTPUTS).filter((k) => !reads(fields, RAW_OUTPUTS[k])));
+    plan = {
+      entities: reads(fields, ENTITY_OUTPUTS),
+      source: reads(fields, SOURCE_OUTPUTS),
+      userAgent: reads(fields, USER_AGENT_OUTPUTS),
+      flattened: reads(fields, FLATTENED_OUTPUTS),
+      resources: reads(fields, RESOURCES_OUTPUTS),
+      uncleaned: uncleaned.size ? uncleaned : undefined,
+    };
+    plans.set(fields, plan);
+  }
+  return plan;
+}
+
 /**
  * The record cleaned as the pipeline does (prune), leaving out the top-level keys (RAW_OUTPUTS) whose outputs none of
- * `fields` reads. The entity script reads the whole cleaned record: then all of it.
+ * the fields reads (`uncleaned`). The entity script reads the whole cleaned record: then all of it.
  */
-function cleaned(record: Obj, fields: readonly string[] | undefined, entities: boolean): Obj {
-  if (!fields || entities) {
+function cleaned(record: Obj, uncleaned: Set<string> | undefined, entities: boolean): Obj {
+  if (!uncleaned || entities) {
     const json = prune(record);
     return isObj(json) ? json : {};
   }
   const json: Obj = {};
   for (const k in record) {
-    const outputs = RAW_OUTPUTS[k];
-    if (outputs !== undefined && Object.prototype.hasOwnProperty.call(RAW_OUTPUTS, k) && !reads(fields, outputs)) continue;
+    if (uncleaned.has(k)) continue;
     const v = record[k];
     const p = typeof v === 'object' || v === '' ? prune(v) : v;
     if (p !== undefined) json[k] = p;
@@ -291,8 +311,9 @@ const FLATTENED_SOURCES = [
 export function normalizeCloudTrail(record: Record<string, unknown>, options: NormalizeOptions = {}): Record<string, unknown> {
   // The entity script runs on the cleaned record, before the renames (cloudtrailEntities.ts).
   const fields = options.fields;
-  const withEntities = options.actorTargetMapping !== false && reads(fields, ENTITY_OUTPUTS);
-  const json = cleaned(record, fields, withEntities);
+  const plan = planFor(fields);
+  const withEntities = options.actorTargetMapping !== false && plan.entities;
+  const json = cleaned(record, plan.uncleaned, withEntities);
   const entities = withEntities ? actorTargetEntities(json) : undefined;
   // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
   const event: Obj = {};
@@ -353,12 +374,12 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   }
   put(cloud, 'region', json.awsRegion);
   let source: Obj | undefined;
-  if (json.sourceIPAddress !== undefined && reads(fields, SOURCE_OUTPUTS)) {
+  if (json.sourceIPAddress !== undefined && plan.source) {
     source = { address: json.sourceIPAddress };
     if (typeof json.sourceIPAddress === 'string' && isIpAddress(json.sourceIPAddress)) source.ip = json.sourceIPAddress;
   }
   let userAgent: Obj | undefined;
-  if (!reads(fields, USER_AGENT_OUTPUTS)) userAgent = undefined;
+  if (!plan.userAgent) userAgent = undefined;
   else if (typeof json.userAgent === 'string') userAgent = userAgentFields(json.userAgent);
   else if (json.userAgent !== undefined) userAgent = { original: json.userAgent };
   put(ct, 'error_code', json.errorCode);
@@ -366,7 +387,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
 
   // The keyword string form (Java toString) and the flattened object, as the pipeline's duplicate_rules_fields script.
   const flattened: Obj = {};
-  for (const [from, to] of reads(fields, FLATTENED_OUTPUTS) ? FLATTENED_SOURCES : []) {
+  for (const [from, to] of plan.flattened ? FLATTENED_SOURCES : []) {
     const v = from === 'additionalEventData' ? additional : json[from];
     if (v === undefined || v === null) continue;
     const text = javaToString(v, record[from]);
@@ -379,7 +400,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   put(ct, 'api_version', json.apiVersion);
   put(ct, 'management_event', json.managementEvent);
   put(ct, 'read_only', json.readOnly);
-  const resources = !reads(fields, RESOURCES_OUTPUTS) ? undefined : Array.isArray(json.resources) ? dedupeResources(json.resources) : json.resources;
+  const resources = !plan.resources ? undefined : Array.isArray(json.resources) ? dedupeResources(json.resources) : json.resources;
   if (!(Array.isArray(resources) && resources.length === 0)) put(ct, 'resources', resources);
   put(ct, 'recipient_account_id', json.recipientAccountId);
   put(account, 'id', ct.recipient_account_id);
