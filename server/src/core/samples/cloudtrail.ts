@@ -55,22 +55,58 @@ const SOURCE_OUTPUTS = ['source', 'related.ip'];
 
 const ECS_VERSION = '8.11.0';
 
+const DIGEST_OUTPUTS = ['@timestamp', 'event.ingested', 'cloud.account', 'file', 'related.hash', 'aws.cloudtrail.flattened'];
+const ACTION_OUTPUTS = ['event.action', 'event.outcome', 'event.category', 'event.type', 'user', 'related.user', 'aws.cloudtrail.console_login', ...FLATTENED_OUTPUTS];
+
 /**
- * What a record's top-level keys can change in the document, for those worth not cleaning (prune) when no field read
- * reaches them (NormalizeOptions.fields): a key not listed is always cleaned. Outputs include what a key decides
- * indirectly (userIdentity's user.name decides whether additionalEventData's UserName moves, so the flattened forms).
+ * Every top-level key of a raw record that normalizeCloudTrail reads from the cleaned record (`json.…`; a test holds
+ * this list to the code), and what it can change in the document, including what it decides indirectly
+ * (userIdentity's user.name decides whether additionalEventData's UserName moves, so the flattened forms; any digest
+ * key makes the digest block run). A record normalized for some fields cleans only the keys whose outputs they reach;
+ * the entity script reads the whole cleaned record (then all of it is cleaned).
  */
-const RAW_OUTPUTS: Record<string, readonly string[]> = {
+export const RAW_OUTPUTS: Record<string, readonly string[]> = {
+  eventVersion: ['aws.cloudtrail.event_version'],
+  eventTime: ['@timestamp', 'event.ingested'],
   userIdentity: ['aws.cloudtrail.user_identity', 'user', 'cloud.account', 'related.user', ...FLATTENED_OUTPUTS],
+  eventSource: ['event.provider', 'cloud.service'],
+  eventName: ACTION_OUTPUTS,
+  eventCategory: ['aws.cloudtrail.event_category'],
   additionalEventData: ['user', 'related.user', 'aws.cloudtrail.console_login', ...FLATTENED_OUTPUTS],
+  awsRegion: ['cloud.region'],
+  sourceIPAddress: SOURCE_OUTPUTS,
+  userAgent: USER_AGENT_OUTPUTS,
+  errorCode: ['aws.cloudtrail.error_code', 'event.outcome'],
+  errorMessage: ['aws.cloudtrail.error_message', 'event.outcome'],
   requestParameters: ['related.user', 'user.target', 'user.changes', 'group', ...FLATTENED_OUTPUTS],
   responseElements: ['related.user', 'user.target', 'group', 'event.outcome', ...FLATTENED_OUTPUTS],
   serviceEventDetails: FLATTENED_OUTPUTS,
   insightDetails: FLATTENED_OUTPUTS,
+  requestID: ['aws.cloudtrail.request_id'],
+  eventID: ['event.id'],
+  eventType: ['aws.cloudtrail.event_type'],
+  apiVersion: ['aws.cloudtrail.api_version'],
+  managementEvent: ['aws.cloudtrail.management_event'],
+  readOnly: ['aws.cloudtrail.read_only'],
   resources: RESOURCES_OUTPUTS,
+  recipientAccountId: ['aws.cloudtrail.recipient_account_id', 'cloud.account'],
+  sharedEventId: ['aws.cloudtrail.shared_event_id'],
+  vpcEndpointId: ['aws.cloudtrail.vpc_endpoint_id'],
+  sessionCredentialFromConsole: ['aws.cloudtrail.session_credential_from_console'],
   tlsDetails: ['tls'],
-  userAgent: USER_AGENT_OUTPUTS,
-  sourceIPAddress: SOURCE_OUTPUTS,
+  digestEndTime: DIGEST_OUTPUTS,
+  digestStartTime: DIGEST_OUTPUTS,
+  digestS3Object: DIGEST_OUTPUTS,
+  digestS3Bucket: DIGEST_OUTPUTS,
+  awsAccountId: DIGEST_OUTPUTS,
+  logFiles: DIGEST_OUTPUTS,
+  newestEventTime: DIGEST_OUTPUTS,
+  oldestEventTime: DIGEST_OUTPUTS,
+  previousDigestS3Bucket: DIGEST_OUTPUTS,
+  previousDigestHashAlgorithm: DIGEST_OUTPUTS,
+  previousDigestSignature: DIGEST_OUTPUTS,
+  publicKeyFingerprint: DIGEST_OUTPUTS,
+  digestSignatureAlgorithm: DIGEST_OUTPUTS,
 };
 
 /** What a run's fields (NormalizeOptions.fields) need of the costly parts, worked out once per fields list. */
@@ -80,11 +116,11 @@ interface FieldsPlan {
   userAgent: boolean;
   flattened: boolean;
   resources: boolean;
-  /** Top-level keys left uncleaned (RAW_OUTPUTS none of the fields reaches); undefined: none. */
-  uncleaned: Set<string> | undefined;
+  /** The top-level keys cleaned (RAW_OUTPUTS some field reaches); undefined: the whole record. */
+  cleaned: string[] | undefined;
 }
 
-const WHOLE: FieldsPlan = { entities: true, source: true, userAgent: true, flattened: true, resources: true, uncleaned: undefined };
+const WHOLE: FieldsPlan = { entities: true, source: true, userAgent: true, flattened: true, resources: true, cleaned: undefined };
 /** Per fields list (a run's: the same array for each of its records). */
 const plans = new WeakMap<readonly string[], FieldsPlan>();
 
@@ -92,14 +128,13 @@ function planFor(fields: readonly string[] | undefined): FieldsPlan {
   if (!fields) return WHOLE;
   let plan = plans.get(fields);
   if (!plan) {
-    const uncleaned = new Set(Object.keys(RAW_OUTPUTS).filter((k) => !reads(fields, RAW_OUTPUTS[k])));
     plan = {
       entities: reads(fields, ENTITY_OUTPUTS),
       source: reads(fields, SOURCE_OUTPUTS),
       userAgent: reads(fields, USER_AGENT_OUTPUTS),
       flattened: reads(fields, FLATTENED_OUTPUTS),
       resources: reads(fields, RESOURCES_OUTPUTS),
-      uncleaned: uncleaned.size ? uncleaned : undefined,
+      cleaned: Object.keys(RAW_OUTPUTS).filter((k) => reads(fields, RAW_OUTPUTS[k])),
     };
     plans.set(fields, plan);
   }
@@ -107,18 +142,18 @@ function planFor(fields: readonly string[] | undefined): FieldsPlan {
 }
 
 /**
- * The record cleaned as the pipeline does (prune), leaving out the top-level keys (RAW_OUTPUTS) whose outputs none of
- * the fields reads (`uncleaned`). The entity script reads the whole cleaned record: then all of it.
+ * The record cleaned as the pipeline does (prune): its keys listed in `keys` (planFor), else all of it. The entity
+ * script reads the whole cleaned record: then all of it.
  */
-function cleaned(record: Obj, uncleaned: Set<string> | undefined, entities: boolean): Obj {
-  if (!uncleaned || entities) {
+function cleaned(record: Obj, keys: string[] | undefined, entities: boolean): Obj {
+  if (!keys || entities) {
     const json = prune(record);
     return isObj(json) ? json : {};
   }
   const json: Obj = {};
-  for (const k in record) {
-    if (uncleaned.has(k)) continue;
-    const v = record[k];
+  for (const k of keys) {
+    const v = record[k]; // the keys are CloudTrail's: none is an Object.prototype member
+    if (v === undefined) continue;
     const p = typeof v === 'object' || v === '' ? prune(v) : v;
     if (p !== undefined) json[k] = p;
   }
@@ -313,7 +348,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   const fields = options.fields;
   const plan = planFor(fields);
   const withEntities = options.actorTargetMapping !== false && plan.entities;
-  const json = cleaned(record, plan.uncleaned, withEntities);
+  const json = cleaned(record, plan.cleaned, withEntities);
   const entities = withEntities ? actorTargetEntities(json) : undefined;
   // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
   const event: Obj = {};
