@@ -1,6 +1,7 @@
 // How a run printing NDJSON holds the events it keeps (io/heldEvent.ts, given to the engine's runs as `hold`): the
 // JSON text as UTF-8 bytes, the document parsed again only when read, results packed into shared slabs, sequence
-// candidates in memory of their own until kept.
+// candidates in memory of their own until kept (raw CloudTrail records' texts in candidates' slabs when every
+// sequence has a maxspan).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { holdAsBytes } from '../../server/src/io/heldEvent';

@@ -110,6 +110,8 @@ class HeldRecord implements SampleEvent {
  * ECS NDJSON line), else as read minus what only evaluating it needed: a raw CloudTrail record's view (its record's
  * text stays, its document is normalized when printed; thousands of candidates held to the end of a read merged by
  * time otherwise keep a view's dozens of objects each for the garbage collector to copy and walk) and raw record.
+ * With `candidatesInSlabs` (every sequence has a maxspan: io/runOnSamples), a raw record's text goes into a
+ * candidates' slab as bytes (HeldRecord) instead of staying a string.
  * Several runs holding the same event in turn (one read for many queries) share one held object.
  */
 export function holdAsBytes(options: { candidatesInSlabs?: boolean } = {}): (e: SampleEvent, kept: boolean) => SampleEvent {
