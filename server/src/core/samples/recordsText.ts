@@ -265,13 +265,18 @@ export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number
   return spans;
 }
 
+/** Per key looked for: its UTF-8 bytes. */
+const keyBytes = new Map<string, Uint8Array>();
+/** Which bytes are rare, told by the first file (the files of a run are alike; counting costs). */
+let keyCounts: Uint32Array | undefined;
+
 /** Sets mayNotBeEvent of the records that hold one of `keys` (one search of the bytes per key). */
 function markKeys(t: Utf8Text, spans: RecordSpans, keys: readonly string[]): void {
   const { starts, ends, mayNotBeEvent } = spans;
-  const counts = keys.length ? codeCounts(t.bytes) : undefined;
   for (const key of keys) {
-    const needle = utf8Bytes(key);
-    const find = bytesFinder(t, t.bytes, needle, counts!);
+    let needle = keyBytes.get(key);
+    if (!needle) keyBytes.set(key, (needle = utf8Bytes(key)));
+    const find = bytesFinder(t, t.bytes, needle, (keyCounts ??= codeCounts(t.bytes)));
     let r = 0;
     for (let at = find(0); at >= 0; at = find(at + 1)) {
       while (r < starts.length && ends[r] < at + needle.length) r++;
