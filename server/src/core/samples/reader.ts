@@ -349,7 +349,7 @@ export class SampleReader {
         continue;
       }
       const before = this.stats.events;
-      this.onValue(value, spans.lines[k], column, 'records', recordText);
+      this.onValue(value, spans.lines[k], column, 'records', recordText, true);
       emitted += this.stats.events - before;
     }
   }
@@ -378,7 +378,8 @@ export class SampleReader {
     }
   }
 
-  private onValue(v: unknown, line: number, column: number, where: ValueWhere, text: string): void {
+  /** `ownText`: `text` is a string of its own (decoded from a file's bytes), not a slice of a larger text. */
+  private onValue(v: unknown, line: number, column: number, where: ValueWhere, text: string, ownText = false): void {
     if (!isObj(v)) {
       this.stats.skippedValues++;
       return;
@@ -426,7 +427,7 @@ export class SampleReader {
       const n = this.options.normalizeOptions;
       if (n?.fields) {
         this.stats.events++;
-        this.cb.onEvent(PartlyNormalized.read(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++));
+        this.cb.onEvent(PartlyNormalized.read(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++, ownText));
         return;
       }
       raw = o;
@@ -459,9 +460,13 @@ class PartlyNormalized implements SampleEvent {
     readonly view: Obj | undefined,
   ) {}
 
-  /** A record as read: its view normalized, the text copied (a slice would keep the chunk or file read alive as long as the event is held). */
-  static read(raw: Obj, text: string | undefined, normalizeOptions: NormalizeOptions, source: SampleEvent['source'], seq: number): PartlyNormalized {
-    return new PartlyNormalized(text === undefined ? raw : (' ' + text.trimEnd()).slice(1), normalizeOptions, source, seq, normalizeCloudTrail(raw, normalizeOptions));
+  /**
+   * A record as read: its view normalized, the text copied unless it is a string of its own (`ownText`; a slice would
+   * keep the chunk or file read alive as long as the event is held).
+   */
+  static read(raw: Obj, text: string | undefined, normalizeOptions: NormalizeOptions, source: SampleEvent['source'], seq: number, ownText: boolean): PartlyNormalized {
+    const kept = text === undefined ? raw : ownText ? text : (' ' + text.trimEnd()).slice(1);
+    return new PartlyNormalized(kept, normalizeOptions, source, seq, normalizeCloudTrail(raw, normalizeOptions));
   }
 
   withoutView(): PartlyNormalized {
