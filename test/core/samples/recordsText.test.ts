@@ -3,7 +3,7 @@
 // documents), counts, errors and notes either way — also over files on disk, gzipped or not (io/readSamples.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -132,4 +132,42 @@ test('files on disk, plain and gzipped, well-formed and not: the same events and
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Data-driven: every file of test-fixtures/samples/records-bytes (non-ASCII one-line and pretty-printed CRLF files, a
+// byte-order mark, escapes that may hide a literal, truncation, mismatched brackets, a record too deep or not valid
+// JSON, bytes that are not UTF-8) and of the other sample folders, read from disk through the bytes path and streamed
+// by the splitter: the same events (positions, documents), errors and counts, with prefilters that take every record,
+// none, and some.
+test('sample fixtures read from their bytes and streamed give the same events, errors and positions', async () => {
+  const root = join(__dirname, '..', '..', '..', 'test-fixtures', 'samples');
+  const dirs = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(root, d.name));
+  assert.ok(dirs.some((d) => d.endsWith('records-bytes')));
+  const prefilters: [string, (t: string) => boolean][] = [['all', () => true], ['none', () => false], ['some', (t) => t.includes('Get') || t.includes('é')]];
+  for (const dir of dirs) {
+    for (const file of readdirSync(dir).filter((f) => /\.json(\.gz)?$/.test(f)).map((f) => join(dir, f))) {
+      for (const [name, prefilter] of prefilters) {
+        for (const maxDepth of [256, 9]) {
+          const run = async (reader: SampleReaderOptions) => {
+            const events: SampleEvent[] = [];
+            const errors: SampleError[] = [];
+            const result = await readSampleFiles([file], { reader: { maxDepth, ...reader }, onEvent: (e) => events.push(e), onError: (e) => errors.push(e) });
+            return JSON.stringify({ events: events.map((e) => [e.seq, e.source, e.doc]), errors, n: result.events, read: result.read });
+          };
+          const whole = await run({ prefilter });
+          assert.equal(whole, await run({ prefilter, wholeRecordsChars: 0 }), `${file}, prefilter ${name}, depth ${maxDepth}`);
+        }
+      }
+    }
+  }
+  // The fixtures exercise what they are for: the bytes path takes the well-formed ones and gives up on the others.
+  const bytes = join(root, 'records-bytes');
+  const taken = (f: string) => {
+    const t = utf8Text(readFileSync(join(bytes, f), 'utf8'));
+    return t !== undefined && recordSpans(t, 256, 1 << 26, KEYS) !== undefined;
+  };
+  assert.deepEqual(
+    readdirSync(bytes).sort().map((f) => [f, taken(f)]),
+    [['bom-unicode-one-line.json', true], ['deep-and-bad-token.json', true], ['mismatched-bracket.json', false], ['mixed-lines.json', true], ['not-utf8.json', true], ['pretty-crlf-escapes.json', true], ['truncated.json', false]],
+  );
 });
