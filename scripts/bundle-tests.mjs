@@ -40,11 +40,20 @@ const shardEntries = (root, shards) => ({
   },
 });
 
+/**
+ * The scripts a test runs as a child process (`node --import tsx <script>`), bundled beside the shards: the test runs
+ * the bundle (scripts/test-cluster.ts is outDir/test-cluster.cjs) when the shard's EQL_TEST_BUNDLES names outDir.
+ */
+export const SCRIPTS = ['scripts/test-cluster.ts'];
+
 /** Writes outDir/shard-N.cjs (+ .map) for each list of test files (paths relative to root); the bundles' paths. */
 export async function bundleShards(root, shards, outDir) {
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: shards.map((_, i) => ({ in: `eql-test-shard:${i}`, out: `shard-${i}` })),
+    entryPoints: [
+      ...shards.map((_, i) => ({ in: `eql-test-shard:${i}`, out: `shard-${i}` })),
+      ...SCRIPTS.map((f) => ({ in: f, out: f.slice(f.lastIndexOf('/') + 1).replace(/\.ts$/, '') })),
+    ],
     outdir: outDir,
     outExtension: { '.js': '.cjs' },
     bundle: true,

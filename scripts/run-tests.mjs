@@ -157,6 +157,7 @@ if (perFile) {
       return run(process.execPath, argv, `test shard ${i + 1}/${shards.length}`, {
         EQL_TEST_TIMES: join(tmp, `shard-${i}.json`),
         TMPDIR: testTmp,
+        ...(bundled ? { EQL_TEST_BUNDLES: bundleDir } : {}),
       }, ['inherit', 'inherit', 'pipe']).then((code) => { // stderr not a terminal: the in-process CLI shows no progress lines
         shardEnds[i] = (Date.now() - started) / 1000;
         return code;
