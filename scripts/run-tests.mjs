@@ -1,7 +1,8 @@
-// Runs every test/**/*.test.ts with node's own test runner (through tsx), except the
+// Runs every test/**/*.test.ts with node's own test runner, except the
 // real-editor tests under test/e2e and test/vscode, which have their own commands.
-// The test files are split into a few shards (one node process each, an entry module importing its
-// files): a process start and tsx's compile per file cost more than most files' tests, and one
+// The test files are split into a few shards (one node process each, running a bundle of its files that
+// scripts/bundle-tests.mjs compiles for all shards at once while the build runs; with --no-bundle an entry module
+// importing its files through tsx): a process start and a compile per file cost more than most files' tests, and one
 // process alone leaves the other cores idle while it waits on servers and child processes.
 // Shards are balanced by each file's duration in the last run (kept in node_modules/.cache), else
 // by scripts/test-times.json (the durations when it was written), else by file size.
@@ -95,6 +96,11 @@ const shards = perFile ? [] : balance(files, Math.min(Math.max(1, Number(option(
 // in one checkout do not share it).
 const bundled = !perFile && !flags.has('--no-bundle');
 mkdirSync(cacheDir, { recursive: true });
+// Bundles of runs that were stopped before their end (a day old): removed.
+for (const name of readdirSync(cacheDir)) {
+  const path = join(cacheDir, name);
+  if (name.startsWith('tests-') && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+}
 const bundleDir = bundled ? mkdtempSync(join(cacheDir, 'tests-')) : '';
 const bundling = bundled
   ? bundleShards(root, shards, bundleDir).catch((e) => {
