@@ -228,9 +228,16 @@ describe('eql-rules pull', () => {
     }
     assert.equal((await eqlRules(['pull'])).code, 2);
     assert.equal((await eqlRules(['pull', '--all-eql', '--rule-id', SEED_ID])).code, 2);
-    const denied = await eqlRules(['pull', '--all-eql', '--out', tmpdir()], { KIBANA_API_KEY: 'wrong' });
-    assert.equal(denied.code, 1);
-    assert.match(denied.stderr, /pull failed: Kibana refused the credentials \(401/);
+    // An empty folder of its own: pull reads the rule files already in --out first (the shared temp folder holds
+    // every running test's files, and tsx's cache: 4-9 s of reading).
+    const empty = tmp();
+    try {
+      const denied = await eqlRules(['pull', '--all-eql', '--out', empty], { KIBANA_API_KEY: 'wrong' });
+      assert.equal(denied.code, 1);
+      assert.match(denied.stderr, /pull failed: Kibana refused the credentials \(401/);
+    } finally {
+      rmSync(empty, { recursive: true });
+    }
   });
 });
 
