@@ -16,7 +16,7 @@
 //                (scripts/bundle-tests.mjs: compiled once, beside the build)
 //   --shards=N   test processes (default: one more than the cores, at least 3; 1 = all files in one process)
 //   --save-times also write the durations to scripts/test-times.json (the balance of a fresh clone)
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -101,7 +101,9 @@ for (const name of readdirSync(cacheDir)) {
   const path = join(cacheDir, name);
   if (name.startsWith('tests-') && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
 }
-const bundleDir = bundled ? mkdtempSync(join(cacheDir, 'tests-')) : '';
+// Its real path: node names a module by its real path, which the reporter resolves the source map's paths from
+// (node_modules may be a link).
+const bundleDir = bundled ? realpathSync(mkdtempSync(join(cacheDir, 'tests-'))) : '';
 const bundling = bundled
   ? bundleShards(root, shards, bundleDir).catch((e) => {
       console.error(`\nbundling the tests failed: ${e.message}`);
