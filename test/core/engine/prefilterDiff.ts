@@ -83,14 +83,14 @@ export function readInPieces(text: string, options: SampleReaderOptions, size: n
 }
 
 function result(same: boolean, sa: string, sb: string, filtered: number, matches: number): DiffResult {
+  return { same, detail: same ? undefined : firstDifference(sa, sb), filtered, matches };
+}
+
+/** Where the two summaries part, with some text around (looked for only when they differ: a walk of the whole text). */
+function firstDifference(sa: string, sb: string): string {
   let at = 0;
   while (at < sa.length && sa[at] === sb[at]) at++;
-  return {
-    same,
-    detail: same ? undefined : `old path: …${sa.slice(Math.max(0, at - 100), at + 200)}\nfast path: …${sb.slice(Math.max(0, at - 100), at + 200)}`,
-    filtered,
-    matches,
-  };
+  return `old path: …${sa.slice(Math.max(0, at - 100), at + 200)}\nfast path: …${sb.slice(Math.max(0, at - 100), at + 200)}`;
 }
 
 /**
