@@ -1,7 +1,8 @@
-// Runs every test/**/*.test.ts with node's own test runner (through tsx), except the
+// Runs every test/**/*.test.ts with node's own test runner, except the
 // real-editor tests under test/e2e and test/vscode, which have their own commands.
-// The test files are split into a few shards (one node process each, an entry module importing its
-// files): a process start and tsx's compile per file cost more than most files' tests, and one
+// The test files are split into a few shards (one node process each, running a bundle of its files that
+// scripts/bundle-tests.mjs compiles for all shards at once while the build runs; with --no-bundle an entry module
+// importing its files through tsx): a process start and a compile per file cost more than most files' tests, and one
 // process alone leaves the other cores idle while it waits on servers and child processes.
 // Shards are balanced by each file's duration in the last run (kept in node_modules/.cache), else
 // by scripts/test-times.json (the durations when it was written), else by file size.
@@ -11,13 +12,16 @@
 //   --long       the test files that take their counts from test/scale.ts, at their full counts
 //                (npm run fuzz; EQL_LONG_TESTS=1); path filters narrow them further
 //   --per-file   one process per file, as node --test does (to find a test that leaks state)
+//   --no-bundle  each shard loads the test files through tsx, module by module, instead of running a bundle of them
+//                (scripts/bundle-tests.mjs: compiled once, beside the build)
 //   --shards=N   test processes (default: one more than the cores, at least 3; 1 = all files in one process)
 //   --save-times also write the durations to scripts/test-times.json (the balance of a fresh clone)
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { bundleShards } from './bundle-tests.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const skip = new Set(['e2e', 'vscode']);
@@ -84,14 +88,45 @@ function balance(list, n) {
   return shards.filter((s) => s.files.length > 0).map((s) => s.files.sort());
 }
 
+const perFile = flags.has('--per-file');
+// One more process than cores: a shard waiting on a server or child process leaves its core to another
+// (2 cores, quiet machine, last session: 3 shards 33-35 s wall vs 44 s with 2; the third costs ~4 s more CPU).
+const shards = perFile ? [] : balance(files, Math.min(Math.max(1, Number(option('--shards') ?? Math.max(3, availableParallelism() + 1))), files.length));
+// The shards' bundles, compiled while the build and the type-check run (their own folder: runs at the same time
+// in one checkout do not share it).
+const bundled = !perFile && !flags.has('--no-bundle');
+mkdirSync(cacheDir, { recursive: true });
+// Bundles of runs that were stopped before their end (a day old): removed.
+for (const name of readdirSync(cacheDir)) {
+  const path = join(cacheDir, name);
+  if (name.startsWith('tests-') && Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+}
+// Its real path: node names a module by its real path, which the reporter resolves the source map's paths from
+// (node_modules may be a link).
+const bundleDir = bundled ? realpathSync(mkdtempSync(join(cacheDir, 'tests-'))) : '';
+const bundling = bundled
+  ? bundleShards(root, shards, bundleDir).catch((e) => {
+      console.error(`\nbundling the tests failed: ${e.message}`);
+      return undefined;
+    })
+  : Promise.resolve([]);
+
 // Each layer type-checks against its own environment (scripts/typecheck.mjs: TypeScript 7's native tsc on the
 // whole tree, core alone and the webview alone), from the start, beside the build and then the tests.
 const typecheck = flags.has('--typecheck')
   ? run(process.execPath, [join(root, 'scripts', 'typecheck.mjs')], 'type-check')
   : Promise.resolve(0);
 // --build (npm test): the bundles first (the CLI and server tests run them), at the same time as the type-check.
-if (flags.has('--build') && (await run(process.execPath, [join(root, 'scripts', 'build.mjs')], 'build')) !== 0) {
+// Without source maps: the tests run the bundles, never their maps (which the packaged extension does not have).
+if (flags.has('--build') && (await run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--no-sourcemap'], 'build')) !== 0) {
+  await Promise.all([typecheck, bundling]);
+  if (bundled) rmSync(bundleDir, { recursive: true, force: true });
+  process.exit(1);
+}
+const bundles = await bundling;
+if (!bundles) {
   await typecheck;
+  rmSync(bundleDir, { recursive: true, force: true });
   process.exit(1);
 }
 
@@ -114,23 +149,24 @@ let tests;
 let shardCount = 0;
 /** When each shard ended (s since the start): a shard far behind the others is time on one core only. */
 const shardEnds = [];
-if (flags.has('--per-file')) {
+if (perFile) {
   tests = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], 'tests', { TMPDIR: testTmp });
 } else {
-  // One more process than cores: a shard waiting on a server or child process leaves its core to another
-  // (2 cores, quiet machine, last session: 3 shards 33-35 s wall vs 44 s with 2; the third costs ~4 s more CPU).
-  const n = Math.max(1, Number(option('--shards') ?? Math.max(3, availableParallelism() + 1)));
-  const shards = balance(files, Math.min(n, files.length));
   shardCount = shards.length;
   const reporter = pathToFileURL(join(root, 'scripts', 'test-reporter.mjs')).href;
   tests = Promise.all(
     shards.map((shard, i) => {
-      const entry = join(tmp, `shard-${i}.test.mjs`);
-      writeFileSync(entry, shard.map((f) => `await import(${JSON.stringify(pathToFileURL(join(root, f)).href)});`).join('\n') + '\n');
+      let entry = bundles[i];
+      if (!bundled) {
+        entry = join(tmp, `shard-${i}.test.mjs`);
+        writeFileSync(entry, shard.map((f) => `await import(${JSON.stringify(pathToFileURL(join(root, f)).href)});`).join('\n') + '\n');
+      }
       // A larger young generation: fewer scavenges for the tests' many short-lived objects (~7% less CPU, measured).
-      return run(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', `--test-reporter=${reporter}`, entry], `test shard ${i + 1}/${shards.length}`, {
+      const argv = ['--max-semi-space-size=32', ...(bundled ? [] : ['--import', 'tsx']), `--test-reporter=${reporter}`, entry];
+      return run(process.execPath, argv, `test shard ${i + 1}/${shards.length}`, {
         EQL_TEST_TIMES: join(tmp, `shard-${i}.json`),
         TMPDIR: testTmp,
+        ...(bundled ? { EQL_TEST_BUNDLES: bundleDir } : {}),
       }, ['inherit', 'inherit', 'pipe']).then((code) => { // stderr not a terminal: the in-process CLI shows no progress lines
         shardEnds[i] = (Date.now() - started) / 1000;
         return code;
@@ -157,7 +193,6 @@ if (shardCount > 0) {
     // This run's durations over the earlier ones (a filtered run updates only its files); files gone are dropped.
     const merged = (path) =>
       JSON.stringify(Object.fromEntries(Object.entries({ ...readTimes(path), ...times }).filter(([f]) => existsSync(join(root, f))).sort().map(([f, ms]) => [f, Math.round(ms)])), null, 1) + '\n';
-    mkdirSync(cacheDir, { recursive: true });
     if (!long) writeFileSync(cacheFile, merged(cacheFile));
     if (flags.has('--save-times')) writeFileSync(snapshotFile, merged(snapshotFile));
   }
@@ -168,4 +203,5 @@ if (left.length > 0) {
   codes.push(1);
 }
 rmSync(tmp, { recursive: true, force: true });
+if (bundled) rmSync(bundleDir, { recursive: true, force: true });
 process.exit(codes.some((c) => c !== 0) ? 1 : 0);

@@ -14,3 +14,11 @@ declare class URL {
   readonly username: string;
   readonly password: string;
 }
+/** WHATWG encoding (node and browsers): UTF-8 only, the parts core uses (samples/recordsText.ts). */
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string);
+  decode(input?: Uint8Array): string;
+}

@@ -8,6 +8,7 @@ import { seededServer, seedEvents, SEED_FROM, SEED_INDEX, SEED_RULE } from './he
 import { runOnSamples } from '../../server/src/io/runOnSamples';
 import { sourcesFromFile } from '../../server/src/cli/runSources';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { ROOT } from '../lsp/harness';
 import { cliProcess, cliWith } from '../cli/helpers';
@@ -187,11 +188,15 @@ describe('eql-rules compare', () => {
 });
 
 describe('npm run test:cluster', () => {
+  // scripts/test-cluster.ts through tsx, or its bundle when the test files run bundled (scripts/bundle-tests.mjs:
+  // compiled with them, without a tsx start and compile in each child).
+  const bundled = process.env.EQL_TEST_BUNDLES ? join(process.env.EQL_TEST_BUNDLES, 'test-cluster.cjs') : '';
+  const argv = bundled && existsSync(bundled) ? [bundled] : ['--import', 'tsx', 'scripts/test-cluster.ts'];
   const script = (env: Record<string, string>) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
       const clean: Record<string, string | undefined> = { ...process.env };
-      for (const k of Object.keys(clean)) if (/^(ELASTICSEARCH_|ELASTIC_CLOUD_ID)/.test(k)) delete clean[k];
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/test-cluster.ts'], { cwd: ROOT, env: { ...clean, ...env } });
+      for (const k of Object.keys(clean)) if (/^(ELASTICSEARCH_|ELASTIC_CLOUD_ID|EQL_TEST_)/.test(k)) delete clean[k];
+      const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...clean, ...env } });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodeBuffer from 'node:buffer';
 import { SampleReader, wholeRecordsChars, type SampleReaderOptions } from '../core/samples/reader';
-import { looksLikeRecordsFile } from '../core/samples/recordsText';
+import { bomLength, looksLikeRecordsFile, type Utf8Text } from '../core/samples/recordsText';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
 import { walkFiles } from './walkFiles';
@@ -38,6 +38,8 @@ export const STDIN = '-';
 const YIELD_MS = 10;
 /** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
 const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
+/** buffer.isUtf8 (Node ≥ 18.14): a file read as bytes must be well-formed UTF-8 (else it is decoded as text). */
+const isUtf8 = (nodeBuffer as { isUtf8?: (b: Buffer) => boolean }).isUtf8;
 
 /** Decodes a chunk; an ASCII chunk cannot continue a split multi-byte character, so the decoder has nothing pending. */
 function decode(decoder: StringDecoder, chunk: Buffer): string {
@@ -232,40 +234,61 @@ const WHOLE_BATCH_EVENTS = 256;
 const RECORDS_HEAD_BYTES = 256;
 
 /**
- * A buffer the whole-file reads take turns with (decoded at once, nothing keeps it): one allocation instead of one per
- * file, whose external memory would bring on full garbage collections. A read while another holds it gets its own.
+ * A buffer the whole-file reads take turns with (given back once the file's records are read): one allocation instead of
+ * one per file, whose external memory would bring on full garbage collections and whose fresh pages cost system time.
+ * A read while another holds it gets its own.
  */
 let spareBuffer: Buffer | undefined;
 /** The largest buffer kept for the next read. */
 const SPARE_MAX_BYTES = 16 * 1024 * 1024;
 
+/** The Utf8Text (core/samples/recordsText.ts) of well-formed UTF-8 bytes: Buffer's native search and decoding. */
+function bufferText(buf: Buffer, ascii: boolean): Utf8Text {
+  return {
+    bytes: buf,
+    ascii,
+    search: (hay, needle, from) => (hay === buf ? buf : Buffer.from(hay.buffer, hay.byteOffset, hay.length)).indexOf(needle, from),
+    decode: (start, end) => buf.toString(ascii ? 'latin1' : 'utf8', start, end),
+  };
+}
+
 /**
- * The text of a regular file of `size` bytes (at most `cap`) that starts like a `{"Records":[…]}` file (a CloudTrail log file
- * as delivered, not gzipped), read with one call and decoded with `decoder`: the reader takes such a text whole
- * (SampleReaderOptions wholeRecordsChars), so reading it in pieces would only cost. undefined for anything else (then
- * it is streamed).
+ * A regular file of `size` bytes (at most `cap`) that starts like a `{"Records":[…]}` file (a CloudTrail log file as
+ * delivered, not gzipped), read with one call: the reader takes such a file whole (SampleReaderOptions
+ * wholeRecordsChars), so reading it in pieces would only cost. Its bytes, when they are well-formed UTF-8 (the reader
+ * finds the records in them before decoding anything: SampleReader.pushUtf8), else its text decoded with `decoder`;
+ * `release` gives the buffer back once the bytes are no longer read. undefined for anything else (then it is streamed).
  */
-async function wholeRecordsText(file: string, size: number, cap: number, decoder: StringDecoder): Promise<{ text: string; bytes: number } | undefined> {
+async function wholeRecordsFile(file: string, size: number, cap: number, decoder: StringDecoder): Promise<{ utf8?: Utf8Text; text?: string; bytes: number; release(): void } | undefined> {
   if (size === 0 || size > cap) return undefined;
   const fh = await fsp.open(file, 'r');
-  let buf: Buffer | undefined;
+  let buf: Buffer | undefined = spareBuffer && spareBuffer.length >= size ? spareBuffer : Buffer.allocUnsafe(size);
+  if (buf === spareBuffer) spareBuffer = undefined;
+  const release = (): void => {
+    if (buf && buf.length <= SPARE_MAX_BYTES && (!spareBuffer || spareBuffer.length < buf.length)) spareBuffer = buf;
+    buf = undefined;
+  };
   try {
-    buf = spareBuffer && spareBuffer.length >= size ? spareBuffer : Buffer.allocUnsafe(size);
-    if (buf === spareBuffer) spareBuffer = undefined;
     let n = (await fh.read(buf, 0, Math.min(RECORDS_HEAD_BYTES, size), 0)).bytesRead;
-    const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-    if (!looksLikeRecordsFile(buf.toString('latin1', bom, n))) return undefined;
+    if (!looksLikeRecordsFile(buf.toString('latin1', bomLength(buf.subarray(0, n)), n))) {
+      release();
+      return undefined;
+    }
     while (n < size) {
       const r = await fh.read(buf, n, size - n, n);
       if (r.bytesRead === 0) break;
       n += r.bytesRead;
     }
-    // Decoded as UTF-8 even when ASCII (not `decode`'s latin1): a latin1 string this large is an external string, whose
-    // memory outside the heap brings on a full collection every few files, and which the scan reads more slowly
-    // (measured, seed rule over 200 files of 1.26 MB: 12 → 2 full collections, 1.87 → 1.60 s CPU).
-    return { text: decoder.write(buf.subarray(0, n)), bytes: n };
+    const body = buf.subarray(0, n);
+    const ascii = isAscii ? isAscii(body) : false;
+    if (ascii || isUtf8?.(body)) return { utf8: bufferText(body, ascii), bytes: n, release };
+    const text = decoder.write(body);
+    release();
+    return { text, bytes: n, release: () => undefined };
+  } catch (e) {
+    release();
+    throw e;
   } finally {
-    if (buf && buf.length <= SPARE_MAX_BYTES && (!spareBuffer || spareBuffer.length < buf.length)) spareBuffer = buf;
     await fh.close();
   }
 }
@@ -295,6 +318,7 @@ export async function* fileEvents(
   );
   const counted = { raw: 0 };
   let opened: Awaited<ReturnType<typeof openBytes>> | undefined;
+  let whole: Awaited<ReturnType<typeof wholeRecordsFile>> | undefined;
   try {
     // One look at what the path is, before any open: a regular file's size; a pipe, FIFO or device (undefined) is
     // opened once, as a stream (a second open of a FIFO would lose what its writer sent, and wait for another).
@@ -304,10 +328,11 @@ export async function* fileEvents(
     options.onOpen?.(file);
     const decoder = new StringDecoder('utf8');
     const cap = wholeRecordsChars(options.reader);
-    const whole = size !== undefined && cap > 0 ? await wholeRecordsText(file, size, cap, decoder) : undefined;
+    whole = size !== undefined && cap > 0 ? await wholeRecordsFile(file, size, cap, decoder) : undefined;
     if (whole) {
       info.bytes = counted.raw = whole.bytes;
-      reader.push(whole.text);
+      if (whole.utf8) reader.pushUtf8(whole.utf8);
+      else reader.push(whole.text ?? '');
       options.onProgress?.(name, counted.raw, total);
     } else {
       opened = await openBytes(file, size, options.chunkBytes ?? (cap > 0 ? FILTERED_CHUNK_BYTES : CHUNK_BYTES), counted);
@@ -344,6 +369,7 @@ export async function* fileEvents(
     }
   }
   const stats = reader.end();
+  whole?.release();
   info.events = stats.events;
   if (stats.filtered) info.filtered = stats.filtered;
   if (pending.length) yield pending;

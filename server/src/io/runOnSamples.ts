@@ -393,6 +393,10 @@ function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadS
       const within = union.within(text);
       return (start, end) => asked++ < keep || within(start, end);
     },
+    prefilterWithinUtf8: (text) => {
+      const within = union.withinUtf8(text);
+      return (start, end) => asked++ < keep || within(start, end);
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 import { prng } from '../../../scripts/lib/prng';
 import { normalizeCloudTrail } from '../../../server/src/core/samples/cloudtrail';
 import { diffQuery, randomQuery, readInPieces, sampleTexts, stringLeaves } from './prefilterDiff';
+import { utf8Bytes, utf8Text } from '../../../server/src/core/samples/recordsText';
 import { compileQuery, runQuery } from '../../../server/src/core/engine/index';
 import { iterations } from '../../scale';
 
@@ -112,12 +113,21 @@ function agreeWithin(query: string, records: string[], separator = ','): boolean
   const within = t.within(text);
   const got = spans.map(([s, e]) => within(s, e));
   assert.deepEqual(got, records.map((r) => t(r)), `${query} over ${text}`);
+  // The same over the text's UTF-8 bytes (the whole-file read path), offsets in bytes.
+  const bytes = utf8Text(text)!;
+  const inBytes = t.withinUtf8(bytes);
+  const at = (i: number): number => utf8Bytes(text.slice(0, i)).length;
+  assert.deepEqual(spans.map(([s, e]) => inBytes(at(s), at(e))), got, `bytes: ${query} over ${text}`);
   return got;
 }
 
 test('prefilter: the whole-text test says what each record\'s own test says', () => {
   // The CASES, each between records that hold the literals and escapes of the others.
   for (const [text, query] of CASES) agreeWithin(query, [CASES[1][0], text, '{"a":"x","b":"\\u0041"}', text, CASES[0][0]]);
+  // Non-ASCII records around them (byte offsets differ from character offsets; a case-folded literal then needs each
+  // record decoded: the Kelvin sign lower-cases to `k`).
+  for (const [text, query] of CASES) agreeWithin(query, ['{"a":"é😀","b":"\u212a"}', text, '{"a":"€x","eventName":"Ü"}', text]);
+  assert.deepEqual(agreeWithin('any where a : "kelvin"', ['{"a":"x"}', '{"a":"\u212aelvin"}', '{"a":"KELVIN"}']), [false, true, true]);
   // A literal that starts in one record and ends in the next is in neither.
   assert.deepEqual(agreeWithin('any where a == "1},{"', ['{"a":"x","b":1}', '{"a":"y"}']), [false, false]);
   assert.deepEqual(agreeWithin('any where a == "1}, {"', ['{"a":"x","b":1}', '{"a":"1}, {"}'], ', '), [false, true]);

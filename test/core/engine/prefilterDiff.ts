@@ -6,7 +6,7 @@ import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/
 import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { readSampleText, SampleReader, type SampleReaderOptions } from '../../../server/src/core/samples/reader';
 import type { SampleError, SampleEvent } from '../../../server/src/core/samples/types';
-import { looksLikeRecordsFile, recordSpans } from '../../../server/src/core/samples/recordsText';
+import { looksLikeRecordsFile, recordSpans, utf8Text } from '../../../server/src/core/samples/recordsText';
 import type { Match } from '../../../server/src/core/engine/types';
 
 type Obj = Record<string, unknown>;
@@ -58,7 +58,7 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   // A whole Records text is tested record by record within it (test.within), any other text each record alone.
   // An NDJSON text's lines are tested a chunk at a time (SplitterSink.wantedWithin): read whole (one chunk) and in
   // pieces (lines and literals cut between chunks). A Records text is collected whole however it comes.
-  const fastOptions = { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, ...(fields ? { normalizeOptions: { fields } } : {}) };
+  const fastOptions = { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, prefilterWithinUtf8: test?.withinUtf8, ...(fields ? { normalizeOptions: { fields } } : {}) };
   const fast = readSampleText(text, 'f', fastOptions);
   const pieces = looksLikeRecordsFile(text.replace(/^\ufeff/, '')) ? fast : readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
   const b = runQuery(compiled, fast.events);
@@ -83,24 +83,30 @@ export function readInPieces(text: string, options: SampleReaderOptions, size: n
 }
 
 function result(same: boolean, sa: string, sb: string, filtered: number, matches: number): DiffResult {
+  return { same, detail: same ? undefined : firstDifference(sa, sb), filtered, matches };
+}
+
+/** Where the two summaries part, with some text around (looked for only when they differ: a walk of the whole text). */
+function firstDifference(sa: string, sb: string): string {
   let at = 0;
   while (at < sa.length && sa[at] === sb[at]) at++;
-  return {
-    same,
-    detail: same ? undefined : `old path: …${sa.slice(Math.max(0, at - 100), at + 200)}\nfast path: …${sb.slice(Math.max(0, at - 100), at + 200)}`,
-    filtered,
-    matches,
-  };
+  return `old path: …${sa.slice(Math.max(0, at - 100), at + 200)}\nfast path: …${sb.slice(Math.max(0, at - 100), at + 200)}`;
 }
 
 /**
- * The prefilter's answers for the records of a whole `{"Records":[…]}` text that the fast path takes (or an NDJSON
- * text's lines that begin with `{`): each record's own test, and the whole-text test (`test.within`), which must agree
- * record by record.
+ * The prefilter's answers for the records of a whole `{"Records":[…]}` text that the fast path takes (its UTF-8 bytes,
+ * `test.withinUtf8`), or an NDJSON text's lines that begin with `{` (`test.within`): each record's own test, and the
+ * whole-text test, which must agree record by record.
  */
 function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilterFor>>): [string, string] {
+  const t = utf8Text(text);
+  const bytes = t && recordSpans(t, 1000, 1 << 30, []);
+  if (t && bytes) {
+    const within = test.withinUtf8(t);
+    return [bytes.starts.map((s, k) => (test(t.decode(s, bytes.ends[k])) ? 1 : 0)).join(''), bytes.starts.map((s, k) => (within(s, bytes.ends[k]) ? 1 : 0)).join('')];
+  }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const spans = recordSpans(body, 1000, 1 << 30, []) ?? lineSpans(body);
+  const spans = lineSpans(body);
   const within = test.within(body);
   let own = '';
   let whole = '';

@@ -19,17 +19,74 @@ function editOnce(text: string, rnd: () => number, near?: number): string {
   return text.slice(0, at) + PIECES[Math.floor(rnd() * PIECES.length)] + text.slice(at);
 }
 
-/** The parts of a parse a feature can see, as JSON text. */
-function plain(p: ParseResult): string {
-  return JSON.stringify({ text: p.text, statement: p.statement, errors: p.errors, tokens: p.tokens, comments: p.comments });
+/** The parts of a parse a feature can see. */
+const seen = (p: ParseResult) => ({ text: p.text, statement: p.statement, errors: p.errors, tokens: p.tokens, comments: p.comments });
+
+/**
+ * Whether `x` and `y` hold the same JSON data (what JSON.stringify writes, keys in any order), walked without writing
+ * it: 3-7 times less CPU than the two JSON texts of a 400- or 2,000-line query's parse. No loop of the stack per level
+ * (a parse can be deep). false for anything JSON would write alike but differs here (NaN, an undefined element):
+ * the caller compares the JSON texts then.
+ */
+function sameData(x: unknown, y: unknown): boolean {
+  const stack: unknown[] = [x, y];
+  while (stack.length > 0) {
+    const b = stack.pop();
+    const a = stack.pop();
+    if (a === b) continue;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    if (Array.isArray(a) || Array.isArray(b)) {
+      if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) stack.push(a[i], b[i]);
+      continue;
+    }
+    if ('toJSON' in a || 'toJSON' in b) return false;
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    // Own enumerable keys with a value JSON writes: the same count on both sides, and each of a's in b.
+    let count = 0;
+    for (const k of Object.keys(ra)) {
+      const v = ra[k];
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      if (!Object.hasOwn(rb, k)) return false;
+      count++;
+      stack.push(v, rb[k]);
+    }
+    for (const k of Object.keys(rb)) {
+      const v = rb[k];
+      if (v !== undefined && typeof v !== 'function' && typeof v !== 'symbol') count--;
+    }
+    if (count !== 0) return false;
+  }
+  return true;
 }
 
 /** Both parses hold the same data: equal JSON texts, or (when only the order of keys differs) equal objects. */
 function assertSameParse(actual: ParseResult, expected: ParseResult, message?: string): void {
-  const a = plain(actual);
-  const b = plain(expected);
+  if (sameData(seen(actual), seen(expected))) return;
+  const a = JSON.stringify(seen(actual));
+  const b = JSON.stringify(seen(expected));
   if (a !== b) assert.deepEqual(JSON.parse(a), JSON.parse(b), message);
 }
+
+test('sameData says what the JSON texts say', () => {
+  const cases: [unknown, unknown, boolean][] = [
+    [{ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }, true],
+    [{ a: 1, u: undefined }, { a: 1 }, true],
+    [{ a: 1 }, { a: 2 }, false],
+    [{ a: [1, 2] }, { a: [1, 2, 3] }, false],
+    [{ a: { b: 1 } }, { a: { b: 1, c: 0 } }, false],
+    [{ a: { b: 1, c: 0 } }, { a: { b: 1 } }, false],
+    [{ a: null }, { a: {} }, false],
+    [[{ start: 1, end: 2 }], { 0: { start: 1, end: 2 } }, false],
+    ['x', 'x', true],
+  ];
+  for (const [x, y, same] of cases) {
+    assert.equal(sameData(x, y), same, JSON.stringify([x, y]));
+    if (same) assert.deepEqual(JSON.parse(JSON.stringify(x)), JSON.parse(JSON.stringify(y)));
+    else assert.notDeepStrictEqual(JSON.parse(JSON.stringify(x)), JSON.parse(JSON.stringify(y)));
+  }
+});
 
 function runChains(seeds: string[], chains: number, steps: number, seed: number, minChars: number): { edits: number; reused: number } {
   const rnd = prng(seed);
@@ -74,6 +131,8 @@ test('a letter typed anywhere in the steps of the 2,000-line query, and undone: 
   const rnd = prng(42);
   const text = bigQuery(2000);
   let current = parse(text);
+  // The full parse of the unedited text, for every comparison with it (parsed once: ~0.1-0.3 s each).
+  const whole = parse(text);
   const firstStep = text.indexOf('[');
   let reused = 0;
   const n = iterations(25, 100);
@@ -84,10 +143,10 @@ test('a letter typed anywhere in the steps of the 2,000-line query, and undone: 
       const before = current.statement;
       current = reparse(current, next);
       if (current.statement === before) reused++;
-      if (i % 25 === 0) assertSameParse(current, parse(next));
+      if (i % 25 === 0) assertSameParse(current, next === text ? whole : parse(next));
     }
   }
-  assertSameParse(current, parse(text));
+  assertSameParse(current, whole);
   assert.ok(reused >= 1.9 * n, `${reused} of ${2 * n} re-parses were incremental`);
 });
 

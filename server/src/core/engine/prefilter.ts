@@ -20,6 +20,7 @@ import type { Category, EventFilter, Expr, Statement } from '../syntax/ast';
 import { fieldsOf, unparen } from '../syntax/visit';
 import { resolveField } from './fields';
 import type { EngineOptions } from './types';
+import { bytesFinder, codeCounts, probeAt, PROBE_UNITS, utf8Bytes, type Utf8Text } from '../samples/recordsText';
 
 /** A requirement on a record's text: true (nothing known), a literal that must occur, or and/or of requirements. */
 type Req = true | { lit: string; fold: boolean } | { and: Req[] } | { or: Req[] };
@@ -229,13 +230,13 @@ function gateOf(r: Numbered): number[] | undefined {
   return parts.every((p) => p !== undefined) ? parts.flat() as number[] : undefined;
 }
 
-/** The start the literals share, when they are searched in the same text and it is at least PROBE_CHARS long. */
+/** The start the literals share, when they are searched in the same text and it is at least PROBE_UNITS long. */
 function sharedStart(lits: { lit: string; fold: boolean }[]): { lit: string; fold: boolean } | undefined {
   const fold = lits[0].fold;
   if (lits.some((l) => l.fold !== fold)) return undefined;
   let n = 0;
   while (n < lits[0].lit.length && lits.every((l) => l.lit.charCodeAt(n) === lits[0].lit.charCodeAt(n))) n++;
-  return n >= PROBE_CHARS ? { lit: lits[0].lit.slice(0, n), fold } : undefined;
+  return n >= PROBE_UNITS ? { lit: lits[0].lit.slice(0, n), fold } : undefined;
 }
 
 /** Whether a record's text meets `r`; `found(at)` searches the text for literal `at` (once per record). */
@@ -251,16 +252,20 @@ function evaluate(r: Numbered, found: (at: number) => boolean): boolean {
 }
 
 /**
- * Where the first `\u` or `\/` escape of `text` at or after `from` is (one search for backslashes; records seldom have
- * any), or -1. `from` must not fall inside an escape: backslashes pair up from there as from the text's start.
+ * Where the first `\u` or `\/` escape of `text` (a string, or UTF-8 bytes) at or after `from` is (one search for
+ * backslashes; records seldom have any), or -1. `from` must not fall inside an escape: backslashes pair up from there as
+ * from the text's start.
  */
-function hidingEscapeAt(text: string, from: number): number {
-  for (let b = text.indexOf('\\', from); b >= 0; b = text.indexOf('\\', b + 2)) {
-    const c = text.charCodeAt(b + 1);
+function hidingEscapeAt(text: string | Uint8Array, from: number): number {
+  const bytes = typeof text !== 'string';
+  const next = (at: number): number => (bytes ? text.indexOf(BACKSLASH, at) : text.indexOf('\\', at));
+  for (let b = next(from); b >= 0; b = next(b + 2)) {
+    const c = bytes ? text[b + 1] : text.charCodeAt(b + 1);
     if (c === 117 || c === 47) return b;
   }
   return -1;
 }
+const BACKSLASH = 92;
 
 /**
  * The test of records within one text (a whole `{"Records":[…]}` file): `(start, end)` is whether the record
@@ -275,6 +280,8 @@ export type RangeTest = (start: number, end: number) => boolean;
 export interface RecordTest {
   (text: string): boolean;
   within(text: string): RangeTest;
+  /** within() for the records of a whole file's UTF-8 bytes, `(start, end)` in bytes (samples/recordsText.ts). */
+  withinUtf8(text: Utf8Text): RangeTest;
 }
 
 const MAX_LITERALS = 48;
@@ -291,63 +298,42 @@ function atoms(r: Req): number {
 const CLOUDTRAIL_KEYS = ['"eventSource"', '"eventVersion"'];
 
 /**
- * V8 searches for a string shorter than 7 characters by finding its first character (memchr), far faster than its
- * search for a longer one when that character is rare in the text. A longer string is found through the piece of it
- * this long whose first character is rarest, each place of that piece then checked.
- */
-const PROBE_CHARS = 6;
-/** Characters of a text's start counted to tell which characters are rare in it. */
-const SAMPLE_CHARS = 16384;
-/**
  * A string asked about for fewer than one record in this many (one behind another requirement, as the action behind
  * the provider) is looked for in the record alone: cheaper than following it through the whole text.
  */
 const LOCAL_RATIO = 4;
 
-/** How often each ASCII character occurs in the start of `text` (which characters are rare in such texts). */
-function charCounts(text: string): Uint32Array {
-  const c = new Uint32Array(128);
-  for (let i = 0, n = Math.min(text.length, SAMPLE_CHARS); i < n; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch < 128) c[ch]++;
-  }
-  return c;
-}
 
 /**
  * Searches of a whole text (and its lower-cased form) for some strings, asked record by record in increasing order:
  * whether a string occurs within the record `[start, end)`. A string keeps the first place it occurs at or after the
- * last start asked, so the text is searched once for it in all, whatever the number of records.
+ * last start asked, so the text is searched once for it in all, whatever the number of records. The text is a string
+ * (offsets in UTF-16 units) or UTF-8 bytes (offsets in bytes): `find`, `local` and `hidingAt` search it.
  */
 class Cursors {
   /** Per string: where it next occurs (-1: nowhere after), or -2 before the first search. */
   private readonly next: number[];
-  /** Per string: the piece searched for, and where that piece starts in the string. */
-  private readonly probes: string[] = [];
-  private readonly offsets: number[] = [];
   /** Per string: the records it was asked about. */
   private readonly asked: number[];
   /** The records asked about so far, and the current one. */
   private records = 0;
   private start = 0;
   private end = 0;
-  /** The current record's text in `texts[0]` and `texts[1]` (cut when a string is looked for in the record alone). */
-  private readonly cut: (string | undefined)[] = [undefined, undefined];
   /** Where the next backslash followed by `u` or `/` is (-1: none after; -2 before the first search). */
   private nextHiding = -2;
 
-  /**
-   * `inText[k]` tells which of `texts` string k is searched in; `counts[t]`, how often each ASCII character occurs in
-   * a sample of text t (charCounts).
-   */
-  constructor(private readonly texts: string[], private readonly strings: string[], private readonly inText: number[], counts: Uint32Array[]) {
-    this.next = strings.map(() => -2);
-    this.asked = strings.map(() => 0);
-    for (const [k, str] of strings.entries()) {
-      const { probe, offset } = probeOf(str, counts[inText[k]]);
-      this.offsets.push(offset);
-      this.probes.push(probe);
-    }
+  constructor(
+    /** Per string: its length in the text's units. */
+    private readonly lengths: number[],
+    /** The first place of string k at or after `from`, or -1. */
+    private readonly find: (k: number, from: number) => number,
+    /** Whether string k occurs in the current record (searched in it alone), when that is cheaper to ask. */
+    private readonly local: ((k: number, start: number, end: number) => boolean) | undefined,
+    /** hidingEscapeAt over the whole text. */
+    private readonly hidingAt: (from: number) => number,
+  ) {
+    this.next = lengths.map(() => -2);
+    this.asked = lengths.map(() => 0);
   }
 
   /** The next record asked about. */
@@ -355,7 +341,6 @@ class Cursors {
     this.start = start;
     this.end = end;
     this.records++;
-    this.cut[0] = this.cut[1] = undefined;
   }
 
   /** Whether string `k` occurs in the record. */
@@ -363,43 +348,63 @@ class Cursors {
     let at = this.next[k];
     const asked = ++this.asked[k];
     if (at !== -1 && at < this.start) {
-      if (asked * LOCAL_RATIO < this.records) {
-        const t = this.inText[k];
-        return (this.cut[t] ??= this.texts[t].slice(this.start, this.end)).indexOf(this.strings[k]) >= 0;
-      }
+      if (this.local && asked * LOCAL_RATIO < this.records) return this.local(k, this.start, this.end);
       at = this.find(k, this.start);
       this.next[k] = at;
     }
     // The first place at or after `start`: if that one ends past `end`, so does every later one.
-    return at >= 0 && at + this.strings[k].length <= this.end;
+    return at >= 0 && at + this.lengths[k] <= this.end;
   }
 
   /**
-   * Whether the record holds a `\u` or `\/` escape, which could spell a literal another way (such a record is parsed):
-   * hidingEscapeAt over the whole text. Backslashes are only inside strings, so escapes pair up the same from any
-   * record's start.
+   * Whether the record holds a `\u` or `\/` escape, which could spell a literal another way (such a record is parsed).
+   * Backslashes are only inside strings, so escapes pair up the same from any record's start.
    */
   hiding(): boolean {
     let at = this.nextHiding;
     if (at !== -1 && at < this.start) {
-      at = hidingEscapeAt(this.texts[0], this.start);
+      at = this.hidingAt(this.start);
       this.nextHiding = at;
     }
     return at >= 0 && at + 2 <= this.end;
   }
-
-  /** The first place of string `k` at or after `from`, or -1. */
-  private find(k: number, from: number): number {
-    return findVia(this.texts[this.inText[k]], this.strings[k], this.probes[k], this.offsets[k], from);
-  }
 }
 
-/** The piece of `str` (PROBE_CHARS long, or `str` itself) whose first character is rarest, and where it starts in `str`. */
+/** A string's cursors (Cursors) over `texts` (the text, and its lower-cased form when one string is searched there). */
+function stringCursors(texts: string[], strings: string[], inText: number[], counts: Uint32Array[]): Cursors {
+  const probes = strings.map((str, k) => probeOf(str, counts[inText[k]]));
+  // The current record's text in `texts[0]` and `texts[1]` (cut when a string is looked for in the record alone).
+  const cut: (string | undefined)[] = [undefined, undefined];
+  let cutAt = -1;
+  return new Cursors(
+    strings.map((str) => str.length),
+    (k, from) => findVia(texts[inText[k]], strings[k], probes[k].probe, probes[k].offset, from),
+    (k, start, end) => {
+      if (cutAt !== start) {
+        cut[0] = cut[1] = undefined;
+        cutAt = start;
+      }
+      const t = inText[k];
+      return (cut[t] ??= texts[t].slice(start, end)).indexOf(strings[k]) >= 0;
+    },
+    (from) => hidingEscapeAt(texts[0], from),
+  );
+}
+
+/** ASCII letters lower-cased, other bytes kept (what toLowerCase does to an ASCII text). */
+function lowerAscii(bytes: Uint8Array): Uint8Array {
+  const low = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    low[i] = b >= 65 && b <= 90 ? b + 32 : b;
+  }
+  return low;
+}
+
+/** The piece of `str` (PROBE_UNITS long, or `str` itself) whose first character is rarest, and where it starts in `str`. */
 function probeOf(str: string, counts: Uint32Array): { probe: string; offset: number } {
-  const rarity = (at: number): number => (str.charCodeAt(at) < 128 ? counts[str.charCodeAt(at)] : 0);
-  let best = 0;
-  for (let o = 1; o + PROBE_CHARS <= str.length; o++) if (rarity(o) < rarity(best)) best = o;
-  return str.length <= PROBE_CHARS ? { probe: str, offset: 0 } : { probe: str.slice(best, best + PROBE_CHARS), offset: best };
+  const best = probeAt(str, counts);
+  return str.length <= PROBE_UNITS ? { probe: str, offset: 0 } : { probe: str.slice(best, best + PROBE_UNITS), offset: best };
 }
 
 /** The first place of `str` in `text` at or after `from`, found through its piece `probe` at `offset` (probeOf), or -1. */
@@ -413,7 +418,7 @@ function findVia(text: string, str: string, probe: string, offset: number, from:
 
 /** Whether any of `strings` occurs in `text`: each found through its rarest piece, as the prefilter searches a text. */
 export function containsAny(text: string, strings: readonly string[]): boolean {
-  const counts = charCounts(text);
+  const counts = codeCounts(text);
   return strings.some((str) => {
     const { probe, offset } = probeOf(str, counts);
     return findVia(text, str, probe, offset, 0) >= 0;
@@ -462,22 +467,17 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
   const gates = gateOf(cloudTrailN);
   const shared = gates && gates.length > 1 ? sharedStart(gates.map((k) => lits[k])) : undefined;
   let counts: Uint32Array[] | undefined;
-  const within = (whole: string): RangeTest => {
-    // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
-    let low: string | undefined;
-    if (folds) {
-      if (/[^\x00-\x7f]/.test(whole)) return (start, end) => test(whole.slice(start, end));
-      low = whole.toLowerCase();
-    }
-    // Strings searched: the literals, then CloudTrail's keys, then the gate's shared start.
-    const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS, ...(shared ? [shared.lit] : [])];
-    const inText = [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0), ...(shared ? [shared.fold ? 1 : 0] : [])];
-    // Which characters are rare is told by the first text (the files of one run are alike; counting costs).
-    counts ??= [charCounts(whole), charCounts(low ?? whole)];
-    const cursors = new Cursors(low === undefined ? [whole] : [whole, low], strings, inText, counts);
-    const keys = lits.length;
+  // Strings searched: the literals, then CloudTrail's keys, then the gate's shared start; and which text each is
+  // searched in (1: the lower-cased one).
+  const strings = [...lits.map((l) => l.lit), ...CLOUDTRAIL_KEYS, ...(shared ? [shared.lit] : [])];
+  const inText = [...lits.map((l) => (l.fold ? 1 : 0)), ...CLOUDTRAIL_KEYS.map(() => 0), ...(shared ? [shared.fold ? 1 : 0] : [])];
+  const keys = lits.length;
+  const gate = shared ? [strings.length - 1] : gates;
+  let needles: Uint8Array[] | undefined;
+  let byteCounts: Uint32Array[] | undefined;
+  /** The test of the records of a text, given its cursors. */
+  const inRecords = (cursors: Cursors): RangeTest => {
     const has = (at: number): boolean => cursors.has(at);
-    const gate = shared ? [strings.length - 1] : gates;
     return (start, end) => {
       cursors.record(start, end);
       if (cursors.hiding()) return true;
@@ -497,7 +497,29 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
       return cursors.has(keys) || cursors.has(keys + 1);
     };
   };
-  return Object.assign(test, { within });
+  const within = (whole: string): RangeTest => {
+    // The lower-cased text lines up with the text only where lower-casing keeps every character's length (ASCII).
+    let low: string | undefined;
+    if (folds) {
+      if (/[^\x00-\x7f]/.test(whole)) return (start, end) => test(whole.slice(start, end));
+      low = whole.toLowerCase();
+    }
+    // Which characters are rare is told by the first text (the files of one run are alike; counting costs).
+    counts ??= [codeCounts(whole), codeCounts(low ?? whole)];
+    return inRecords(stringCursors(low === undefined ? [whole] : [whole, low], strings, inText, counts));
+  };
+  const withinUtf8 = (t: Utf8Text): RangeTest => {
+    // Lower-casing a non-ASCII character may give ASCII ones (the Kelvin sign a `k`): such a file's records are each
+    // decoded and tested as text.
+    if (folds && !t.ascii) return (start, end) => test(t.decode(start, end));
+    // A literal is searched as its UTF-8 bytes; an ASCII file lower-cased is the lower-cased text's bytes.
+    needles ??= strings.map(utf8Bytes);
+    const hays = folds ? [t.bytes, lowerAscii(t.bytes)] : [t.bytes];
+    byteCounts ??= hays.map(codeCounts);
+    const finds = needles.map((needle, k) => bytesFinder(t, hays[inText[k]], needle, byteCounts![inText[k]]));
+    return inRecords(new Cursors(needles.map((n) => n.length), (k, from) => finds[k](from), undefined, (from) => hidingEscapeAt(t.bytes, from)));
+  };
+  return Object.assign(test, { within, withinUtf8 });
 }
 
 /** One test for several queries read in one pass: a record is needed when any query may need it. */
@@ -509,15 +531,14 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
     for (const t of list) if (t(text)) return true;
     return false;
   };
-  const within = (whole: string): RangeTest => {
-    const each = list.map((t) => t.within(whole));
+  const anyOf = (each: RangeTest[]): RangeTest => (start, end) => {
     // A test not asked about some record still sees its records in increasing order.
-    return (start, end) => {
-      for (const t of each) if (t(start, end)) return true;
-      return false;
-    };
+    for (const t of each) if (t(start, end)) return true;
+    return false;
   };
-  return Object.assign(test, { within });
+  const within = (whole: string): RangeTest => anyOf(list.map((t) => t.within(whole)));
+  const withinUtf8 = (whole: Utf8Text): RangeTest => anyOf(list.map((t) => t.withinUtf8(whole)));
+  return Object.assign(test, { within, withinUtf8 });
 }
 
 /**

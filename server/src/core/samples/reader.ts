@@ -5,10 +5,10 @@
  * ECS (the original is kept in `raw`); anything else passes through. Never throws; errors carry file:line:column.
  */
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_CHARS, invalidJson, JsonSplitter, type ValueWhere } from './jsonStream';
-import { looksLikeRecordsFile, recordSpans, type RecordSpans } from './recordsText';
+import { columnOf, looksLikeRecordsFile, recordSpans, utf8Text, type RecordSpans, type Utf8Text } from './recordsText';
 import { normalizeCloudTrail, isRawCloudTrail, isCloudTrailDigest, type NormalizeOptions } from './cloudtrail';
 import type { SampleError, SampleEvent } from './types';
-import { containsAny } from '../engine/prefilter';
+import { containsAny, type RangeTest } from '../engine/prefilter';
 
 export interface SampleReaderCallbacks {
   onEvent(event: SampleEvent): void;
@@ -40,6 +40,12 @@ export interface SampleReaderOptions {
    * (given the chunk's text, asked for `(start, end)` of its lines: jsonStream.ts SplitterSink.wantedWithin).
    */
   prefilterWithin?: (text: string) => (start: number, end: number) => boolean;
+  /**
+   * The same test as `prefilter` for the records of a whole `{"Records":[…]}` file's UTF-8 bytes: given them, it
+   * answers for bytes [start, end), asked record by record in order (engine/prefilter.ts RecordTest.withinUtf8). When
+   * not set, such a record is decoded and asked of `prefilter`.
+   */
+  prefilterWithinUtf8?: (text: Utf8Text) => RangeTest;
   /**
    * Keep each pass-through event's JSON text in `SampleEvent.text` (output prints it instead of re-serializing). The
    * text is a slice of the chunk read: an event held long should have it copied (io/heldEvent.ts).
@@ -132,6 +138,15 @@ function bulkActionAt(text: string, at: number): boolean {
   return BULK_ACTION.test(text);
 }
 
+/** bulkActionAt for the record at bytes [start, end) of a whole file: its head decoded only when it may be one. */
+function bulkActionIn(t: Utf8Text, start: number, end: number): boolean {
+  const b = t.bytes;
+  if (b[start + 1] === 34 && !BULK_INITIALS.has(b[start + 2])) return false;
+  // Up to the first quote and the longest action's name with its closing quote after it.
+  const q = b.indexOf(34, start + 1);
+  return bulkActionAt(t.decode(start, q < 0 || q + 8 > end ? end : q + 8), 0);
+}
+
 /** Lines of export/import formats that describe the file, not an event (why they are skipped), else undefined. */
 function notAnEvent(o: Obj): string | undefined {
   if ('exportedCount' in o && ('missingRefCount' in o || 'missingReferences' in o)) return 'Kibana export summary line skipped';
@@ -163,12 +178,16 @@ const NOT_EVENT_KEYS = ['"digestStartTime"', '"exportedCount"'];
 /** Longer than any of NOT_EVENT_KEYS: how much of a chunk's end and the next one's start a key split between them spans. */
 const KEY_EDGE = 20;
 
-/** A whole `{"Records":[…]}` text the fast path took (recordsText.ts), the next of its records to read, its prefilter. */
+/**
+ * A whole `{"Records":[…]}` file the fast path took (recordsText.ts), the next of its records to read, its prefilter,
+ * the last column reckoned (columnOf).
+ */
 interface WholeRecords {
-  text: string;
+  text: Utf8Text;
   spans: RecordSpans;
   next: number;
-  within: ((start: number, end: number) => boolean) | undefined;
+  within: RangeTest | undefined;
+  memo: { lineStart: number; at: number; column: number };
 }
 
 export class SampleReader {
@@ -218,6 +237,26 @@ export class SampleReader {
     return this.seq;
   }
 
+  /**
+   * A whole file's UTF-8 bytes instead of its text in chunks (the only input to this reader): a `{"Records":[…]}` file
+   * the fast path takes is read from its bytes, any other file is decoded and read as text.
+   */
+  pushUtf8(t: Utf8Text): void {
+    if (this.whole && this.whole.length === 0) {
+      this.whole = undefined;
+      if (this.takeRecords(t)) return;
+    }
+    this.push(t.decode(0, t.bytes.length));
+  }
+
+  /** Reads `t` through the fast path when it takes it (recordSpans): true, else false. */
+  private takeRecords(t: Utf8Text): boolean {
+    const spans = recordSpans(t, this.options.maxDepth ?? DEFAULT_MAX_DEPTH, this.options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS, NOT_EVENT_KEYS);
+    if (!spans) return false;
+    this.records = { text: t, spans, next: 0, within: this.options.prefilterWithinUtf8?.(t), memo: { lineStart: -1, at: 0, column: 1 } };
+    return true;
+  }
+
   push(chunk: string): void {
     if (this.whole) {
       this.whole.push(chunk);
@@ -262,10 +301,8 @@ export class SampleReader {
     if (this.whole) {
       const whole = this.whole.join('');
       this.whole = undefined;
-      const text = withoutBom(whole);
-      const spans = recordSpans(text, this.options.maxDepth ?? DEFAULT_MAX_DEPTH, this.options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS, NOT_EVENT_KEYS);
-      if (spans) this.records = { text, spans, next: 0, within: this.options.prefilterWithin?.(text) };
-      else this.feed(whole);
+      const t = whole.length > 0 && looksLikeRecordsFile(withoutBom(whole.slice(0, HEAD_CHARS))) ? utf8Text(whole) : undefined;
+      if (!t || !this.takeRecords(t)) this.feed(whole);
     }
     if (!this.records) return false;
     this.readRecords(this.records, max);
@@ -291,27 +328,28 @@ export class SampleReader {
   private readRecords(r: WholeRecords, max: number): void {
     const { text, spans, within } = r;
     const prefilter = this.options.prefilter;
-    const { starts, ends } = spans;
+    const { starts, ends, mayNotBeEvent } = spans;
     const n = starts.length;
     for (let emitted = 0; r.next < n && emitted < max && !this.splitter.isAbandoned; r.next++) {
       const k = r.next;
       const start = starts[k];
       const end = ends[k];
-      if (prefilter && !spans.mayNotBeEvent[k] && !bulkActionAt(text, start) && !(within ? within(start, end) : prefilter(text.slice(start, end), this.seq))) {
+      if (prefilter && !mayNotBeEvent[k] && !bulkActionIn(text, start, end) && !(within ? within(start, end) : prefilter(text.decode(start, end), this.seq))) {
         this.countFiltered();
         continue;
       }
-      const recordText = text.slice(start, end);
+      const recordText = text.decode(start, end);
+      const column = columnOf(text, spans, k, r.memo);
       let value: unknown;
       try {
         value = JSON.parse(recordText);
       } catch {
-        const e = invalidJson(recordText, spans.lines[k], spans.columns[k]);
+        const e = invalidJson(recordText, spans.lines[k], column);
         this.onError(e.line, e.column, e.message);
         continue;
       }
       const before = this.stats.events;
-      this.onValue(value, spans.lines[k], spans.columns[k], 'records', recordText);
+      this.onValue(value, spans.lines[k], column, 'records', recordText, true);
       emitted += this.stats.events - before;
     }
   }
@@ -340,7 +378,8 @@ export class SampleReader {
     }
   }
 
-  private onValue(v: unknown, line: number, column: number, where: ValueWhere, text: string): void {
+  /** `ownText`: `text` is a string of its own (decoded from a file's bytes), not a slice of a larger text. */
+  private onValue(v: unknown, line: number, column: number, where: ValueWhere, text: string, ownText = false): void {
     if (!isObj(v)) {
       this.stats.skippedValues++;
       return;
@@ -388,7 +427,7 @@ export class SampleReader {
       const n = this.options.normalizeOptions;
       if (n?.fields) {
         this.stats.events++;
-        this.cb.onEvent(PartlyNormalized.read(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++));
+        this.cb.onEvent(PartlyNormalized.read(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++, ownText));
         return;
       }
       raw = o;
@@ -421,9 +460,13 @@ class PartlyNormalized implements SampleEvent {
     readonly view: Obj | undefined,
   ) {}
 
-  /** A record as read: its view normalized, the text copied (a slice would keep the chunk or file read alive as long as the event is held). */
-  static read(raw: Obj, text: string | undefined, normalizeOptions: NormalizeOptions, source: SampleEvent['source'], seq: number): PartlyNormalized {
-    return new PartlyNormalized(text === undefined ? raw : (' ' + text.trimEnd()).slice(1), normalizeOptions, source, seq, normalizeCloudTrail(raw, normalizeOptions));
+  /**
+   * A record as read: its view normalized, the text copied unless it is a string of its own (`ownText`; a slice would
+   * keep the chunk or file read alive as long as the event is held).
+   */
+  static read(raw: Obj, text: string | undefined, normalizeOptions: NormalizeOptions, source: SampleEvent['source'], seq: number, ownText: boolean): PartlyNormalized {
+    const kept = text === undefined ? raw : ownText ? text : (' ' + text.trimEnd()).slice(1);
+    return new PartlyNormalized(kept, normalizeOptions, source, seq, normalizeCloudTrail(raw, normalizeOptions));
   }
 
   withoutView(): PartlyNormalized {
