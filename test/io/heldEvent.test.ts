@@ -1,6 +1,7 @@
 // How a run printing NDJSON holds the events it keeps (io/heldEvent.ts, given to the engine's runs as `hold`): the
 // JSON text as UTF-8 bytes, the document parsed again only when read, results packed into shared slabs, sequence
-// candidates in memory of their own until kept.
+// candidates in memory of their own until kept (raw CloudTrail records' texts in candidates' slabs when every
+// sequence has a maxspan).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { holdAsBytes } from '../../server/src/io/heldEvent';
@@ -68,4 +69,40 @@ test('a raw CloudTrail candidate read for some fields: held without its view, it
     const kept = hold(c, true);
     assert.equal(Buffer.from(kept.bytes!).toString('utf8'), JSON.stringify(whole[i].doc), 'kept: its document serialized');
   });
+});
+
+test('with every sequence under a maxspan, a raw CloudTrail candidate holds its record as bytes in a candidates\' slab apart from the results\'', async () => {
+  const { generateCloudTrail } = await import('../../scripts/lib/generate-cloudtrail');
+  const { readSampleText } = await import('../../server/src/core/samples/reader');
+  const records = [...generateCloudTrail(8, 5)];
+  // A record with text beyond Latin-1 (its bytes are not its characters).
+  records[0] = { ...records[0], userAgent: 'naïve — 日本 agent' };
+  const file = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`;
+  const partly = readSampleText(file, 'r.json', { prefilter: () => true, normalizeOptions: { fields: ['@timestamp', 'user.name'] } }).events;
+  const whole = readSampleText(file, 'r.json').events;
+  const hold = holdAsBytes({ candidatesInSlabs: true });
+  const held = partly.map((e) => {
+    const c = hold(e, false);
+    assert.equal(hold(e, false), c, 'several runs holding it share one held object');
+    return c;
+  });
+  const result = hold(read(9), true);
+  held.forEach((c, i) => {
+    assert.notEqual(c, partly[i]);
+    assert.equal(c.view, undefined, 'the view is let go');
+    assert.equal(c.bytes, undefined, 'the record is never printed as the event');
+    assert.deepEqual(c.source, whole[i].source);
+    assert.equal(c.seq, whole[i].seq);
+    assert.deepEqual(c.doc, whole[i].doc, 'the complete document, made from the bytes when read');
+  });
+  // The candidates share one slab, not the results' one: (private) record bytes, seen through the object's fields.
+  const buffers = held.map((c) => Object.values(c).find((v): v is Uint8Array => v instanceof Uint8Array)!.buffer);
+  assert.ok(buffers.every((b) => b === buffers[0] && b.byteLength === SLAB), 'one candidates\' slab');
+  assert.notEqual(buffers[0], result.bytes!.buffer, 'apart from the results\' slab');
+  const kept = hold(held[0], true);
+  assert.equal(Buffer.from(kept.bytes!).toString('utf8'), JSON.stringify(whole[0].doc), 'kept: its document serialized into the results\' slab');
+  assert.equal(kept.bytes!.buffer, result.bytes!.buffer);
+  // Without the option (a sequence without maxspan may hold a candidate to the end), the text stays a string.
+  const plain = holdAsBytes()(readSampleText(file, 'r.json', { prefilter: () => true, normalizeOptions: { fields: ['user.name'] } }).events[1], false);
+  assert.equal(Object.values(plain).some((v) => v instanceof Uint8Array), false);
 });

@@ -1,6 +1,7 @@
 // How a run over sample files holds the events it keeps when its matches are only printed as JSON (the CLI's NDJSON,
 // io/runOnSamples keepText): as UTF-8 bytes outside the JavaScript heap instead of parsed documents.
-import { withoutView } from '../core/samples/reader';
+import { completeDocument, recordText, withoutView } from '../core/samples/reader';
+import type { NormalizeOptions } from '../core/samples/cloudtrail';
 import type { SampleEvent } from '../core/samples/types';
 
 const SLAB_BYTES = 1 << 20;
@@ -32,6 +33,29 @@ function utf8(text: string, shared: boolean): Uint8Array {
 }
 
 /**
+ * Slabs for sequence candidates' bytes, apart from the results' (a result kept to the end would keep a candidates'
+ * slab alive): with maxspan, candidates are let go about in the order they came, and their slabs with them.
+ */
+let candidateSlab = Buffer.allocUnsafe(0);
+let candidateAt = 0;
+
+/**
+ * A raw CloudTrail candidate held with its record's `text` as UTF-8 bytes in a candidates' slab (undefined: too large
+ * for one, then it stays a string). Its slab and place, not a view object per candidate.
+ */
+function heldRecord(text: string, options: NormalizeOptions, source: SampleEvent['source'], seq: number): HeldRecord | undefined {
+  const most = text.length * 3;
+  if (most > SLAB_MOST) return undefined;
+  if (candidateAt + most > candidateSlab.length) {
+    candidateSlab = Buffer.allocUnsafe(SLAB_BYTES);
+    candidateAt = 0;
+  }
+  const start = candidateAt;
+  candidateAt += candidateSlab.write(text, start, 'utf8');
+  return new HeldRecord(candidateSlab, start, candidateAt, options, source, seq);
+}
+
+/**
  * An event a run holds for printing: its JSON text (as read, or its document serialized) as UTF-8 bytes outside the
  * JavaScript heap, where it was read and its order, nothing else; the parsed document and raw record are let go (the
  * document is parsed again from the bytes if read). Held documents are thousands of objects each for every full
@@ -58,6 +82,27 @@ class HeldEvent implements SampleEvent {
 }
 
 /**
+ * A sequence candidate read from a raw CloudTrail record for some fields: its record's text as UTF-8 bytes in a
+ * candidates' slab, where it was read and its order; its complete document is made from them when read (when kept).
+ * A string of 1 KB per candidate is copied twice by the young generation's collections before it settles, and tens of
+ * thousands of them are held to the end of a read merged by time whose files overlap in time; bytes are not.
+ */
+class HeldRecord implements SampleEvent {
+  constructor(
+    private readonly slab: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly options: NormalizeOptions,
+    public source: SampleEvent['source'],
+    public seq: number,
+  ) {}
+
+  get doc(): Record<string, unknown> {
+    return completeDocument(JSON.parse(this.slab.toString('utf8', this.start, this.end)) as Record<string, unknown>, this.options);
+  }
+}
+
+/**
  * A run's `hold` (engine/run.ts PlanRunOptions) that makes each event it holds a HeldEvent. Results (kept) mostly stay
  * to the end: their bytes go into shared 1 MB slabs (an ArrayBuffer per event would cost more than the copy).
  * Sequence candidates are mostly let go again unprinted: each in memory of its own, so the few that stay do not keep
@@ -65,9 +110,12 @@ class HeldEvent implements SampleEvent {
  * ECS NDJSON line), else as read minus what only evaluating it needed: a raw CloudTrail record's view (its record's
  * text stays, its document is normalized when printed; thousands of candidates held to the end of a read merged by
  * time otherwise keep a view's dozens of objects each for the garbage collector to copy and walk) and raw record.
+ * With `candidatesInSlabs` (every sequence has a maxspan: io/runOnSamples), a raw record's text goes into a
+ * candidates' slab as bytes (HeldRecord) instead of staying a string.
  * Several runs holding the same event in turn (one read for many queries) share one held object.
  */
-export function holdAsBytes(): (e: SampleEvent, kept: boolean) => SampleEvent {
+export function holdAsBytes(options: { candidatesInSlabs?: boolean } = {}): (e: SampleEvent, kept: boolean) => SampleEvent {
+  const inSlabs = options.candidatesInSlabs === true;
   let last: SampleEvent | undefined;
   let held: SampleEvent | undefined;
   const hold = (e: SampleEvent, kept: boolean): SampleEvent => {
@@ -94,8 +142,13 @@ export function holdAsBytes(): (e: SampleEvent, kept: boolean) => SampleEvent {
       // A raw record's candidate: its text (or parsed record) without the view the runs evaluated. The text stays a
       // string: memory of its own per candidate (as for an NDJSON line's bytes) cost more than its copy into the old
       // generation (measured: 0.2-0.4 s more CPU for the 3-step sequence over 200 raw files, 49,000 candidates).
-      held = withoutView(e);
-      if (held === e) e.raw = undefined; // printed is the document (normalized), never the raw record
+      const record = inSlabs ? recordText(e) : undefined;
+      const inSlab = record && heldRecord(record.text, record.options, e.source, e.seq);
+      if (inSlab) held = inSlab;
+      else {
+        held = withoutView(e);
+        if (held === e) e.raw = undefined; // printed is the document (normalized), never the raw record
+      }
       return held;
     }
     held = new HeldEvent(utf8(e.text ?? JSON.stringify(e.doc), kept), e.source, e.seq, kept);

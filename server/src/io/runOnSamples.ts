@@ -115,7 +115,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const keep = input.keepEvents ?? 0;
   // An event query's or a sequence's printed matches are their text: the parsed documents are let go once the run has taken them.
   const textOnly = input.keepText === true && keep === 0 && heldAsBytes(compiled);
-  let run = samplesRun(compiled, order, textOnly ? holdAsBytes() : undefined);
+  let run = samplesRun(compiled, order, textOnly ? holdAsBytes({ candidatesInSlabs: candidatesInSlabs([compiled]) }) : undefined);
   const every = input.progressEvery ?? 10_000;
   let events = 0;
   let files = 0;
@@ -230,6 +230,15 @@ function samplesRun(compiled: CompiledQuery, order: SequenceOrder | undefined, h
 /** Whether a query's matches, printed as JSON only (keepText), are held as bytes: event queries' and sequences'. */
 function heldAsBytes(compiled: CompiledQuery): boolean {
   return compiled.kind === 'event' || compiled.kind === 'sequence';
+}
+
+/**
+ * Whether the runs' sequence candidates may be held in shared slabs (io/heldEvent.ts): when every sequence has a
+ * maxspan, a candidate is let go within maxspan (and the reorder window) of its time, so a slab does not stay alive
+ * for one candidate held long; without maxspan one pending candidate per key can stay to the end.
+ */
+function candidatesInSlabs(compiled: CompiledQuery[]): boolean {
+  return compiled.every((c) => c.kind !== 'sequence' || sequenceOrder(c)?.maxspan !== undefined);
 }
 
 /** Fields the query references, in order of first appearance. */
@@ -491,7 +500,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   // keep as bytes. Nothing pushed yet: the runs start again with that `hold`, one held object per event for all.
   const textOnly = input.keepText === true && keep === 0 && shared.every((q) => heldAsBytes(q.compiled));
   if (textOnly) {
-    const hold = holdAsBytes();
+    const hold = holdAsBytes({ candidatesInSlabs: candidatesInSlabs(shared.map((q) => q.compiled)) });
     for (const q of shared) q.run = samplesRun(q.compiled, q.order, hold);
   }
   const readOptions: ReadSamplesOptions = {

@@ -69,3 +69,13 @@ describe('dateParserFor (a mapping format)', () => {
     assert.equal(f.get({ event: { created: 1717243200 } }), Date.parse('2024-06-01T12:00:00Z'));
   });
 });
+
+it('parseDate remembers only the last text it read: the same text again, another, then the first once more each give their own value', () => {
+  const texts = ['2024-10-01T00:00:00Z', '2024-10-01T00:00:00Z', '2024-10-01T00:00:01Z', 'not a date', 'not a date', '2024-10-01T00:00:00Z', '1717243200000', '2024-02-30', '2024-10-01T00:00:01Z'];
+  const expected = ['2024-10-01T00:00:00.000Z', '2024-10-01T00:00:00.000Z', '2024-10-01T00:00:01.000Z', undefined, undefined, '2024-10-01T00:00:00.000Z', '2024-06-01T12:00:00.000Z', undefined, '2024-10-01T00:00:01.000Z'];
+  assert.deepEqual(texts.map((t) => iso(parseDate(t))), expected);
+  // A number between two equal texts does not disturb the text remembered.
+  assert.equal(iso(parseDate('2024-10-01T00:00:01Z')), '2024-10-01T00:00:01.000Z');
+  assert.equal(parseDate(5), 5);
+  assert.equal(iso(parseDate('2024-10-01T00:00:01Z')), '2024-10-01T00:00:01.000Z');
+});

@@ -87,6 +87,8 @@ export interface SequenceOrder {
   tiebreaker(doc: Record<string, unknown>): Value;
   /** True when the event matches a step or `until` with a join key: the only events whose order matters. */
   holds(doc: Record<string, unknown>): boolean;
+  /** The sequence's maxspan in ms (undefined: none). */
+  maxspan: number | undefined;
 }
 
 /** The order a sequence query's run needs (undefined for event and sample queries, or one that cannot run). */
@@ -98,6 +100,7 @@ export function sequenceOrder(compiled: CompiledQuery): SequenceOrder | undefine
   return {
     timestamp: (doc) => plan.timestamp(doc),
     tiebreaker: (doc) => (tiebreaker ? tiebreaker(doc) : null),
+    maxspan: plan.maxspan,
     holds(doc) {
       try {
         return steps.some((s) => s.filter(doc) && s.keys.tuples(doc).length > 0);

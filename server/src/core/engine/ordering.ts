@@ -60,6 +60,13 @@ export class CandHeap<T extends Cand> {
     return top;
   }
 
+  /** Every item in the engine's order, leaving the heap empty: one sort instead of a pop (sift-down) per item. */
+  drain(): T[] {
+    const a = this.items;
+    this.items = [];
+    return a.sort(compareCands);
+  }
+
   /** The top, whose place in the order changed (it moved later), sifted down: pop then push in one pass. */
   replaceTop(x: T): void {
     if (this.items.length === 0) this.items.push(x);

@@ -150,9 +150,15 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
     ...(hold ? { keep: (ev: SampleEvent) => hold(ev, true) } : {}),
   });
   // Exact for any input order: hold every candidate until finish (lateness = Infinity), else a
-  // reorder buffer that feeds the machine once time has moved `lateness` past a candidate.
+  // reorder buffer that feeds the machine once time has moved `lateness` past a candidate. Candidates
+  // wait in arrival order (`waiting`) until time has moved `lateness` past the earliest of them, and
+  // only then go into the heap: a read merged by time whose files overlap in time by less than
+  // `lateness` puts none of them in the heap, and they are sorted once at finish (its arrival order
+  // is a few sorted runs, which the sort merges) instead of sifted in and popped one by one.
   const held: SeqCand[] = [];
   const heap = new CandHeap<SeqCand>();
+  const waiting: SeqCand[] = [];
+  let minWaiting = Infinity;
   let maxTs = -Infinity;
   let lastFed: SeqCand | undefined;
   const feed = (c: SeqCand): void => {
@@ -203,17 +209,31 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
         held.push(c);
         return true;
       }
-      heap.push(c);
+      waiting.push(c);
+      if (ts < minWaiting) minWaiting = ts;
       if (ts > maxTs) maxTs = ts;
       const release = maxTs - lateness;
-      for (let top = heap.peek(); top && top.ts < release; top = heap.peek()) feed(heap.pop() as SeqCand);
+      const top = heap.peek();
+      if (minWaiting < release || (top && top.ts < release)) {
+        for (const w of waiting) heap.push(w);
+        waiting.length = 0;
+        minWaiting = Infinity;
+        for (let t = heap.peek(); t && t.ts < release; t = heap.peek()) feed(heap.pop() as SeqCand);
+      }
       return true;
     },
     finish(): RunResult {
       held.sort(compareCands);
       for (const c of held) feed(c);
       held.length = 0;
-      while (heap.size) feed(heap.pop() as SeqCand);
+      if (heap.size === 0) waiting.sort(compareCands);
+      else {
+        for (const w of waiting) heap.push(w);
+        waiting.length = 0;
+      }
+      for (const c of heap.drain()) feed(c);
+      for (const c of waiting) feed(c);
+      waiting.length = 0;
       const chosen = applyWindow(machine.finish(), plan.pipes, plan.size, plan.position);
       const kinds = steps[0]?.keys.kinds ?? [];
       const matches: Match[] = chosen.map((c) => {
@@ -227,7 +247,7 @@ function sequenceRun(plan: Plan, lateness: number, sweepInterval: number | undef
       });
       return { kind: 'sequence', matches, stats: { events, matched: matches.length, ms: now() - started, noTimestamp: noTs } };
     },
-    retained: () => held.length + heap.size + machine.retained(),
+    retained: () => held.length + heap.size + waiting.length + machine.retained(),
     late: () => late,
   };
 }

@@ -45,10 +45,21 @@ export function kindOfEsType(type: string | undefined): Kind {
 const ISO =
   /^([+-]?\d{4,})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+/** The last text parseDate read and its value: events read in time order mostly repeat their neighbour's timestamp. */
+let lastDateText = '';
+let lastDate: number | undefined;
+
 /** Parses a date the way the default ES date format does (ISO-8601 or epoch millis); undefined if not a date. */
 export function parseDate(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
+  if (v === lastDateText) return lastDate;
+  lastDate = parseDateText(v);
+  lastDateText = v;
+  return lastDate;
+}
+
+function parseDateText(v: string): number | undefined {
   const utc = isoUtc(v);
   if (utc !== null) return utc;
   const s = v.trim();

@@ -36,9 +36,8 @@ export interface NormalizeOptions {
   fields?: readonly string[];
 }
 
-/** Whether a path of `fields` (undefined: all) reaches one of `outputs` (a path read, one inside it, or one around it). */
-function reads(fields: readonly string[] | undefined, outputs: readonly string[]): boolean {
-  if (!fields) return true;
+/** Whether a path of `fields` reaches one of `outputs` (a path read, one inside it, or one around it). */
+function reads(fields: readonly string[], outputs: readonly string[]): boolean {
   for (const f of fields) {
     for (const o of outputs) {
       if (f === o || (f.startsWith(o) && f.charCodeAt(o.length) === 46) || (o.startsWith(f) && o.charCodeAt(f.length) === 46)) return true;
@@ -55,6 +54,111 @@ const RESOURCES_OUTPUTS = ['aws.cloudtrail.resources'];
 const SOURCE_OUTPUTS = ['source', 'related.ip'];
 
 const ECS_VERSION = '8.11.0';
+
+const DIGEST_OUTPUTS = ['@timestamp', 'event.ingested', 'cloud.account', 'file', 'related.hash', 'aws.cloudtrail.flattened'];
+const ACTION_OUTPUTS = ['event.action', 'event.outcome', 'event.category', 'event.type', 'user', 'related.user', 'aws.cloudtrail.console_login', ...FLATTENED_OUTPUTS];
+
+/**
+ * Every top-level key of a raw record that normalizeCloudTrail reads from the cleaned record (`json.…`; a test holds
+ * this list to the code), and what it can change in the document, including what it decides indirectly
+ * (userIdentity's user.name decides whether additionalEventData's UserName moves, so the flattened forms; any digest
+ * key makes the digest block run). A record normalized for some fields cleans only the keys whose outputs they reach;
+ * the entity script reads the whole cleaned record (then all of it is cleaned).
+ */
+export const RAW_OUTPUTS: Record<string, readonly string[]> = {
+  eventVersion: ['aws.cloudtrail.event_version'],
+  eventTime: ['@timestamp', 'event.ingested'],
+  userIdentity: ['aws.cloudtrail.user_identity', 'user', 'cloud.account', 'related.user', ...FLATTENED_OUTPUTS],
+  eventSource: ['event.provider', 'cloud.service'],
+  eventName: ACTION_OUTPUTS,
+  eventCategory: ['aws.cloudtrail.event_category'],
+  additionalEventData: ['user', 'related.user', 'aws.cloudtrail.console_login', ...FLATTENED_OUTPUTS],
+  awsRegion: ['cloud.region'],
+  sourceIPAddress: SOURCE_OUTPUTS,
+  userAgent: USER_AGENT_OUTPUTS,
+  errorCode: ['aws.cloudtrail.error_code', 'event.outcome'],
+  errorMessage: ['aws.cloudtrail.error_message', 'event.outcome'],
+  requestParameters: ['related.user', 'user.target', 'user.changes', 'group', ...FLATTENED_OUTPUTS],
+  responseElements: ['related.user', 'user.target', 'group', 'event.outcome', ...FLATTENED_OUTPUTS],
+  serviceEventDetails: FLATTENED_OUTPUTS,
+  insightDetails: FLATTENED_OUTPUTS,
+  requestID: ['aws.cloudtrail.request_id'],
+  eventID: ['event.id'],
+  eventType: ['aws.cloudtrail.event_type'],
+  apiVersion: ['aws.cloudtrail.api_version'],
+  managementEvent: ['aws.cloudtrail.management_event'],
+  readOnly: ['aws.cloudtrail.read_only'],
+  resources: RESOURCES_OUTPUTS,
+  recipientAccountId: ['aws.cloudtrail.recipient_account_id', 'cloud.account'],
+  sharedEventId: ['aws.cloudtrail.shared_event_id'],
+  vpcEndpointId: ['aws.cloudtrail.vpc_endpoint_id'],
+  sessionCredentialFromConsole: ['aws.cloudtrail.session_credential_from_console'],
+  tlsDetails: ['tls'],
+  digestEndTime: DIGEST_OUTPUTS,
+  digestStartTime: DIGEST_OUTPUTS,
+  digestS3Object: DIGEST_OUTPUTS,
+  digestS3Bucket: DIGEST_OUTPUTS,
+  awsAccountId: DIGEST_OUTPUTS,
+  logFiles: DIGEST_OUTPUTS,
+  newestEventTime: DIGEST_OUTPUTS,
+  oldestEventTime: DIGEST_OUTPUTS,
+  previousDigestS3Bucket: DIGEST_OUTPUTS,
+  previousDigestHashAlgorithm: DIGEST_OUTPUTS,
+  previousDigestSignature: DIGEST_OUTPUTS,
+  publicKeyFingerprint: DIGEST_OUTPUTS,
+  digestSignatureAlgorithm: DIGEST_OUTPUTS,
+};
+
+/** What a run's fields (NormalizeOptions.fields) need of the costly parts, worked out once per fields list. */
+interface FieldsPlan {
+  entities: boolean;
+  source: boolean;
+  userAgent: boolean;
+  flattened: boolean;
+  resources: boolean;
+  /** The top-level keys cleaned (RAW_OUTPUTS some field reaches); undefined: the whole record. */
+  cleaned: string[] | undefined;
+}
+
+const WHOLE: FieldsPlan = { entities: true, source: true, userAgent: true, flattened: true, resources: true, cleaned: undefined };
+/** Per fields list (a run's: the same array for each of its records). */
+const plans = new WeakMap<readonly string[], FieldsPlan>();
+
+function planFor(fields: readonly string[] | undefined): FieldsPlan {
+  if (!fields) return WHOLE;
+  let plan = plans.get(fields);
+  if (!plan) {
+    plan = {
+      entities: reads(fields, ENTITY_OUTPUTS),
+      source: reads(fields, SOURCE_OUTPUTS),
+      userAgent: reads(fields, USER_AGENT_OUTPUTS),
+      flattened: reads(fields, FLATTENED_OUTPUTS),
+      resources: reads(fields, RESOURCES_OUTPUTS),
+      cleaned: Object.keys(RAW_OUTPUTS).filter((k) => reads(fields, RAW_OUTPUTS[k])),
+    };
+    plans.set(fields, plan);
+  }
+  return plan;
+}
+
+/**
+ * The record cleaned as the pipeline does (prune): its keys listed in `keys` (planFor), else all of it. The entity
+ * script reads the whole cleaned record: then all of it.
+ */
+function cleaned(record: Obj, keys: string[] | undefined, entities: boolean): Obj {
+  if (!keys || entities) {
+    const json = prune(record);
+    return isObj(json) ? json : {};
+  }
+  const json: Obj = {};
+  for (const k of keys) {
+    const v = record[k]; // the keys are CloudTrail's: none is an Object.prototype member
+    if (v === undefined) continue;
+    const p = typeof v === 'object' || v === '' ? prune(v) : v;
+    if (p !== undefined) json[k] = p;
+  }
+  return json;
+}
 
 /** The ECS categorization table of the pipeline's script (event.category / event.type by eventName). */
 const CATEGORIES: Record<string, [string[], string[]]> = (() => {
@@ -240,11 +344,12 @@ const FLATTENED_SOURCES = [
 
 /** Normalizes one raw CloudTrail record; never throws, never mutates `record`. */
 export function normalizeCloudTrail(record: Record<string, unknown>, options: NormalizeOptions = {}): Record<string, unknown> {
-  let json = prune(record) as Obj | undefined;
-  if (!isObj(json)) json = {};
   // The entity script runs on the cleaned record, before the renames (cloudtrailEntities.ts).
   const fields = options.fields;
-  const entities = options.actorTargetMapping === false || !reads(fields, ENTITY_OUTPUTS) ? undefined : actorTargetEntities(json);
+  const plan = planFor(fields);
+  const withEntities = options.actorTargetMapping !== false && plan.entities;
+  const json = cleaned(record, plan.cleaned, withEntities);
+  const entities = withEntities ? actorTargetEntities(json) : undefined;
   // The document's parts, assembled at the end (steps in the pipeline's order: the first writer of a field wins).
   const event: Obj = {};
   const ct: Obj = {}; // aws.cloudtrail
@@ -304,12 +409,12 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   }
   put(cloud, 'region', json.awsRegion);
   let source: Obj | undefined;
-  if (json.sourceIPAddress !== undefined && reads(fields, SOURCE_OUTPUTS)) {
+  if (json.sourceIPAddress !== undefined && plan.source) {
     source = { address: json.sourceIPAddress };
     if (typeof json.sourceIPAddress === 'string' && isIpAddress(json.sourceIPAddress)) source.ip = json.sourceIPAddress;
   }
   let userAgent: Obj | undefined;
-  if (!reads(fields, USER_AGENT_OUTPUTS)) userAgent = undefined;
+  if (!plan.userAgent) userAgent = undefined;
   else if (typeof json.userAgent === 'string') userAgent = userAgentFields(json.userAgent);
   else if (json.userAgent !== undefined) userAgent = { original: json.userAgent };
   put(ct, 'error_code', json.errorCode);
@@ -317,7 +422,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
 
   // The keyword string form (Java toString) and the flattened object, as the pipeline's duplicate_rules_fields script.
   const flattened: Obj = {};
-  for (const [from, to] of reads(fields, FLATTENED_OUTPUTS) ? FLATTENED_SOURCES : []) {
+  for (const [from, to] of plan.flattened ? FLATTENED_SOURCES : []) {
     const v = from === 'additionalEventData' ? additional : json[from];
     if (v === undefined || v === null) continue;
     const text = javaToString(v, record[from]);
@@ -330,7 +435,7 @@ export function normalizeCloudTrail(record: Record<string, unknown>, options: No
   put(ct, 'api_version', json.apiVersion);
   put(ct, 'management_event', json.managementEvent);
   put(ct, 'read_only', json.readOnly);
-  const resources = !reads(fields, RESOURCES_OUTPUTS) ? undefined : Array.isArray(json.resources) ? dedupeResources(json.resources) : json.resources;
+  const resources = !plan.resources ? undefined : Array.isArray(json.resources) ? dedupeResources(json.resources) : json.resources;
   if (!(Array.isArray(resources) && resources.length === 0)) put(ct, 'resources', resources);
   put(ct, 'recipient_account_id', json.recipientAccountId);
   put(account, 'id', ct.recipient_account_id);

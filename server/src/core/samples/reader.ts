@@ -485,9 +485,14 @@ class PartlyNormalized implements SampleEvent {
   }
 
   get doc(): Obj {
-    const doc = normalizeCloudTrail(this.parsedRecord(), { ...this.normalizeOptions, fields: undefined });
+    const doc = completeDocument(this.parsedRecord(), this.normalizeOptions);
     own(this, 'doc', doc);
     return doc;
+  }
+
+  /** The record's text (undefined when only the parsed record is known) and how its document is normalized. */
+  heldText(): { text: string; options: NormalizeOptions } | undefined {
+    return typeof this.record === 'string' ? { text: this.record, options: this.normalizeOptions } : undefined;
   }
 
   private parsedRecord(): Obj {
@@ -502,6 +507,19 @@ class PartlyNormalized implements SampleEvent {
 /** Replaces a computed property of `o` by a plain one holding `value`. */
 function own(o: object, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, writable: true, configurable: true, enumerable: true });
+}
+
+/** The complete document of a raw CloudTrail record read for some fields (PartlyNormalized, and a holder of its text). */
+export function completeDocument(record: Obj, options: NormalizeOptions): Obj {
+  return normalizeCloudTrail(record, { ...options, fields: undefined });
+}
+
+/**
+ * A raw CloudTrail record's text and normalize options, for an event read for some fields (a holder may keep the text
+ * in another form and make the document with completeDocument); undefined for any other event.
+ */
+export function recordText(e: SampleEvent): { text: string; options: NormalizeOptions } | undefined {
+  return e instanceof PartlyNormalized ? e.heldText() : undefined;
 }
 
 /**
