@@ -531,17 +531,6 @@ export function withoutView(e: SampleEvent): SampleEvent {
   return e instanceof PartlyNormalized && e.view ? e.withoutView() : e;
 }
 
-/**
- * `e` with another seq: a copy that keeps what `e` computes when read (a PartlyNormalized event's complete document),
- * where an object spread would lose it.
- */
-export function withSeq(e: SampleEvent, seq: number): SampleEvent {
-  if (!(e instanceof PartlyNormalized)) return { ...e, seq };
-  const copy = Object.assign(Object.create(PartlyNormalized.prototype) as SampleEvent, e);
-  copy.seq = seq;
-  return copy;
-}
-
 /** Reads a whole text at once (tests, small in-memory samples). */
 export function readSampleText(
   text: string,
