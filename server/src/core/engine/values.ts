@@ -54,17 +54,10 @@ export function parseDate(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
   if (v === lastDateText) return lastDate;
-  lastDate = parseDateText(v);
+  const s = v.trim();
+  lastDate = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : parseIsoDate(s);
   lastDateText = v;
   return lastDate;
-}
-
-function parseDateText(v: string): number | undefined {
-  const utc = isoUtc(v);
-  if (utc !== null) return utc;
-  const s = v.trim();
-  if (/^-?\d+(\.\d+)?$/.test(s)) return Number(s);
-  return parseIsoDate(s);
 }
 
 /**
