@@ -7,17 +7,33 @@ import type { SampleEvent } from '../core/samples/types';
 const SLAB_BYTES = 1 << 20;
 /** Bytes up to this size go into a slab; larger ones have memory of their own. */
 const SLAB_MOST = SLAB_BYTES / 4;
-let slab = Buffer.allocUnsafe(0);
-let slabAt = 0;
 
-/** The current slab with room for `most` more bytes (a new one when it has not). */
-function slabFor(most: number): Buffer {
-  if (slabAt + most > slab.length) {
-    slab = Buffer.allocUnsafe(SLAB_BYTES);
-    slabAt = 0;
+/** 1 MB buffers filled one after another: many small byte strings in few allocations. */
+class Slabs {
+  /** The buffer being filled, and where its free room starts. */
+  buf = Buffer.allocUnsafe(0);
+  at = 0;
+
+  /** The current buffer with room for `most` more bytes at `at` (a new one when it has not). */
+  room(most: number): Buffer {
+    if (this.at + most > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(SLAB_BYTES);
+      this.at = 0;
+    }
+    return this.buf;
   }
-  return slab;
+
+  /** Writes `text` as UTF-8 into the current buffer (a new one when it may not fit): where its bytes start; they end at `at`. */
+  write(text: string): number {
+    const buf = this.room(text.length * 3);
+    const start = this.at;
+    this.at += buf.write(text, start, 'utf8');
+    return start;
+  }
 }
+
+/** The results' slabs. */
+const results = new Slabs();
 
 /** UTF-8 bytes of `text`: in a shared 1 MB slab (`shared`), else in memory of their own. */
 function utf8(text: string, shared: boolean): Uint8Array {
@@ -27,32 +43,24 @@ function utf8(text: string, shared: boolean): Uint8Array {
     bytes.write(text, 0, 'utf8');
     return bytes;
   }
-  const n = slabFor(most).write(text, slabAt, 'utf8');
-  slabAt += n;
-  return slab.subarray(slabAt - n, slabAt);
+  const start = results.write(text);
+  return results.buf.subarray(start, results.at);
 }
 
 /**
  * Slabs for sequence candidates' bytes, apart from the results' (a result kept to the end would keep a candidates'
  * slab alive): with maxspan, candidates are let go about in the order they came, and their slabs with them.
  */
-let candidateSlab = Buffer.allocUnsafe(0);
-let candidateAt = 0;
+const candidates = new Slabs();
 
 /**
  * A raw CloudTrail candidate held with its record's `text` as UTF-8 bytes in a candidates' slab (undefined: too large
  * for one, then it stays a string). Its slab and place, not a view object per candidate.
  */
 function heldRecord(text: string, options: NormalizeOptions, source: SampleEvent['source'], seq: number): HeldRecord | undefined {
-  const most = text.length * 3;
-  if (most > SLAB_MOST) return undefined;
-  if (candidateAt + most > candidateSlab.length) {
-    candidateSlab = Buffer.allocUnsafe(SLAB_BYTES);
-    candidateAt = 0;
-  }
-  const start = candidateAt;
-  candidateAt += candidateSlab.write(text, start, 'utf8');
-  return new HeldRecord(candidateSlab, start, candidateAt, options, source, seq);
+  if (text.length * 3 > SLAB_MOST) return undefined;
+  const start = candidates.write(text);
+  return new HeldRecord(candidates.buf, start, candidates.at, options, source, seq);
 }
 
 /**
@@ -123,9 +131,11 @@ export function holdAsBytes(options: { candidatesInSlabs?: boolean } = {}): (e: 
       if (kept && !e.shared) {
         const bytes = e.bytes;
         if (bytes.length <= SLAB_MOST) {
-          slabFor(bytes.length).set(bytes, slabAt);
-          e.bytes = slab.subarray(slabAt, slabAt + bytes.length);
-          slabAt += bytes.length;
+          const slab = results.room(bytes.length);
+          const start = results.at;
+          slab.set(bytes, start);
+          results.at += bytes.length;
+          e.bytes = slab.subarray(start, results.at);
         }
         e.shared = true;
       }
