@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { writeBucket, writeShuffled } from '../../scripts/lib/generate-bucket';
 import { readSampleFiles } from '../../server/src/io/readSamples';
 import { runOnSamples } from '../../server/src/io/runOnSamples';
-import { mergeByTime } from '../../server/src/io/timeOrder';
+import { mergeByTimeBatches } from '../../server/src/io/timeOrder';
 import { CLI } from '../cli/helpers';
 import { ensureBuilt } from '../lsp/harness';
 import { iterations, LONG } from '../scale';
@@ -64,9 +64,11 @@ test('the generator makes a bucket-shaped tree whose folder order jumps back in 
 test('the k-way merge hands out a bucket in time order (up to each file\'s own jitter), every event once', async () => {
   const times: number[] = [];
   const seqs: number[] = [];
-  for await (const e of mergeByTime([join(dir, 'bucket')], (doc) => Date.parse(String(doc['@timestamp'])))) {
-    times.push(Date.parse(String(e.doc['@timestamp'])));
-    seqs.push(e.seq);
+  for await (const batch of mergeByTimeBatches([join(dir, 'bucket')], (doc) => Date.parse(String(doc['@timestamp'])))) {
+    for (const e of batch) {
+      times.push(Date.parse(String(e.doc['@timestamp'])));
+      seqs.push(e.seq);
+    }
   }
   assert.equal(times.length, BUCKET_EVENTS);
   assert.deepEqual(seqs, times.map((_, i) => i));

@@ -1,7 +1,7 @@
 /**
  * Sample events in time order for sequence queries, with bounded memory whatever the input order.
  *
- * - `mergeByTime`: a k-way merge of per-file streams. Real CloudTrail buckets are many files, each
+ * - `mergeByTimeBatches`: a k-way merge of per-file streams. Real CloudTrail buckets are many files, each
  *   roughly in time order, interleaved across accounts and regions when walked folder by folder. The
  *   files are ordered by their first event's time (one small read each) and opened lazily: a file is
  *   opened when the merge reaches its first event, so only the files overlapping in time are open
@@ -191,17 +191,6 @@ export async function* mergeByTimeBatches(
     // Cut short (aborted, or the consumer stopped): close what is still open.
     for (let c = heap.pop(); c; c = heap.pop()) await c.gen.return(undefined);
   }
-  return result;
-}
-
-/** mergeByTimeBatches one event at a time. */
-export async function* mergeByTime(
-  paths: string[],
-  timestamp: SequenceOrder['timestamp'],
-  options: ReadSamplesOptions = {},
-  result: ReadSamplesResult = { files: 0, events: 0, errors: [], skipped: [] },
-): AsyncGenerator<SampleEvent, ReadSamplesResult> {
-  for await (const batch of mergeByTimeBatches(paths, timestamp, options, result)) yield* batch;
   return result;
 }
 
