@@ -167,9 +167,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
       if ((events & 63) === 0) maybeRows();
     };
-    const aborted = () => (read.aborted = true);
-    if (order) for await (const batch of yielding(mergeByTimeBatches(samples, order.timestamp, readOptions, read), input.signal, aborted)) for (const e of batch) take(e);
-    else for await (const e of yielding(iterateSampleEvents(samples, readOptions, read), input.signal, aborted)) take(e);
+    await readEach(samples, order, readOptions, read, input.signal, take);
     if (order && run.late() > 0 && read.aborted !== true) {
       kept.clear();
       const rerun = await exactSequences(compiled, order, run.late(), samples, { ...input, displayName, keepText: textOnly }, (e) => {
@@ -217,6 +215,16 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     kept,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * Gives `take` every event of the samples: merged by time across files when a sequence needs it (`order`), else in
+ * input order. Stops, with `read.aborted` set, when `signal` aborts.
+ */
+async function readEach(samples: string[], order: SequenceOrder | undefined, options: ReadSamplesOptions, read: ReadSamplesResult, signal: AbortSignal | undefined, take: (e: SampleEvent) => void): Promise<void> {
+  const aborted = () => (read.aborted = true);
+  if (order) for await (const batch of yielding(mergeByTimeBatches(samples, order.timestamp, options, read), signal, aborted)) for (const e of batch) take(e);
+  else for await (const e of yielding(iterateSampleEvents(samples, options, read), signal, aborted)) take(e);
 }
 
 /**
@@ -290,7 +298,7 @@ class EventCounts {
 const FILE_STRIDE = 2 ** 32;
 
 /**
- * Events merged by time from several files (timeOrder.ts mergeByTime), given to the runs in input order's terms: each
+ * Events merged by time from several files (timeOrder.ts mergeByTimeBatches), given to the runs in input order's terms: each
  * event's seq becomes its file's place in name order × FILE_STRIDE + its place among the file's events, so
  * events with equal times are ordered as a read in input order orders them, whatever order the merge opened the files
  * in and whatever the prefilter let through (both depend on the queries). After the runs, `finish` turns the seq of
@@ -534,9 +542,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       }
       if (input.onProgress && events % every === 0) input.onProgress({ events, files });
     };
-    const aborted = () => (read.aborted = true);
-    if (merge) for await (const batch of yielding(mergeByTimeBatches(samples, merge.timestamp, readOptions, read), input.signal, aborted)) for (const e of batch) take(e);
-    else for await (const e of yielding(iterateSampleEvents(samples, readOptions, read), input.signal, aborted)) take(e);
+    await readEach(samples, merge, readOptions, read, input.signal, take);
     // A sequence that saw events later than its window is run again over the samples sorted (rare: a file out of order).
     for (const q of shared) {
       if (!q.order || q.fatal || q.run.late() === 0 || read.aborted === true) continue;
