@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execFileSync, spawn } from 'node:child_process';
-import { readSampleFiles, iterateSampleEvents, listSampleFiles, whyNoEvents, type ReadSamplesResult } from '../../server/src/io/readSamples';
+import { readSampleFiles, iterateSampleEvents, listSampleFiles, whyNoEvents, type ReadSamplesOptions, type ReadSamplesResult } from '../../server/src/io/readSamples';
 import type { SampleEvent } from '../../server/src/core/samples/types';
 
 let dir = '';
@@ -150,16 +150,22 @@ test('--events /dev/zero ends with one error', { timeout: 20_000, skip: process.
   assert.match(r.errors[0].message, /not a JSON sample file/);
 });
 
-test('a named pipe (FIFO) given by its path is read once, as a stream, with every line its writer sent', { timeout: 20_000 }, async () => {
-  const fifo = join(dir, 'events.fifo');
+/** A named pipe (FIFO) `name` that another process writes `text` into, read by its path: what the read gave. */
+async function readFifo(name: string, text: string, options: ReadSamplesOptions = {}): Promise<{ r: ReadSamplesResult; events: SampleEvent[] }> {
+  const fifo = join(dir, name);
   execFileSync('mkfifo', [fifo]);
   // The writer blocks until the reader opens the pipe; a second open by the reader would lose what it sent.
-  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, '{"n":1}\\n{"n":2}\\n{"n":3}\\n')`]);
+  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, ${JSON.stringify(text)})`]);
   // Listened for from the start: the writer may exit before the read resolves.
   const exited = new Promise((resolve) => writer.on('exit', resolve));
   const events: SampleEvent[] = [];
-  const r = await readSampleFiles([fifo], { onEvent: (e) => events.push(e) });
+  const r = await readSampleFiles([fifo], { ...options, onEvent: (e) => events.push(e) });
   await exited;
+  return { r, events };
+}
+
+test('a named pipe (FIFO) given by its path is read once, as a stream, with every line its writer sent', { timeout: 20_000 }, async () => {
+  const { r, events } = await readFifo('events.fifo', '{"n":1}\n{"n":2}\n{"n":3}\n');
   assert.deepEqual(events.map((e) => e.doc.n), [1, 2, 3]);
   assert.equal(r.errors.length, 0);
 });
@@ -167,13 +173,7 @@ test('a named pipe (FIFO) given by its path is read once, as a stream, with ever
 test('a named pipe given by its path, read with a prefilter: opened once, every line its writer sent', { timeout: 20_000 }, async () => {
   // With a prefilter the reader first looks whether a file is a `{"Records":[…]}` text to read whole: that look must
   // not open a FIFO (closing it loses what the writer sent, and the next open waits for a writer that is gone).
-  const fifo = join(dir, 'filtered.fifo');
-  execFileSync('mkfifo', [fifo]);
-  const writer = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, '{"n":1,"a":"x"}\\n{"n":2,"a":"y"}\\n{"n":3,"a":"x"}\\n')`]);
-  const exited = new Promise((resolve) => writer.on('exit', resolve));
-  const events: SampleEvent[] = [];
-  const r = await readSampleFiles([fifo], { onEvent: (e) => events.push(e), reader: { prefilter: (text) => text.includes('"x"') } });
-  await exited;
+  const { r, events } = await readFifo('filtered.fifo', '{"n":1,"a":"x"}\n{"n":2,"a":"y"}\n{"n":3,"a":"x"}\n', { reader: { prefilter: (text) => text.includes('"x"') } });
   assert.deepEqual(events.map((e) => e.doc.n), [1, 3]);
   assert.equal(r.events, 3);
   assert.equal(r.filtered, 1);
