@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
+import { isGzip } from '../../../server/src/core/samples/discovery';
 import type { EventDto, ExplainEventResult, RunRuleResult, RunRuleRows, SearchEventsResult } from '../../../server/src/protocol';
 import { shownMatches, toCsv, toNdjson, toSampleNdjson } from './export';
 import type { FromWebview, PersistedState, ToWebview } from './messages';
@@ -197,7 +198,7 @@ async function openAt(file: string, line: number, column: number): Promise<void>
   // decompressed text: show that text, not the bytes.
   const bytes = await readFile(file);
   const doc =
-    bytes[0] === 0x1f && bytes[1] === 0x8b
+    isGzip(bytes)
       ? await vscode.workspace.openTextDocument({ content: gunzipSync(bytes).toString('utf8'), language: 'json' })
       : await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));

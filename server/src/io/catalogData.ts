@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { isGzip } from '../core/samples/discovery';
 import { CatalogRegistry } from '../core/schema/select';
 import {
   catalogFromDetectionRulesEcs,
@@ -43,7 +44,7 @@ export function createNodeCatalogRegistry(): CatalogRegistry {
 /** A file's text, gunzipped when it starts with the gzip magic bytes. */
 export function readTextMaybeGzip(file: string): string {
   const buf = readFileSync(file);
-  return (buf[0] === 0x1f && buf[1] === 0x8b ? gunzipSync(buf) : buf).toString('utf8');
+  return (isGzip(buf) ? gunzipSync(buf) : buf).toString('utf8');
 }
 
 export interface LoadedCatalogs {

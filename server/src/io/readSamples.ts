@@ -15,7 +15,7 @@ import * as nodeBuffer from 'node:buffer';
 import { SampleReader, wholeRecordsChars, type SampleReaderOptions } from '../core/samples/reader';
 import { bomLength, looksLikeRecordsFile, type Utf8Text } from '../core/samples/recordsText';
 import type { SampleError, SampleEvent } from '../core/samples/types';
-import { SAMPLE_EXTENSIONS } from '../core/samples/discovery';
+import { isGzip, SAMPLE_EXTENSIONS } from '../core/samples/discovery';
 import { walkFiles } from './walkFiles';
 
 /**
@@ -161,7 +161,7 @@ async function openBytes(file: string, size: number | undefined, chunkBytes: num
     else head = head.length ? Buffer.concat([head, r.value]) : r.value;
   }
   counted.raw = head.length;
-  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const gzip = isGzip(head);
   async function* rawChunks(): AsyncGenerator<Buffer> {
     if (head.length) yield head;
     while (!done) {
@@ -204,7 +204,7 @@ async function plainFileChunks(file: string, size: number, chunkBytes: number, c
   try {
     const buf = Buffer.allocUnsafe(Math.max(2, Math.min(chunkBytes, size)));
     const head = (await fh.read(buf, 0, 2, 0)).bytesRead;
-    if (head === 0 || (head === 2 && buf[0] === 0x1f && buf[1] === 0x8b)) {
+    if (head === 0 || isGzip(buf.subarray(0, head))) {
       close();
       return undefined;
     }

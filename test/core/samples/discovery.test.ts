@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLikelySampleFile } from '../../../server/src/core/samples/discovery';
+import { isGzip, isLikelySampleFile } from '../../../server/src/core/samples/discovery';
 
 const cases: [string, boolean][] = [
   ['samples/cloudtrail/123_CloudTrail_us-east-1.json.gz', true],
@@ -16,3 +16,15 @@ const cases: [string, boolean][] = [
   ['exports/my.rule.json', false],
 ];
 for (const [path, expected] of cases) test(`${path} is ${expected ? '' : 'not '}a sample`, () => assert.equal(isLikelySampleFile(path), expected));
+
+test('isGzip: a file is gzipped when its first two bytes are the gzip magic, whatever its name', () => {
+  const cases: [number[], boolean][] = [
+    [[0x1f, 0x8b, 0x08], true],
+    [[0x1f, 0x8b], true],
+    [[0x1f], false],
+    [[], false],
+    [[0x8b, 0x1f], false],
+    [[0x7b, 0x22], false], // `{"`
+  ];
+  for (const [bytes, gz] of cases) assert.equal(isGzip(Uint8Array.from(bytes)), gz, JSON.stringify(bytes));
+});

@@ -12,6 +12,11 @@ export const SAMPLE_FOLDERS = '{samples,sample,events,fixtures,test-fixtures}';
 export const SAMPLE_FOLDER_GLOB = `**/${SAMPLE_FOLDERS}/**/${EVENT_FILES}`;
 export const ANY_EVENT_FILE_GLOB = `**/${EVENT_FILES}`;
 
+/** Whether a file's first bytes are gzip's magic number: a gzipped sample is known by its bytes, not its name. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 /** False for files that sit among samples but are not events: manifests, expected results, rules and their tests. */
 export function isLikelySampleFile(relativePath: string): boolean {
   const p = relativePath.replace(/\\/g, '/').toLowerCase();
