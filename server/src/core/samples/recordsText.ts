@@ -11,6 +11,7 @@
  * the file's value. The reader then reads the text with the splitter, which reports every problem exactly, so the
  * events, counts, errors and positions are the same whichever path read the file.
  */
+import { scanRecords, type ScannedRecords } from './recordScan';
 
 /**
  * A file's UTF-8 bytes with what the fast path asks of them. io/readSamples.ts makes one over a Buffer (native search
@@ -184,7 +185,7 @@ export function bomLength(bytes: Uint8Array): number {
  * The records of a whole `{"Records":[…]}` file (a byte-order mark allowed), or undefined (see the module comment).
  * `maxDepth` and `maxValueChars` are the splitter's limits; `keys` are searched for (RecordSpans.mayNotBeEvent).
  */
-export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number, keys: readonly string[]): RecordSpans | undefined {
+export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number, keys: readonly string[], simd = true): RecordSpans | undefined {
   const b = t.bytes;
   const n = b.length;
   const bom = bomLength(b);
@@ -200,6 +201,21 @@ export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number
   const room = Math.max(0, maxDepth - 3);
   const openers = new Uint8Array(room + 1);
   const spans: RecordSpans = { starts: [], ends: [], lines: [], lineStarts: [], mayNotBeEvent: [] };
+  // The WebAssembly scan (recordScan.ts) when it takes the file and only blanks and commas lie between its records:
+  // it gives up on any line break, so all records are on the head's last line.
+  const scanned = simd ? scanRecords(b, i, room) : undefined;
+  if (scanned && onlySeparators(b, i, scanned)) {
+    const { starts, ends } = scanned;
+    for (let k = 0; k < starts.length; k++) {
+      if (ends[k] - starts[k] > maxValueChars && (t.ascii || utf16Length(b, starts[k], ends[k]) > maxValueChars)) return undefined;
+    }
+    spans.starts = starts;
+    spans.ends = ends;
+    spans.lines = new Array<number>(starts.length).fill(line);
+    spans.lineStarts = new Array<number>(starts.length).fill(lineStart);
+    spans.mayNotBeEvent = new Array<boolean>(starts.length).fill(false);
+    return fileEnd(t, b, scanned.close, spans, keys);
+  }
   let nextNl = b.indexOf(NL, i);
   let nextBackslash = b.indexOf(BACKSLASH, i);
   let expectRecord = true; // after `[` or `,`: a record (or, first, `]`)
@@ -272,10 +288,13 @@ export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number
     spans.ends.push(i);
     spans.mayNotBeEvent.push(false);
   }
-  // `]` then the file's `}` and nothing but whitespace.
-  i++;
+  return fileEnd(t, b, i, spans, keys);
+}
+
+/** After the array's `]` (at `close`): the file's `}` and nothing but whitespace, then the spans with their keys marked. */
+function fileEnd(t: Utf8Text, b: Uint8Array, close: number, spans: RecordSpans, keys: readonly string[]): RecordSpans | undefined {
   let closed = false;
-  for (; i < n; i++) {
+  for (let i = close + 1; i < b.length; i++) {
     const c = b[i];
     if (c === CLOSE_OBJ && !closed) closed = true;
     else if (c !== NL && c !== SPACE && c !== TAB && c !== CR) return undefined;
@@ -283,6 +302,27 @@ export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number
   if (!closed) return undefined;
   markKeys(t, spans, keys);
   return spans;
+}
+
+/**
+ * Whether only what recordSpans's own scan takes between elements lies around the scanned records: blanks from `from`
+ * to the first, a comma among blanks between two, blanks from the last to the `]` (no comma after the last).
+ */
+function onlySeparators(b: Uint8Array, from: number, scanned: ScannedRecords): boolean {
+  const { starts, ends } = scanned;
+  let at = from;
+  for (let k = 0; k <= starts.length; k++) {
+    const to = k < starts.length ? starts[k] : scanned.close;
+    let commas = 0;
+    for (; at < to; at++) {
+      const c = b[at];
+      if (c === COMMA) commas++;
+      else if (c !== SPACE && c !== TAB && c !== CR) return false;
+    }
+    if (commas !== (k > 0 && k < starts.length ? 1 : 0)) return false;
+    if (k < starts.length) at = ends[k];
+  }
+  return true;
 }
 
 /** Per key looked for: its UTF-8 bytes. */

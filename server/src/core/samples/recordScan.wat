@@ -1,0 +1,150 @@
+;; Finds the records of a `{"Records":[…]}` file's array (recordScan.ts runs it; recordsText.ts recordSpans is what it
+;; must agree with): 16 bytes at a time with WebAssembly SIMD. JavaScript has no vector instructions, and finding the
+;; strings of 252 MB of CloudTrail records one native search at a time costs ~3 times more than this.
+;;
+;; A block of 16 bytes without a backslash or a line break is taken at once: its quotes, as a bitmask, give which of its
+;; bytes are inside a string (a prefix XOR over the mask, flipped when a string was open at the block's start); its
+;; brackets outside strings are then taken one by one. A block with a backslash (or one whose first byte a backslash
+;; escapes) is walked byte by byte. A line break anywhere gives up: recordSpans then reads the file itself (it counts
+;; lines, and a line break inside a string is an error it leaves to the splitter).
+;;
+;; Memory (recordScan.ts lays it out): the open brackets' stack at 0 (one byte each), the records found as pairs of
+;; i32 (start, end) at `out`, the window of the file's bytes being scanned. Positions given back are the file's
+;; offsets: a byte's address plus `delta`. The scan carries its state (depth, string, escape, the open record's start)
+;; from one window to the next in globals.
+(module
+  (memory (export "memory") 18)
+  ;; Where the scan stopped (an address: out full, or the window's unscanned rest) or the array's `]` (a file offset).
+  (global $pos (export "pos") (mut i32) (i32.const 0))
+  ;; Records written at `out` since the last reset of count.
+  (global $count (export "count") (mut i32) (i32.const 0))
+  (global $depth (mut i32) (i32.const 0))
+  ;; 0xFFFF while inside a string, else 0 (the block's mask is XORed with it).
+  (global $inString (mut i32) (i32.const 0))
+  ;; 1 when the next byte is escaped by a backslash.
+  (global $escape (mut i32) (i32.const 0))
+  ;; The file offset of the open record's `{`.
+  (global $recordStart (mut i32) (i32.const 0))
+
+  (func (export "reset")
+    (global.set $count (i32.const 0))
+    (global.set $depth (i32.const 0))
+    (global.set $inString (i32.const 0))
+    (global.set $escape (i32.const 0)))
+
+  ;; A bracket outside strings, `c` at address `at`. 0: go on; 1: the array's `]`; -1: give up (what recordSpans does
+  ;; not take: a `[` or `}` where a record should start, a mismatched bracket, nesting past `room`).
+  (func $bracket (param $c i32) (param $at i32) (param $delta i32) (param $room i32) (param $out i32) (result i32)
+    (local $d i32)
+    (local $slot i32)
+    (local.set $d (global.get $depth))
+    ;; `{` 0x7B and `[` 0x5B open; `}` 0x7D and `]` 0x5D close (each closer is its opener + 2).
+    (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7B))
+      (then
+        (if (i32.eqz (local.get $d))
+          (then
+            (if (i32.ne (local.get $c) (i32.const 0x7B)) (then (return (i32.const -1))))
+            (global.set $recordStart (i32.add (local.get $at) (local.get $delta)))))
+        (if (i32.ge_u (local.get $d) (local.get $room)) (then (return (i32.const -1))))
+        (i32.store8 (local.get $d) (local.get $c))
+        (global.set $depth (i32.add (local.get $d) (i32.const 1)))
+        (return (i32.const 0))))
+    (if (i32.eqz (local.get $d))
+      (then
+        (if (i32.eq (local.get $c) (i32.const 0x5D))
+          (then
+            (global.set $pos (i32.add (local.get $at) (local.get $delta)))
+            (return (i32.const 1))))
+        (return (i32.const -1))))
+    (local.set $d (i32.sub (local.get $d) (i32.const 1)))
+    (if (i32.ne (i32.load8_u (local.get $d)) (i32.sub (local.get $c) (i32.const 2))) (then (return (i32.const -1))))
+    (global.set $depth (local.get $d))
+    (if (i32.eqz (local.get $d))
+      (then
+        (local.set $slot (i32.add (local.get $out) (i32.shl (global.get $count) (i32.const 3))))
+        (i32.store (local.get $slot) (global.get $recordStart))
+        (i32.store offset=4 (local.get $slot) (i32.add (i32.add (local.get $at) (local.get $delta)) (i32.const 1)))
+        (global.set $count (i32.add (global.get $count) (i32.const 1)))))
+    (i32.const 0))
+
+  ;; One byte walked alone (a block with a backslash, the window's last bytes): as $bracket.
+  (func $byte (param $c i32) (param $at i32) (param $delta i32) (param $room i32) (param $out i32) (result i32)
+    (local $folded i32)
+    (if (i32.eq (local.get $c) (i32.const 0x0A)) (then (return (i32.const -1))))
+    (if (global.get $inString)
+      (then
+        (if (global.get $escape) (then (global.set $escape (i32.const 0)) (return (i32.const 0))))
+        (if (i32.eq (local.get $c) (i32.const 0x5C)) (then (global.set $escape (i32.const 1)) (return (i32.const 0))))
+        (if (i32.eq (local.get $c) (i32.const 0x22)) (then (global.set $inString (i32.const 0))))
+        (return (i32.const 0))))
+    (if (i32.eq (local.get $c) (i32.const 0x22))
+      (then (global.set $inString (i32.const 0xFFFF)) (return (i32.const 0))))
+    (local.set $folded (i32.or (local.get $c) (i32.const 0x20)))
+    (if (i32.or (i32.eq (local.get $folded) (i32.const 0x7B)) (i32.eq (local.get $folded) (i32.const 0x7D)))
+      (then (return (call $bracket (local.get $c) (local.get $at) (local.get $delta) (local.get $room) (local.get $out)))))
+    (i32.const 0))
+
+  ;; Scans addresses [p, end). 0: `out` holds `cap` - 8 records or more (take them, reset count, call again from pos);
+  ;; 1: the array's `]` at file offset pos; 2: the window is done but for its last bytes (fewer than 16, not `last`:
+  ;; the next window starts at their address pos); -1: give up.
+  (func (export "scan") (param $p i32) (param $end i32) (param $delta i32) (param $room i32) (param $out i32) (param $cap i32) (param $last i32) (result i32)
+    (local $v v128)
+    (local $inside i32)
+    (local $brackets i32)
+    (local $at i32)
+    (local $stop i32)
+    (local $r i32)
+    (block $rest
+      (loop $blocks
+        ;; A block ends at most 8 records.
+        (if (i32.gt_u (i32.add (global.get $count) (i32.const 8)) (local.get $cap))
+          (then (global.set $pos (local.get $p)) (return (i32.const 0))))
+        (br_if $rest (i32.gt_s (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $v (v128.load (local.get $p)))
+        (if (i32.or (global.get $escape)
+              (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5C)))
+                                      (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x0A))))))
+          (then
+            (local.set $at (local.get $p))
+            (local.set $stop (i32.add (local.get $p) (i32.const 16)))
+            (loop $bytes
+              (local.set $r (call $byte (i32.load8_u (local.get $at)) (local.get $at) (local.get $delta) (local.get $room) (local.get $out)))
+              (if (local.get $r) (then (return (local.get $r))))
+              (local.set $at (i32.add (local.get $at) (i32.const 1)))
+              (br_if $bytes (i32.lt_u (local.get $at) (local.get $stop))))
+            (local.set $p (local.get $stop))
+            (br $blocks)))
+        ;; Bit i of $inside: byte i is inside a string (or is a string's opening quote).
+        (local.set $inside (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
+        (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 1))))
+        (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 2))))
+        (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 4))))
+        (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 8))))
+        (local.set $inside (i32.and (i32.xor (local.get $inside) (global.get $inString)) (i32.const 0xFFFF)))
+        (global.set $inString (select (i32.const 0xFFFF) (i32.const 0) (i32.and (local.get $inside) (i32.const 0x8000))))
+        ;; Brackets: a byte with 0x20 set is `{` or `[` when 0x7B, `}` or `]` when 0x7D.
+        (local.set $v (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+        (local.set $brackets (i32.and
+          (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7B)))
+                                  (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7D)))))
+          (i32.xor (local.get $inside) (i32.const 0xFFFF))))
+        (block $none
+          (loop $each
+            (br_if $none (i32.eqz (local.get $brackets)))
+            (local.set $at (i32.add (local.get $p) (i32.ctz (local.get $brackets))))
+            (local.set $r (call $bracket (i32.load8_u (local.get $at)) (local.get $at) (local.get $delta) (local.get $room) (local.get $out)))
+            (if (local.get $r) (then (return (local.get $r))))
+            (local.set $brackets (i32.and (local.get $brackets) (i32.sub (local.get $brackets) (i32.const 1))))
+            (br $each)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $blocks)))
+    (if (i32.eqz (local.get $last))
+      (then (global.set $pos (local.get $p)) (return (i32.const 2))))
+    (loop $bytes
+      (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+      (local.set $r (call $byte (i32.load8_u (local.get $p)) (local.get $p) (local.get $delta) (local.get $room) (local.get $out)))
+      (if (local.get $r) (then (return (local.get $r))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $bytes))
+    (i32.const -1))
+)

@@ -1,0 +1,128 @@
+// The WebAssembly record scan (core/samples/recordScan.wat, recordScan.ts) that recordSpans asks first: recordSpans
+// gives the same answer with it and without it (its own scan) on well-formed files, files it gives up on, and random
+// edits of both; across the scan's 1 MB windows and its 8,192-record batches; and the committed binary is what the
+// .wat assembles to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { recordSpans, utf8Text } from '../../../server/src/core/samples/recordsText';
+import { scanRecords } from '../../../server/src/core/samples/recordScan';
+import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
+import { prng } from '../../../scripts/lib/prng';
+import { GENERATED, generatedModule } from '../../../scripts/generate-wasm';
+
+const KEYS = ['"digestStartTime"', '"exportedCount"'];
+/** Strings with escaped quotes and backslashes, brackets inside strings, nesting, non-ASCII. */
+const RECORDS = [
+  '{"eventVersion":"1.09","eventSource":"s3.amazonaws.com","requestParameters":{"policy":"{\\"a\\":[1,{\\"b\\":\\"]}\\"}]}"}}',
+  '{"eventName":"X\\\\","resources":[{"ARN":"arn:a"},[]],"n":-1.5e3,"t":true,"z":null}',
+  '{"a":"é€😀","b":"\\u00e9\\"😀","c":"x\\\\","d":"}{][","e":{"f":{"g":[[[{"h":"\\\\\\""}]]]}}}',
+  '{}',
+];
+
+/** recordSpans of `text` with the WebAssembly scan and with recordSpans's own. */
+function both(text: string, maxDepth = 256, maxValueChars = 1 << 26): [unknown, unknown] {
+  const t = utf8Text(text);
+  if (!t) return [undefined, undefined];
+  return [recordSpans(t, maxDepth, maxValueChars, KEYS, true), recordSpans(t, maxDepth, maxValueChars, KEYS, false)];
+}
+
+function assertSame(text: string, why: string, maxDepth?: number, maxValueChars?: number): void {
+  const [simd, own] = both(text, maxDepth, maxValueChars);
+  assert.deepEqual(simd, own, `${why}: ${text.length > 300 ? `${text.slice(0, 150)}…${text.slice(-150)}` : text}`);
+}
+
+test('the committed binary is what recordScan.wat assembles to (node --import tsx scripts/generate-wasm.ts)', async () => {
+  assert.equal(readFileSync(GENERATED, 'utf8'), await generatedModule());
+});
+
+test('the scan runs here and finds the records of a file AWS would write', () => {
+  const text = `{"Records":[${RECORDS.join(',')}]}`;
+  const bytes = utf8Text(text)!.bytes;
+  const scanned = scanRecords(bytes, '{"Records":['.length, 253);
+  assert.ok(scanned, 'WebAssembly SIMD is available in this runtime');
+  assert.equal(scanned.starts.length, RECORDS.length);
+  assert.deepEqual(
+    scanned.starts.map((s, k) => new TextDecoder().decode(bytes.subarray(s, scanned.ends[k]))),
+    RECORDS,
+  );
+  assert.equal(bytes[scanned.close], 93, 'close is the array\'s ]');
+});
+
+test('recordSpans: the same with and without the WebAssembly scan, taken or given up', () => {
+  const cases: [string, string][] = [
+    [`{"Records":[${RECORDS.join(',')}]}`, 'one line'],
+    [`{"Records":[]}`, 'empty'],
+    [`{"Records":[ \t]}`, 'empty with blanks'],
+    [`{ "Records" : [ ${RECORDS.join(' , ')} ] } \n`, 'blanks around commas'],
+    [`{"Records":[\n${RECORDS.join(',\n')}\n]}`, 'a record a line (the scan gives up, recordSpans counts lines)'],
+    [`{"Records":[${RECORDS.join(',')},]}`, 'a comma after the last'],
+    [`{"Records":[,${RECORDS.join(',')}]}`, 'a comma before the first'],
+    [`{"Records":[${RECORDS.join(',,')}]}`, 'two commas'],
+    [`{"Records":[${RECORDS.join('')}]}`, 'no comma'],
+    [`{"Records":[${RECORDS.join(',1,')}]}`, 'a number between records'],
+    [`{"Records":[${RECORDS.join(',"x",')}]}`, 'a string between records'],
+    [`{"Records":[${RECORDS.join(',[],')}]}`, 'an array between records'],
+    [`{"Records":[${RECORDS[0]}}]}`, 'a } too many'],
+    [`{"Records":[${RECORDS[0].slice(0, -1)}]}`, 'a } too few'],
+    [`{"Records":[${RECORDS[1].replace('[]]', ']]')}]}`, 'mismatched'],
+    [`{"Records":[${RECORDS[0]}`, 'cut short'],
+    [`{"Records":[{"a":"x\\`, 'cut after a backslash'],
+    [`{"Records":[{"a":"x\\\n"}]}`, 'a backslash before a line break'],
+    [`{"Records":[{"a":"x\ny"}]}`, 'a line break in a string'],
+    [`{"Records":[{"a":x\\1}]}`, 'a backslash outside strings'],
+    [`{"Records":[${RECORDS.join(',')}]}x`, 'text after the file'],
+    [`{"Records":[${RECORDS.join(',')}]`, 'no closing brace'],
+  ];
+  for (const [text, why] of cases) assertSame(text, why);
+  const deep = (n: number) => `{"Records":[{"a":${'['.repeat(n)}${']'.repeat(n)}}]}`;
+  for (const n of [5, 6, 7, 252, 253, 254]) {
+    assertSame(deep(n), `nesting ${n}`, 10);
+    assertSame(deep(n), `nesting ${n}`, 256);
+  }
+  for (const limit of [10, 60, 80, 200]) assertSame(`{"Records":[${RECORDS.join(',')}]}`, `record size limit ${limit}`, 256, limit);
+});
+
+test('recordSpans: the same with and without the WebAssembly scan over random edits', () => {
+  const r = prng(7);
+  const alphabet = ['"', '\\', '{', '}', '[', ']', ',', ' ', '\n', '\r', '\t', 'a', ':', '1', 'é'];
+  let taken = 0;
+  for (let round = 0; round < 3000; round++) {
+    const records = Array.from({ length: 1 + Math.floor(r() * 4) }, () => RECORDS[Math.floor(r() * RECORDS.length)]);
+    let text = `{"Records":[${records.join(',')}]}`;
+    const edits = Math.floor(r() * 3);
+    for (let e = 0; e < edits; e++) {
+      const at = 12 + Math.floor(r() * (text.length - 12));
+      const c = alphabet[Math.floor(r() * alphabet.length)];
+      const k = r();
+      text = k < 0.4 ? text.slice(0, at) + c + text.slice(at) : k < 0.8 ? text.slice(0, at) + c + text.slice(at + 1) : text.slice(0, at) + text.slice(at + 1);
+    }
+    const [simd] = both(text);
+    if (simd) taken++;
+    assertSame(text, `round ${round}`);
+  }
+  assert.ok(taken > 1000, `well-formed edits taken: ${taken}`);
+});
+
+test('recordSpans: the same across the scan\'s 1 MB windows and its batches of records', () => {
+  // Generated CloudTrail records, with escapes, a few MB: every window boundary falls somewhere in a record; the pad
+  // moves the boundaries over the bytes of one record full of backslashes and quotes.
+  const records = generateCloudTrail(3000, 5).map((x) => JSON.stringify(x));
+  const escapes = '{"a":"\\\\\\"\\\\\\\\\\"\\"","b":["\\"]\\\\","{"],"c":{"d":"\\\\"}}';
+  // The record before which the first window ends, less the longest pad.
+  let at = 0;
+  for (let bytes = 12 + 1; bytes + records[at].length < (1 << 20) - 40; at++) bytes += records[at].length + 1;
+  for (let pad = 0; pad <= 40; pad++) {
+    const rs = records.slice(0, 2500);
+    rs.splice(at, 0, escapes, escapes);
+    const text = `{"Records":[${' '.repeat(pad)}${rs.join(',')}]}`;
+    const [simd, own] = both(text);
+    assert.ok(simd, 'taken');
+    assert.deepEqual(simd, own, `pad ${pad}`);
+  }
+  // More records than one batch (8,192), across windows.
+  const many = `{"Records":[${Array.from({ length: 400_000 }, (_, k) => (k % 3 ? '{}' : '{"a":"\\\\"}')).join(',')}]}`;
+  const [simd, own] = both(many);
+  assert.ok(simd, 'taken');
+  assert.deepEqual(simd, own);
+});
