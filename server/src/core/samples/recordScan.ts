@@ -6,10 +6,21 @@
  */
 import { RECORD_SCAN_WASM } from './recordScanWasm';
 
+/**
+ * What this module uses of the WebAssembly API and atob, which every runtime the core runs in has (node, Electron,
+ * browsers) but the core's type-check (ES2022, no DOM, no node types) does not declare.
+ */
+declare const WebAssembly: {
+  Module: new (binary: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+};
+declare function atob(base64: string): string;
+
+/** recordScan.wat's exports. */
 interface ScanExports {
-  memory: WebAssembly.Memory;
-  pos: WebAssembly.Global;
-  count: WebAssembly.Global;
+  memory: { readonly buffer: ArrayBuffer };
+  pos: { value: number };
+  count: { value: number };
   reset(): void;
   scan(p: number, end: number, delta: number, room: number, out: number, cap: number, last: number): number;
 }
@@ -32,7 +43,7 @@ function instance(): ScanExports | null {
   if (scanner === undefined) {
     try {
       const binary = Uint8Array.from(atob(RECORD_SCAN_WASM), (c) => c.charCodeAt(0));
-      scanner = new WebAssembly.Instance(new WebAssembly.Module(binary)).exports as unknown as ScanExports;
+      scanner = new WebAssembly.Instance(new WebAssembly.Module(binary)).exports as ScanExports;
     } catch {
       scanner = null;
     }
@@ -66,9 +77,9 @@ export function scanRecords(bytes: Uint8Array, from: number, room: number): Scan
     memory.set(bytes.subarray(at, at + length), WINDOW);
     const delta = at - WINDOW;
     let r: number;
-    for (let p = WINDOW; ; p = s.pos.value as number) {
+    for (let p = WINDOW; ; p = s.pos.value) {
       r = s.scan(p, WINDOW + length, delta, room, OUT, OUT_RECORDS, last);
-      const n = s.count.value as number;
+      const n = s.count.value;
       for (let k = 0; k < n; k++) {
         starts.push(found[2 * k]);
         ends.push(found[2 * k + 1]);
@@ -76,8 +87,8 @@ export function scanRecords(bytes: Uint8Array, from: number, room: number): Scan
       s.count.value = 0;
       if (r !== 0) break;
     }
-    if (r === 1) return { starts, ends, close: s.pos.value as number };
+    if (r === 1) return { starts, ends, close: s.pos.value };
     if (r !== 2) return undefined;
-    at = (s.pos.value as number) + delta;
+    at = (s.pos.value) + delta;
   }
 }
