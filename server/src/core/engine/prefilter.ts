@@ -416,9 +416,11 @@ function findVia(text: string, str: string, probe: string, offset: number, from:
   return -1;
 }
 
-/** Whether any of `strings` occurs in `text`: each found through its rarest piece, as the prefilter searches a text. */
-export function containsAny(text: string, strings: readonly string[]): boolean {
-  const counts = codeCounts(text);
+/**
+ * Whether any of `strings` occurs in `text`: each found through its rarest piece, as the prefilter searches a text.
+ * `counts` (codeCounts) may come from an earlier text of the same file: counting costs more than a search of a chunk.
+ */
+export function containsAny(text: string, strings: readonly string[], counts = codeCounts(text)): boolean {
   return strings.some((str) => {
     const { probe, offset } = probeOf(str, counts);
     return findVia(text, str, probe, offset, 0) >= 0;

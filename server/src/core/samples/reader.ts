@@ -5,7 +5,7 @@
  * ECS (the original is kept in `raw`); anything else passes through. Never throws; errors carry file:line:column.
  */
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_CHARS, invalidJson, JsonSplitter, type ValueWhere } from './jsonStream';
-import { columnOf, looksLikeRecordsFile, recordSpans, utf8Text, type RecordSpans, type Utf8Text } from './recordsText';
+import { codeCounts, columnOf, looksLikeRecordsFile, recordSpans, utf8Text, type RecordSpans, type Utf8Text } from './recordsText';
 import { normalizeCloudTrail, isRawCloudTrail, isCloudTrailDigest, type NormalizeOptions } from './cloudtrail';
 import type { SampleError, SampleEvent } from './types';
 import { containsAny, type RangeTest } from '../engine/prefilter';
@@ -283,11 +283,13 @@ export class SampleReader {
     // had NOT_EVENT_KEYS, no record of it can.
     if (this.options.prefilter && !this.keysInFile && chunk.length > 0) {
       const edge = this.edge + chunk.slice(0, KEY_EDGE);
-      this.keysInFile = containsAny(chunk, NOT_EVENT_KEYS) || NOT_EVENT_KEYS.some((k) => edge.indexOf(k) >= 0);
+      this.keysInFile = containsAny(chunk, NOT_EVENT_KEYS, (this.keyCounts ??= codeCounts(chunk))) || NOT_EVENT_KEYS.some((k) => edge.indexOf(k) >= 0);
       this.edge = chunk.length >= KEY_EDGE ? chunk.slice(-KEY_EDGE) : (this.edge + chunk).slice(-KEY_EDGE);
     }
     this.splitter.push(chunk);
   }
+  /** Which characters are rare in this file (codeCounts of its first chunk), for the NOT_EVENT_KEYS search. */
+  private keyCounts: Uint32Array | undefined;
   /** Whether NOT_EVENT_KEYS occurred in the file so far, and the end of the last chunk. */
   private keysInFile = false;
   private edge = '';
