@@ -2,10 +2,11 @@
 ;; must agree with): 16 bytes at a time with WebAssembly SIMD. JavaScript has no vector instructions, and finding the
 ;; strings of 252 MB of CloudTrail records one native search at a time costs ~3 times more than this.
 ;;
-;; A block of 16 bytes without a backslash or a line break is taken at once: its quotes, as a bitmask, give which of its
-;; bytes are inside a string (a prefix XOR over the mask, flipped when a string was open at the block's start); its
-;; brackets outside strings are then taken one by one. A block with a backslash (or one whose first byte a backslash
-;; escapes) is walked byte by byte. A line break anywhere gives up: recordSpans then reads the file itself (it counts
+;; A block of 64 bytes (four vectors) without a backslash or a line break is taken at once: its quotes, as a 64-bit
+;; mask, give which of its bytes are inside a string (a prefix XOR over the mask, flipped when a string was open at the
+;; block's start); its brackets outside strings are then taken one by one. A block with a backslash (or one whose first
+;; byte a backslash escapes) goes 16 bytes at a time, the same way, and a 16-byte block with one is walked byte by
+;; byte; so do the last bytes. A line break anywhere gives up: recordSpans then reads the file itself (it counts
 ;; lines, and a line break inside a string is an error it leaves to the splitter).
 ;;
 ;; Memory (recordScan.ts lays it out): the open brackets' stack at 0 (one byte each), the records found as pairs of
@@ -19,7 +20,7 @@
   ;; Records written at `out` since the last reset of count.
   (global $count (export "count") (mut i32) (i32.const 0))
   (global $depth (mut i32) (i32.const 0))
-  ;; 0xFFFF while inside a string, else 0 (the block's mask is XORed with it).
+  ;; -1 (all bits set) while inside a string, else 0 (a block's mask is XORed with it).
   (global $inString (mut i32) (i32.const 0))
   ;; 1 when the next byte is escaped by a backslash.
   (global $escape (mut i32) (i32.const 0))
@@ -78,7 +79,7 @@
         (if (i32.eq (local.get $c) (i32.const 0x22)) (then (global.set $inString (i32.const 0))))
         (return (i32.const 0))))
     (if (i32.eq (local.get $c) (i32.const 0x22))
-      (then (global.set $inString (i32.const 0xFFFF)) (return (i32.const 0))))
+      (then (global.set $inString (i32.const -1)) (return (i32.const 0))))
     (local.set $folded (i32.or (local.get $c) (i32.const 0x20)))
     (if (i32.or (i32.eq (local.get $folded) (i32.const 0x7B)) (i32.eq (local.get $folded) (i32.const 0x7D)))
       (then (return (call $bracket (local.get $c) (local.get $at) (local.get $delta) (local.get $room) (local.get $out)))))
@@ -94,6 +95,66 @@
     (local $at i32)
     (local $stop i32)
     (local $r i32)
+    (local $v1 v128)
+    (local $v2 v128)
+    (local $v3 v128)
+    (local $in64 i64)
+    (local $br64 i64)
+    (local $until i32)
+    (loop $outer
+    ;; 64 bytes at a time while neither a backslash nor a line break is in them.
+    (block $short
+      (loop $wide
+        ;; A 64-byte block ends at most 32 records.
+        (br_if $short (i32.gt_u (i32.add (global.get $count) (i32.const 32)) (local.get $cap)))
+        (br_if $short (i32.gt_s (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
+        (br_if $short (global.get $escape))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $v1 (v128.load offset=16 (local.get $p)))
+        (local.set $v2 (v128.load offset=32 (local.get $p)))
+        (local.set $v3 (v128.load offset=48 (local.get $p)))
+        (br_if $short (v128.any_true (v128.or
+          (v128.or (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5C))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x0A))))
+                   (v128.or (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x5C))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x0A)))))
+          (v128.or (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x5C))) (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x0A))))
+                   (v128.or (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x5C))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x0A))))))))
+        (local.set $in64 (i64.or
+          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x22))))) (i64.const 16)))
+          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x22))))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x22))))) (i64.const 48)))))
+        (local.set $in64 (i64.xor (local.get $in64) (i64.shl (local.get $in64) (i64.const 1))))
+        (local.set $in64 (i64.xor (local.get $in64) (i64.shl (local.get $in64) (i64.const 2))))
+        (local.set $in64 (i64.xor (local.get $in64) (i64.shl (local.get $in64) (i64.const 4))))
+        (local.set $in64 (i64.xor (local.get $in64) (i64.shl (local.get $in64) (i64.const 8))))
+        (local.set $in64 (i64.xor (local.get $in64) (i64.shl (local.get $in64) (i64.const 16))))
+        (local.set $in64 (i64.xor (local.get $in64) (i64.shl (local.get $in64) (i64.const 32))))
+        (local.set $in64 (i64.xor (local.get $in64) (i64.extend_i32_s (global.get $inString))))
+        ;; The top bit copied down: -1 when a string is open at the block's end.
+        (global.set $inString (i32.wrap_i64 (i64.shr_s (local.get $in64) (i64.const 63))))
+        (local.set $v (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+        (local.set $v1 (v128.or (local.get $v1) (i8x16.splat (i32.const 0x20))))
+        (local.set $v2 (v128.or (local.get $v2) (i8x16.splat (i32.const 0x20))))
+        (local.set $v3 (v128.or (local.get $v3) (i8x16.splat (i32.const 0x20))))
+        (local.set $br64 (i64.and
+          (i64.or
+            (i64.or (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7B))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7D))))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x7B))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x7D)))))) (i64.const 16)))
+            (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x7B))) (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x7D)))))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x7B))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x7D)))))) (i64.const 48))))
+          (i64.xor (local.get $in64) (i64.const -1))))
+        (block $none64
+          (loop $each64
+            (br_if $none64 (i64.eqz (local.get $br64)))
+            (local.set $at (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $br64)))))
+            (local.set $r (call $bracket (i32.load8_u (local.get $at)) (local.get $at) (local.get $delta) (local.get $room) (local.get $out)))
+            (if (local.get $r) (then (return (local.get $r))))
+            (local.set $br64 (i64.and (local.get $br64) (i64.sub (local.get $br64) (i64.const 1))))
+            (br $each64)))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $wide)))
+    ;; 16 bytes at a time for the next 64 (then 64 at a time again), or to the end.
+    (local.set $until (i32.add (local.get $p) (i32.const 64)))
     (block $rest
       (loop $blocks
         ;; A block ends at most 8 records.
@@ -113,6 +174,7 @@
               (local.set $at (i32.add (local.get $at) (i32.const 1)))
               (br_if $bytes (i32.lt_u (local.get $at) (local.get $stop))))
             (local.set $p (local.get $stop))
+            (br_if $outer (i32.ge_u (local.get $p) (local.get $until)))
             (br $blocks)))
         ;; Bit i of $inside: byte i is inside a string (or is a string's opening quote).
         (local.set $inside (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
@@ -121,7 +183,7 @@
         (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 4))))
         (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 8))))
         (local.set $inside (i32.and (i32.xor (local.get $inside) (global.get $inString)) (i32.const 0xFFFF)))
-        (global.set $inString (select (i32.const 0xFFFF) (i32.const 0) (i32.and (local.get $inside) (i32.const 0x8000))))
+        (global.set $inString (select (i32.const -1) (i32.const 0) (i32.and (local.get $inside) (i32.const 0x8000))))
         ;; Brackets: a byte with 0x20 set is `{` or `[` when 0x7B, `}` or `]` when 0x7D.
         (local.set $v (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
         (local.set $brackets (i32.and
@@ -137,7 +199,9 @@
             (local.set $brackets (i32.and (local.get $brackets) (i32.sub (local.get $brackets) (i32.const 1))))
             (br $each)))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br_if $outer (i32.ge_u (local.get $p) (local.get $until)))
         (br $blocks)))
+    )
     (if (i32.eqz (local.get $last))
       (then (global.set $pos (local.get $p)) (return (i32.const 2))))
     (loop $bytes
