@@ -14,6 +14,7 @@ import { StringDecoder } from 'node:string_decoder';
 import * as nodeBuffer from 'node:buffer';
 import { SampleReader, wholeRecordsChars, type SampleReaderOptions } from '../core/samples/reader';
 import { bomLength, looksLikeRecordsFile, type Utf8Text } from '../core/samples/recordsText';
+import { lendBytes, returnBytes } from '../core/samples/recordScan';
 import type { SampleError, SampleEvent } from '../core/samples/types';
 import { isGzip, SAMPLE_EXTENSIONS } from '../core/samples/discovery';
 import { walkFiles } from './walkFiles';
@@ -262,10 +263,14 @@ function bufferText(buf: Buffer, ascii: boolean): Utf8Text {
 async function wholeRecordsFile(file: string, size: number, cap: number, decoder: StringDecoder): Promise<{ utf8?: Utf8Text; text?: string; bytes: number; release(): void } | undefined> {
   if (size === 0 || size > cap) return undefined;
   const fh = await fsp.open(file, 'r');
-  let buf: Buffer | undefined = spareBuffer && spareBuffer.length >= size ? spareBuffer : Buffer.allocUnsafe(size);
+  // Into the record scan's memory when it lends it (its records are then found where they are), else the spare buffer.
+  const lent = lendBytes(size);
+  let buf: Buffer | undefined = lent ? Buffer.from(lent.buffer, lent.byteOffset, lent.length) : spareBuffer && spareBuffer.length >= size ? spareBuffer : Buffer.allocUnsafe(size);
   if (buf === spareBuffer) spareBuffer = undefined;
   const release = (): void => {
-    if (buf && buf.length <= SPARE_MAX_BYTES && (!spareBuffer || spareBuffer.length < buf.length)) spareBuffer = buf;
+    if (lent) {
+      if (buf) returnBytes(lent);
+    } else if (buf && buf.length <= SPARE_MAX_BYTES && (!spareBuffer || spareBuffer.length < buf.length)) spareBuffer = buf;
     buf = undefined;
   };
   try {

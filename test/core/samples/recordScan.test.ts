@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { recordSpans, utf8Text } from '../../../server/src/core/samples/recordsText';
-import { scanRecords } from '../../../server/src/core/samples/recordScan';
+import { lendBytes, returnBytes, scanRecords } from '../../../server/src/core/samples/recordScan';
 import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 import { prng } from '../../../scripts/lib/prng';
 import { GENERATED, generatedModule } from '../../../scripts/generate-wasm';
@@ -125,4 +125,30 @@ test('recordSpans: the same across the scan\'s 1 MB windows and its batches of r
   const [simd, own] = both(many);
   assert.ok(simd, 'taken');
   assert.deepEqual(simd, own);
+});
+
+test('a file read into the scan\'s lent memory: the same records, found where they are; a file scanned meanwhile leaves it as it was', () => {
+  const bytesOf = (text: string) => utf8Text(text)!.bytes;
+  const a = bytesOf(`{"Records":[${generateCloudTrail(2000, 9).map((x) => JSON.stringify(x)).join(',')}]}`);
+  const b = bytesOf(`{"Records":[${generateCloudTrail(1500, 10).map((x) => JSON.stringify(x)).join(',')}]}`);
+  assert.ok(a.length > 1 << 21, 'larger than one window');
+  const lent = lendBytes(a.length);
+  assert.ok(lent);
+  assert.equal(lendBytes(10), undefined, 'lent once at a time');
+  lent.set(a);
+  const text = { ...utf8Text('')!, bytes: lent, ascii: true };
+  const inPlace = recordSpans(text, 256, 1 << 26, KEYS);
+  // Another file scanned meanwhile (through the other instance's window).
+  const other = recordSpans(utf8Text(new TextDecoder().decode(b))!, 256, 1 << 26, KEYS);
+  assert.deepEqual(recordSpans(text, 256, 1 << 26, KEYS), inPlace, 'the lent bytes are as they were');
+  assert.deepEqual(inPlace, recordSpans(utf8Text(new TextDecoder().decode(a))!, 256, 1 << 26, KEYS, false));
+  assert.deepEqual(other, recordSpans(utf8Text(new TextDecoder().decode(b))!, 256, 1 << 26, KEYS, false));
+  assert.equal(inPlace!.starts.length, 2000);
+  returnBytes(lent);
+  // Lent again, larger: the memory grows.
+  const again = lendBytes(a.length + (1 << 20));
+  assert.ok(again);
+  assert.equal(lendBytes(10), undefined);
+  returnBytes(again);
+  assert.equal(lendBytes(64 * 1024 * 1024), undefined, 'larger than it lends');
 });

@@ -18,7 +18,7 @@ declare function atob(base64: string): string;
 
 /** recordScan.wat's exports. */
 interface ScanExports {
-  memory: { readonly buffer: ArrayBuffer };
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   pos: { value: number };
   count: { value: number };
   reset(): void;
@@ -36,19 +36,52 @@ const WINDOW_BYTES = 1 << 20;
 /** The deepest nesting (recordSpans's `room`) the scanner's stack holds. */
 export const SCAN_MAX_ROOM = STACK_BYTES;
 
-/** The instance, made on first use; null where this runtime cannot compile it (no WebAssembly, or no SIMD). */
-let scanner: ScanExports | null | undefined;
+/**
+ * Two instances, made on first use (null where this runtime cannot compile them: no WebAssembly, or no SIMD): one
+ * scans a file copied into its window a piece at a time; the other lends its memory for a file to be read into
+ * (lendBytes) and scans it where it is. Apart, so a file held in the lent memory (the merge by time keeps several
+ * open) is never written over by another file's window.
+ */
+let windowed: ScanExports | null | undefined;
+let lending: ScanExports | null | undefined;
+/** The lending instance's memory holds a file now (given back with returnBytes). */
+let lent = false;
+/**
+ * The largest file read into the scanner's memory: that memory stays as large as the largest file lent (as the
+ * sample reader's spare buffer, which it replaces, did).
+ */
+const LEND_MAX_BYTES = 16 * 1024 * 1024;
+const PAGE = 65536;
 
-function instance(): ScanExports | null {
-  if (scanner === undefined) {
-    try {
-      const binary = Uint8Array.from(atob(RECORD_SCAN_WASM), (c) => c.charCodeAt(0));
-      scanner = new WebAssembly.Instance(new WebAssembly.Module(binary)).exports as ScanExports;
-    } catch {
-      scanner = null;
-    }
+function instantiate(): ScanExports | null {
+  try {
+    const binary = Uint8Array.from(atob(RECORD_SCAN_WASM), (c) => c.charCodeAt(0));
+    return new WebAssembly.Instance(new WebAssembly.Module(binary)).exports as ScanExports;
+  } catch {
+    return null;
   }
-  return scanner;
+}
+
+/**
+ * `size` bytes of the scanner's memory for a file to be read into, so that scanRecords finds its records where they
+ * are instead of copying them (~16 ms for 252 MB); undefined when a file holds them already, the file is larger than
+ * LEND_MAX_BYTES, or the scanner cannot run. Given back with returnBytes once nothing reads them (the next lend may
+ * move the memory, and every view of it then reads nothing).
+ */
+export function lendBytes(size: number): Uint8Array | undefined {
+  if (lent || size > LEND_MAX_BYTES) return undefined;
+  const s = lending === undefined ? (lending = instantiate()) : lending;
+  if (!s) return undefined;
+  const need = WINDOW + size;
+  const have = s.memory.buffer.byteLength;
+  if (have < need) s.memory.grow(Math.ceil((need - have) / PAGE));
+  lent = true;
+  return new Uint8Array(s.memory.buffer, WINDOW, size);
+}
+
+/** Gives back what lendBytes lent. */
+export function returnBytes(bytes: Uint8Array): void {
+  if (lending && bytes.buffer === lending.memory.buffer) lent = false;
 }
 
 /** Byte offsets of each record's `{` and after its `}`, and of the array's closing `]`. */
@@ -64,7 +97,10 @@ export interface ScannedRecords {
  * Only brackets and strings are looked at: what lies between the records is the caller's to check.
  */
 export function scanRecords(bytes: Uint8Array, from: number, room: number): ScannedRecords | undefined {
-  const s = room <= SCAN_MAX_ROOM && bytes.length < 0x7fffffff ? instance() : null;
+  if (room > SCAN_MAX_ROOM || bytes.length >= 0x7fffffff) return undefined;
+  // A file read into lent memory is scanned where it is, in one window.
+  const inPlace = lending != null && lent && bytes.buffer === lending.memory.buffer && bytes.byteOffset === WINDOW;
+  const s = inPlace ? lending : windowed === undefined ? (windowed = instantiate()) : windowed;
   if (!s) return undefined;
   const memory = new Uint8Array(s.memory.buffer);
   const found = new Int32Array(s.memory.buffer, OUT, OUT_RECORDS * 2);
@@ -72,13 +108,15 @@ export function scanRecords(bytes: Uint8Array, from: number, room: number): Scan
   const ends: number[] = [];
   s.reset();
   for (let at = from; ; ) {
-    const length = Math.min(WINDOW_BYTES, bytes.length - at);
+    const length = inPlace ? bytes.length - at : Math.min(WINDOW_BYTES, bytes.length - at);
     const last = at + length === bytes.length ? 1 : 0;
-    memory.set(bytes.subarray(at, at + length), WINDOW);
-    const delta = at - WINDOW;
+    // The address of file offset `at`, and what turns an address into a file offset.
+    const base = inPlace ? WINDOW + at : WINDOW;
+    if (!inPlace) memory.set(bytes.subarray(at, at + length), WINDOW);
+    const delta = at - base;
     let r: number;
-    for (let p = WINDOW; ; p = s.pos.value) {
-      r = s.scan(p, WINDOW + length, delta, room, OUT, OUT_RECORDS, last);
+    for (let p = base; ; p = s.pos.value) {
+      r = s.scan(p, base + length, delta, room, OUT, OUT_RECORDS, last);
       const n = s.count.value;
       for (let k = 0; k < n; k++) {
         starts.push(found[2 * k]);
@@ -89,6 +127,6 @@ export function scanRecords(bytes: Uint8Array, from: number, room: number): Scan
     }
     if (r === 1) return { starts, ends, close: s.pos.value };
     if (r !== 2) return undefined;
-    at = (s.pos.value) + delta;
+    at = s.pos.value + delta;
   }
 }
