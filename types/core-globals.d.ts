@@ -22,3 +22,13 @@ declare class TextDecoder {
   constructor(label?: string);
   decode(input?: Uint8Array): string;
 }
+/** WebAssembly (node and browsers), the parts core uses (samples/recordScan.ts). */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module);
+    readonly exports: unknown;
+  }
+}
