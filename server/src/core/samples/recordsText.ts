@@ -201,16 +201,13 @@ export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number
   }
   // The splitter's stack holds the file's object and the array: a record's own brackets start at depth 2.
   const room = Math.max(0, maxDepth - 3);
-  const openers = new Uint8Array(room + 1);
   const spans: RecordSpans = { starts: [], ends: [], lines: [], lineStarts: [], mayNotBeEvent: [] };
   // The WebAssembly scan (recordScan.ts) when it takes the file and only blanks and commas lie between its records:
   // it gives up on any line break, so all records are on the head's last line.
   const scanned = simd ? scanRecords(b, i, room) : undefined;
   if (scanned && onlySeparators(b, i, scanned)) {
     const { starts, ends } = scanned;
-    for (let k = 0; k < starts.length; k++) {
-      if (ends[k] - starts[k] > maxValueChars && (t.ascii || utf16Length(b, starts[k], ends[k]) > maxValueChars)) return undefined;
-    }
+    for (let k = 0; k < starts.length; k++) if (longerThan(t, starts[k], ends[k], maxValueChars)) return undefined;
     spans.starts = starts;
     spans.ends = ends;
     spans.lines = new Array<number>(starts.length).fill(line);
@@ -218,6 +215,7 @@ export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number
     spans.mayNotBeEvent = new Array<boolean>(starts.length).fill(false);
     return fileEnd(t, b, scanned.close, spans, keys);
   }
+  const openers = new Uint8Array(room + 1);
   let nextNl = b.indexOf(NL, i);
   let nextBackslash = b.indexOf(BACKSLASH, i);
   let expectRecord = true; // after `[` or `,`: a record (or, first, `]`)
@@ -285,12 +283,17 @@ export function recordSpans(t: Utf8Text, maxDepth: number, maxValueChars: number
         nextNl = b.indexOf(NL, i);
       }
     }
-    if (i - start > maxValueChars && (t.ascii || utf16Length(b, start, i) > maxValueChars)) return undefined;
+    if (longerThan(t, start, i, maxValueChars)) return undefined;
     spans.starts.push(start);
     spans.ends.push(i);
     spans.mayNotBeEvent.push(false);
   }
   return fileEnd(t, b, i, spans, keys);
+}
+
+/** Whether bytes [start, end) are more than `max` UTF-16 units (the splitter's size limit counts those). */
+function longerThan(t: Utf8Text, start: number, end: number, max: number): boolean {
+  return end - start > max && (t.ascii || utf16Length(t.bytes, start, end) > max);
 }
 
 /** After the array's `]` (at `close`): the file's `}` and nothing but whitespace, then the spans with their keys marked. */
