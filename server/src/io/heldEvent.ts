@@ -15,7 +15,7 @@ class Slabs {
   at = 0;
 
   /** The current buffer with room for `most` more bytes at `at` (a new one when it has not). */
-  room(most: number): Buffer {
+  private room(most: number): Buffer {
     if (this.at + most > this.buf.length) {
       this.buf = Buffer.allocUnsafe(SLAB_BYTES);
       this.at = 0;
@@ -30,41 +30,50 @@ class Slabs {
     this.at += buf.write(text, start, 'utf8');
     return start;
   }
+
+  /** `text` as UTF-8 bytes in a buffer. */
+  bytes(text: string): Uint8Array {
+    const start = this.write(text);
+    return this.buf.subarray(start, this.at);
+  }
+
+  /** A copy of `bytes` in a buffer. */
+  copy(bytes: Uint8Array): Uint8Array {
+    const buf = this.room(bytes.length);
+    const start = this.at;
+    buf.set(bytes, start);
+    this.at += bytes.length;
+    return buf.subarray(start, this.at);
+  }
 }
+
+/** Whether `text`'s UTF-8 bytes (at most 3 per UTF-16 unit) go into a slab (SLAB_MOST). */
+const fitsSlab = (text: string): boolean => text.length * 3 <= SLAB_MOST;
 
 /** The results' slabs. */
 const results = new Slabs();
 
 /** UTF-8 bytes of `text`: in a shared 1 MB slab (`shared`), else in memory of their own. */
 function utf8(text: string, shared: boolean): Uint8Array {
-  const most = text.length * 3;
-  if (!shared || most > SLAB_MOST) {
-    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
-    bytes.write(text, 0, 'utf8');
-    return bytes;
-  }
-  const start = results.write(text);
-  return results.buf.subarray(start, results.at);
+  if (shared && fitsSlab(text)) return results.bytes(text);
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  bytes.write(text, 0, 'utf8');
+  return bytes;
 }
 
 /**
  * Slabs for sequence candidates' bytes, apart from the results' (a result kept to the end would keep a candidates'
- * slab alive): with maxspan, candidates are let go about in the order they came, and their slabs with them.
+ * slab alive): with maxspan, candidates are let go about in the order they came, and their slabs with them. (An
+ * allocation per candidate cost ~2.5 µs and brought on collections.)
  */
 const candidates = new Slabs();
-
-/** A candidate's JSON text as UTF-8 bytes in a candidates' slab (an allocation per candidate cost ~2.5 µs and brought on collections). */
-function candidateBytes(text: string): Uint8Array {
-  const start = candidates.write(text);
-  return candidates.buf.subarray(start, candidates.at);
-}
 
 /**
  * A raw CloudTrail candidate held with its record's `text` as UTF-8 bytes in a candidates' slab (undefined: too large
  * for one, then it stays a string). Its slab and place, not a view object per candidate.
  */
 function heldRecord(text: string, options: NormalizeOptions, source: SampleEvent['source'], seq: number): HeldRecord | undefined {
-  if (text.length * 3 > SLAB_MOST) return undefined;
+  if (!fitsSlab(text)) return undefined;
   const start = candidates.write(text);
   return new HeldRecord(candidates.buf, start, candidates.at, options, source, seq);
 }
@@ -135,14 +144,7 @@ export function holdAsBytes(options: { candidatesInSlabs?: boolean } = {}): (e: 
   const hold = (e: SampleEvent, kept: boolean): SampleEvent => {
     if (e instanceof HeldEvent) {
       if (kept && !e.shared) {
-        const bytes = e.bytes;
-        if (bytes.length <= SLAB_MOST) {
-          const slab = results.room(bytes.length);
-          const start = results.at;
-          slab.set(bytes, start);
-          results.at += bytes.length;
-          e.bytes = slab.subarray(start, results.at);
-        }
+        if (e.bytes.length <= SLAB_MOST) e.bytes = results.copy(e.bytes);
         e.shared = true;
       }
       return e;
@@ -168,7 +170,7 @@ export function holdAsBytes(options: { candidatesInSlabs?: boolean } = {}): (e: 
       return held;
     }
     const text = e.text ?? JSON.stringify(e.doc);
-    held = new HeldEvent(!kept && inSlabs && text.length * 3 <= SLAB_MOST ? candidateBytes(text) : utf8(text, kept), e.source, e.seq, kept);
+    held = new HeldEvent(!kept && inSlabs && fitsSlab(text) ? candidates.bytes(text) : utf8(text, kept), e.source, e.seq, kept);
     return held;
   };
   return hold;
