@@ -5,7 +5,7 @@ import { analyze } from '../core/analysis/analyzer';
 import type { Diagnostic } from '../core/diagnostic';
 import { compileQuery, createRun, sequenceOrder, type CompiledQuery, type EngineOptions, type Match, type PlanRun, type RunResult, type SequenceOrder } from '../core/engine';
 import { compilePath } from '../core/engine/fields';
-import { fieldsRead, prefilterFor, prefilterUnion, type RecordTest } from '../core/engine/prefilter';
+import { fieldsRead, prefilterFor, prefilterUnion, type RangeTest, type RecordTest } from '../core/engine/prefilter';
 import { queriedDoc, type SampleError, type SampleEvent } from '../core/samples/types';
 import { parse, type ParseResult } from '../core/syntax/parser';
 import { fieldsOf } from '../core/syntax/visit';
@@ -395,16 +395,11 @@ function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadS
   const union = prefilterUnion(tests);
   if (!union) return undefined;
   let asked = 0;
+  const afterKeep = (within: RangeTest): RangeTest => (start, end) => asked++ < keep || within(start, end);
   return {
     prefilter: (text) => asked++ < keep || union(text),
-    prefilterWithin: (text) => {
-      const within = union.within(text);
-      return (start, end) => asked++ < keep || within(start, end);
-    },
-    prefilterWithinUtf8: (text) => {
-      const within = union.withinUtf8(text);
-      return (start, end) => asked++ < keep || within(start, end);
-    },
+    prefilterWithin: (text) => afterKeep(union.within(text)),
+    prefilterWithinUtf8: (text) => afterKeep(union.withinUtf8(text)),
   };
 }
 
