@@ -486,6 +486,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
    */
   const inRecords = (cursors: Cursors, keysFirst: boolean): RangeTest => {
     const has = (at: number): boolean => cursors.has(at);
+    const keyed = (): boolean => cursors.has(keys) || cursors.has(keys + 1);
     return (start, end) => {
       cursors.record(start, end);
       if (cursors.hiding()) return true;
@@ -501,9 +502,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
       // record the CloudTrail requirement rejects is rejected either way, and CloudTrail's keys are looked for only
       // in the few records it accepts. (The differential test compares this with the record's own test.)
       if (!evaluate(cloudTrailN, has)) return false;
-      if (keysFirst) return cursors.has(keys) || cursors.has(keys + 1) || evaluate(asWrittenN, has);
-      if (evaluate(asWrittenN, has)) return true;
-      return cursors.has(keys) || cursors.has(keys + 1);
+      return keysFirst ? keyed() || evaluate(asWrittenN, has) : evaluate(asWrittenN, has) || keyed();
     };
   };
   const within = (whole: string): RangeTest => {
