@@ -38,6 +38,8 @@ export const STDIN = '-';
 /** Longest stretch of event processing between turns of the event loop, in ms. */
 const YIELD_MS = 10;
 /** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
+/** A line break's byte. */
+const NL = 0x0a;
 const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
 /** buffer.isUtf8 (Node ≥ 18.14): a file read as bytes must be well-formed UTF-8 (else it is decoded as text). */
 const isUtf8 = (nodeBuffer as { isUtf8?: (b: Buffer) => boolean }).isUtf8;
@@ -149,8 +151,8 @@ export async function listSampleFiles(paths: string[], signal?: AbortSignal): Pr
  * sequentially from the start: works for pipes, FIFOs and /dev/stdin, which cannot seek. `size`: a regular file's
  * size, undefined for anything else (opened once, as a stream).
  */
-async function openBytes(file: string, size: number | undefined, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: boolean; close(): void }> {
-  const plain = size === undefined ? undefined : await plainFileChunks(file, size, chunkBytes, counted);
+async function openBytes(file: string, size: number | undefined, chunkBytes: number, counted: { raw: number }, lines = false): Promise<{ chunks: AsyncIterable<Buffer>; gzip: boolean; lines?: boolean; close(): void }> {
+  const plain = size === undefined ? undefined : await plainFileChunks(file, size, chunkBytes, counted, lines);
   if (plain) return plain;
   const input: Readable = file === STDIN ? process.stdin : createReadStream(file, { highWaterMark: chunkBytes });
   const it = (input as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -193,17 +195,27 @@ async function openBytes(file: string, size: number | undefined, chunkBytes: num
  * reader decodes it) before the next is asked for. A buffer per read, as a read stream allocates, is memory outside
  * the JavaScript heap whose growth brings on full garbage collections (measured: the ECS seed rule over 383 MB,
  * 17 of them). undefined for anything else (then it is read as a stream).
+ *
+ * `lines`: each chunk ends at a line break (or at the file's end, or is the whole buffer when a line is longer), the
+ * unfinished line carried into the next read, so a reader can take a chunk's lines from its bytes (SampleReader
+ * pushAsciiLines); the buffer is then the record scanner's lent memory when it is free (recordScan.ts lendBytes: the
+ * lines are found where they are, not copied).
  */
-async function plainFileChunks(file: string, size: number, chunkBytes: number, counted: { raw: number }): Promise<{ chunks: AsyncIterable<Buffer>; gzip: false; close(): void } | undefined> {
+async function plainFileChunks(file: string, size: number, chunkBytes: number, counted: { raw: number }, lines: boolean): Promise<{ chunks: AsyncIterable<Buffer>; gzip: false; lines: boolean; close(): void } | undefined> {
   if (size === 0) return undefined;
   const fh = await fsp.open(file, 'r');
+  const length = Math.max(2, Math.min(chunkBytes, size));
+  const lent = lines ? lendBytes(length) : undefined;
   let closed = false;
   const close = (): void => {
-    if (!closed) void fh.close().catch(() => undefined);
+    if (!closed) {
+      void fh.close().catch(() => undefined);
+      if (lent) returnBytes(lent);
+    }
     closed = true;
   };
   try {
-    const buf = Buffer.allocUnsafe(Math.max(2, Math.min(chunkBytes, size)));
+    const buf = lent ? Buffer.from(lent.buffer, lent.byteOffset, lent.length) : Buffer.allocUnsafe(length);
     const head = (await fh.read(buf, 0, 2, 0)).bytesRead;
     if (head === 0 || isGzip(buf.subarray(0, head))) {
       close();
@@ -211,18 +223,31 @@ async function plainFileChunks(file: string, size: number, chunkBytes: number, c
     }
     async function* chunks(): AsyncGenerator<Buffer> {
       try {
-        for (let at = 0; !closed; ) {
-          const n = (await fh.read(buf, 0, buf.length, at)).bytesRead;
-          if (n === 0) return;
+        // `kept`: the bytes of an unfinished line carried to the buffer's start.
+        for (let at = 0, kept = 0; !closed; ) {
+          const n = (await fh.read(buf, kept, buf.length - kept, at)).bytesRead;
           at += n;
           counted.raw += n;
-          yield buf.subarray(0, n);
+          const filled = kept + n;
+          if (n === 0) {
+            if (kept > 0) yield buf.subarray(0, kept);
+            return;
+          }
+          const cut = lines ? buf.lastIndexOf(NL, filled - 1) + 1 : filled;
+          if (cut === 0 || cut === filled) {
+            kept = 0;
+            yield buf.subarray(0, filled);
+          } else {
+            yield buf.subarray(0, cut);
+            buf.copyWithin(0, cut, filled);
+            kept = filled - cut;
+          }
         }
       } finally {
         close();
       }
     }
-    return { chunks: chunks(), gzip: false, close };
+    return { chunks: chunks(), gzip: false, lines, close };
   } catch (e) {
     close();
     throw e;
@@ -340,11 +365,14 @@ export async function* fileEvents(
       else reader.push(whole.text ?? '');
       options.onProgress?.(name, counted.raw, total);
     } else {
-      opened = await openBytes(file, size, options.chunkBytes ?? (cap > 0 ? FILTERED_CHUNK_BYTES : CHUNK_BYTES), counted);
+      // With a prefilter over bytes, an ASCII chunk of whole lines is given as bytes (SampleReader.pushAsciiLines).
+      const lines = cap > 0 && options.reader?.prefilterWithinUtf8 !== undefined;
+      opened = await openBytes(file, size, options.chunkBytes ?? (cap > 0 ? FILTERED_CHUNK_BYTES : CHUNK_BYTES), counted, lines);
       info.gzip = opened.gzip;
       for await (const chunk of opened.chunks) {
         info.bytes += chunk.length;
-        reader.push(decode(decoder, chunk));
+        if (opened.lines && isAscii?.(chunk)) reader.pushAsciiLines(bufferText(chunk, true));
+        else reader.push(decode(decoder, chunk));
         options.onProgress?.(name, counted.raw, total);
         if (pending.length) {
           const batch = pending;

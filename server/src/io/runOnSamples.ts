@@ -399,7 +399,7 @@ function readerPrefilter(tests: (RecordTest | undefined)[], keep: number): ReadS
   return {
     prefilter: (text) => asked++ < keep || union(text),
     prefilterWithin: (text) => afterKeep(union.within(text)),
-    prefilterWithinUtf8: (text) => afterKeep(union.withinUtf8(text)),
+    prefilterWithinUtf8: (text, rawCloudTrail) => afterKeep(union.withinUtf8(text, rawCloudTrail)),
   };
 }
 

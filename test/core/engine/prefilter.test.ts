@@ -9,7 +9,7 @@ import { prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 import { prng } from '../../../scripts/lib/prng';
 import { normalizeCloudTrail } from '../../../server/src/core/samples/cloudtrail';
-import { diffQuery, randomQuery, readInPieces, sampleTexts, stringLeaves } from './prefilterDiff';
+import { diffQuery, randomQuery, readInLines, readInPieces, sampleTexts, stringLeaves } from './prefilterDiff';
 import { utf8Bytes, utf8Text } from '../../../server/src/core/samples/recordsText';
 import { compileQuery, runQuery } from '../../../server/src/core/engine/index';
 import { iterations } from '../../scale';
@@ -113,11 +113,14 @@ function agreeWithin(query: string, records: string[], separator = ','): boolean
   const within = t.within(text);
   const got = spans.map(([s, e]) => within(s, e));
   assert.deepEqual(got, records.map((r) => t(r)), `${query} over ${text}`);
-  // The same over the text's UTF-8 bytes (the whole-file read path), offsets in bytes.
+  // The same over the text's UTF-8 bytes (the whole-file and NDJSON read paths, CloudTrail's keys asked first or
+  // last), offsets in bytes.
   const bytes = utf8Text(text)!;
-  const inBytes = t.withinUtf8(bytes);
   const at = (i: number): number => utf8Bytes(text.slice(0, i)).length;
-  assert.deepEqual(spans.map(([s, e]) => inBytes(at(s), at(e))), got, `bytes: ${query} over ${text}`);
+  for (const rawCloudTrail of [true, false]) {
+    const inBytes = t.withinUtf8(bytes, rawCloudTrail);
+    assert.deepEqual(spans.map(([s, e]) => inBytes(at(s), at(e))), got, `bytes (rawCloudTrail ${rawCloudTrail}): ${query} over ${text}`);
+  }
   return got;
 }
 
@@ -176,6 +179,17 @@ function ndjsonSeed(text: string, size: number): { at: string[]; errors: string[
   const { filtered, ...stats } = fast.stats;
   const { filtered: _none, ...plainStats } = plain.stats;
   assert.deepEqual(stats, plainStats);
+  // Read as a file is read: pieces ending at line ends, the ASCII ones as bytes (all but the first, which tells what
+  // the file is), in the scanner's memory or not.
+  for (const lent of [false, true]) {
+    for (const piece of [size, 160, 700]) {
+      const bytes = readInLines(text, { prefilter: (x) => t(x), prefilterWithin: t.within, prefilterWithinUtf8: t.withinUtf8 }, piece, lent);
+      const why = `as bytes, pieces of ${piece}, lent ${lent}`;
+      assert.deepEqual(shown(bytes), shown(plain), why);
+      assert.deepEqual(errors(bytes), errors(plain), why);
+      assert.deepEqual(bytes.stats, fast.stats, why);
+    }
+  }
   return { at: shown(fast).map((s) => s.split(' ')[0]), errors: errors(fast), filtered };
 }
 
@@ -207,4 +221,8 @@ test('prefilter over NDJSON chunks: the same matches, positions, errors and coun
   const d = ndjsonSeed([miss, deep, hit].join('\n'), 1 << 20);
   assert.deepEqual(d.at, ['1@3:1']); // the deep line is no event
   assert.match(d.errors[0] ?? '', /^2:.*nesting deeper/);
+  // The same past the file's first piece (read from its bytes): each line's brackets counted where it is.
+  const later = ndjsonSeed([miss, miss, miss, miss, deep, hit, deep, miss, hit].join('\n') + '\n', 1 << 20);
+  assert.deepEqual(later.at, ['4@6:1', '6@9:1']);
+  assert.deepEqual(later.errors.map((e) => e.split(':')[0]), ['5', '7']);
 });

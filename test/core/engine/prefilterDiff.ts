@@ -6,7 +6,8 @@ import { compileQuery, runQuery, type EngineOptions } from '../../../server/src/
 import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
 import { readSampleText, SampleReader, type SampleReaderOptions } from '../../../server/src/core/samples/reader';
 import type { SampleError, SampleEvent } from '../../../server/src/core/samples/types';
-import { looksLikeRecordsFile, recordSpans, utf8Text } from '../../../server/src/core/samples/recordsText';
+import { looksLikeRecordsFile, recordSpans, searchBytes, utf8Text } from '../../../server/src/core/samples/recordsText';
+import { lendBytes, returnBytes } from '../../../server/src/core/samples/recordScan';
 import type { Match } from '../../../server/src/core/engine/types';
 
 type Obj = Record<string, unknown>;
@@ -60,16 +61,55 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   // pieces (lines and literals cut between chunks). A Records text is collected whole however it comes.
   const fastOptions = { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, prefilterWithinUtf8: test?.withinUtf8, ...(fields ? { normalizeOptions: { fields } } : {}) };
   const fast = readSampleText(text, 'f', fastOptions);
-  const pieces = looksLikeRecordsFile(text.replace(/^\ufeff/, '')) ? fast : readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
+  const records = looksLikeRecordsFile(text.replace(/^\ufeff/, ''));
+  const pieces = records ? fast : readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
+  // As io/readSamples.ts reads a file with a prefilter: pieces ending at line ends, the ASCII ones as bytes (in the
+  // scanner's lent memory or not), so their lines are found and tested where they are.
+  const lines = records ? fast : readInLines(text, fastOptions, Math.max(89, Math.floor(text.length / 4) + 1), text.length % 2 === 0);
   const b = runQuery(compiled, fast.events);
   const c = pieces === fast ? b : runQuery(compiled, pieces.events);
+  const d = lines === fast ? b : runQuery(compiled, lines.events);
   const answers = test ? withinAnswers(text, test) : ['', ''];
   const sa = summary(a.matches) + '\n' + readSummary(plain) + '\n' + answers[0];
   const sb = summary(b.matches) + '\n' + readSummary(fast) + '\n' + answers[1];
   const sc = summary(c.matches) + '\n' + readSummary(pieces) + '\n' + answers[1];
-  const same = sa === sb && sa === sc;
+  const sd = summary(d.matches) + '\n' + readSummary(lines) + '\n' + answers[1];
+  const same = sa === sb && sa === sc && sa === sd;
   if (same || sa !== sb) return result(same, sa, sb, fast.stats.filtered, a.matches.length);
-  return result(same, sa, sc, fast.stats.filtered, a.matches.length);
+  return result(same, sa, sa !== sc ? sc : sd, fast.stats.filtered, a.matches.length);
+}
+
+/**
+ * A text read as io/readSamples.ts reads a file with a prefilter: its UTF-8 bytes in pieces of about `size` ending at
+ * a line end (a piece with none is given whole, as a line longer than the read buffer is), each ASCII piece as bytes
+ * (SampleReader.pushAsciiLines), in the record scanner's lent memory when `lent`; any other decoded and pushed.
+ */
+export function readInLines(text: string, options: SampleReaderOptions, size: number, lent: boolean): ReturnType<typeof readSampleText> {
+  const events: SampleEvent[] = [];
+  const errors: SampleError[] = [];
+  const reader = new SampleReader('f', { onEvent: (e) => events.push(e), onError: (e) => errors.push(e) }, options);
+  const all = utf8Text(text);
+  if (!all) return readInPieces(text, options, size);
+  const bytes = all.bytes;
+  const utf8 = new TextDecoder();
+  for (let at = 0; at < bytes.length; ) {
+    let end = Math.min(bytes.length, at + size);
+    if (end < bytes.length) {
+      const nl = bytes.lastIndexOf(10, end - 1);
+      if (nl >= at) end = nl + 1;
+    }
+    const piece = bytes.subarray(at, end);
+    if (piece.every((b) => b < 0x80)) {
+      const memory = lent ? lendBytes(piece.length) : undefined;
+      memory?.set(piece);
+      const b = memory ?? piece;
+      reader.pushAsciiLines({ bytes: b, ascii: true, search: searchBytes, decode: (s, e) => utf8.decode(b.subarray(s, e)) });
+      if (memory) returnBytes(memory);
+    } else reader.push(utf8.decode(piece, { stream: true }));
+    at = end;
+  }
+  const stats = reader.end();
+  return { events, errors, stats };
 }
 
 /** A text read by a SampleReader pushed `size` characters at a time. */
@@ -102,7 +142,7 @@ function withinAnswers(text: string, test: NonNullable<ReturnType<typeof prefilt
   const t = utf8Text(text);
   const bytes = t && recordSpans(t, 1000, 1 << 30, []);
   if (t && bytes) {
-    const within = test.withinUtf8(t);
+    const within = test.withinUtf8(t, true);
     return [bytes.starts.map((s, k) => (test(t.decode(s, bytes.ends[k])) ? 1 : 0)).join(''), bytes.starts.map((s, k) => (within(s, bytes.ends[k]) ? 1 : 0)).join('')];
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

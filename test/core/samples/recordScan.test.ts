@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { recordSpans, searchBytes, utf8Text, type Utf8Text } from '../../../server/src/core/samples/recordsText';
-import { lendBytes, returnBytes, scanRecords } from '../../../server/src/core/samples/recordScan';
+import { bytesFinder, codeCounts, recordSpans, searchBytes, utf8Text, type Utf8Text } from '../../../server/src/core/samples/recordsText';
+import { lendBytes, returnBytes, scanLines, scanRecords } from '../../../server/src/core/samples/recordScan';
 import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 import { prng } from '../../../scripts/lib/prng';
 import { GENERATED, generatedModule } from '../../../scripts/generate-wasm';
@@ -152,4 +152,71 @@ test('a file read into the scan\'s lent memory: the same records, found where th
   assert.equal(lendBytes(10), undefined);
   returnBytes(again);
   assert.equal(lendBytes(64 * 1024 * 1024), undefined, 'larger than it lends');
+});
+
+/** Each line break of `bytes`, as scanLines gives it: its offset, negative when its line has more than `limit` `{` and `[`. */
+function lineBreaksOf(bytes: Uint8Array, limit: number): number[] {
+  const out: number[] = [];
+  let openers = 0;
+  bytes.forEach((b, i) => {
+    if (b === 10) {
+      out.push(openers > limit ? i | 0x80000000 : i);
+      openers = 0;
+    } else if (b === 123 || b === 91) openers++;
+  });
+  return out;
+}
+
+test('scanLines: every line break, and which lines have more opening brackets than the limit, in the lent memory and out', () => {
+  const r = prng(12);
+  const alphabet = '{[]}"\\\n ab';
+  const texts: Uint8Array[] = [];
+  for (let k = 0; k < iterations(400, 4000); k++) {
+    const n = Math.floor(r() * (k % 10 === 0 ? 5000 : 300));
+    // Some texts mostly line breaks and brackets (many lines, many openers), some mostly letters.
+    const letters = k % 3 === 0 ? 3 : alphabet.length;
+    texts.push(Uint8Array.from({ length: n }, () => alphabet.charCodeAt(Math.floor(r() * letters))));
+  }
+  // More line breaks than the module writes at a time (16,384), and more bytes than its window (1 MB).
+  texts.push(new TextEncoder().encode('{[x]}\n'.repeat(40_000)));
+  texts.push(new TextEncoder().encode(`${'{"a":[1]}'.repeat(150_000)}\n{}\n`));
+  for (const bytes of texts) {
+    for (const limit of [0, 2, 7]) {
+      const want = lineBreaksOf(bytes, limit);
+      const out = scanLines(bytes, limit);
+      assert.ok(out);
+      assert.deepEqual(Array.from(out.breaks.subarray(0, out.count), (v) => v >>> 0), want.map((v) => v >>> 0), `${bytes.length} bytes, limit ${limit}`);
+      const lent = lendBytes(bytes.length);
+      assert.ok(lent);
+      lent.set(bytes);
+      const inPlace = scanLines(lent, limit);
+      assert.deepEqual(Array.from(inPlace!.breaks.subarray(0, inPlace!.count), (v) => v >>> 0), want.map((v) => v >>> 0), `lent: ${bytes.length} bytes, limit ${limit}`);
+      returnBytes(lent);
+    }
+  }
+});
+
+test('a search of bytes in the lent memory (two rare bytes 64 places at a time) finds what a plain search finds', () => {
+  const r = prng(13);
+  const text = generateCloudTrail(300, 14).map((x) => JSON.stringify(x)).join('\n');
+  const bytes = utf8Text(text)!.bytes;
+  const lent = lendBytes(bytes.length);
+  assert.ok(lent);
+  lent.set(bytes);
+  const t: Utf8Text = { bytes: lent, ascii: true, search: searchBytes, decode: (start, end) => new TextDecoder().decode(lent.subarray(start, end)) };
+  const counts = codeCounts(lent);
+  const needles = ['"eventSource"', '"digestStartTime"', 'GetObject', 's3.amazonaws.com', 'zz', '"', 'x"}', text.slice(-40)];
+  for (let k = 0; k < 40; k++) {
+    const at = Math.floor(r() * (text.length - 30));
+    needles.push(text.slice(at, at + 2 + Math.floor(r() * 25)));
+  }
+  for (const needle of needles.map((n) => utf8Text(n)!.bytes)) {
+    const find = bytesFinder(t, lent, needle, counts);
+    for (let from = 0, k = 0; k < 50 && from <= lent.length; k++) {
+      const want = searchBytes(bytes, needle, from);
+      assert.equal(find(from), want, `${new TextDecoder().decode(needle)} from ${from}`);
+      from = want < 0 ? lent.length + 1 : want + 1 + Math.floor(r() * 3000);
+    }
+  }
+  returnBytes(lent);
 });

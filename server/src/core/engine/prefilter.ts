@@ -280,8 +280,12 @@ export type RangeTest = (start: number, end: number) => boolean;
 export interface RecordTest {
   (text: string): boolean;
   within(text: string): RangeTest;
-  /** within() for the records of a whole file's UTF-8 bytes, `(start, end)` in bytes (samples/recordsText.ts). */
-  withinUtf8(text: Utf8Text): RangeTest;
+  /**
+   * within() for the records of a file's UTF-8 bytes, `(start, end)` in bytes (samples/recordsText.ts): a whole
+   * `{"Records":[…]}` file's, or a piece of NDJSON lines (samples/reader.ts pushAsciiLines). `rawCloudTrail`: its
+   * records are likely raw CloudTrail ones (only which search runs first depends on it, not the answer).
+   */
+  withinUtf8(text: Utf8Text, rawCloudTrail: boolean): RangeTest;
 }
 
 const MAX_LITERALS = 48;
@@ -516,7 +520,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     counts ??= [codeCounts(whole), codeCounts(low ?? whole)];
     return inRecords(stringCursors(low === undefined ? [whole] : [whole, low], strings, inText, counts), false);
   };
-  const withinUtf8 = (t: Utf8Text): RangeTest => {
+  const withinUtf8 = (t: Utf8Text, rawCloudTrail: boolean): RangeTest => {
     // Lower-casing a non-ASCII character may give ASCII ones (the Kelvin sign a `k`): such a file's records are each
     // decoded and tested as text.
     if (folds && !t.ascii) return (start, end) => test(t.decode(start, end));
@@ -525,7 +529,7 @@ export function prefilterFor(statement: Statement, options: EngineOptions = {}):
     const hays = folds ? [t.bytes, lowerAscii(t.bytes)] : [t.bytes];
     byteCounts ??= hays.map(codeCounts);
     const finds = needles.map((needle, k) => bytesFinder(t, hays[inText[k]], needle, byteCounts![inText[k]]));
-    return inRecords(new Cursors(needles.map((n) => n.length), (k, from) => finds[k](from), undefined, (from) => hidingEscapeAt(t.bytes, from)), true);
+    return inRecords(new Cursors(needles.map((n) => n.length), (k, from) => finds[k](from), undefined, (from) => hidingEscapeAt(t.bytes, from)), rawCloudTrail);
   };
   return Object.assign(test, { within, withinUtf8 });
 }
@@ -545,7 +549,7 @@ export function prefilterUnion(tests: (RecordTest | undefined)[]): RecordTest | 
     return false;
   };
   const within = (whole: string): RangeTest => anyOf(list.map((t) => t.within(whole)));
-  const withinUtf8 = (whole: Utf8Text): RangeTest => anyOf(list.map((t) => t.withinUtf8(whole)));
+  const withinUtf8 = (whole: Utf8Text, rawCloudTrail: boolean): RangeTest => anyOf(list.map((t) => t.withinUtf8(whole, rawCloudTrail)));
   return Object.assign(test, { within, withinUtf8 });
 }
 

@@ -6,6 +6,7 @@
  * resume at the next line, so one bad line never loses the rest of a file. Never throws.
  */
 import { jsonSyntaxError } from '../jsonText';
+import type { Utf8Text } from './recordsText';
 
 /** Where a value was found; the reader interprets it accordingly. */
 export type ValueWhere = 'top' | 'array' | 'records' | 'hits' | 'events';
@@ -358,6 +359,55 @@ export class JsonSplitter {
       i = nl + 1;
     }
     return i === from ? -1 : i;
+  }
+
+  /**
+   * Whether the next input starts a line of a file known to be NDJSON with nothing open: then pushLines can take its
+   * lines from their bytes.
+   */
+  get atLineStart(): boolean {
+    return this.started && this.lineMode === true && !this.abandoned && this.lineStart === this.base && this.stack.length === 0 && !this.inString && !this.primActive && !this.skipToEol && !this.unitActive && !this.containerTop;
+  }
+
+  /**
+   * An ASCII piece of input (offsets in bytes are offsets in characters) pushed while atLineStart, given as bytes with
+   * its line breaks (recordScan.ts scanLines: negative for a line with more than maxDepth opening brackets) and the
+   * wantedWithin test of its lines over these bytes: the lines fastLines takes are taken here, only those the test
+   * wants decoded; from the first line it does not take, the rest is pushed as text. The same answers, positions and
+   * counts as push(t.decode(0, t.bytes.length)).
+   */
+  pushLines(t: Utf8Text, breaks: Int32Array, count: number, test: (start: number, end: number) => boolean): void {
+    const b = t.bytes;
+    const start = this.base;
+    let i = 0;
+    for (let k = 0; k < count && b[i] === OPEN_OBJ && !this.abandoned; k++) {
+      const nl = breaks[k] & 0x7fffffff;
+      if (nl - i > this.fastLineChars || nl - i > this.maxValueChars) break;
+      let e = nl - 1;
+      while (e > i && (b[e] === CR || b[e] === SPACE || b[e] === TAB)) e--;
+      const deep = breaks[k] < 0;
+      const asked = !deep && b[e] === CLOSE_OBJ;
+      // The line is the current text: it starts at this.base, column 1.
+      this.base = start + i;
+      if (asked && !test(i, nl)) {
+        this.valuesSeen++;
+        this.recovering = false;
+        this.sink.filtered?.(this.line, 1, 'top');
+      } else {
+        const line = t.decode(i, nl);
+        if (this.tryFastLine(line, 0, asked, line, nl - i, deep) < 0) {
+          this.givenBack = this.base;
+          break;
+        }
+      }
+      this.prevLineEndColumn = nl - i + 1;
+      this.line++;
+      this.lineStart = start + nl + 1;
+      this.recovering = false;
+      i = nl + 1;
+    }
+    this.base = start + i;
+    if (i < b.length) this.push(t.decode(i, b.length));
   }
 
   /**

@@ -5,7 +5,8 @@
  * ECS (the original is kept in `raw`); anything else passes through. Never throws; errors carry file:line:column.
  */
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_CHARS, invalidJson, JsonSplitter, type ValueWhere } from './jsonStream';
-import { codeCounts, columnOf, looksLikeRecordsFile, recordSpans, utf8Text, type RecordSpans, type Utf8Text } from './recordsText';
+import { codeCounts, columnOf, holdsAny, looksLikeRecordsFile, recordSpans, utf8Text, type RecordSpans, type Utf8Text } from './recordsText';
+import { scanLines } from './recordScan';
 import { normalizeCloudTrail, isRawCloudTrail, isCloudTrailDigest, type NormalizeOptions } from './cloudtrail';
 import type { SampleError, SampleEvent } from './types';
 import { containsAny, type RangeTest } from '../engine/prefilter';
@@ -45,7 +46,7 @@ export interface SampleReaderOptions {
    * answers for bytes [start, end), asked record by record in order (engine/prefilter.ts RecordTest.withinUtf8). When
    * not set, such a record is decoded and asked of `prefilter`.
    */
-  prefilterWithinUtf8?: (text: Utf8Text) => RangeTest;
+  prefilterWithinUtf8?: (text: Utf8Text, rawCloudTrail: boolean) => RangeTest;
   /**
    * Keep each pass-through event's JSON text in `SampleEvent.text` (output prints it instead of re-serializing). The
    * text is a slice of the chunk read: an event held long should have it copied (io/heldEvent.ts).
@@ -249,11 +250,34 @@ export class SampleReader {
     this.push(t.decode(0, t.bytes.length));
   }
 
+  /**
+   * A piece of the input as ASCII bytes (offsets in bytes are offsets in characters), ending at a line end or at the
+   * input's end: while the file is read as NDJSON with a prefilter over bytes (prefilterWithinUtf8), its lines are
+   * found and tested where they are (recordScan.ts scanLines, jsonStream.ts pushLines) and only those the prefilter
+   * wants are decoded; else it is decoded and pushed as text. The same events, counts, errors and positions either way.
+   */
+  pushAsciiLines(t: Utf8Text): void {
+    const within = this.options.prefilterWithinUtf8;
+    const n = t.bytes.length;
+    if (!this.whole && within && t.ascii && this.splitter.atLineStart) {
+      // As feed() looks at each chunk: while no piece of the file had NOT_EVENT_KEYS, no line of it can.
+      if (!this.keysInFile) this.keysInFile = holdsAny(t, NOT_EVENT_KEYS);
+      const lines = this.keysInFile ? undefined : scanLines(t.bytes, this.options.maxDepth ?? DEFAULT_MAX_DEPTH);
+      if (lines) {
+        const test = within(t, false);
+        this.splitter.pushLines(t, lines.breaks, lines.count, (start, end) => bulkActionIn(t, start, end) || test(start, end));
+        this.edge = t.decode(Math.max(0, n - KEY_EDGE), n);
+        return;
+      }
+    }
+    this.push(t.decode(0, n));
+  }
+
   /** Reads `t` through the fast path when it takes it (recordSpans): true, else false. */
   private takeRecords(t: Utf8Text): boolean {
     const spans = recordSpans(t, this.options.maxDepth ?? DEFAULT_MAX_DEPTH, this.options.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS, NOT_EVENT_KEYS);
     if (!spans) return false;
-    this.records = { text: t, spans, next: 0, within: this.options.prefilterWithinUtf8?.(t), memo: { lineStart: -1, at: 0, column: 1 } };
+    this.records = { text: t, spans, next: 0, within: this.options.prefilterWithinUtf8?.(t, true), memo: { lineStart: -1, at: 0, column: 1 } };
     return true;
   }
 

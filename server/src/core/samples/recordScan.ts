@@ -13,12 +13,19 @@ interface ScanExports {
   count: { value: number };
   reset(): void;
   scan(p: number, end: number, delta: number, room: number, out: number, cap: number, last: number): number;
+  lines(p: number, end: number, delta: number, limit: number, out: number, cap: number): number;
+  pair(p: number, last: number, d1: number, b1: number, d2: number, b2: number): number;
 }
 
-/** The module's memory (18 pages, recordScan.wat): the brackets' stack, the records found, a window of the file. */
+/**
+ * The module's memory (18 pages, recordScan.wat): the brackets' stack, the records (or line breaks) found, a window of
+ * the file.
+ */
 const STACK_BYTES = 4096;
 const OUT = STACK_BYTES;
 const OUT_RECORDS = 8192;
+/** Line breaks (an i32 each) the records' room holds. */
+const OUT_LINES = OUT_RECORDS * 2;
 const WINDOW = OUT + OUT_RECORDS * 8;
 /** The file is copied in this many bytes at a time: a fixed 1.1 MB of memory whatever the file's size. */
 const WINDOW_BYTES = 1 << 20;
@@ -122,4 +129,69 @@ export function scanRecords(bytes: Uint8Array, from: number, room: number): Scan
     if (r !== 2) return undefined;
     at = s.pos.value + delta;
   }
+}
+
+/**
+ * The line breaks scanLines found: the first `count` of `breaks`, each the offset of a `\n`, negative (its sign bit
+ * set) when the line it ends holds more opening brackets than the limit asked. Valid until the next scanLines.
+ */
+export interface LineBreaks {
+  breaks: Int32Array;
+  count: number;
+}
+
+/** What scanLines gives back (grown as a piece with more lines needs). */
+let lineBreaks = new Int32Array(OUT_LINES);
+
+/**
+ * The line breaks of `bytes` (a piece of an NDJSON file), each with whether the line it ends holds more than `limit`
+ * opening brackets, counted as jsonStream.ts bracketsMoreThan counts them (a line's last bytes, after its last line
+ * break, are counted in none); undefined when the scanner cannot run. Bytes in the memory lendBytes lent are scanned
+ * where they are; others are copied into the window a piece at a time.
+ */
+export function scanLines(bytes: Uint8Array, limit: number): LineBreaks | undefined {
+  if (bytes.length >= 0x7fffffff) return undefined;
+  const inPlace = lending != null && lent && bytes.buffer === lending.memory.buffer;
+  const s = inPlace ? lending : windowed === undefined ? (windowed = instantiate()) : windowed;
+  if (!s) return undefined;
+  const found = new Int32Array(s.memory.buffer, OUT, OUT_LINES);
+  let count = 0;
+  s.reset();
+  for (let at = 0; at < bytes.length; ) {
+    const length = inPlace ? bytes.length - at : Math.min(WINDOW_BYTES, bytes.length - at);
+    // The address of offset `at`, and what turns an address into an offset.
+    const base = inPlace ? bytes.byteOffset + at : WINDOW;
+    if (!inPlace) new Uint8Array(s.memory.buffer).set(bytes.subarray(at, at + length), WINDOW);
+    const delta = at - base;
+    for (let p = base; p < base + length; p = s.pos.value) {
+      const n = s.lines(p, base + length, delta, limit, OUT, OUT_LINES);
+      if (count + n > lineBreaks.length) {
+        const grown = new Int32Array(Math.max(lineBreaks.length * 2, count + n));
+        grown.set(lineBreaks.subarray(0, count));
+        lineBreaks = grown;
+      }
+      lineBreaks.set(found.subarray(0, n), count);
+      count += n;
+    }
+    at += length;
+  }
+  return { breaks: lineBreaks, count };
+}
+
+/**
+ * A search of `hay` for the places where a needle of `length` bytes may start: its bytes at `d1` and `d2` are `b1` and
+ * `b2` (recordScan.wat `pair`, 64 places at a time; the caller compares the rest). (from) => the first such place at
+ * or after `from`, or -1. undefined when `hay` is not in the memory lendBytes lent (only there can the module read
+ * it), or the scanner cannot run. Asked while the lent bytes are the file's (before returnBytes).
+ */
+export function pairSearch(hay: Uint8Array, length: number, d1: number, b1: number, d2: number, b2: number): ((from: number) => number) | undefined {
+  const s = lending;
+  if (!s || !lent || hay.buffer !== s.memory.buffer) return undefined;
+  const base = hay.byteOffset;
+  const last = base + hay.length - length;
+  return (from) => {
+    if (base + from > last) return -1;
+    const at = s.pair(base + from, last, d1, b1, d2, b2);
+    return at < 0 ? -1 : at - base;
+  };
 }

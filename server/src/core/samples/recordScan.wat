@@ -26,12 +26,15 @@
   (global $escape (mut i32) (i32.const 0))
   ;; The file offset of the open record's `{`.
   (global $recordStart (mut i32) (i32.const 0))
+  ;; The opening brackets of the line `lines` has not ended yet.
+  (global $openers (mut i32) (i32.const 0))
 
   (func (export "reset")
     (global.set $count (i32.const 0))
     (global.set $depth (i32.const 0))
     (global.set $inString (i32.const 0))
-    (global.set $escape (i32.const 0)))
+    (global.set $escape (i32.const 0))
+    (global.set $openers (i32.const 0)))
 
   ;; A bracket outside strings, `c` at address `at`. 0: go on; 1: the array's `]`; -1: give up (what recordSpans does
   ;; not take: a `[` or `}` where a record should start, a mismatched bracket, nesting past `room`).
@@ -211,4 +214,136 @@
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $bytes))
     (i32.const -1))
+
+  ;; The line breaks of an NDJSON file's bytes, for recordScan.ts scanLines: addresses [p, end), 64 bytes at a time.
+  ;; Each line break is written at `out` as an i32, its address plus `delta`, with the sign bit set when the line it
+  ;; ends holds more than `limit` opening brackets (`{` and `[`, counted anywhere in the line, strings too: only such a
+  ;; line can nest deeper than `limit`; jsonStream.ts bracketsMoreThan counts the same). The count of the line not yet
+  ;; ended is carried in $openers from one call to the next (`reset` clears it). Returns how many were written: it stops
+  ;; at `end`, or when `out` might not hold a block's line breaks (fewer than 64 of `cap` left), at $pos.
+  (func (export "lines") (param $p i32) (param $end i32) (param $delta i32) (param $limit i32) (param $out i32) (param $cap i32) (result i32)
+    (local $n i32)
+    (local $count i32)
+    (local $c i32)
+    (local $v v128)
+    (local $v1 v128)
+    (local $v2 v128)
+    (local $v3 v128)
+    (local $nl i64)
+    (local $op i64)
+    (local $bit i64)
+    (local.set $count (global.get $openers))
+    (block $short
+      (loop $wide
+        (br_if $short (i32.gt_s (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
+        (if (i32.gt_u (i32.add (local.get $n) (i32.const 64)) (local.get $cap))
+          (then
+            (global.set $pos (local.get $p))
+            (global.set $openers (local.get $count))
+            (return (local.get $n))))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $v1 (v128.load offset=16 (local.get $p)))
+        (local.set $v2 (v128.load offset=32 (local.get $p)))
+        (local.set $v3 (v128.load offset=48 (local.get $p)))
+        (local.set $nl (i64.or
+          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x0A)))))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x0A))))) (i64.const 16)))
+          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x0A))))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x0A))))) (i64.const 48)))))
+        ;; `{` 0x7B and `[` 0x5B differ only in 0x20: with it set, both are 0x7B.
+        (local.set $v (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+        (local.set $v1 (v128.or (local.get $v1) (i8x16.splat (i32.const 0x20))))
+        (local.set $v2 (v128.or (local.get $v2) (i8x16.splat (i32.const 0x20))))
+        (local.set $v3 (v128.or (local.get $v3) (i8x16.splat (i32.const 0x20))))
+        (local.set $op (i64.or
+          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7B)))))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x7B))))) (i64.const 16)))
+          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x7B))))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x7B))))) (i64.const 48)))))
+        (block $ended
+          (loop $each
+            (br_if $ended (i64.eqz (local.get $nl)))
+            (local.set $bit (i64.ctz (local.get $nl)))
+            ;; The openers before this line break end its line; the rest start the next.
+            (local.set $count (i32.add (local.get $count)
+              (i32.wrap_i64 (i64.popcnt (i64.and (local.get $op) (i64.sub (i64.shl (i64.const 1) (local.get $bit)) (i64.const 1)))))))
+            (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2)))
+              (i32.or (i32.add (i32.add (local.get $p) (i32.wrap_i64 (local.get $bit))) (local.get $delta))
+                      (select (i32.const 0x80000000) (i32.const 0) (i32.gt_u (local.get $count) (local.get $limit)))))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (local.set $count (i32.const 0))
+            ;; Bits up to the line break's cleared (at bit 63, 2 << 63 wraps to 0 and the mask to all bits).
+            (local.set $op (i64.and (local.get $op) (i64.xor (i64.sub (i64.shl (i64.const 2) (local.get $bit)) (i64.const 1)) (i64.const -1))))
+            (local.set $nl (i64.and (local.get $nl) (i64.sub (local.get $nl) (i64.const 1))))
+            (br $each)))
+        (local.set $count (i32.add (local.get $count) (i32.wrap_i64 (i64.popcnt (local.get $op)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $wide)))
+    ;; The last bytes (fewer than 64), one at a time.
+    (block $done
+      (loop $bytes
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $done (i32.ge_u (local.get $n) (local.get $cap)))
+        (local.set $c (i32.load8_u (local.get $p)))
+        (if (i32.eq (local.get $c) (i32.const 0x0A))
+          (then
+            (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2)))
+              (i32.or (i32.add (local.get $p) (local.get $delta))
+                      (select (i32.const 0x80000000) (i32.const 0) (i32.gt_u (local.get $count) (local.get $limit)))))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (local.set $count (i32.const 0)))
+          (else
+            (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7B))
+              (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $bytes)))
+    (global.set $pos (local.get $p))
+    (global.set $openers (local.get $count))
+    (local.get $n))
+
+  ;; The first address q in [p, last] where mem[q + d1] is b1 and mem[q + d2] is b2, or -1: where a needle whose bytes
+  ;; at d1 and d2 (its two rarest) are b1 and b2 may start, for recordScan.ts pairSearch (the caller compares the rest).
+  ;; 64 places at a time: a native search stops at every place of a needle's first byte (thousands a megabyte for the
+  ;; rarest letters of JSON keys), this only where both bytes are.
+  (func (export "pair") (param $p i32) (param $last i32) (param $d1 i32) (param $b1 i32) (param $d2 i32) (param $b2 i32) (result i32)
+    (local $s1 v128)
+    (local $s2 v128)
+    (local $a i32)
+    (local $b i32)
+    (local $m i32)
+    (local.set $s1 (i8x16.splat (local.get $b1)))
+    (local.set $s2 (i8x16.splat (local.get $b2)))
+    (block $short
+      (loop $wide
+        (br_if $short (i32.gt_s (i32.add (local.get $p) (i32.const 63)) (local.get $last)))
+        (local.set $a (i32.add (local.get $p) (local.get $d1)))
+        (local.set $b (i32.add (local.get $p) (local.get $d2)))
+        (if (v128.any_true (v128.or
+              (v128.or
+                (v128.and (i8x16.eq (v128.load (local.get $a)) (local.get $s1)) (i8x16.eq (v128.load (local.get $b)) (local.get $s2)))
+                (v128.and (i8x16.eq (v128.load offset=16 (local.get $a)) (local.get $s1)) (i8x16.eq (v128.load offset=16 (local.get $b)) (local.get $s2))))
+              (v128.or
+                (v128.and (i8x16.eq (v128.load offset=32 (local.get $a)) (local.get $s1)) (i8x16.eq (v128.load offset=32 (local.get $b)) (local.get $s2)))
+                (v128.and (i8x16.eq (v128.load offset=48 (local.get $a)) (local.get $s1)) (i8x16.eq (v128.load offset=48 (local.get $b)) (local.get $s2))))))
+          (then
+            ;; Which 16 of the 64 (the first where both are).
+            (loop $sixteen
+              (local.set $m (i8x16.bitmask (v128.and
+                (i8x16.eq (v128.load (i32.add (local.get $p) (local.get $d1))) (local.get $s1))
+                (i8x16.eq (v128.load (i32.add (local.get $p) (local.get $d2))) (local.get $s2)))))
+              (if (local.get $m) (then (return (i32.add (local.get $p) (i32.ctz (local.get $m))))))
+              (local.set $p (i32.add (local.get $p) (i32.const 16)))
+              (br $sixteen))))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $wide)))
+    (block $none
+      (loop $bytes
+        (br_if $none (i32.gt_s (local.get $p) (local.get $last)))
+        (if (i32.and (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d1))) (local.get $b1))
+                     (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $d2))) (local.get $b2)))
+          (then (return (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $bytes)))
+    (i32.const -1))
 )
+

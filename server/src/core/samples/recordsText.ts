@@ -11,7 +11,7 @@
  * the file's value. The reader then reads the text with the splitter, which reports every problem exactly, so the
  * events, counts, errors and positions are the same whichever path read the file.
  */
-import { scanRecords, type ScannedRecords } from './recordScan';
+import { pairSearch, scanRecords, type ScannedRecords } from './recordScan';
 
 /**
  * A file's UTF-8 bytes with what the fast path asks of them. io/readSamples.ts makes one over a Buffer (native search
@@ -110,6 +110,20 @@ export function bytesFinder(t: Utf8Text, hay: Uint8Array, needle: Uint8Array, co
   if (n === 0) return (from) => (from <= hay.length ? from : -1);
   let rarest = 0;
   for (let o = 1; o < n; o++) if (rarity(needle[o], counts) < rarity(needle[rarest], counts)) rarest = o;
+  // Bytes in the record scanner's memory: where its two rarest bytes are, 64 places at a time.
+  let second = rarest === 0 ? 1 : 0;
+  for (let o = 0; o < n; o++) if (o !== rarest && rarity(needle[o], counts) < rarity(needle[second], counts)) second = o;
+  const pair = n >= 2 ? pairSearch(hay, n, rarest, needle[rarest], second, needle[second]) : undefined;
+  if (pair) {
+    return (from) => {
+      for (let at = pair(from); at >= 0; at = pair(at + 1)) {
+        let k = 0;
+        while (k < n && hay[at + k] === needle[k]) k++;
+        if (k === n) return at;
+      }
+      return -1;
+    };
+  }
   const byRareByte = byteAlone && rarity(needle[rarest], counts) * RARE_BYTE_SPACING <= SAMPLE_UNITS;
   const offset = byRareByte ? rarest : n <= PROBE_UNITS ? 0 : probeAt(needle, counts);
   const probe = needle.subarray(offset, offset + PROBE_UNITS);
@@ -335,20 +349,30 @@ const keyBytes = new Map<string, Uint8Array>();
 /** Which bytes are rare, told by the first file (the files of a run are alike; counting costs). */
 let keyCounts: Uint32Array | undefined;
 
+/** A search of t's bytes for `key` (bytesFinder through its probe: keys are searched through whole texts). */
+function keyFinder(t: Utf8Text, key: string): { find: (from: number) => number; length: number } {
+  let needle = keyBytes.get(key);
+  if (!needle) keyBytes.set(key, (needle = utf8Bytes(key)));
+  return { find: bytesFinder(t, t.bytes, needle, (keyCounts ??= codeCounts(t.bytes)), false), length: needle.length };
+}
+
 /** Sets mayNotBeEvent of the records that hold one of `keys` (one search of the bytes per key). */
 function markKeys(t: Utf8Text, spans: RecordSpans, keys: readonly string[]): void {
   const { starts, ends, mayNotBeEvent } = spans;
   for (const key of keys) {
-    let needle = keyBytes.get(key);
-    if (!needle) keyBytes.set(key, (needle = utf8Bytes(key)));
-    const find = bytesFinder(t, t.bytes, needle, (keyCounts ??= codeCounts(t.bytes)), false);
+    const { find, length } = keyFinder(t, key);
     let r = 0;
     for (let at = find(0); at >= 0; at = find(at + 1)) {
-      while (r < starts.length && ends[r] < at + needle.length) r++;
+      while (r < starts.length && ends[r] < at + length) r++;
       if (r === starts.length) break;
       if (starts[r] <= at) mayNotBeEvent[r] = true;
     }
   }
+}
+
+/** Whether t's bytes hold one of `keys`. */
+export function holdsAny(t: Utf8Text, keys: readonly string[]): boolean {
+  return keys.some((key) => keyFinder(t, key).find(0) >= 0);
 }
 
 /**
