@@ -211,11 +211,13 @@ test('a search of bytes in the lent memory (two rare bytes 64 places at a time) 
     needles.push(text.slice(at, at + 2 + Math.floor(r() * 25)));
   }
   for (const needle of needles.map((n) => utf8Text(n)!.bytes)) {
-    const find = bytesFinder(t, lent, needle, counts);
-    for (let from = 0, k = 0; k < 50 && from <= lent.length; k++) {
-      const want = searchBytes(bytes, needle, from);
-      assert.equal(find(from), want, `${new TextDecoder().decode(needle)} from ${from}`);
-      from = want < 0 ? lent.length + 1 : want + 1 + Math.floor(r() * 3000);
+    for (const byteAlone of [false, true]) {
+      const find = bytesFinder(t, lent, needle, counts, byteAlone);
+      for (let from = 0, k = 0; k < 50 && from <= lent.length; k++) {
+        const want = searchBytes(bytes, needle, from);
+        assert.equal(find(from), want, `${new TextDecoder().decode(needle)} from ${from}`);
+        from = want < 0 ? lent.length + 1 : want + 1 + Math.floor(r() * 3000);
+      }
     }
   }
   returnBytes(lent);

@@ -100,20 +100,25 @@ const RARE_BYTE_SPACING = 256;
  * A search of `hay` (t's bytes, or bytes made of them) for `needle`: from → its first place at or after `from`, or -1.
  * When the needle has a byte rare in the files (RARE_BYTE_SPACING) and `byteAlone`, it is found through that byte,
  * searched for alone (`memchr`, ~30 ns a call: a search for a byte sequence costs several times more to set up, and a
- * literal common in the files is searched for once per place, e.g. `s3.amazonaws.com`); else through its probe
- * (probeAt), each place of which is then compared. A needle searched through whole files where it seldom is (the keys
- * markKeys looks for) is found faster through its probe: one native search passes every place of the rare byte (`x`
- * of `"exportedCount"`, ~600,000 in 252 MB: ~25 ms one call each, ~12 ms through `xporte`).
+ * literal common in the files is searched for once per place, e.g. `s3.amazonaws.com`); else, when `hay` is in the
+ * record scanner's lent memory, through its two rarest bytes (recordScan.ts pairSearch: ~0.05 ns a byte, where a
+ * native search of a probe stops at every place of its first byte: JSON keys' rarest letters are thousands a
+ * megabyte, `"digestStartTime"` through `StartT` ~0.09 ns a byte); else through its probe (probeAt), each place of
+ * which is then compared. A needle searched through whole files where it seldom is (the keys markKeys looks for) is
+ * found faster either way than through its rare byte alone: one call passes every place of that byte (`x` of
+ * `"exportedCount"`, ~600,000 in 252 MB: ~25 ms one call each, ~12 ms through `xporte`).
  */
 export function bytesFinder(t: Utf8Text, hay: Uint8Array, needle: Uint8Array, counts: Uint32Array, byteAlone = true): (from: number) => number {
   const n = needle.length;
   if (n === 0) return (from) => (from <= hay.length ? from : -1);
   let rarest = 0;
   for (let o = 1; o < n; o++) if (rarity(needle[o], counts) < rarity(needle[rarest], counts)) rarest = o;
-  // Bytes in the record scanner's memory: where its two rarest bytes are, 64 places at a time.
+  const byRareByte = byteAlone && rarity(needle[rarest], counts) * RARE_BYTE_SPACING <= SAMPLE_UNITS;
+  // Else, bytes in the record scanner's memory: where its two rarest bytes are, 64 places at a time (a native search
+  // stops at every place of its probe's first byte).
   let second = rarest === 0 ? 1 : 0;
   for (let o = 0; o < n; o++) if (o !== rarest && rarity(needle[o], counts) < rarity(needle[second], counts)) second = o;
-  const pair = n >= 2 ? pairSearch(hay, n, rarest, needle[rarest], second, needle[second]) : undefined;
+  const pair = !byRareByte && n >= 2 ? pairSearch(hay, n, rarest, needle[rarest], second, needle[second]) : undefined;
   if (pair) {
     return (from) => {
       for (let at = pair(from); at >= 0; at = pair(at + 1)) {
@@ -124,7 +129,6 @@ export function bytesFinder(t: Utf8Text, hay: Uint8Array, needle: Uint8Array, co
       return -1;
     };
   }
-  const byRareByte = byteAlone && rarity(needle[rarest], counts) * RARE_BYTE_SPACING <= SAMPLE_UNITS;
   const offset = byRareByte ? rarest : n <= PROBE_UNITS ? 0 : probeAt(needle, counts);
   const probe = needle.subarray(offset, offset + PROBE_UNITS);
   const rare = needle[rarest];
