@@ -259,7 +259,7 @@ export class SampleReader {
   pushAsciiLines(t: Utf8Text): void {
     const within = this.options.prefilterWithinUtf8;
     const n = t.bytes.length;
-    if (!this.whole && within && t.ascii && this.splitter.atLineStart) {
+    if (!this.whole && within && this.options.prefilter && t.ascii && this.splitter.atLineStart) {
       // As feed() looks at each chunk: while no piece of the file had NOT_EVENT_KEYS, no line of it can.
       if (!this.keysInFile) this.keysInFile = holdsAny(t, NOT_EVENT_KEYS);
       const lines = this.keysInFile ? undefined : scanLines(t.bytes, this.options.maxDepth ?? DEFAULT_MAX_DEPTH);
