@@ -37,9 +37,9 @@ const FILTERED_CHUNK_BYTES = 1024 * 1024;
 export const STDIN = '-';
 /** Longest stretch of event processing between turns of the event loop, in ms. */
 const YIELD_MS = 10;
-/** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
 /** A line break's byte. */
 const NL = 0x0a;
+/** buffer.isAscii (Node ≥ 18.15): ASCII chunks skip UTF-8 decoding. */
 const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
 /** buffer.isUtf8 (Node ≥ 18.14): a file read as bytes must be well-formed UTF-8 (else it is decoded as text). */
 const isUtf8 = (nodeBuffer as { isUtf8?: (b: Buffer) => boolean }).isUtf8;
