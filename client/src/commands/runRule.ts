@@ -13,8 +13,13 @@ import { chooseSamples, resolveSamples } from '../samplesPicker';
 /** LSP's RequestCancelled error code. */
 const REQUEST_CANCELLED = -32800;
 
+/** What the panel says of a cancelled run of the rule file `name`. */
+const cancelledText = (name: string): string => `The run of ${name} was cancelled; the panel shows the previous result, if any.`;
+
 export class RuleRunner implements PanelActions {
   private inFlight: vscode.CancellationTokenSource | undefined;
+  /** The rule file the run in flight runs. */
+  private inFlightName = '';
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -46,6 +51,7 @@ export class RuleRunner implements PanelActions {
     this.inFlight?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.inFlight = cts;
+    this.inFlightName = name;
     // The server reports "N events read…" against this token; shown inside the progress notification.
     const workDoneToken = randomUUID();
     // The server sends the first rows against this one while the run goes on (event queries).
@@ -56,13 +62,14 @@ export class RuleRunner implements PanelActions {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `EQL: running ${name}` },
         async (progress) => {
+          // A cancelled run's last reports (sent before the server saw the cancellation) would bring its progress back.
           const listener = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (p) => {
-            if (p.kind === 'end') return;
+            if (p.kind === 'end' || cts.token.isCancellationRequested) return;
             if (p.message) progress.report({ message: p.message });
             if (this.inFlight === cts) ResultsPanel.current?.showProgress(p.message ?? '', p.percentage);
           });
           const rows = this.client.onProgress(RunRuleRowsProgress, partialResultToken, (r) => {
-            if (this.inFlight === cts) ResultsPanel.current?.showRows(r);
+            if (this.inFlight === cts && !cts.token.isCancellationRequested) ResultsPanel.current?.showRows(r);
           });
           try {
             return await this.client.sendRequest(RunRuleRequest, params, cts.token);
@@ -79,7 +86,7 @@ export class RuleRunner implements PanelActions {
       const cancelled = cts.token.isCancellationRequested || (e as { code?: number }).code === REQUEST_CANCELLED;
       const message = cancelled ? 'The run was cancelled.' : `The run failed: ${e instanceof Error ? e.message : String(e)}`;
       if (this.inFlight === cts) {
-        if (cancelled) ResultsPanel.current?.showCancelled(`The run of ${name} was cancelled; the panel shows the previous result, if any.`);
+        if (cancelled) ResultsPanel.current?.showCancelled(cancelledText(name));
         else ResultsPanel.current?.showFailure(message);
       }
       if (cancelled) this.client.info(`run ${name}: cancelled`, undefined, false);
@@ -94,8 +101,15 @@ export class RuleRunner implements PanelActions {
     }
   }
 
+  /**
+   * The panel's Cancel: the panel says so at once; the server stops at its next piece of input and answers the
+   * request then (the output channel logs it when it does), however busy it is meanwhile.
+   */
   cancel(): void {
-    this.inFlight?.cancel();
+    const cts = this.inFlight;
+    if (!cts || cts.token.isCancellationRequested) return;
+    cts.cancel();
+    ResultsPanel.current?.showCancelled(cancelledText(this.inFlightName));
   }
 
   rerun(): void {
