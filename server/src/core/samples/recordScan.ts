@@ -84,6 +84,32 @@ export function returnBytes(bytes: Uint8Array): void {
   if (lending && bytes.buffer === lending.memory.buffer) lent = false;
 }
 
+/** Whether `bytes` are in the memory lendBytes lent (before returnBytes): the lending instance reads them there. */
+function inLent(bytes: Uint8Array): boolean {
+  return lending != null && lent && bytes.buffer === lending.memory.buffer;
+}
+
+/**
+ * The instance that scans `bytes`, and whether it reads them where they are (inLent) rather than from its window a
+ * piece at a time; undefined where the scanner cannot run.
+ */
+function scannerOf(bytes: Uint8Array): { s: ScanExports; inPlace: boolean } | undefined {
+  const inPlace = inLent(bytes);
+  const s = inPlace ? lending : windowed === undefined ? (windowed = instantiate()) : windowed;
+  return s ? { s, inPlace } : undefined;
+}
+
+/**
+ * Bytes from offset `at` on where `s` reads them: the address of `at` and how many bytes from there (all the rest
+ * where they are, else up to a window's worth, copied into the window).
+ */
+function placed(s: ScanExports, bytes: Uint8Array, at: number, inPlace: boolean): { base: number; length: number } {
+  if (inPlace) return { base: bytes.byteOffset + at, length: bytes.length - at };
+  const length = Math.min(WINDOW_BYTES, bytes.length - at);
+  new Uint8Array(s.memory.buffer).set(bytes.subarray(at, at + length), WINDOW);
+  return { base: WINDOW, length };
+}
+
 /** Byte offsets of each record's `{` and after its `}`, and of the array's closing `]`. */
 export interface ScannedRecords {
   starts: number[];
@@ -98,21 +124,17 @@ export interface ScannedRecords {
  */
 export function scanRecords(bytes: Uint8Array, from: number, room: number): ScannedRecords | undefined {
   if (room > SCAN_MAX_ROOM || bytes.length >= 0x7fffffff) return undefined;
-  // A file read into lent memory is scanned where it is, in one window.
-  const inPlace = lending != null && lent && bytes.buffer === lending.memory.buffer && bytes.byteOffset === WINDOW;
-  const s = inPlace ? lending : windowed === undefined ? (windowed = instantiate()) : windowed;
-  if (!s) return undefined;
-  const memory = new Uint8Array(s.memory.buffer);
+  const scanner = scannerOf(bytes);
+  if (!scanner) return undefined;
+  const { s, inPlace } = scanner;
   const found = new Int32Array(s.memory.buffer, OUT, OUT_RECORDS * 2);
   const starts: number[] = [];
   const ends: number[] = [];
   s.reset();
   for (let at = from; ; ) {
-    const length = inPlace ? bytes.length - at : Math.min(WINDOW_BYTES, bytes.length - at);
+    const { base, length } = placed(s, bytes, at, inPlace);
     const last = at + length === bytes.length ? 1 : 0;
-    // The address of file offset `at`, and what turns an address into a file offset.
-    const base = inPlace ? WINDOW + at : WINDOW;
-    if (!inPlace) memory.set(bytes.subarray(at, at + length), WINDOW);
+    // What turns an address into a file offset.
     const delta = at - base;
     let r: number;
     for (let p = base; ; p = s.pos.value) {
@@ -151,17 +173,15 @@ let lineBreaks = new Int32Array(OUT_LINES);
  */
 export function scanLines(bytes: Uint8Array, limit: number): LineBreaks | undefined {
   if (bytes.length >= 0x7fffffff) return undefined;
-  const inPlace = lending != null && lent && bytes.buffer === lending.memory.buffer;
-  const s = inPlace ? lending : windowed === undefined ? (windowed = instantiate()) : windowed;
-  if (!s) return undefined;
+  const scanner = scannerOf(bytes);
+  if (!scanner) return undefined;
+  const { s, inPlace } = scanner;
   const found = new Int32Array(s.memory.buffer, OUT, OUT_LINES);
   let count = 0;
   s.reset();
   for (let at = 0; at < bytes.length; ) {
-    const length = inPlace ? bytes.length - at : Math.min(WINDOW_BYTES, bytes.length - at);
-    // The address of offset `at`, and what turns an address into an offset.
-    const base = inPlace ? bytes.byteOffset + at : WINDOW;
-    if (!inPlace) new Uint8Array(s.memory.buffer).set(bytes.subarray(at, at + length), WINDOW);
+    const { base, length } = placed(s, bytes, at, inPlace);
+    // What turns an address into an offset.
     const delta = at - base;
     for (let p = base; p < base + length; p = s.pos.value) {
       const n = s.lines(p, base + length, delta, limit, OUT, OUT_LINES);
@@ -186,7 +206,7 @@ export function scanLines(bytes: Uint8Array, limit: number): LineBreaks | undefi
  */
 export function pairSearch(hay: Uint8Array, length: number, d1: number, b1: number, d2: number, b2: number): ((from: number) => number) | undefined {
   const s = lending;
-  if (!s || !lent || hay.buffer !== s.memory.buffer) return undefined;
+  if (!s || !inLent(hay)) return undefined;
   const base = hay.byteOffset;
   const last = base + hay.length - length;
   return (from) => {

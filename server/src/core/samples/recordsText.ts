@@ -115,25 +115,13 @@ export function bytesFinder(t: Utf8Text, hay: Uint8Array, needle: Uint8Array, co
   for (let o = 1; o < n; o++) if (rarity(needle[o], counts) < rarity(needle[rarest], counts)) rarest = o;
   const byRareByte = byteAlone && rarity(needle[rarest], counts) * RARE_BYTE_SPACING <= SAMPLE_UNITS;
   // Else, bytes in the record scanner's memory: where its two rarest bytes are, 64 places at a time (a native search
-  // stops at every place of its probe's first byte).
-  let second = rarest === 0 ? 1 : 0;
-  for (let o = 0; o < n; o++) if (o !== rarest && rarity(needle[o], counts) < rarity(needle[second], counts)) second = o;
-  const pair = !byRareByte && n >= 2 ? pairSearch(hay, n, rarest, needle[rarest], second, needle[second]) : undefined;
-  if (pair) {
-    return (from) => {
-      for (let at = pair(from); at >= 0; at = pair(at + 1)) {
-        let k = 0;
-        while (k < n && hay[at + k] === needle[k]) k++;
-        if (k === n) return at;
-      }
-      return -1;
-    };
-  }
-  const offset = byRareByte ? rarest : n <= PROBE_UNITS ? 0 : probeAt(needle, counts);
+  // stops at every place of its probe's first byte). It gives the needle's places (offset 0).
+  const pair = byRareByte || n < 2 ? undefined : pairOf(hay, needle, rarest, counts);
+  const offset = byRareByte ? rarest : pair || n <= PROBE_UNITS ? 0 : probeAt(needle, counts);
   const probe = needle.subarray(offset, offset + PROBE_UNITS);
   const rare = needle[rarest];
   const last = hay.length - n + offset;
-  const next = byRareByte ? (from: number) => hay.indexOf(rare, from) : (from: number) => t.search(hay, probe, from);
+  const next = pair ?? (byRareByte ? (from: number) => hay.indexOf(rare, from) : (from: number) => t.search(hay, probe, from));
   return (from) => {
     for (let q = next(from + offset); q >= 0 && q <= last; q = next(q + 1)) {
       const at = q - offset;
@@ -143,6 +131,16 @@ export function bytesFinder(t: Utf8Text, hay: Uint8Array, needle: Uint8Array, co
     }
     return -1;
   };
+}
+
+/**
+ * pairSearch of `hay` for `needle` through its rarest byte (at `rarest`) and its next rarest: the needle's possible
+ * places; undefined where it cannot run.
+ */
+function pairOf(hay: Uint8Array, needle: Uint8Array, rarest: number, counts: Uint32Array): ((from: number) => number) | undefined {
+  let second = rarest === 0 ? 1 : 0;
+  for (let o = 0; o < needle.length; o++) if (o !== rarest && rarity(needle[o], counts) < rarity(needle[second], counts)) second = o;
+  return pairSearch(hay, needle.length, rarest, needle[rarest], second, needle[second]);
 }
 
 /** How often a code occurs in the sample (codeCounts). */
