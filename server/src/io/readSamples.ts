@@ -44,9 +44,12 @@ const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
 /** buffer.isUtf8 (Node ≥ 18.14): a file read as bytes must be well-formed UTF-8 (else it is decoded as text). */
 const isUtf8 = (nodeBuffer as { isUtf8?: (b: Buffer) => boolean }).isUtf8;
 
-/** Decodes a chunk; an ASCII chunk cannot continue a split multi-byte character, so the decoder has nothing pending. */
-function decode(decoder: StringDecoder, chunk: Buffer): string {
-  return isAscii && isAscii(chunk) ? chunk.toString('latin1') : decoder.write(chunk);
+/**
+ * Decodes a chunk (`ascii`: whether it is ASCII); an ASCII chunk cannot continue a split multi-byte character, so the
+ * decoder has nothing pending.
+ */
+function decode(decoder: StringDecoder, chunk: Buffer, ascii: boolean): string {
+  return ascii ? chunk.toString('latin1') : decoder.write(chunk);
 }
 
 /** What one sample file gave. */
@@ -371,8 +374,9 @@ export async function* fileEvents(
       info.gzip = opened.gzip;
       for await (const chunk of opened.chunks) {
         info.bytes += chunk.length;
-        if (opened.lines && isAscii?.(chunk)) reader.pushAsciiLines(bufferText(chunk, true));
-        else reader.push(decode(decoder, chunk));
+        const ascii = isAscii?.(chunk) ?? false;
+        if (opened.lines && ascii) reader.pushAsciiLines(bufferText(chunk, true));
+        else reader.push(decode(decoder, chunk, ascii));
         options.onProgress?.(name, counted.raw, total);
         if (pending.length) {
           const batch = pending;

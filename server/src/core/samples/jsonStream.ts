@@ -343,19 +343,12 @@ export class JsonSplitter {
       // a plain object (begins with `{`, ends with `}`).
       const deep = this.openersMoreThan(s, i, nl);
       const asked = !deep && s.charCodeAt(e) === CLOSE_OBJ;
-      if (asked && !test(i, nl)) {
-        this.valuesSeen++;
-        this.recovering = false;
-        this.sink.filtered?.(this.line, this.col(i), 'top');
-      } else if (this.tryFastLine(s, i, asked, s.slice(i, nl), nl, deep) < 0) {
+      if (asked && !test(i, nl)) this.filteredLine(this.col(i));
+      else if (this.tryFastLine(s, i, asked, s.slice(i, nl), nl, deep) < 0) {
         this.givenBack = this.base + i;
         break;
       }
-      // The line break, as the scan takes it.
-      this.prevLineEndColumn = this.col(nl);
-      this.line++;
-      this.lineStart = this.base + nl + 1;
-      this.recovering = false;
+      this.lineBreak(this.col(nl), this.base + nl + 1);
       i = nl + 1;
     }
     return i === from ? -1 : i;
@@ -389,25 +382,37 @@ export class JsonSplitter {
       const asked = !deep && b[e] === CLOSE_OBJ;
       // The line is the current text: it starts at this.base, column 1.
       this.base = start + i;
-      if (asked && !test(i, nl)) {
-        this.valuesSeen++;
-        this.recovering = false;
-        this.sink.filtered?.(this.line, 1, 'top');
-      } else {
+      if (asked && !test(i, nl)) this.filteredLine(1);
+      else {
         const line = t.decode(i, nl);
         if (this.tryFastLine(line, 0, asked, line, nl - i, deep) < 0) {
           this.givenBack = this.base;
           break;
         }
       }
-      this.prevLineEndColumn = nl - i + 1;
-      this.line++;
-      this.lineStart = start + nl + 1;
-      this.recovering = false;
+      this.lineBreak(nl - i + 1, start + nl + 1);
       i = nl + 1;
     }
     this.base = start + i;
     if (i < b.length) this.push(t.decode(i, b.length));
+  }
+
+  /** A one-line object the prefilter rejected, at `column` of the current line: counted, not parsed. */
+  private filteredLine(column: number): void {
+    this.valuesSeen++;
+    this.recovering = false;
+    this.sink.filtered?.(this.line, column, 'top');
+  }
+
+  /**
+   * The line break after a line fastLines or pushLines took, as the scan takes one: at `column`, the next line
+   * starting at input offset `next`.
+   */
+  private lineBreak(column: number, next: number): void {
+    this.prevLineEndColumn = column;
+    this.line++;
+    this.lineStart = next;
+    this.recovering = false;
   }
 
   /**
@@ -457,10 +462,8 @@ export class JsonSplitter {
       let e = text.length - 1;
       while (e > 0 && (text.charCodeAt(e) === CR || text.charCodeAt(e) === SPACE || text.charCodeAt(e) === TAB)) e--;
       if (text.charCodeAt(e) === CLOSE_OBJ) {
-        this.valuesSeen++;
         if (this.lineMode === undefined) this.lineMode = true;
-        this.recovering = false;
-        this.sink.filtered?.(this.line, this.col(i), 'top');
+        this.filteredLine(this.col(i));
         return nl;
       }
     }
