@@ -17,9 +17,8 @@ const REQUEST_CANCELLED = -32800;
 const cancelledText = (name: string): string => `The run of ${name} was cancelled; the panel shows the previous result, if any.`;
 
 export class RuleRunner implements PanelActions {
-  private inFlight: vscode.CancellationTokenSource | undefined;
-  /** The rule file the run in flight runs. */
-  private inFlightName = '';
+  /** The run in flight: its cancellation, and the rule file it runs. */
+  private inFlight: { cts: vscode.CancellationTokenSource; name: string } | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -48,10 +47,10 @@ export class RuleRunner implements PanelActions {
     panel.target = target;
     panel.showRunning(name, samples.label);
 
-    this.inFlight?.cancel();
+    this.inFlight?.cts.cancel();
     const cts = new vscode.CancellationTokenSource();
-    this.inFlight = cts;
-    this.inFlightName = name;
+    const flight = { cts, name };
+    this.inFlight = flight;
     // The server reports "N events read…" against this token; shown inside the progress notification.
     const workDoneToken = randomUUID();
     // The server sends the first rows against this one while the run goes on (event queries).
@@ -66,10 +65,10 @@ export class RuleRunner implements PanelActions {
           const listener = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (p) => {
             if (p.kind === 'end' || cts.token.isCancellationRequested) return;
             if (p.message) progress.report({ message: p.message });
-            if (this.inFlight === cts) ResultsPanel.current?.showProgress(p.message ?? '', p.percentage);
+            if (this.inFlight === flight) ResultsPanel.current?.showProgress(p.message ?? '', p.percentage);
           });
           const rows = this.client.onProgress(RunRuleRowsProgress, partialResultToken, (r) => {
-            if (this.inFlight === cts && !cts.token.isCancellationRequested) ResultsPanel.current?.showRows(r);
+            if (this.inFlight === flight && !cts.token.isCancellationRequested) ResultsPanel.current?.showRows(r);
           });
           try {
             return await this.client.sendRequest(RunRuleRequest, params, cts.token);
@@ -85,9 +84,10 @@ export class RuleRunner implements PanelActions {
     } catch (e) {
       const cancelled = cts.token.isCancellationRequested || (e as { code?: number }).code === REQUEST_CANCELLED;
       const message = cancelled ? 'The run was cancelled.' : `The run failed: ${e instanceof Error ? e.message : String(e)}`;
-      if (this.inFlight === cts) {
-        if (cancelled) ResultsPanel.current?.showCancelled(cancelledText(name));
-        else ResultsPanel.current?.showFailure(message);
+      if (this.inFlight === flight) {
+        // A run cancelled from the panel (cancel()) is shown cancelled already; one the server cancelled is not.
+        if (!cancelled) ResultsPanel.current?.showFailure(message);
+        else if (!cts.token.isCancellationRequested) ResultsPanel.current?.showCancelled(cancelledText(name));
       }
       if (cancelled) this.client.info(`run ${name}: cancelled`, undefined, false);
       else {
@@ -96,7 +96,7 @@ export class RuleRunner implements PanelActions {
       }
       return undefined;
     } finally {
-      if (this.inFlight === cts) this.inFlight = undefined;
+      if (this.inFlight === flight) this.inFlight = undefined;
       cts.dispose();
     }
   }
@@ -106,10 +106,10 @@ export class RuleRunner implements PanelActions {
    * request then (the output channel logs it when it does), however busy it is meanwhile.
    */
   cancel(): void {
-    const cts = this.inFlight;
-    if (!cts || cts.token.isCancellationRequested) return;
-    cts.cancel();
-    ResultsPanel.current?.showCancelled(cancelledText(this.inFlightName));
+    const flight = this.inFlight;
+    if (!flight || flight.cts.token.isCancellationRequested) return;
+    flight.cts.cancel();
+    ResultsPanel.current?.showCancelled(cancelledText(flight.name));
   }
 
   rerun(): void {
