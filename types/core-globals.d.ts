@@ -14,9 +14,10 @@ declare class URL {
   readonly username: string;
   readonly password: string;
 }
-/** WHATWG encoding (node and browsers): UTF-8 only, the parts core uses (samples/recordsText.ts). */
+/** WHATWG encoding (node and browsers): UTF-8 only, the parts core uses (samples/recordsText.ts, samples/byteSlabs.ts). */
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
 }
 declare class TextDecoder {
   constructor(label?: string);

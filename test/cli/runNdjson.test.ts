@@ -74,6 +74,37 @@ describe('eql-rules run --format ndjson: the same values as the JSON format', ()
     }
   });
 
+  it('a sequence with a prefilter over ASCII lines: its events read for some fields, printed as read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eql-ndjson-'));
+    try {
+      const lines: string[] = [];
+      // Past the first 1 MB piece (read as text: it tells what the file is), the pieces are read as bytes.
+      for (let i = 0; i < 12_000; i++) {
+        const doc = { '@timestamp': new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(), event: { action: i % 2 ? 'B' : 'A', id: i }, user: { name: `u${i % 7}` }, note: `"q" \\ ${'x'.repeat(i % 300)}` };
+        lines.push(i % 3 === 0 ? JSON.stringify(doc).replace(/,"/g, ' , "') + '  ' : JSON.stringify(doc));
+      }
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(file, lines.join('\r\n') + '\r\n');
+      const query = 'sequence by user.name with maxspan=1m [any where event.action == "A"] [any where event.action == "B"]';
+      const j = json<RunJson>(await cli('run', '--query', query, '--events', file, '--format', 'json'));
+      assert.ok(j.results[0].matches.length > 500);
+      await cliProcess(['--version']); // built
+      const proc = spawnSync(process.execPath, [CLI, 'run', '--query', query, '--events', file, '--format', 'ndjson'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.equal(proc.status, 0, proc.stderr);
+      const p = both(proc, j);
+      assert.deepEqual(p.lines, p.expected);
+      // Each event is its line as read (spaces after its `}` left out), from the file's line the output names.
+      for (const out of proc.stdout.split('\n').filter((l) => l)) {
+        for (const m of out.matchAll(/"line":(\d+),"event":/g)) {
+          const line = lines[Number(m[1]) - 1].trimEnd();
+          assert.equal(out.slice(m.index! + m[0].length, m.index! + m[0].length + line.length), line);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a sequence over events out of time order by more than the reorder window (read twice, sorted)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eql-ndjson-'));
     try {

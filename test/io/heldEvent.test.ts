@@ -106,3 +106,21 @@ test('with every sequence under a maxspan, a raw CloudTrail candidate holds its 
   const plain = holdAsBytes()(readSampleText(file, 'r.json', { prefilter: () => true, normalizeOptions: { fields: ['user.name'] } }).events[1], false);
   assert.equal(Object.values(plain).some((v) => v instanceof Uint8Array), false);
 });
+
+test('an event read with its bytes (an NDJSON line read for some fields): a candidate keeps them where they are in slabs, else a copy; kept, a copy in a results slab', () => {
+  const line = JSON.stringify({ '@timestamp': '2024-01-01T00:00:00Z', n: 1 });
+  const slab = new Uint8Array(SLAB);
+  const bytes = slab.subarray(100, 100 + line.length);
+  bytes.set(Buffer.from(line, 'latin1'));
+  const withBytes = (seq: number): SampleEvent => ({ doc: { parsed: 'not read' }, bytes, source: { file: 'a.ndjson', line: seq + 1, column: 1 }, seq });
+  const inSlabs = holdAsBytes({ candidatesInSlabs: true })(withBytes(1), false);
+  assert.equal(inSlabs.bytes, bytes, 'the same bytes');
+  assert.deepEqual(inSlabs.doc, JSON.parse(line), 'parsed from the bytes');
+  const own = holdAsBytes()(withBytes(2), false);
+  assert.notEqual(own.bytes!.buffer, slab.buffer);
+  assert.equal(own.bytes!.buffer.byteLength, line.length, 'memory of its own');
+  const kept = holdAsBytes({ candidatesInSlabs: true })(withBytes(3), true);
+  assert.notEqual(kept.bytes!.buffer, slab.buffer);
+  assert.equal(kept.bytes!.buffer.byteLength, SLAB, 'a results slab');
+  assert.equal(Buffer.from(kept.bytes!).toString('latin1'), line);
+});

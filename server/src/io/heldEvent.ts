@@ -3,55 +3,23 @@
 import { completeDocument, recordText, withoutView } from '../core/samples/reader';
 import type { NormalizeOptions } from '../core/samples/cloudtrail';
 import type { SampleEvent } from '../core/samples/types';
-
-const SLAB_BYTES = 1 << 20;
-/** Bytes up to this size go into a slab; larger ones have memory of their own. */
-const SLAB_MOST = SLAB_BYTES / 4;
-
-/** 1 MB buffers filled one after another: many small byte strings in few allocations. */
-class Slabs {
-  /** The buffer being filled, and where its free room starts. */
-  buf = Buffer.allocUnsafe(0);
-  at = 0;
-
-  /** The current buffer with room for `most` more bytes at `at` (a new one when it has not). */
-  private room(most: number): Buffer {
-    if (this.at + most > this.buf.length) {
-      this.buf = Buffer.allocUnsafe(SLAB_BYTES);
-      this.at = 0;
-    }
-    return this.buf;
-  }
-
-  /** Writes `text` as UTF-8 into the current buffer (a new one when it may not fit): where its bytes start; they end at `at`. */
-  write(text: string): number {
-    const buf = this.room(text.length * 3);
-    const start = this.at;
-    this.at += buf.write(text, start, 'utf8');
-    return start;
-  }
-
-  /** `text` as UTF-8 bytes in a buffer. */
-  bytes(text: string): Uint8Array {
-    const start = this.write(text);
-    return this.buf.subarray(start, this.at);
-  }
-
-  /** A copy of `bytes` in a buffer. */
-  copy(bytes: Uint8Array): Uint8Array {
-    const buf = this.room(bytes.length);
-    const start = this.at;
-    buf.set(bytes, start);
-    this.at += bytes.length;
-    return buf.subarray(start, this.at);
-  }
-}
+import { ByteSlabs, SLAB_MOST } from '../core/samples/byteSlabs';
 
 /** Whether `text`'s UTF-8 bytes (at most 3 per UTF-16 unit) go into a slab (SLAB_MOST). */
 const fitsSlab = (text: string): boolean => text.length * 3 <= SLAB_MOST;
 
+/** Slabs of node's memory: unzeroed, written by Buffer#write (measured: ~1.5 % less CPU than core's defaults for the 3-step sequence over 200 raw files). */
+const nodeSlabs = (): ByteSlabs => new ByteSlabs((size) => Buffer.allocUnsafe(size), (text, buf, at) => (buf as Buffer).write(text, at, 'utf8'));
+
 /** The results' slabs. */
-const results = new Slabs();
+const results = nodeSlabs();
+
+/** A copy of `bytes` in memory of its own. */
+function ownCopy(bytes: Uint8Array): Uint8Array {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
 
 /** UTF-8 bytes of `text`: in a shared 1 MB slab (`shared`), else in memory of their own. */
 function utf8(text: string, shared: boolean): Uint8Array {
@@ -66,7 +34,7 @@ function utf8(text: string, shared: boolean): Uint8Array {
  * slab alive): with maxspan, candidates are let go about in the order they came, and their slabs with them. (An
  * allocation per candidate cost ~2.5 µs and brought on collections.)
  */
-const candidates = new Slabs();
+const candidates = nodeSlabs();
 
 /**
  * A raw CloudTrail candidate held with its record's `text` as UTF-8 bytes in a candidates' slab (undefined: too large
@@ -112,7 +80,7 @@ class HeldEvent implements SampleEvent {
  */
 class HeldRecord implements SampleEvent {
   constructor(
-    private readonly slab: Buffer,
+    private readonly slab: Uint8Array,
     private readonly start: number,
     private readonly end: number,
     private readonly options: NormalizeOptions,
@@ -121,7 +89,7 @@ class HeldRecord implements SampleEvent {
   ) {}
 
   get doc(): Record<string, unknown> {
-    return completeDocument(JSON.parse(this.slab.toString('utf8', this.start, this.end)) as Record<string, unknown>, this.options);
+    return completeDocument(JSON.parse(Buffer.from(this.slab.buffer, this.slab.byteOffset + this.start, this.end - this.start).toString('utf8')) as Record<string, unknown>, this.options);
   }
 }
 
@@ -156,6 +124,13 @@ export function holdAsBytes(options: { candidatesInSlabs?: boolean } = {}): (e: 
       if (!kept) return held;
     }
     last = e;
+    if (e.bytes !== undefined) {
+      // Bytes the reader holds in a slab of its own (an NDJSON line read for some fields, reader.ts LineEvent): a
+      // candidate keeps them where they are when its slabs are let go in order (candidatesInSlabs), else a copy.
+      const bytes = kept ? (e.bytes.length <= SLAB_MOST ? results.copy(e.bytes) : ownCopy(e.bytes)) : inSlabs ? e.bytes : ownCopy(e.bytes);
+      held = new HeldEvent(bytes, e.source, e.seq, kept);
+      return held;
+    }
     if (!kept && e.text === undefined) {
       // A raw record's candidate: its text (or parsed record) without the view the runs evaluated. The text stays a
       // string: memory of its own per candidate (as for an NDJSON line's bytes) cost more than its copy into the old

@@ -59,7 +59,8 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   // A whole Records text is tested record by record within it (test.within), any other text each record alone.
   // An NDJSON text's lines are tested a chunk at a time (SplitterSink.wantedWithin): read whole (one chunk) and in
   // pieces (lines and literals cut between chunks). A Records text is collected whole however it comes.
-  const fastOptions = { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, prefilterWithinUtf8: test?.withinUtf8, ...(fields ? { normalizeOptions: { fields } } : {}) };
+  // The text kept (keepText, as a CLI run printing NDJSON asks): a line read for some fields keeps its bytes instead.
+  const fastOptions = { prefilter: test ? (t: string) => test(t) : () => true, prefilterWithin: test?.within, prefilterWithinUtf8: test?.withinUtf8, keepText: true, ...(fields ? { normalizeOptions: { fields } } : {}) };
   const fast = readSampleText(text, 'f', fastOptions);
   const records = looksLikeRecordsFile(text.replace(/^\ufeff/, ''));
   const pieces = records ? fast : readInPieces(text, fastOptions, Math.max(97, Math.floor(text.length / 3) + 1));
@@ -73,10 +74,24 @@ export function diffQuery(query: string, text: string, options: EngineOptions = 
   const sa = summary(a.matches) + '\n' + readSummary(plain) + '\n' + answers[0];
   const sb = summary(b.matches) + '\n' + readSummary(fast) + '\n' + answers[1];
   const sc = summary(c.matches) + '\n' + readSummary(pieces) + '\n' + answers[1];
-  const sd = summary(d.matches) + '\n' + readSummary(lines) + '\n' + answers[1];
+  const sd = summary(d.matches) + '\n' + readSummary(lines) + '\n' + answers[1] + (lines === fast ? '' : keptTexts(fast, lines));
   const same = sa === sb && sa === sc && sa === sd;
   if (same || sa !== sb) return result(same, sa, sb, fast.stats.filtered, a.matches.length);
   return result(same, sa, sa !== sc ? sc : sd, fast.stats.filtered, a.matches.length);
+}
+
+/**
+ * Where the events of a read from bytes (`lines`) keep another text than the same events read as text (`fast`): '' when
+ * none does (a line read for some fields keeps its bytes, every other event its text).
+ */
+function keptTexts(fast: ReturnType<typeof readSampleText>, lines: ReturnType<typeof readSampleText>): string {
+  const decoder = new TextDecoder();
+  const kept = (e: SampleEvent): string | undefined => e.text ?? (e.bytes ? decoder.decode(e.bytes) : undefined);
+  const bySeq = new Map(fast.events.map((e) => [e.seq, kept(e)]));
+  for (const e of lines.events) {
+    if (kept(e) !== bySeq.get(e.seq)) return `\nevent ${e.seq} keeps ${JSON.stringify(kept(e))}, read as text ${JSON.stringify(bySeq.get(e.seq))}`;
+  }
+  return '';
 }
 
 /**

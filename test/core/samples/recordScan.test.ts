@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { bytesFinder, codeCounts, recordSpans, searchBytes, utf8Text, type Utf8Text } from '../../../server/src/core/samples/recordsText';
-import { lendBytes, returnBytes, scanLines, scanRecords } from '../../../server/src/core/samples/recordScan';
+import { lendBytes, objectMembers, returnBytes, scanLines, scanRecords } from '../../../server/src/core/samples/recordScan';
 import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 import { prng } from '../../../scripts/lib/prng';
 import { GENERATED, generatedModule } from '../../../scripts/generate-wasm';
@@ -221,4 +221,91 @@ test('a search of bytes in the lent memory (two rare bytes 64 places at a time) 
     }
   }
   returnBytes(lent);
+});
+
+/** A random JSON object's text (one line), with the spacing, escapes and numbers JSON allows; `r` seeded. */
+function randomObject(r: () => number, depth = 0): string {
+  const atoms = ['"a"', '"b\\\\n"', '"\\u00e9x"', '"\\/"', '"x y"', '1', '-0.5e+3', '0', '2E-7', '12345678901234567890', 'true', 'false', 'null', '""', '"}{]["'];
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
+  const space = (): string => (r() < 0.15 ? pick([' ', '\t', ' \r ']) : '');
+  const value = (d: number): string => {
+    const k = r();
+    if (d > 4 || k < 0.6) return pick(atoms);
+    if (k < 0.8) return randomObject(r, d + 1);
+    return '[' + space() + Array.from({ length: Math.floor(r() * 4) }, () => value(d + 1)).join(space() + ',' + space()) + ']';
+  };
+  const keys = ['f0', 'f1', 'event', 'user', 'event.action', 'k\\"q', '__proto__', ''];
+  const members = Array.from({ length: Math.floor(r() * 6) }, () => `${space()}"${pick(keys)}"${space()}:${space()}${value(depth)}${space()}`);
+  return '{' + members.join(',') + (members.length === 0 ? space() : '') + '}';
+}
+
+/** `text` with one byte inserted, removed or replaced at random (mostly making it invalid JSON). */
+function mutated(r: () => number, text: string): string {
+  const bytes = ['', ' ', ',', ':', '}', ']', '{', '[', '"', '\\', 'x', '0', '-', '.', 'e', '+', '\t', '\r', '\n', '\x01', '\x7f', '\x80', 'tru', 'u', '/'];
+  const at = Math.floor(r() * (text.length + 1));
+  const m = bytes[Math.floor(r() * bytes.length)];
+  const how = Math.floor(r() * 3);
+  return how === 0 ? text.slice(0, at) + m + text.slice(at) : how === 1 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + m + text.slice(at + 1);
+}
+
+test('objectMembers: the members of exactly the one-line objects JSON.parse takes (ASCII, no escaped top-level key), in the lent memory and out', () => {
+  const r = prng(21);
+  const into = new Int32Array(4 * 4096);
+  let taken = 0;
+  let invalid = 0;
+  for (let k = 0; k < iterations(20_000, 400_000); k++) {
+    const object = randomObject(r);
+    const text = r() < 0.5 ? mutated(r, object) : object + (r() < 0.2 ? ' \r' : '');
+    // Bytes of their own (latin1: one per character, so a mutation's 0x80 stays one byte) at some offset in a larger piece.
+    const pad = Math.floor(r() * 20);
+    const piece = Buffer.from('x'.repeat(pad) + text + '\nyy', 'latin1');
+    const lent = r() < 0.5 ? lendBytes(piece.length) : undefined;
+    lent?.set(piece);
+    const bytes = lent ?? new Uint8Array(piece);
+    const n = objectMembers(bytes, pad, pad + text.length, into);
+    if (lent) returnBytes(lent);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      invalid++;
+      assert.equal(n, -1, `not JSON, yet taken: ${JSON.stringify(text)}`);
+      continue;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      assert.equal(n, -1, `not an object, yet taken: ${JSON.stringify(text)}`);
+      continue;
+    }
+    if (n < 0) {
+      // Given up only for a byte from 0x80 or a top-level key with an escape (a text without either is always taken).
+      assert.ok(/[\x80-\xff\\]/.test(text), `valid, yet not taken: ${JSON.stringify(text)}`);
+      continue;
+    }
+    taken++;
+    const rebuilt: Record<string, unknown> = {};
+    for (let m = 0; m < n; m++) {
+      const [ks, ke, vs, veFlagged] = into.subarray(4 * m, 4 * m + 4);
+      const ve = veFlagged & 0x7fffffff;
+      const value = text.slice(vs - pad, ve - pad);
+      assert.equal(veFlagged < 0, value.includes('\\'), `escape flag of ${value} in ${JSON.stringify(text)}`);
+      Object.defineProperty(rebuilt, text.slice(ks - pad, ke - pad), { value: JSON.parse(value), enumerable: true, configurable: true, writable: true });
+    }
+    assert.deepEqual(rebuilt, parsed, JSON.stringify(text));
+  }
+  assert.ok(taken > iterations(20_000, 400_000) / 4 && invalid > iterations(20_000, 400_000) / 10, `${taken} taken, ${invalid} invalid`);
+});
+
+test('objectMembers: nesting past 4,096 and lines longer than the window are given up; empty objects and arrays are not', () => {
+  const into = new Int32Array(4 * 16);
+  const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
+  const deep = '{"a":' + '['.repeat(5000) + ']'.repeat(5000) + '}';
+  assert.equal(objectMembers(bytes(deep), 0, deep.length, into), -1);
+  const ok = '{"a":' + '['.repeat(4000) + ']'.repeat(4000) + ',"b":{},"c":[]}';
+  assert.equal(objectMembers(bytes(ok), 0, ok.length, into), 3);
+  const long = `{"a":"${'x'.repeat(1 << 20)}"}`;
+  assert.equal(objectMembers(bytes(long), 0, long.length, into), -1);
+  // More members than the room given.
+  const many = '{' + Array.from({ length: 17 }, (_, k) => `"k${k}":${k}`).join(',') + '}';
+  assert.equal(objectMembers(bytes(many), 0, many.length, into), -1);
+  assert.equal(objectMembers(bytes(many), 0, many.length, new Int32Array(4 * 17)), 17);
 });

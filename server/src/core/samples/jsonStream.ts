@@ -29,6 +29,11 @@ export interface SplitterSink {
    * `wanted(text.slice(start, end), 'top')`, asked for lines in increasing order (engine/prefilter.ts RangeTest).
    */
   wantedWithin?(text: string): (start: number, end: number) => boolean;
+  /**
+   * Optional: a wanted one-line object of an ASCII piece (pushLines) as its bytes [start, end), at column 1 of `line`:
+   * true when the sink took it as the event it is (without `value`), false to have it parsed and given to `value`.
+   */
+  valueBytes?(t: Utf8Text, start: number, end: number, line: number): boolean;
 }
 
 export interface SplitterOptions {
@@ -383,7 +388,10 @@ export class JsonSplitter {
       // The line is the current text: it starts at this.base, column 1.
       this.base = start + i;
       if (asked && !test(i, nl)) this.filteredLine(1);
-      else {
+      else if (asked && this.sink.valueBytes?.(t, i, nl, this.line)) {
+        this.valuesSeen++;
+        this.recovering = false;
+      } else {
         const line = t.decode(i, nl);
         if (this.tryFastLine(line, 0, asked, line, nl - i, deep) < 0) {
           this.givenBack = this.base;

@@ -7,6 +7,8 @@
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_VALUE_CHARS, invalidJson, JsonSplitter, type ValueWhere } from './jsonStream';
 import { codeCounts, columnOf, holdsAny, looksLikeRecordsFile, recordSpans, utf8Text, type RecordSpans, type Utf8Text } from './recordsText';
 import { scanLines } from './recordScan';
+import { LineViews } from './lineView';
+import { ByteSlabs } from './byteSlabs';
 import { normalizeCloudTrail, isRawCloudTrail, isCloudTrailDigest, type NormalizeOptions } from './cloudtrail';
 import type { SampleError, SampleEvent } from './types';
 import { containsAny, type RangeTest } from '../engine/prefilter';
@@ -174,6 +176,19 @@ function mayNotBeAnEvent(text: string, keysInFile: boolean, start = 0, end = tex
   return NOT_EVENT_KEYS.some((k) => record.indexOf(k) >= 0);
 }
 
+/**
+ * The top-level keys that tell what an object is (jsonStream.ts isStreamedContainer; onValue: isHit, notAnEvent,
+ * isCloudTrailDigest, `Records`, isRawCloudTrail): a line holding one is parsed whole (LineViews), so that it is told
+ * apart as before. An object without any of them is an ECS document.
+ */
+const TELLING_KEYS = [
+  'Records', 'events', 'hits', 'rawResponse',
+  '_source', 'fields', '_index', '_id',
+  'exportedCount', 'missingRefCount', 'missingReferences', 'index', 'create', 'update', 'delete',
+  'digestStartTime', 'digestEndTime', 'digestS3Object', 'logFiles',
+  'eventVersion', 'eventSource', 'eventName', 'eventTime',
+];
+
 /** Keys only records that are skipped rather than counted have (a CloudTrail digest, a Kibana export summary). */
 const NOT_EVENT_KEYS = ['"digestStartTime"', '"exportedCount"'];
 /** Longer than any of NOT_EVENT_KEYS: how much of a chunk's end and the next one's start a key split between them spans. */
@@ -209,6 +224,8 @@ export class SampleReader {
     if (wholeRecordsChars(options) <= 0) this.whole = undefined;
     this.normalize = options.normalize ?? true;
     this.maxErrors = options.maxErrors ?? 100;
+    const fields = options.normalizeOptions?.fields;
+    this.lineViews = fields ? new LineViews(fields, TELLING_KEYS) : undefined;
     this.splitter = new JsonSplitter(
       {
         value: (v, line, column, where, text) => this.onValue(v, line, column, where, text),
@@ -223,9 +240,30 @@ export class SampleReader {
               return (start, end) => mayNotBeAnEvent(text, this.keysInFile, start, end) || within(start, end);
             }
           : undefined,
+        valueBytes: this.lineViews ? (t, start, end, line) => this.onLineBytes(t, start, end, line) : undefined,
       },
       { maxDepth: options.maxDepth, maxValueChars: options.maxValueChars },
     );
+  }
+
+  /** Views of NDJSON lines for a run that reads only some fields (see LineViews). */
+  private readonly lineViews: LineViews | undefined;
+
+  /**
+   * A wanted one-line object as its bytes (an ASCII piece's line, at column 1 of `line`): an event with the view of
+   * it the run reads (its document parsed when read), or false when it must be parsed whole (see LineViews.view).
+   */
+  private onLineBytes(t: Utf8Text, start: number, end: number, line: number): boolean {
+    const view = this.lineViews!.view(t, start, end);
+    if (!view) return false;
+    const b = t.bytes;
+    // Valid JSON: only JSON whitespace (a line's `\r`) can follow its `}`.
+    let e = end;
+    while (b[e - 1] !== 0x7d) e--;
+    const event = new LineEvent(lineSlabs.copy(b.subarray(start, e)), view, { file: this.file, line, column: 1 }, this.seq++, this.options.keepText === true);
+    this.stats.events++;
+    this.cb.onEvent(event);
+    return true;
   }
 
   /** True when the rest of the input is ignored (not JSON, or too many errors): stop reading it. */
@@ -529,6 +567,42 @@ class PartlyNormalized implements SampleEvent {
     own(this, 'doc', doc);
   }
 }
+
+/**
+ * An event read from an NDJSON line for a run that reads only some fields: `view` holds the members it reads; `doc`,
+ * the whole document (printed, explained, searched), is parsed from the line the first time it is read. The line is
+ * held as its bytes in a shared slab (lineSlabs): a holder of the event keeps them as they are (io/heldEvent.ts).
+ */
+class LineEvent implements SampleEvent {
+  constructor(
+    /** The line's bytes (ASCII), without what follows its `}`. */
+    private readonly line: Uint8Array,
+    readonly view: Obj,
+    public source: SampleEvent['source'],
+    public seq: number,
+    /** The reader was asked to keep the text (SampleReaderOptions.keepText): the bytes are the event's `bytes`. */
+    private readonly keepText: boolean,
+  ) {}
+
+  get bytes(): Uint8Array | undefined {
+    return this.keepText ? this.line : undefined;
+  }
+
+  get doc(): Obj {
+    const doc = JSON.parse(asciiDecoder.decode(this.line)) as Obj;
+    own(this, 'doc', doc);
+    return doc;
+  }
+
+  set doc(doc: Obj) {
+    own(this, 'doc', doc);
+  }
+}
+
+const asciiDecoder = new TextDecoder();
+
+/** The slabs holding the lines of LineEvents. */
+const lineSlabs = new ByteSlabs();
 
 /** Replaces a computed property of `o` by a plain one holding `value`. */
 function own(o: object, key: string, value: unknown): void {

@@ -15,6 +15,7 @@ interface ScanExports {
   scan(p: number, end: number, delta: number, room: number, out: number, cap: number, last: number): number;
   lines(p: number, end: number, delta: number, limit: number, out: number, cap: number): number;
   pair(p: number, last: number, d1: number, b1: number, d2: number, b2: number): number;
+  members(p: number, end: number, out: number, cap: number): number;
 }
 
 /**
@@ -214,4 +215,36 @@ export function pairSearch(hay: Uint8Array, length: number, d1: number, b1: numb
     const at = s.pair(base + from, last, d1, b1, d2, b2);
     return at < 0 ? -1 : at - base;
   };
+}
+
+/** What objectMembers reads its answers from: the records' room of the instance it last asked (made again when its memory grew or it asked the other). */
+let membersFound: Int32Array | undefined;
+
+/** The most members objectMembers gives (four i32 each in the records' room). */
+export const MAX_MEMBERS = OUT_RECORDS / 2;
+
+/**
+ * The top-level members of the JSON object that is `bytes` [start, end) (with JSON whitespace around it), when
+ * recordScan.wat `members` is sure the bytes are valid JSON (as JSON.parse takes it), are ASCII, have no top-level key
+ * with a backslash escape and at most MAX_MEMBERS members: their number, with member k's key at [into[4k], into[4k+1])
+ * (inside its quotes) and its value at [into[4k+2], into[4k+3] & 0x7fffffff), offsets in `bytes`, the sign bit of
+ * into[4k+3] set when the value holds a backslash escape (anywhere: in a string of it, or a key). Else -1 (the caller parses the
+ * text, and JSON.parse tells what is wrong), also where the scanner cannot run. Bytes in the memory lendBytes lent
+ * are read where they are, others copied into the window (up to its size).
+ */
+export function objectMembers(bytes: Uint8Array, start: number, end: number, into: Int32Array): number {
+  const scanner = scannerOf(bytes);
+  if (!scanner || end - start > WINDOW_BYTES) return -1;
+  const { s, inPlace } = scanner;
+  let base = WINDOW;
+  if (inPlace) base = bytes.byteOffset + start;
+  else new Uint8Array(s.memory.buffer).set(bytes.subarray(start, end), WINDOW);
+  const n = s.members(base, base + end - start, OUT, Math.min(MAX_MEMBERS, into.length >> 2));
+  if (n < 0) return -1;
+  if (membersFound?.buffer !== s.memory.buffer) membersFound = new Int32Array(s.memory.buffer, OUT, MAX_MEMBERS * 4);
+  const found = membersFound;
+  const delta = start - base;
+  // Addresses are below 2^31: the escape flag stays where it is.
+  for (let k = 0; k < n * 4; k++) into[k] = found[k] + delta;
+  return n;
 }

@@ -345,5 +345,233 @@
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $bytes)))
     (i32.const -1))
-)
 
+  ;; --- members: the top-level members of one line's JSON object, for a run that reads only some of its fields ---
+  ;; A line is valid JSON (what JSON.parse takes: RFC 8259) or not; this says yes only when sure, else -1 and the
+  ;; caller parses the line (so JSON.parse gives the error). Only ASCII is taken (a byte from 0x80 gives up), and a
+  ;; top-level key with a backslash escape gives up (the caller compares keys as bytes).
+
+  ;; Set when $string passed a backslash escape.
+  (global $escaped (mut i32) (i32.const 0))
+
+  ;; Past JSON whitespace (space, tab, line feed, carriage return) from p, up to end.
+  (func $blank (param $p i32) (param $end i32) (result i32)
+    (local $c i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $c (i32.load8_u (local.get $p)))
+        (br_if $done (i32.gt_u (local.get $c) (i32.const 0x20)))
+        ;; Bits 9, 10, 13 and 32.
+        (br_if $done (i64.eqz (i64.and (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $c))) (i64.const 0x100002600))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (local.get $p))
+
+  ;; Whether c is a hexadecimal digit.
+  (func $hex (param $c i32) (result i32)
+    (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 0x30)) (i32.const 10))
+            (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x61)) (i32.const 6))))
+
+  ;; The rest of a string from p (just after its opening quote): the address after its closing quote, or -1 (a
+  ;; control character, a byte from 0x80, an escape JSON does not have, or no closing quote before end). 16 bytes at
+  ;; a time while none of them is a quote, a backslash, below 0x20 or from 0x80 (a signed compare finds both).
+  (func $string (param $p i32) (param $end i32) (result i32)
+    (local $m i32)
+    (local $c i32)
+    (local $v v128)
+    (loop $next
+      (if (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))
+        (then
+          (local.set $v (v128.load (local.get $p)))
+          (local.set $m (i8x16.bitmask (v128.or
+            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5C))))
+            (i8x16.lt_s (local.get $v) (i8x16.splat (i32.const 0x20))))))
+          (if (i32.eqz (local.get $m))
+            (then
+              (local.set $p (i32.add (local.get $p) (i32.const 16)))
+              (br $next)))
+          (local.set $p (i32.add (local.get $p) (i32.ctz (local.get $m))))))
+      (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+      (local.set $c (i32.load8_u (local.get $p)))
+      (if (i32.eq (local.get $c) (i32.const 0x22)) (then (return (i32.add (local.get $p) (i32.const 1)))))
+      (if (i32.eq (local.get $c) (i32.const 0x5C))
+        (then
+          (global.set $escaped (i32.const 1))
+          (if (i32.ge_u (i32.add (local.get $p) (i32.const 1)) (local.get $end)) (then (return (i32.const -1))))
+          (local.set $c (i32.load8_u offset=1 (local.get $p)))
+          (if (i32.eq (local.get $c) (i32.const 0x75))
+            (then
+              (if (i32.gt_u (i32.add (local.get $p) (i32.const 6)) (local.get $end)) (then (return (i32.const -1))))
+              (if (i32.eqz (i32.and
+                    (i32.and (call $hex (i32.load8_u offset=2 (local.get $p))) (call $hex (i32.load8_u offset=3 (local.get $p))))
+                    (i32.and (call $hex (i32.load8_u offset=4 (local.get $p))) (call $hex (i32.load8_u offset=5 (local.get $p))))))
+                (then (return (i32.const -1))))
+              (local.set $p (i32.add (local.get $p) (i32.const 6)))
+              (br $next)))
+          ;; `"` `\` `/` `b` `f` `n` `r` `t`.
+          (if (i32.or
+                (i32.or (i32.or (i32.eq (local.get $c) (i32.const 0x22)) (i32.eq (local.get $c) (i32.const 0x5C)))
+                        (i32.or (i32.eq (local.get $c) (i32.const 0x2F)) (i32.eq (local.get $c) (i32.const 0x62))))
+                (i32.or (i32.or (i32.eq (local.get $c) (i32.const 0x66)) (i32.eq (local.get $c) (i32.const 0x6E)))
+                        (i32.or (i32.eq (local.get $c) (i32.const 0x72)) (i32.eq (local.get $c) (i32.const 0x74)))))
+            (then
+              (local.set $p (i32.add (local.get $p) (i32.const 2)))
+              (br $next)))
+          (return (i32.const -1))))
+      (if (i32.ge_u (i32.sub (local.get $c) (i32.const 0x20)) (i32.const 0x60)) (then (return (i32.const -1))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $next))
+    (i32.const -1))
+
+  ;; Past the decimal digits from p, up to end.
+  (func $digits (param $p i32) (param $end i32) (result i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $done (i32.ge_u (i32.sub (i32.load8_u (local.get $p)) (i32.const 0x30)) (i32.const 10)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next)))
+    (local.get $p))
+
+  ;; A number from p (JSON's: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?): the address after it, or -1.
+  (func $number (param $p i32) (param $end i32) (result i32)
+    (local $q i32)
+    (local $c i32)
+    (if (i32.and (i32.lt_u (local.get $p) (local.get $end)) (i32.eq (i32.load8_u (local.get $p)) (i32.const 0x2D)))
+      (then (local.set $p (i32.add (local.get $p) (i32.const 1)))))
+    (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+    (local.set $c (i32.load8_u (local.get $p)))
+    (if (i32.eq (local.get $c) (i32.const 0x30))
+      (then (local.set $p (i32.add (local.get $p) (i32.const 1))))
+      (else
+        (if (i32.ge_u (i32.sub (local.get $c) (i32.const 0x31)) (i32.const 9)) (then (return (i32.const -1))))
+        (local.set $p (call $digits (i32.add (local.get $p) (i32.const 1)) (local.get $end)))))
+    (if (i32.and (i32.lt_u (local.get $p) (local.get $end)) (i32.eq (i32.load8_u (local.get $p)) (i32.const 0x2E)))
+      (then
+        (local.set $q (call $digits (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+        (if (i32.eq (local.get $q) (i32.add (local.get $p) (i32.const 1))) (then (return (i32.const -1))))
+        (local.set $p (local.get $q))))
+    (if (i32.and (i32.lt_u (local.get $p) (local.get $end)) (i32.eq (i32.or (i32.load8_u (local.get $p)) (i32.const 0x20)) (i32.const 0x65)))
+      (then
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (if (i32.lt_u (local.get $p) (local.get $end))
+          (then
+            (local.set $c (i32.load8_u (local.get $p)))
+            (if (i32.or (i32.eq (local.get $c) (i32.const 0x2B)) (i32.eq (local.get $c) (i32.const 0x2D)))
+              (then (local.set $p (i32.add (local.get $p) (i32.const 1)))))))
+        (local.set $q (call $digits (local.get $p) (local.get $end)))
+        (if (i32.eq (local.get $q) (local.get $p)) (then (return (i32.const -1))))
+        (local.set $p (local.get $q))))
+    (local.get $p))
+
+  ;; Bytes [p, end) as one JSON object, with JSON whitespace around it: the number of its members (each written at
+  ;; `out` as four i32 addresses: its key's first byte and closing quote, its value's first byte and the byte after
+  ;; it, this last with its sign bit set when the value holds a backslash escape), or -1 when they are not certainly valid JSON (see above), nest more than 4096 deep, or have more than `cap`
+  ;; members. The open containers' brackets are the stack at address 0, as for $bracket.
+  (func (export "members") (param $p i32) (param $end i32) (param $out i32) (param $cap i32) (result i32)
+    (local $depth i32)
+    (local $n i32)
+    (local $c i32)
+    (local $slot i32)
+    ;; What the next bytes are: 0 a value, 1 what follows a value, 2 a key.
+    (local $state i32)
+    (local.set $p (call $blank (local.get $p) (local.get $end)))
+    (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x7B)) (then (return (i32.const -1))))
+    (loop $next
+      (if (i32.eqz (local.get $state))
+        (then
+          (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+          (local.set $c (i32.load8_u (local.get $p)))
+          (local.set $state (i32.const 1))
+          (if (i32.eq (local.get $c) (i32.const 0x22))
+            (then
+              (local.set $p (call $string (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+              (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+              (br $next)))
+          (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7B))
+            (then
+              (if (i32.ge_u (local.get $depth) (i32.const 4096)) (then (return (i32.const -1))))
+              (i32.store8 (local.get $depth) (local.get $c))
+              (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
+              (local.set $p (call $blank (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+              (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+              ;; Empty: closed at once (each closer is its opener + 2).
+              (if (i32.eq (i32.load8_u (local.get $p)) (i32.add (local.get $c) (i32.const 2)))
+                (then
+                  (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (br $next)))
+              (local.set $state (select (i32.const 2) (i32.const 0) (i32.eq (local.get $c) (i32.const 0x7B))))
+              (br $next)))
+          ;; `true`, `null` and `alse` of `false` as little-endian i32.
+          (if (i32.eq (local.get $c) (i32.const 0x74))
+            (then
+              (if (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $end)) (then (return (i32.const -1))))
+              (if (i32.ne (i32.load (local.get $p)) (i32.const 0x65757274)) (then (return (i32.const -1))))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br $next)))
+          (if (i32.eq (local.get $c) (i32.const 0x6E))
+            (then
+              (if (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $end)) (then (return (i32.const -1))))
+              (if (i32.ne (i32.load (local.get $p)) (i32.const 0x6C6C756E)) (then (return (i32.const -1))))
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (br $next)))
+          (if (i32.eq (local.get $c) (i32.const 0x66))
+            (then
+              (if (i32.gt_u (i32.add (local.get $p) (i32.const 5)) (local.get $end)) (then (return (i32.const -1))))
+              (if (i32.ne (i32.load offset=1 (local.get $p)) (i32.const 0x65736C61)) (then (return (i32.const -1))))
+              (local.set $p (i32.add (local.get $p) (i32.const 5)))
+              (br $next)))
+          (local.set $p (call $number (local.get $p) (local.get $end)))
+          (if (i32.lt_s (local.get $p) (i32.const 0)) (then (return (i32.const -1))))
+          (br $next)))
+      (if (i32.eq (local.get $state) (i32.const 1))
+        (then
+          ;; A value ended: at depth 1 it was a member's of the object; at depth 0, the object itself.
+          (if (i32.eq (local.get $depth) (i32.const 1))
+            (then
+              (i32.store offset=12 (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 4)))
+                (i32.or (local.get $p) (select (i32.const 0x80000000) (i32.const 0) (global.get $escaped))))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+          (local.set $p (call $blank (local.get $p) (local.get $end)))
+          (if (i32.eqz (local.get $depth))
+            (then (return (select (local.get $n) (i32.const -1) (i32.eq (local.get $p) (local.get $end))))))
+          (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+          (local.set $c (i32.load8_u (local.get $p)))
+          (if (i32.eq (local.get $c) (i32.const 0x2C))
+            (then
+              (local.set $p (call $blank (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+              (local.set $state (select (i32.const 2) (i32.const 0)
+                (i32.eq (i32.load8_u (i32.sub (local.get $depth) (i32.const 1))) (i32.const 0x7B))))
+              (br $next)))
+          (if (i32.ne (local.get $c) (i32.add (i32.load8_u (i32.sub (local.get $depth) (i32.const 1))) (i32.const 2)))
+            (then (return (i32.const -1))))
+          (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $next)))
+      ;; A key, then `:`.
+      (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+      (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x22)) (then (return (i32.const -1))))
+      (if (i32.eq (local.get $depth) (i32.const 1)) (then (global.set $escaped (i32.const 0))))
+      (local.set $c (call $string (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+      (if (i32.lt_s (local.get $c) (i32.const 0)) (then (return (i32.const -1))))
+      (local.set $slot (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 4))))
+      (if (i32.eq (local.get $depth) (i32.const 1))
+        (then
+          (if (i32.or (global.get $escaped) (i32.ge_u (local.get $n) (local.get $cap))) (then (return (i32.const -1))))
+          (i32.store (local.get $slot) (i32.add (local.get $p) (i32.const 1)))
+          (i32.store offset=4 (local.get $slot) (i32.sub (local.get $c) (i32.const 1)))))
+      (local.set $p (call $blank (local.get $c) (local.get $end)))
+      (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
+      (if (i32.ne (i32.load8_u (local.get $p)) (i32.const 0x3A)) (then (return (i32.const -1))))
+      (local.set $p (call $blank (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
+      (if (i32.eq (local.get $depth) (i32.const 1))
+        (then
+          (i32.store offset=8 (local.get $slot) (local.get $p))
+          (global.set $escaped (i32.const 0))))
+      (local.set $state (i32.const 0))
+      (br $next))
+    (i32.const -1))
+)
