@@ -78,13 +78,17 @@ function lookUp(keys: Keys, b: Uint8Array, start: number, end: number): Key | un
 }
 
 /**
+ * objectMembers's answers, one array per depth (a view of an inner object is made while its outer one is), shared by
+ * every LineViews (a view is made at once, never while another is): a merge by time keeps hundreds of readers open.
+ */
+const members: Int32Array[] = [];
+
+/**
  * Views of lines for one set of fields: for each member of a line's object on the way to a field, its value, or for an
  * object only on the way, the view of that object (its members on the way), as deep as the fields go.
  */
 export class LineViews {
   private readonly keys: Keys;
-  /** objectMembers's answers, one array per depth (a view of an inner object is made while its outer one is). */
-  private readonly members: Int32Array[] = [];
 
   /**
    * `fields`: the dotted paths a run reads. `whole`: top-level keys that make a line be parsed whole (those the reader
@@ -106,7 +110,7 @@ export class LineViews {
   }
 
   private objectView(t: Utf8Text, start: number, end: number, keys: Keys, depth: number): Obj | undefined {
-    const m = (this.members[depth] ??= new Int32Array(MAX_MEMBERS * 4));
+    const m = (members[depth] ??= new Int32Array(MAX_MEMBERS * 4));
     const n = objectMembers(t.bytes, start, end, m);
     if (n < 0) return undefined;
     const b = t.bytes;

@@ -15,7 +15,10 @@ export interface SampleEvent {
    * is that text's object as read (not normalized, not taken out of a search hit): output can print it as it is.
    */
   text?: string;
-  /** The same JSON text as UTF-8 bytes, held instead of `text` and the parsed `doc` by a run that keeps many events. */
+  /**
+   * The same JSON text as UTF-8 bytes, held instead of `text` and the parsed `doc` by a run that keeps many events, and
+   * given instead of `text` by an NDJSON line read for some fields (reader.ts LineEvent, `doc` parsed when read).
+   */
   bytes?: Uint8Array;
   /** Where the event starts: 1-based line and column of its first character. */
   source: { file: string; line: number; column: number };
