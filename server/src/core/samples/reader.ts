@@ -224,8 +224,10 @@ export class SampleReader {
     if (wholeRecordsChars(options) <= 0) this.whole = undefined;
     this.normalize = options.normalize ?? true;
     this.maxErrors = options.maxErrors ?? 100;
+    // Only where the text is kept: its holder (io/heldEvent.ts) then moves a kept event's bytes out of the shared slab,
+    // which a match holding its line there would keep alive whole.
     const fields = options.normalizeOptions?.fields;
-    this.lineViews = fields ? new LineViews(fields, TELLING_KEYS) : undefined;
+    this.lineViews = fields && options.keepText ? new LineViews(fields, TELLING_KEYS) : undefined;
     this.splitter = new JsonSplitter(
       {
         value: (v, line, column, where, text) => this.onValue(v, line, column, where, text),
@@ -246,7 +248,7 @@ export class SampleReader {
     );
   }
 
-  /** Views of NDJSON lines for a run that reads only some fields (see LineViews). */
+  /** Views of NDJSON lines for a run that reads only some fields and keeps the text (see LineViews). */
   private readonly lineViews: LineViews | undefined;
 
   /**
@@ -260,7 +262,7 @@ export class SampleReader {
     // Valid JSON: only JSON whitespace (a line's `\r`) can follow its `}`.
     let e = end;
     while (b[e - 1] !== 0x7d) e--;
-    const event = new LineEvent(lineSlabs.copy(b.subarray(start, e)), view, { file: this.file, line, column: 1 }, this.seq++, this.options.keepText === true);
+    const event = new LineEvent(lineSlabs.copy(b.subarray(start, e)), view, { file: this.file, line, column: 1 }, this.seq++);
     this.stats.events++;
     this.cb.onEvent(event);
     return true;
@@ -569,27 +571,21 @@ class PartlyNormalized implements SampleEvent {
 }
 
 /**
- * An event read from an NDJSON line for a run that reads only some fields: `view` holds the members it reads; `doc`,
- * the whole document (printed, explained, searched), is parsed from the line the first time it is read. The line is
- * held as its bytes in a shared slab (lineSlabs): a holder of the event keeps them as they are (io/heldEvent.ts).
+ * An event read from an NDJSON line for a run that reads only some fields and keeps the text: `view` holds the members
+ * it reads; `doc`, the whole document (printed, explained, searched), is parsed from the line the first time it is
+ * read. The line is held as its bytes (the event's `bytes`, ASCII, without what follows its `}`) in a shared slab
+ * (lineSlabs): a holder of the event keeps them as they are or copies them (io/heldEvent.ts).
  */
 class LineEvent implements SampleEvent {
   constructor(
-    /** The line's bytes (ASCII), without what follows its `}`. */
-    private readonly line: Uint8Array,
+    readonly bytes: Uint8Array,
     readonly view: Obj,
     public source: SampleEvent['source'],
     public seq: number,
-    /** The reader was asked to keep the text (SampleReaderOptions.keepText): the bytes are the event's `bytes`. */
-    private readonly keepText: boolean,
   ) {}
 
-  get bytes(): Uint8Array | undefined {
-    return this.keepText ? this.line : undefined;
-  }
-
   get doc(): Obj {
-    const doc = JSON.parse(asciiDecoder.decode(this.line)) as Obj;
+    const doc = JSON.parse(asciiDecoder.decode(this.bytes)) as Obj;
     own(this, 'doc', doc);
     return doc;
   }
