@@ -14,6 +14,9 @@ const nodeSlabs = (): ByteSlabs => new ByteSlabs((size) => Buffer.allocUnsafe(si
 /** The results' slabs. */
 const results = nodeSlabs();
 
+/** The text of UTF-8 `bytes` [start, end), read where they are. */
+const textOf = (bytes: Uint8Array, start = 0, end = bytes.length): string => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+
 /** A copy of `bytes` in memory of its own. */
 function ownCopy(bytes: Uint8Array): Uint8Array {
   const copy = Buffer.allocUnsafeSlow(bytes.length);
@@ -64,7 +67,7 @@ class HeldEvent implements SampleEvent {
   ) {}
 
   get doc(): Record<string, unknown> {
-    return (this.parsed ??= JSON.parse(Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).toString('utf8')) as Record<string, unknown>);
+    return (this.parsed ??= JSON.parse(textOf(this.bytes)) as Record<string, unknown>);
   }
 
   set doc(doc: Record<string, unknown>) {
@@ -89,7 +92,7 @@ class HeldRecord implements SampleEvent {
   ) {}
 
   get doc(): Record<string, unknown> {
-    return completeDocument(JSON.parse(Buffer.from(this.slab.buffer, this.slab.byteOffset + this.start, this.end - this.start).toString('utf8')) as Record<string, unknown>, this.options);
+    return completeDocument(JSON.parse(textOf(this.slab, this.start, this.end)) as Record<string, unknown>, this.options);
   }
 }
 

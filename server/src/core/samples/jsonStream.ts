@@ -30,8 +30,9 @@ export interface SplitterSink {
    */
   wantedWithin?(text: string): (start: number, end: number) => boolean;
   /**
-   * Optional: a wanted one-line object of an ASCII piece (pushLines) as its bytes [start, end), at column 1 of `line`:
-   * true when the sink took it as the event it is (without `value`), false to have it parsed and given to `value`.
+   * Optional: a wanted one-line object of an ASCII piece (pushLines) as its bytes [start, end), from its `{` to after
+   * its `}`, at column 1 of `line`: true when the sink took it as the event it is (without `value`), false to have it
+   * parsed and given to `value`.
    */
   valueBytes?(t: Utf8Text, start: number, end: number, line: number): boolean;
 }
@@ -388,10 +389,8 @@ export class JsonSplitter {
       // The line is the current text: it starts at this.base, column 1.
       this.base = start + i;
       if (asked && !test(i, nl)) this.filteredLine(1);
-      else if (asked && this.sink.valueBytes?.(t, i, nl, this.line)) {
-        this.valuesSeen++;
-        this.recovering = false;
-      } else {
+      else if (asked && this.sink.valueBytes?.(t, i, e + 1, this.line)) this.lineTaken();
+      else {
         const line = t.decode(i, nl);
         if (this.tryFastLine(line, 0, asked, line, nl - i, deep) < 0) {
           this.givenBack = this.base;
@@ -407,9 +406,14 @@ export class JsonSplitter {
 
   /** A one-line object the prefilter rejected, at `column` of the current line: counted, not parsed. */
   private filteredLine(column: number): void {
+    this.lineTaken();
+    this.sink.filtered?.(this.line, column, 'top');
+  }
+
+  /** A one-line value taken (parsed, or counted unparsed): one more value, and the line is not being recovered from. */
+  private lineTaken(): void {
     this.valuesSeen++;
     this.recovering = false;
-    this.sink.filtered?.(this.line, column, 'top');
   }
 
   /**
@@ -483,9 +487,8 @@ export class JsonSplitter {
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value) || isStreamedContainer(value)) return -1;
     if (mayBeDeep && deeperThan(value, this.maxDepth)) return -1; // the slow path reports it
-    this.valuesSeen++;
     if (this.lineMode === undefined) this.lineMode = true;
-    this.recovering = false;
+    this.lineTaken();
     this.sink.value(value, this.line, this.col(i), 'top', text);
     return nl;
   }

@@ -252,17 +252,14 @@ export class SampleReader {
   private readonly lineViews: LineViews | undefined;
 
   /**
-   * A wanted one-line object as its bytes (an ASCII piece's line, at column 1 of `line`): an event with the view of
-   * it the run reads (its document parsed when read), or false when it must be parsed whole (see LineViews.view).
+   * A wanted one-line object as its bytes (an ASCII piece's line from its `{` to after its `}`, at column 1 of `line`):
+   * an event with the view of it the run reads (its document parsed when read), or false when it must be parsed whole
+   * (see LineViews.view).
    */
   private onLineBytes(t: Utf8Text, start: number, end: number, line: number): boolean {
     const view = this.lineViews!.view(t, start, end);
     if (!view) return false;
-    const b = t.bytes;
-    // Valid JSON: only JSON whitespace (a line's `\r`) can follow its `}`.
-    let e = end;
-    while (b[e - 1] !== 0x7d) e--;
-    const event = new LineEvent(lineSlabs.copy(b.subarray(start, e)), view, { file: this.file, line, column: 1 }, this.seq++);
+    const event = new LineEvent(lineSlabs.copy(t.bytes.subarray(start, end)), view, { file: this.file, line, column: 1 }, this.seq++);
     this.stats.events++;
     this.cb.onEvent(event);
     return true;

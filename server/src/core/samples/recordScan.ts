@@ -101,12 +101,12 @@ function scannerOf(bytes: Uint8Array): { s: ScanExports; inPlace: boolean } | un
 }
 
 /**
- * Bytes from offset `at` on where `s` reads them: the address of `at` and how many bytes from there (all the rest
- * where they are, else up to a window's worth, copied into the window).
+ * Bytes from offset `at` on (up to `end`) where `s` reads them: the address of `at` and how many bytes from there (all
+ * the rest where they are, else up to a window's worth, copied into the window).
  */
-function placed(s: ScanExports, bytes: Uint8Array, at: number, inPlace: boolean): { base: number; length: number } {
-  if (inPlace) return { base: bytes.byteOffset + at, length: bytes.length - at };
-  const length = Math.min(WINDOW_BYTES, bytes.length - at);
+function placed(s: ScanExports, bytes: Uint8Array, at: number, inPlace: boolean, end = bytes.length): { base: number; length: number } {
+  if (inPlace) return { base: bytes.byteOffset + at, length: end - at };
+  const length = Math.min(WINDOW_BYTES, end - at);
   new Uint8Array(s.memory.buffer).set(bytes.subarray(at, at + length), WINDOW);
   return { base: WINDOW, length };
 }
@@ -228,18 +228,16 @@ export const MAX_MEMBERS = OUT_RECORDS / 2;
  * recordScan.wat `members` is sure the bytes are valid JSON (as JSON.parse takes it), are ASCII, have no top-level key
  * with a backslash escape and at most MAX_MEMBERS members: their number, with member k's key at [into[4k], into[4k+1])
  * (inside its quotes) and its value at [into[4k+2], into[4k+3] & 0x7fffffff), offsets in `bytes`, the sign bit of
- * into[4k+3] set when the value holds a backslash escape (anywhere: in a string of it, or a key). Else -1 (the caller parses the
- * text, and JSON.parse tells what is wrong), also where the scanner cannot run. Bytes in the memory lendBytes lent
- * are read where they are, others copied into the window (up to its size).
+ * into[4k+3] set when the value holds a backslash escape (anywhere: in a string of it, or a key). Else -1 (the caller
+ * parses the text, and JSON.parse tells what is wrong), also where the scanner cannot run or the bytes are longer than
+ * its window. Bytes in the memory lendBytes lent are read where they are, others copied into the window.
  */
 export function objectMembers(bytes: Uint8Array, start: number, end: number, into: Int32Array): number {
   const scanner = scannerOf(bytes);
   if (!scanner || end - start > WINDOW_BYTES) return -1;
   const { s, inPlace } = scanner;
-  let base = WINDOW;
-  if (inPlace) base = bytes.byteOffset + start;
-  else new Uint8Array(s.memory.buffer).set(bytes.subarray(start, end), WINDOW);
-  const n = s.members(base, base + end - start, OUT, Math.min(MAX_MEMBERS, into.length >> 2));
+  const { base, length } = placed(s, bytes, start, inPlace, end);
+  const n = s.members(base, base + length, OUT, Math.min(MAX_MEMBERS, into.length >> 2));
   if (n < 0) return -1;
   if (membersFound?.buffer !== s.memory.buffer) membersFound = new Int32Array(s.memory.buffer, OUT, MAX_MEMBERS * 4);
   const found = membersFound;
