@@ -9,27 +9,15 @@ export const SLAB_MOST = SLAB_BYTES / 4;
 
 const encoder = new TextEncoder();
 
-/** Writes `text` as UTF-8 into `buf` at `at`: how many bytes. */
-export type Utf8Writer = (text: string, buf: Uint8Array, at: number) => number;
-
 export class ByteSlabs {
   /** The buffer being filled, and where its free room starts. */
-  buf: Uint8Array = new Uint8Array(0);
+  buf = new Uint8Array(0);
   at = 0;
-
-  /**
-   * `alloc` makes a slab (node's Buffer.allocUnsafe leaves it unzeroed), `writeUtf8` writes a text into one (node's
-   * Buffer#write); by default what core has everywhere (a zeroed Uint8Array, TextEncoder.encodeInto).
-   */
-  constructor(
-    private readonly alloc: (size: number) => Uint8Array = (size) => new Uint8Array(size),
-    private readonly writeUtf8: Utf8Writer = (text, buf, at) => encoder.encodeInto(text, buf.subarray(at)).written,
-  ) {}
 
   /** The current buffer with room for `most` more bytes at `at` (a new one when it has not). */
   private room(most: number): Uint8Array {
     if (this.at + most > this.buf.length) {
-      this.buf = this.alloc(SLAB_BYTES);
+      this.buf = new Uint8Array(SLAB_BYTES);
       this.at = 0;
     }
     return this.buf;
@@ -39,7 +27,7 @@ export class ByteSlabs {
   write(text: string): number {
     const buf = this.room(text.length * 3);
     const start = this.at;
-    this.at += this.writeUtf8(text, buf, start);
+    this.at += encoder.encodeInto(text, buf.subarray(start)).written;
     return start;
   }
 
