@@ -8,6 +8,10 @@ import { normalizeCloudTrail } from '../../../server/src/core/samples/cloudtrail
 import { compilePath } from '../../../server/src/core/engine/fields';
 import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 import { prng } from '../../../scripts/lib/prng';
+import { parse } from '../../../server/src/core/syntax/parser';
+import { fieldsRead, prefilterFor } from '../../../server/src/core/engine/prefilter';
+import { readSampleText } from '../../../server/src/core/samples/reader';
+import { readInLines } from '../engine/prefilterDiff';
 
 const FIELDS = ['@timestamp', 'event.category', 'event.action', 'user.name', 'source.ip', 'aws.cloudtrail.user_identity.type', 'a.b.c', 'a.b', 'x.y', 'related.user', '__proto__.polluted', 'tags'];
 const WHOLE = ['Records', '_source', 'eventName'];
@@ -83,4 +87,30 @@ test('randomly built objects: every field read is the same in the view as in the
     if (/[^\x00-\x7f]/.test(line)) continue;
     assertSameFields(views, line, FIELDS.filter((f) => !f.startsWith('__proto__')));
   }
+});
+
+test('the reader: lines it tells apart by a key (a hit, a bulk action, raw CloudTrail, a Kibana summary, a digest) read as before, the others from their views', () => {
+  const query = 'sequence by user.name [any where event.action == "A"] [any where event.action == "B"]';
+  const parsed = parse(query);
+  const filter = prefilterFor(parsed.statement)!;
+  const options = { prefilter: (t: string) => filter(t), prefilterWithin: filter.within, prefilterWithinUtf8: filter.withinUtf8, keepText: true, normalizeOptions: { fields: fieldsRead(parsed.statement)! } };
+  const ecs = (i: number): Record<string, unknown> => ({ '@timestamp': new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString(), event: { action: i % 2 ? 'B' : 'A' }, user: { name: `u${i % 5}` }, pad: 'x'.repeat(200) });
+  const lines: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const k = i % 50;
+    if (k === 7) lines.push(JSON.stringify({ _index: 'logs', _id: `h${i}`, _source: ecs(i) }));
+    else if (k === 8) lines.push(JSON.stringify({ index: { _index: 'logs', _id: `b${i}` } }), JSON.stringify(ecs(i)));
+    else if (k === 9) lines.push(JSON.stringify({ eventVersion: '1.09', eventTime: '2024-01-01T00:00:00Z', eventSource: 'iam.amazonaws.com', eventName: 'A', userIdentity: { type: 'IAMUser', userName: `u${i % 5}` } }));
+    else lines.push(JSON.stringify(ecs(i)));
+  }
+  // Keys only skipped records have: after them the file's pieces are read as text, so they come last.
+  lines.push(JSON.stringify({ exportedCount: 1, missingRefCount: 0, missingReferences: [] }));
+  lines.push(JSON.stringify({ digestStartTime: '2024-01-01T00:00:00Z', digestEndTime: '2024-01-01T01:00:00Z', digestS3Object: 'x', logFiles: [] }));
+  const text = lines.join('\n') + '\n';
+  const plain = readSampleText(text, 'f', { keepText: true });
+  const viewed = readInLines(text, options, Math.floor(text.length / 6), true);
+  assert.ok(viewed.events.filter((e) => e.view !== undefined && e.bytes !== undefined).length > 2000, 'most lines read from their views');
+  const summary = (r: typeof plain): unknown => ({ stats: r.stats, errors: r.errors, events: r.events.map((e) => [e.seq, e.source, e.doc]) });
+  assert.deepEqual(summary(viewed), summary(plain));
+  assert.equal(plain.stats.skippedObjects, 60 + 2, 'the bulk actions, the summary and the digest skipped');
 });
