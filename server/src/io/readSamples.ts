@@ -369,8 +369,9 @@ export async function* fileEvents(
       options.onProgress?.(name, counted.raw, total);
     } else {
       // With a prefilter over bytes, an ASCII chunk of whole lines is given as bytes (SampleReader.pushAsciiLines).
-      const lines = cap > 0 && options.reader?.prefilterWithinUtf8 !== undefined;
-      opened = await openBytes(file, size, options.chunkBytes ?? (cap > 0 ? FILTERED_CHUNK_BYTES : CHUNK_BYTES), counted, lines);
+      const filtered = options.reader?.prefilter !== undefined;
+      const lines = filtered && options.reader?.prefilterWithinUtf8 !== undefined;
+      opened = await openBytes(file, size, options.chunkBytes ?? (filtered ? FILTERED_CHUNK_BYTES : CHUNK_BYTES), counted, lines);
       info.gzip = opened.gzip;
       for await (const chunk of opened.chunks) {
         info.bytes += chunk.length;

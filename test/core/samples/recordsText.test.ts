@@ -87,7 +87,7 @@ test('recordSpans takes well-formed {"Records":[…]} texts and gives up on the 
 });
 
 test('the reader gives the same events, errors and counts with and without the fast path', () => {
-  // The fast path reads with a prefilter (wholeRecordsChars).
+  // The fast path reads with a prefilter and without one (wholeRecordsChars 0 streams).
   const all = () => true;
   const cases: SampleReaderOptions[] = [{}, { prefilter: all }, { prefilter: () => false }, { prefilter: (t) => t.includes('rds') }, { prefilter: all, maxDepth: 6 }, { prefilter: all, maxValueChars: 200 }, { prefilter: all, keepText: true }];
   for (const [text, _] of TEXTS) {
@@ -129,6 +129,7 @@ test('files on disk, plain and gzipped, well-formed and not: the same events and
     const prefilter = (t: string) => t.includes('"GetObject"');
     assert.equal(await run({ prefilter: () => true }), await run({ prefilter: () => true, wholeRecordsChars: 0 }));
     assert.equal(await run({ prefilter }), await run({ prefilter, wholeRecordsChars: 0 }));
+    assert.equal(await run({}), await run({ wholeRecordsChars: 0 }), 'no prefilter');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -143,7 +144,7 @@ test('sample fixtures read from their bytes and streamed give the same events, e
   const root = join(__dirname, '..', '..', '..', 'test-fixtures', 'samples');
   const dirs = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(root, d.name));
   assert.ok(dirs.some((d) => d.endsWith('records-bytes')));
-  const prefilters: [string, (t: string) => boolean][] = [['all', () => true], ['none', () => false], ['some', (t) => t.includes('Get') || t.includes('é')]];
+  const prefilters: [string, ((t: string) => boolean) | undefined][] = [['no prefilter', undefined], ['all', () => true], ['none', () => false], ['some', (t) => t.includes('Get') || t.includes('é')]];
   for (const dir of dirs) {
     for (const file of readdirSync(dir).filter((f) => /\.json(\.gz)?$/.test(f)).map((f) => join(dir, f))) {
       for (const [name, prefilter] of prefilters) {
