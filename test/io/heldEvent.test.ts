@@ -52,7 +52,7 @@ test('a raw CloudTrail candidate read for some fields: held without its view, it
   const { readSampleText } = await import('../../server/src/core/samples/reader');
   const records = [...generateCloudTrail(6, 3)];
   const file = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`;
-  const partly = readSampleText(file, 'r.json', { prefilter: () => true, normalizeOptions: { fields: ['@timestamp', 'user.name'] } }).events;
+  const partly = readSampleText(file, 'r.json', { prefilter: () => true, holdsCandidates: true, normalizeOptions: { fields: ['@timestamp', 'user.name'] } }).events;
   const whole = readSampleText(file, 'r.json').events;
   const hold = holdAsBytes();
   partly.forEach((e, i) => {
@@ -78,7 +78,7 @@ test('with every sequence under a maxspan, a raw CloudTrail candidate holds its 
   // A record with text beyond Latin-1 (its bytes are not its characters).
   records[0] = { ...records[0], userAgent: 'naïve — 日本 agent' };
   const file = `{"Records":[${records.map((r) => JSON.stringify(r)).join(',')}]}`;
-  const partly = readSampleText(file, 'r.json', { prefilter: () => true, normalizeOptions: { fields: ['@timestamp', 'user.name'] } }).events;
+  const partly = readSampleText(file, 'r.json', { prefilter: () => true, holdsCandidates: true, normalizeOptions: { fields: ['@timestamp', 'user.name'] } }).events;
   const whole = readSampleText(file, 'r.json').events;
   const hold = holdAsBytes({ candidatesInSlabs: true });
   const held = partly.map((e) => {
@@ -103,7 +103,7 @@ test('with every sequence under a maxspan, a raw CloudTrail candidate holds its 
   assert.equal(Buffer.from(kept.bytes!).toString('utf8'), JSON.stringify(whole[0].doc), 'kept: its document serialized into the results\' slab');
   assert.equal(kept.bytes!.buffer, result.bytes!.buffer);
   // Without the option (a sequence without maxspan may hold a candidate to the end), the text stays a string.
-  const plain = holdAsBytes()(readSampleText(file, 'r.json', { prefilter: () => true, normalizeOptions: { fields: ['user.name'] } }).events[1], false);
+  const plain = holdAsBytes()(readSampleText(file, 'r.json', { prefilter: () => true, holdsCandidates: true, normalizeOptions: { fields: ['user.name'] } }).events[1], false);
   assert.equal(Object.values(plain).some((v) => v instanceof Uint8Array), false);
 });
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { normalizeCloudTrail, RAW_OUTPUTS } from '../../../server/src/core/samples/cloudtrail';
-import { readSampleText } from '../../../server/src/core/samples/reader';
+import { readSampleText, recordText } from '../../../server/src/core/samples/reader';
 import { compilePath } from '../../../server/src/core/engine/fields';
 import { generateCloudTrail } from '../../../scripts/lib/generate-cloudtrail';
 
@@ -84,15 +84,22 @@ test('keys left uncleaned for a view (requestParameters, userIdentity, …) chan
 test('an event read for some fields: the view has them, the document is complete, also after its holder let go of raw', () => {
   const text = `{"Records":[${records.slice(0, 40).map((r) => JSON.stringify(r)).join(',')}]}`;
   const fields = ['@timestamp', 'event.action', 'user.name'];
-  const partly = readSampleText(text, 'f', { prefilter: () => true, normalizeOptions: { fields } }).events;
   const whole = readSampleText(text, 'f').events;
-  assert.equal(partly.length, whole.length);
-  partly.forEach((e, i) => {
-    for (const f of fields) assert.deepEqual(compilePath(f)(e.view!), compilePath(f)(whole[i].doc));
-    if (i % 2) e.raw = undefined; // as a run's holder does (io/heldEvent.ts)
-    else assert.deepEqual(e.raw, whole[i].raw);
-    assert.deepEqual(e.doc, whole[i].doc);
-  });
+  // A sequence's reader (its candidates held: the record's text kept) and an event query's (the parsed record kept).
+  for (const holdsCandidates of [true, false]) {
+    const partly = readSampleText(text, 'f', { prefilter: () => true, holdsCandidates, normalizeOptions: { fields } }).events;
+    assert.equal(partly.length, whole.length);
+    partly.forEach((e, i) => {
+      assert.equal(recordText(e) !== undefined, holdsCandidates, 'the text kept only for a holder of candidates');
+      for (const f of fields) assert.deepEqual(compilePath(f)(e.view!), compilePath(f)(whole[i].doc));
+      if (i % 2) e.raw = undefined; // as a run's holder does (io/heldEvent.ts)
+      else assert.deepEqual(e.raw, whole[i].raw);
+      assert.deepEqual(e.doc, whole[i].doc);
+    });
+  }
+  // An event query with a prefilter: raw records normalized whole at once, as without fields.
+  const direct = readSampleText(text, 'f', { prefilter: () => true, wholeRawDocuments: true, normalizeOptions: { fields } }).events;
+  assert.deepEqual(direct.map((e) => [e.view, e.doc, e.raw, e.source, e.seq]), whole.map((e) => [undefined, e.doc, e.raw, e.source, e.seq]));
 });
 
 test('every top-level key the normalization reads from the cleaned record is listed with what it changes (RAW_OUTPUTS)', () => {

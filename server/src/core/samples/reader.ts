@@ -55,6 +55,19 @@ export interface SampleReaderOptions {
    */
   keepText?: boolean;
   /**
+   * The run holds events it has not matched yet (a sequence's or sample's candidates): a raw record read for some
+   * fields (normalizeOptions.fields) keeps its JSON text, one string for the garbage collector to walk, rather than the
+   * parsed record, hundreds of objects. Otherwise an event is matched or let go as soon as it is read, and keeping
+   * the parsed record spares a match a second parse.
+   */
+  holdsCandidates?: boolean;
+  /**
+   * Raw CloudTrail records are normalized whole even with normalizeOptions.fields set (the fields then serve the views
+   * of NDJSON lines only): for an event query whose prefilter passes mostly records it matches, each of them then
+   * normalized whole anyway, where a view would only add work (the seed rule: 4,675 matches of 5,785 records passed).
+   */
+  wholeRawDocuments?: boolean;
+  /**
    * A `{"Records":[…]}` text (a CloudTrail log file) up to this many characters is collected whole and its records
    * found in one pass (recordsText.ts), then parsed one by one when the prefilter, if any, wants them: the same events,
    * counts, errors and positions as the streaming splitter gives, at less cost. Read without a prefilter too: a file
@@ -228,7 +241,8 @@ export class SampleReader {
     // Only where the text is kept: its holder (io/heldEvent.ts) then moves a kept event's bytes out of the shared slab,
     // which a match holding its line there would keep alive whole.
     const fields = options.normalizeOptions?.fields;
-    this.lineViews = fields && options.keepText ? new LineViews(fields, TELLING_KEYS) : undefined;
+    this.lineFields = options.keepText ? fields : undefined;
+    this.rawOptions = fields && options.wholeRawDocuments ? { ...options.normalizeOptions, fields: undefined } : options.normalizeOptions;
     this.splitter = new JsonSplitter(
       {
         value: (v, line, column, where, text) => this.onValue(v, line, column, where, text),
@@ -243,14 +257,18 @@ export class SampleReader {
               return (start, end) => mayNotBeAnEvent(text, this.keysInFile, start, end) || within(start, end);
             }
           : undefined,
-        valueBytes: this.lineViews ? (t, start, end, line) => this.onLineBytes(t, start, end, line) : undefined,
+        valueBytes: this.lineFields ? (t, start, end, line) => this.onLineBytes(t, start, end, line) : undefined,
       },
       { maxDepth: options.maxDepth, maxValueChars: options.maxValueChars },
     );
   }
 
-  /** Views of NDJSON lines for a run that reads only some fields and keeps the text (see LineViews). */
-  private readonly lineViews: LineViews | undefined;
+  /** The fields whose views of NDJSON lines a run that reads only some fields and keeps the text takes (LineViews). */
+  private readonly lineFields: readonly string[] | undefined;
+  /** Made on the first line taken: a raw CloudTrail file has none, and a run reads hundreds of files. */
+  private lineViews: LineViews | undefined;
+  /** How raw CloudTrail records are normalized (see wholeRawDocuments). */
+  private readonly rawOptions: NormalizeOptions | undefined;
 
   /**
    * A wanted one-line object as its bytes (an ASCII piece's line from its `{` to after its `}`, at column 1 of `line`):
@@ -258,7 +276,7 @@ export class SampleReader {
    * (see LineViews.view).
    */
   private onLineBytes(t: Utf8Text, start: number, end: number, line: number): boolean {
-    const view = this.lineViews!.view(t, start, end);
+    const view = (this.lineViews ??= new LineViews(this.lineFields!, TELLING_KEYS)).view(t, start, end);
     if (!view) return false;
     const event = new LineEvent(lineSlabs.copy(t.bytes.subarray(start, end)), view, { file: this.file, line, column: 1 }, this.seq++);
     this.stats.events++;
@@ -492,10 +510,10 @@ export class SampleReader {
     let doc = o;
     let raw: Obj | undefined;
     if (this.normalize && isRawCloudTrail(o)) {
-      const n = this.options.normalizeOptions;
+      const n = this.rawOptions;
       if (n?.fields) {
         this.stats.events++;
-        this.cb.onEvent(PartlyNormalized.read(o, o === v ? text : undefined, n, { file: this.file, line, column }, this.seq++, ownText));
+        this.cb.onEvent(PartlyNormalized.read(o, o === v && this.options.holdsCandidates ? text : undefined, n, { file: this.file, line, column }, this.seq++, ownText));
         return;
       }
       raw = o;
