@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runOnSamples, SEQUENCE_LATENESS_MS } from '../../server/src/io/runOnSamples';
+import { runManyOnSamples, runOnSamples, SEQUENCE_LATENESS_MS } from '../../server/src/io/runOnSamples';
 import { iterateSampleEvents } from '../../server/src/io/readSamples';
 import { compilePath } from '../../server/src/core/engine/fields';
 
@@ -68,4 +68,16 @@ test('a query that matches nothing: field presence counted over every record, as
   }
   assert.ok(expected.some((p) => p.present > 0 && p.present < out.events), 'a field some events hold and others do not');
   assert.deepEqual([...out.fieldPresence].sort((a, b) => a.field.localeCompare(b.field)), expected.sort((a, b) => a.field.localeCompare(b.field)));
+  // Where nothing shows it (the CLI's JSON and NDJSON), presence is not counted and the records are read once.
+  const opened = (run: typeof runOnSamples, input: Parameters<typeof runOnSamples>[0]) => {
+    let n = 0;
+    return run({ ...input, onOpen: () => n++ }).then((o) => ({ o, n }));
+  };
+  const counted = await opened(runOnSamples, { query, samples, options: { size: 100 } });
+  const without = await opened(runOnSamples, { query, samples, options: { size: 100 }, fieldPresence: false });
+  assert.deepEqual(without.o.fieldPresence, []);
+  assert.deepEqual(without.o.result, { ...counted.o.result, stats: { ...counted.o.result.stats, ms: without.o.result.stats.ms } });
+  assert.equal(counted.n, 2 * without.n, 'read twice with presence, once without');
+  const many = await runManyOnSamples({ queries: [{ query, options: { size: 100 } }], samples, fieldPresence: false });
+  assert.deepEqual(many[0].fieldPresence, []);
 });

@@ -144,6 +144,8 @@ export async function runRun(argv: string[], io: Io, env: Env = process.env): Pr
       displayName: spooled?.displayName,
       sortBudgetBytes: sortMb && sortMb * 1024 * 1024,
       keepText: format === 'ndjson',
+      // Only the table shows which fields the events of a query that matched nothing hold.
+      fieldPresence: format === 'table',
       onProgress: (p) => progress(label, p),
     });
   } finally {
