@@ -54,6 +54,12 @@ export function parseDate(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
   if (v === lastDateText) return lastDate;
+  const utc = isoUtc(v);
+  if (utc !== null) {
+    lastDate = utc;
+    lastDateText = v;
+    return utc;
+  }
   const s = v.trim();
   lastDate = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : parseIsoDate(s);
   lastDateText = v;
@@ -74,10 +80,29 @@ function isoUtc(s: string): number | undefined | null {
     if (c < 48 || c > 57) return null;
   }
   const d = (i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
-  let ms = utcMillis(d(0) * 100 + d(2), d(5), d(8), d(11), d(14), d(17));
-  if (ms === undefined) return undefined;
+  let day = lastDayMs;
+  if (!sameDay(s)) {
+    day = lastDayMs = utcMillis(d(0) * 100 + d(2), d(5), d(8));
+    lastDay = s.slice(0, 10);
+  }
+  const hour = d(11);
+  const minute = d(14);
+  const second = d(17);
+  if (day === undefined || hour > 23 || minute > 59 || second > 59) return undefined;
+  // A day has no leap seconds in epoch time: the time of day adds to its midnight as utcMillis would give it.
+  let ms = day + ((hour * 60 + minute) * 60 + second) * 1000;
   if (n > 20) ms += Number(`0.${s.slice(20, n - 1)}`) * 1000;
   return ms;
+}
+
+/** The day (`yyyy-MM-dd`) isoUtc last read and its midnight: timestamps read together mostly share their day. */
+let lastDay = '';
+let lastDayMs: number | undefined;
+
+function sameDay(s: string): boolean {
+  if (lastDay.length !== 10) return false;
+  for (let i = 0; i < 10; i++) if (s.charCodeAt(i) !== lastDay.charCodeAt(i)) return false;
+  return true;
 }
 
 /** An ISO-8601 date string (Elasticsearch's strict_date_optional_time and its named relatives); undefined otherwise. */
