@@ -1,6 +1,6 @@
 /**
- * An NDJSON line read for a run that reads only some fields (a sequence's or a sample's candidates:
- * NormalizeOptions.fields), without parsing all of it: recordScan.wat `members` checks that the line is valid JSON and
+ * An NDJSON line read for a run that reads only some fields (NormalizeOptions.fields: a sequence's or a sample's
+ * candidates, an event query's lines that pass its prefilter), without parsing all of it: recordScan.wat `members` checks that the line is valid JSON and
  * finds its top-level members, and only the members on the way to a field read are parsed (SampleEvent.view). An ECS
  * event of 2 KB holds its query's fields in a few hundred bytes (`@timestamp`, `event`, `user`); `JSON.parse` of
  * whole candidate lines was the largest cost of a sequence over an ECS file. The reader (reader.ts LineEvent) parses
