@@ -47,7 +47,7 @@ export interface RunOnSamplesInput {
   /**
    * For a query that matches nothing, how many events hold each of its fields (fieldPresence), which costs one more
    * read of every record the prefilter skipped. Default true; false where nothing shows it (the CLI's JSON and NDJSON:
-   * 200 raw files, a query matching nothing 3.0 → ~1 s CPU), and then fieldPresence is empty.
+   * 200 raw files, a query matching nothing 3.0 → ~1 s CPU): then no event is counted for it and fieldPresence is empty.
    */
   fieldPresence?: boolean;
 }
@@ -87,7 +87,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const parsed = parse(input.query);
   const fields = queryFields(parsed);
   const timestampField = input.options.timestampField ?? '@timestamp';
-  const counts = new EventCounts(fields, timestampField);
+  const counts = new EventCounts(presenceFields(input, fields), timestampField);
   const kept = new Map<number, SampleEvent>();
   const empty = (queryErrors: Diagnostic[]): RunOnSamplesOutput => ({
     parsed,
@@ -198,8 +198,9 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
   const result = run.finish();
   if (exact) inInputOrder(read);
   else inputOrder?.finish([result], kept);
-  const recount = result.matches.length === 0 && (read.filtered ?? 0) > 0 && counts.presence.length > 0 && read.aborted !== true && !fatal;
-  if (recount && input.fieldPresence !== false) await recountPresence(samples, [counts.presence], { displayName, signal: input.signal, onOpen: input.onOpen });
+  if (result.matches.length === 0 && (read.filtered ?? 0) > 0 && counts.presence.length > 0 && read.aborted !== true && !fatal) {
+    await recountPresence(samples, [counts.presence], { displayName, signal: input.signal, onOpen: input.onOpen });
+  }
   for (const m of result.matches) for (const me of m.events) if (me.event) kept.set(me.event.seq, me.event);
   return {
     parsed,
@@ -217,7 +218,7 @@ export async function runOnSamples(input: RunOnSamplesInput): Promise<RunOnSampl
     skipped: read.skipped,
     read: read.read ?? [],
     fields,
-    fieldPresence: input.fieldPresence === false ? [] : counts.fieldPresence(),
+    fieldPresence: counts.fieldPresence(),
     kept,
     ms: performance.now() - started,
   };
@@ -260,6 +261,11 @@ function queryFields(parsed: ParseResult): string[] {
   const fields: string[] = [];
   if (parsed.statement.query) for (const f of fieldsOf(parsed.statement)) if (!fields.includes(f.name)) fields.push(f.name);
   return fields;
+}
+
+/** The fields whose presence a run counts: none where nothing shows it (RunOnSamplesInput.fieldPresence). */
+function presenceFields(input: Pick<RunOnSamplesInput, 'fieldPresence'>, fields: string[]): string[] {
+  return input.fieldPresence === false ? [] : fields;
 }
 
 type Presence = { field: string; get: (doc: Record<string, unknown>) => unknown; present: number }[];
@@ -477,7 +483,7 @@ export async function runManyOnSamples(input: RunManyOnSamplesInput): Promise<Ru
       pass.push({
         index, parsed, compiled, options, order, fields, timestampField,
         run: samplesRun(compiled, order),
-        counts: new EventCounts(fields, timestampField),
+        counts: new EventCounts(presenceFields(input, fields), timestampField),
         test: prefilterFor(parsed.statement, { ...options, source: query }), notes: [],
       });
     }
@@ -579,9 +585,8 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
   });
   // A sequence re-run over the sorted samples (exact) saw input-order seq numbers already.
   inputOrder?.finish(results.filter((_, i) => !shared[i].exact), kept);
-  const presence = input.fieldPresence !== false;
   const recount = shared.filter((q, i) => results[i].matches.length === 0 && q.counts.presence.length > 0 && !q.fatal).map((q) => q.counts.presence);
-  if (presence && (read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true && !fatal) await recountPresence(samples, recount, { displayName, signal: input.signal, onOpen: input.onOpen });
+  if ((read.filtered ?? 0) > 0 && recount.length > 0 && read.aborted !== true && !fatal) await recountPresence(samples, recount, { displayName, signal: input.signal, onOpen: input.onOpen });
   const ms = performance.now() - started;
   return shared.map((q, i) => {
     const result = results[i];
@@ -593,7 +598,7 @@ async function sharedRead(shared: PassQuery[], input: RunManyOnSamplesInput): Pr
       fatal: fatal ?? q.fatal,
       noTimestamp: q.counts.noTimestampTotal, timestampField: q.timestampField, skipped: read.skipped,
       read: (read.read ?? []).map((f) => ({ ...f, noTimestamp: q.counts.noTimestamp.get(f.file) })),
-      fields: q.fields, fieldPresence: presence ? q.counts.fieldPresence() : [], kept: own, ms,
+      fields: q.fields, fieldPresence: q.counts.fieldPresence(), kept: own, ms,
     };
   });
 }
